@@ -1,0 +1,3 @@
+from jimtraining import create_app
+
+app = create_app()

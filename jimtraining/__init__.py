@@ -1,0 +1,133 @@
+"""JIM-training: learn the JIM-aanpak and get certified."""
+
+import logging
+import os
+
+from flask import Flask, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment
+from jimtraining.extensions import babel, csrf, db, login_manager, migrate
+
+
+def select_locale():
+    """The interface language: the user's choice, then the session's; Dutch for everyone else."""
+    from flask import current_app, has_request_context
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory. ``config`` overrides the environment (tests pass their own database)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("JIM_INSTANCE_PATH") or None,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    config = config or {}
+    app.config.update(DEFAULTS)
+    app.config.update(from_environment(app.instance_path, config))
+    app.config.update(config)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Log in om deze pagina te zien.")
+    login_manager.login_message_category = "info"
+
+    _register_models()
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from jimtraining.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_models():
+    # Importing the models registers them with SQLAlchemy (and with Alembic's autogenerate).
+    from jimtraining.accounts.models import User
+    from jimtraining.cohorts import models as _cohorts  # noqa: F401
+    from jimtraining.curriculum import models as _curriculum  # noqa: F401
+
+    @login_manager.user_loader
+    def load_user(token):
+        """Sessions carry the user's session token: a password change or deactivation makes it invalid."""
+        from sqlalchemy import select
+
+        return db.session.scalar(select(User).where(User.session_token == token, User.is_enabled.is_(True)))
+
+
+def _register_blueprints(app):
+    from jimtraining.accounts.views import bp as accounts_bp
+    from jimtraining.curriculum.views import bp as curriculum_bp
+    from jimtraining.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(curriculum_bp)
+
+
+def _register_error_pages(app):
+    messages = {
+        400: (_l("Dit verzoek klopt niet"), _l("Er ging iets mis met wat je stuurde. Ga terug en probeer het opnieuw.")),
+        403: (_l("Geen toegang"), _l("Je hebt geen toegang tot deze pagina.")),
+        404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres.")),
+        405: (_l("Dat kan hier niet"), _l("Deze actie kan niet op deze pagina.")),
+        500: (_l("Er ging iets mis"), _l("Er ging bij ons iets mis. Je gegevens zijn niet verloren. "
+                                        "Probeer het later opnieuw.")),
+    }
+
+    def render_error(code, title=None, message=None):
+        default_title, default_message = messages[code]
+        return render_template("errors/error.html", code=code, title=title or default_title,
+                               message=message or default_message), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, _l("Formulier verlopen"),
+                            _l("Het formulier was verlopen of niet compleet. Ga terug, laad de pagina opnieuw en "
+                               "probeer het nog een keer. Wat al was opgeslagen, blijft bewaard."))
+
+    for code in (400, 403, 404, 405):
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(500)
+
+
+def _register_template_helpers(app):
+    from jimtraining.accounts.forms import ConfirmForm
+    from jimtraining.permissions import TEMPLATE_PREDICATES
+
+    app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+
+    @app.context_processor
+    def inject_layout():
+        return {
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "layout_form": ConfirmForm(),
+            "request_path": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,119 @@
+"""Forms for logging in, the profile and user administration."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
+
+from jimtraining.accounts.models import LOCALES, ROLES, WORK_CONTEXTS, User
+from jimtraining.accounts.passwords import password_problems
+from jimtraining.cohorts.models import Organisation
+from jimtraining.data import regions
+from jimtraining.extensions import db
+
+
+def normalise_email(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def email_taken(email: str, except_user_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.email) == normalise_email(email))
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.scalar(query) is not None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul je e-mailadres in."))],
+                       filters=[normalise_email], render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
+    submit = SubmitField(_l("Inloggen"))
+
+
+class _ProfileFields(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    email = EmailField(_l("E-mailadres"), validators=[
+        DataRequired(_l("Vul een e-mailadres in.")),
+        Email(_l("Dit is geen geldig e-mailadres."), check_deliverability=False),
+        Length(max=254),
+    ], filters=[normalise_email], render_kw={"autocomplete": "email"})
+    organisation_id = SelectField(_l("Organisatie"), coerce=int, validators=[Optional()])
+    region = SelectField(_l("Regio"), validators=[Optional()])
+    work_context = SelectField(_l("Werkveld"), validators=[Optional()])
+    skj_number = StringField(
+        _l("SKJ-registratienummer (niet verplicht)"),
+        validators=[Optional(), Regexp(r"^\d{6,12}$", message=_l("Een SKJ-nummer bestaat uit 6 tot 12 cijfers."))],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
+
+    def __init__(self, *args, user_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user_id = user_id
+        organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+        self.organisation_id.choices = [(0, _l("— geen —"))] + [(row.id, row.name) for row in organisations]
+        self.region.choices = [("", _l("— geen —"))] + [(r, r) for r in regions()]
+        self.work_context.choices = [("", _l("— geen —"))] + list(WORK_CONTEXTS.items())
+
+    def validate_email(self, field):
+        if email_taken(field.data, self._user_id):
+            raise ValidationError(_l("Er is al een account met dit e-mailadres."))
+
+
+class ProfileForm(_ProfileFields):
+    locale = SelectField(_l("Taal"), choices=[("nl", "Nederlands"), ("en", "English")])
+    submit = SubmitField(_l("Opslaan"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul je huidige wachtwoord in."))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(_l("Vul een nieuw wachtwoord in."))],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Nieuw wachtwoord nog een keer"), validators=[
+        DataRequired(_l("Vul het nieuwe wachtwoord nog een keer in.")),
+        EqualTo("new_password", _l("De twee nieuwe wachtwoorden zijn niet gelijk.")),
+    ], render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Wachtwoord wijzigen"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user = user
+
+    def validate_current_password(self, field):
+        if not self._user.check_password(field.data):
+            raise ValidationError(_l("Je huidige wachtwoord klopt niet."))
+
+    def validate_new_password(self, field):
+        problems = password_problems(field.data, self._user.name, self._user.email)
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class UserCreateForm(_ProfileFields):
+    role = SelectField(_l("Rol"), choices=list(ROLES.items()))
+    password = PasswordField(_l("Eerste wachtwoord"), validators=[DataRequired(_l("Vul een wachtwoord in."))],
+                             render_kw={"autocomplete": "new-password"},
+                             description=_l("Minstens 12 tekens. Geef het wachtwoord veilig door; de gebruiker "
+                                            "kan het daarna zelf wijzigen."))
+    submit = SubmitField(_l("Gebruiker aanmaken"))
+
+    def validate_password(self, field):
+        problems = password_problems(field.data, self.name.data or "", self.email.data or "")
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class UserEditForm(_ProfileFields):
+    role = SelectField(_l("Rol"), choices=list(ROLES.items()))
+    locale = SelectField(_l("Taal"), choices=[(code, code) for code in LOCALES])
+    submit = SubmitField(_l("Opslaan"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that posts with a CSRF token."""
+
+    submit = SubmitField(_l("Bevestigen"))

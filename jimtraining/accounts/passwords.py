@@ -1,0 +1,34 @@
+"""Password policy: at least 12 characters and not easily guessed.
+
+zxcvbn estimates how many guesses a password takes. We feed it Dutch words and the person's own name and
+e-mail address, so 'Wachtwoord2024!' or 'Annavanderberg1' are refused like 'Password2024!'.
+"""
+
+import re
+
+from flask_babel import gettext as _
+from zxcvbn import zxcvbn
+
+from jimtraining.data import dutch_password_words
+
+MIN_LENGTH = 12
+#: zxcvbn score 0-4; 3 means "safely unguessable: moderate protection from offline attacks".
+MIN_SCORE = 3
+
+
+def password_problems(password: str, name: str = "", email: str = "") -> list[str]:
+    """Return the reasons a password is refused, in plain language; empty when it is fine."""
+    if len(password) < MIN_LENGTH:
+        return [_("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_LENGTH)]
+    personal = [part for part in re.split(r"[\s@._-]+", f"{name} {email}".lower()) if len(part) > 2]
+    # zxcvbn is slow on very long input and gains nothing after 100 characters.
+    result = zxcvbn(password[:100], user_inputs=list(dutch_password_words()) + personal)
+    if result["score"] >= MIN_SCORE:
+        return []
+    reasons = [_("Dit wachtwoord is te makkelijk te raden.")]
+    lowered = password.lower()
+    if any(part in lowered for part in personal):
+        reasons.append(_("Gebruik niet je naam of e-mailadres."))
+    reasons.append(_("Tip: neem vier of vijf losse woorden die niet bij elkaar horen, zoals "
+                     "'lamp fiets wolk tegel'."))
+    return reasons

@@ -1,0 +1,99 @@
+"""Command-line tools: `flask --app app content|users|demo ...`."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from jimtraining.accounts import services as accounts
+from jimtraining.accounts.models import ROLES, User
+from jimtraining.accounts.passwords import password_problems
+from jimtraining.curriculum.loader import load_content
+from jimtraining.curriculum.services import sync_content
+from jimtraining.extensions import db
+
+content_cli = AppGroup("content", help="Check and load the curriculum in modules/.")
+users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demo data for a local installation.")
+
+
+def _load_or_report():
+    tree = load_content(current_app.config["MODULES_DIR"])
+    for problem in tree.problems:
+        click.echo(str(problem), err=True)
+    return tree
+
+
+@content_cli.command("check")
+def content_check():
+    """Validate every module and lesson; exit 1 and list each problem as path:line: message."""
+    tree = _load_or_report()
+    if not tree.ok:
+        click.echo(f"{len(tree.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    lessons = sum(len(m.lessons) for m in tree.modules)
+    click.echo(f"OK: {len(tree.modules)} modules, {lessons} lessons.")
+
+
+@content_cli.command("sync")
+def content_sync():
+    """Load modules/ into the database (idempotent; progress is kept, removed lessons are archived)."""
+    tree = _load_or_report()
+    if not tree.ok:
+        click.echo("Nothing was loaded: fix the problems above first.", err=True)
+        sys.exit(1)
+    report = sync_content(tree)
+    click.echo(
+        f"Synced: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.archived)} archived, {len(report.restored)} restored, {report.unchanged} unchanged."
+    )
+    for name in report.archived:
+        click.echo(f"  archived: {name}")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(list(ROLES)), default="learner", show_default=True)
+@click.password_option()
+def users_create(email, name, role, password):
+    """Create an account (for the first admin of a new installation)."""
+    if accounts.find_by_email(email):
+        raise click.ClickException(f"an account with {email} already exists")
+    problems = password_problems(password, name, email)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    user = accounts.create_user(email=email, name=name, password=password, role=role)
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(list(ROLES)))
+def users_set_role(email, role):
+    """Give an existing account another role."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account with {email}")
+    user.role = role
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}.")
+
+
+@demo_cli.command("seed")
+def demo_seed():
+    """Add demo organisations and accounts; does nothing when the database already has users."""
+    from jimtraining.demo import seed_demo
+
+    if db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database already has users; demo data not added.")
+        return
+    seed_demo()
+    click.echo("Demo data added. Demo accounts use the password 'jim-demo-wachtwoord' (demo only).")
+
+
+def register_cli(app):
+    for group in (content_cli, users_cli, demo_cli):
+        app.cli.add_command(group)

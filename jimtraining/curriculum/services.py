@@ -1,0 +1,273 @@
+"""Curriculum writes and the progress figures the pages show."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flask import has_request_context, request, url_for
+from sqlalchemy import and_, func, select
+
+from jimtraining.curriculum.loader import ContentTree, lesson_for_path, resolve_relative
+from jimtraining.curriculum.models import Lesson, LessonProgress, Module
+from jimtraining.extensions import db
+from jimtraining.rendering import render_markdown
+from jimtraining.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+MODULE_FIELDS = ("position", "folder", "title", "summary", "minutes", "prerequisites", "goals", "sources", "body")
+LESSON_FIELDS = ("position", "filename", "title", "minutes", "body")
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.archived or self.restored)
+
+
+def _apply(row, source, fields) -> bool:
+    changed = False
+    for name in fields:
+        value = getattr(source, name)
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def sync_content(tree: ContentTree) -> SyncReport:
+    """Write the modules and lessons of a checked content tree to the database.
+
+    Idempotent: a second run changes nothing. Rows are matched by slug, so editing text keeps every learner's
+    progress; modules and lessons that left the files are archived (hidden, progress kept), never deleted.
+    Refuses a tree with problems.
+    """
+    if not tree.ok:
+        raise ValueError("content has problems; run `flask content check`")
+    report = SyncReport()
+    now = utcnow()
+    existing = {m.slug: m for m in db.session.scalars(select(Module)).all()}
+    seen_modules = set()
+    for source in tree.modules:
+        seen_modules.add(source.slug)
+        module = existing.get(source.slug)
+        if module is None:
+            module = Module(slug=source.slug, archived=False)
+            _apply(module, source, MODULE_FIELDS)
+            module.synced_at = now
+            db.session.add(module)
+            report.created.append(source.slug)
+        else:
+            changed = _apply(module, source, MODULE_FIELDS)
+            if module.archived:
+                module.archived = False
+                report.restored.append(source.slug)
+            elif changed:
+                report.updated.append(source.slug)
+            else:
+                report.unchanged += 1
+            if changed:
+                module.synced_at = now
+        lessons = {lesson.slug: lesson for lesson in module.lessons}
+        seen_lessons = set()
+        for lesson_source in source.lessons:
+            seen_lessons.add(lesson_source.slug)
+            name = f"{source.slug}/{lesson_source.slug}"
+            lesson = lessons.get(lesson_source.slug)
+            if lesson is None:
+                lesson = Lesson(slug=lesson_source.slug, archived=False, synced_at=now)
+                _apply(lesson, lesson_source, LESSON_FIELDS)
+                module.lessons.append(lesson)
+                report.created.append(name)
+                continue
+            changed = _apply(lesson, lesson_source, LESSON_FIELDS)
+            if lesson.archived:
+                lesson.archived = False
+                report.restored.append(name)
+            elif changed:
+                report.updated.append(name)
+            else:
+                report.unchanged += 1
+            if changed:
+                lesson.synced_at = now
+        for slug, lesson in lessons.items():
+            if slug not in seen_lessons and not lesson.archived:
+                lesson.archived = True
+                report.archived.append(f"{source.slug}/{slug}")
+    for slug, module in existing.items():
+        if slug not in seen_modules and not module.archived:
+            module.archived = True
+            report.archived.append(slug)
+    db.session.commit()
+    log.info("content sync: %d created, %d updated, %d archived, %d restored, %d unchanged",
+             len(report.created), len(report.updated), len(report.archived), len(report.restored),
+             report.unchanged)
+    return report
+
+
+# Reading -----------------------------------------------------------------------------------------------------
+
+def active_modules() -> list[Module]:
+    """All modules shown to learners, in order, with their lessons loaded in the same query round."""
+    return list(db.session.scalars(
+        select(Module).where(Module.archived.is_(False)).order_by(Module.position)
+        .options(db.selectinload(Module.lessons))
+    ).all())
+
+
+def get_module_or_404(slug: str) -> Module:
+    return db.first_or_404(
+        select(Module).where(Module.slug == slug, Module.archived.is_(False))
+        .options(db.selectinload(Module.lessons))
+    )
+
+
+def completed_lessons(user_id: int) -> set[tuple[str, str]]:
+    """(module_slug, lesson_slug) of every lesson this user marked as done."""
+    rows = db.session.execute(
+        select(LessonProgress.module_slug, LessonProgress.lesson_slug)
+        .where(LessonProgress.user_id == user_id, LessonProgress.completed_at.is_not(None))
+    ).all()
+    return {(row.module_slug, row.lesson_slug) for row in rows}
+
+
+@dataclass
+class ModuleStatus:
+    module: Module
+    done: int
+    total: int
+    missing_prerequisites: list[Module]
+
+    @property
+    def completed(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.missing_prerequisites)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def module_statuses(user, modules: list[Module] | None = None) -> list[ModuleStatus]:
+    """Progress and lock state of every active module for one user, in a fixed number of queries."""
+    modules = modules if modules is not None else active_modules()
+    done = completed_lessons(user.id)
+    by_slug = {m.slug: m for m in modules}
+    counts = {}
+    for module in modules:
+        active = module.active_lessons
+        counts[module.slug] = (sum((module.slug, lesson.slug) in done for lesson in active), len(active))
+    statuses = []
+    for module in modules:
+        missing = [
+            by_slug[slug] for slug in module.prerequisites
+            if slug in by_slug and counts[slug][0] < counts[slug][1]
+        ]
+        statuses.append(ModuleStatus(module, counts[module.slug][0], counts[module.slug][1], missing))
+    return statuses
+
+
+def continue_lesson(user, statuses: list[ModuleStatus]) -> Lesson | None:
+    """The lesson to continue with: after the lesson opened last, the first one not yet done."""
+    done = completed_lessons(user.id)
+    last = db.session.execute(
+        select(LessonProgress.module_slug, LessonProgress.lesson_slug)
+        .join(Module, Module.slug == LessonProgress.module_slug)
+        .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.slug == LessonProgress.lesson_slug))
+        .where(LessonProgress.user_id == user.id, Lesson.archived.is_(False), Module.archived.is_(False))
+        .order_by(func.coalesce(LessonProgress.completed_at, LessonProgress.started_at).desc(),
+                  LessonProgress.id.desc())
+        .limit(1)
+    ).first()
+    ordered = [(s, lesson) for s in statuses if not s.locked for lesson in s.module.active_lessons]
+    if not ordered:
+        return None
+    start = 0
+    if last is not None:
+        for index, (status, lesson) in enumerate(ordered):
+            if status.module.slug == last.module_slug and lesson.slug == last.lesson_slug:
+                start = index
+                break
+    for status, lesson in ordered[start:] + ordered[:start]:
+        if (status.module.slug, lesson.slug) not in done:
+            return lesson
+    return None
+
+
+def record_visit(user, lesson: Lesson) -> None:
+    """Remember that the user opened a lesson; writes only on the first visit."""
+    exists = db.session.scalar(
+        select(LessonProgress.id).where(
+            LessonProgress.user_id == user.id,
+            LessonProgress.module_slug == lesson.module.slug,
+            LessonProgress.lesson_slug == lesson.slug,
+        )
+    )
+    if exists is None:
+        db.session.add(LessonProgress(user_id=user.id, module_slug=lesson.module.slug, lesson_slug=lesson.slug))
+        db.session.commit()
+
+
+def set_lesson_done(user, lesson: Lesson, done: bool) -> LessonProgress:
+    """Mark a lesson as done (or not done any more) for the user."""
+    progress = db.session.scalar(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id,
+            LessonProgress.module_slug == lesson.module.slug,
+            LessonProgress.lesson_slug == lesson.slug,
+        )
+    )
+    if progress is None:
+        progress = LessonProgress(user_id=user.id, module_slug=lesson.module.slug, lesson_slug=lesson.slug)
+        db.session.add(progress)
+    if done and progress.completed_at is None:
+        progress.completed_at = utcnow()
+    elif not done:
+        progress.completed_at = None
+    db.session.commit()
+    log.info("user %s marked %s/%s as %s", user.id, lesson.module.slug, lesson.slug, "done" if done else "not done")
+    return progress
+
+
+# Rendering ---------------------------------------------------------------------------------------------------
+
+def _content_url(source_relpath: str, target: str, is_image: bool) -> str | None:
+    resolved = resolve_relative(source_relpath, target)
+    if resolved is None:
+        # Web addresses and anchors stay as written; nh3 drops unsafe schemes afterwards.
+        return target
+    folder, _, rest = resolved.partition("/")
+    if not is_image and resolved.endswith(".md"):
+        if rest == "module.md":
+            module = lesson_for_path(f"{folder}/00-x.md")
+            return url_for("curriculum.module", slug=module[0]) if module else None
+        found = lesson_for_path(resolved)
+        if found is None:
+            return None
+        return url_for("curriculum.lesson", module_slug=found[0], lesson_slug=found[1])
+    module = lesson_for_path(f"{folder}/00-x.md")
+    if module is None or not rest:
+        return None
+    return url_for("curriculum.module_file", slug=module[0], filename=rest)
+
+
+@lru_cache(maxsize=1024)
+def _render_cached(source_relpath: str, body: str, script_root: str):
+    return render_markdown(body, lambda target, is_image: _content_url(source_relpath, target, is_image))
+
+
+def render_content(source_relpath: str, body: str):
+    """Render a module or lesson text; cached because the curriculum changes only on sync."""
+    return _render_cached(source_relpath, body, request.script_root if has_request_context() else "")

@@ -1,0 +1,48 @@
+"""Start page, dashboard, language switch, health check."""
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from jimtraining.accounts.forms import ConfirmForm
+from jimtraining.curriculum import services as curriculum
+from jimtraining.extensions import db
+from jimtraining.web import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html")
+    statuses = curriculum.module_statuses(current_user)
+    return render_template(
+        "main/dashboard.html",
+        statuses=statuses,
+        continue_lesson=curriculum.continue_lesson(current_user, statuses),
+        completed_modules=sum(1 for s in statuses if s.completed),
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language; remembered in the session and, when logged in, in the profile."""
+    code = request.form.get("locale", "")
+    if ConfirmForm().validate_on_submit() and code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        db.session.rollback()
+        current_app.logger.exception("health check: database unavailable")
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

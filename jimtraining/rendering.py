@@ -1,0 +1,81 @@
+"""The one Markdown -> safe HTML renderer: Python-Markdown, then nh3 with an allow-list.
+
+Everything a person or a content file writes in Markdown is shown through ``render_markdown``. Relative links
+and images in curriculum files are rewritten by a resolver the caller passes in; nothing else is trusted.
+"""
+
+from collections.abc import Callable
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "blockquote", "code", "pre",
+    "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "sup", "sub",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+#: Returns the URL to use for a relative link or image target, or None to drop the link.
+Resolver = Callable[[str, bool], str | None]
+
+
+class _RewriteTree(Treeprocessor):
+    def __init__(self, md, resolver: Resolver | None):
+        super().__init__(md)
+        self.resolver = resolver
+
+    def run(self, root):
+        for element in root.iter():
+            # The page title is the only h1; headings in a text start one level lower.
+            if element.tag == "h1":
+                element.tag = "h2"
+            if self.resolver is None:
+                continue
+            if element.tag == "a" and element.get("href"):
+                target = self.resolver(element.get("href"), False)
+                if target is None:
+                    del element.attrib["href"]
+                else:
+                    element.set("href", target)
+            elif element.tag == "img" and element.get("src"):
+                target = self.resolver(element.get("src"), True)
+                if target is None:
+                    del element.attrib["src"]
+                else:
+                    element.set("src", target)
+
+
+class _RewriteExtension(Extension):
+    def __init__(self, resolver: Resolver | None):
+        super().__init__()
+        self.resolver = resolver
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_RewriteTree(md, self.resolver), "jim_rewrite", 1)
+
+
+def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
+    """Render Markdown to HTML that is safe to insert in a page."""
+    html = markdown.markdown(
+        text or "",
+        extensions=["extra", "sane_lists", _RewriteExtension(resolver)],
+        output_format="html",
+    )
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)
