@@ -43,7 +43,7 @@ run: $(VENV)/.deps-run translations
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.deps-dev translations
-	$(BIN)/python -m pytest
+	tests/run-suite
 
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check jimtraining tests app.py

@@ -89,7 +89,8 @@ def _register_blueprints(app):
 
 def _register_error_pages(app):
     messages = {
-        400: (_l("Dit verzoek klopt niet"), _l("Er ging iets mis met wat je stuurde. Ga terug en probeer het opnieuw.")),
+        400: (_l("Dit verzoek klopt niet"),
+              _l("Er ging iets mis met wat je stuurde. Ga terug en probeer het opnieuw.")),
         403: (_l("Geen toegang"), _l("Je hebt geen toegang tot deze pagina.")),
         404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres.")),
         405: (_l("Dat kan hier niet"), _l("Deze actie kan niet op deze pagina.")),

@@ -4,13 +4,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
-from jimtraining.accounts.models import LOCALES, ROLES, WORK_CONTEXTS, User
+from jimtraining.accounts.models import ROLES, WORK_CONTEXTS, User
 from jimtraining.accounts.passwords import password_problems
 from jimtraining.cohorts.models import Organisation
 from jimtraining.data import regions
 from jimtraining.extensions import db
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as options of a SelectField."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def normalise_email(value):
@@ -54,9 +60,10 @@ class _ProfileFields(FlaskForm):
         super().__init__(*args, **kwargs)
         self._user_id = user_id
         organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-        self.organisation_id.choices = [(0, _l("— geen —"))] + [(row.id, row.name) for row in organisations]
-        self.region.choices = [("", _l("— geen —"))] + [(r, r) for r in regions()]
-        self.work_context.choices = [("", _l("— geen —"))] + list(WORK_CONTEXTS.items())
+        none = _l("— geen —")
+        self.organisation_id.choices = choices([(0, none)] + [(row.id, row.name) for row in organisations])
+        self.region.choices = choices([("", none)] + [(r, r) for r in regions()])
+        self.work_context.choices = choices([("", none)] + list(WORK_CONTEXTS.items()))
 
     def validate_email(self, field):
         if email_taken(field.data, self._user_id):
@@ -64,12 +71,13 @@ class _ProfileFields(FlaskForm):
 
 
 class ProfileForm(_ProfileFields):
-    locale = SelectField(_l("Taal"), choices=[("nl", "Nederlands"), ("en", "English")])
+    locale = SelectField(_l("Taal"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
     submit = SubmitField(_l("Opslaan"))
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul je huidige wachtwoord in."))],
+    current_password = PasswordField(_l("Huidig wachtwoord"),
+                                     validators=[DataRequired(_l("Vul je huidige wachtwoord in."))],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(_l("Vul een nieuw wachtwoord in."))],
                                  render_kw={"autocomplete": "new-password"})
@@ -94,7 +102,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserCreateForm(_ProfileFields):
-    role = SelectField(_l("Rol"), choices=list(ROLES.items()))
+    role = SelectField(_l("Rol"), choices=choices(ROLES.items()))
     password = PasswordField(_l("Eerste wachtwoord"), validators=[DataRequired(_l("Vul een wachtwoord in."))],
                              render_kw={"autocomplete": "new-password"},
                              description=_l("Minstens 12 tekens. Geef het wachtwoord veilig door; de gebruiker "
@@ -108,8 +116,8 @@ class UserCreateForm(_ProfileFields):
 
 
 class UserEditForm(_ProfileFields):
-    role = SelectField(_l("Rol"), choices=list(ROLES.items()))
-    locale = SelectField(_l("Taal"), choices=[(code, code) for code in LOCALES])
+    role = SelectField(_l("Rol"), choices=choices(ROLES.items()))
+    locale = SelectField(_l("Taal"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
     submit = SubmitField(_l("Opslaan"))
 
 

@@ -2,6 +2,7 @@
 
 import secrets
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -75,7 +76,8 @@ class User(UserMixin, db.Model):
     # Passwords -----------------------------------------------------------------
     def set_password(self, password: str) -> None:
         """Store a scrypt hash and end every existing session of this user."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
         self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:

@@ -21,14 +21,22 @@ def password_problems(password: str, name: str = "", email: str = "") -> list[st
     if len(password) < MIN_LENGTH:
         return [_("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_LENGTH)]
     personal = [part for part in re.split(r"[\s@._-]+", f"{name} {email}".lower()) if len(part) > 2]
-    # zxcvbn is slow on very long input and gains nothing after 100 characters.
-    result = zxcvbn(password[:100], user_inputs=list(dutch_password_words()) + personal)
-    if result["score"] >= MIN_SCORE:
+    lowered = password.lower()
+    uses_personal = any(part in lowered for part in personal)
+    # A name dressed up with capitals and dashes still scores well, so judge what is left without it.
+    remainder = password
+    for part in personal:
+        remainder = re.sub(re.escape(part), "", remainder, flags=re.IGNORECASE)
+    if _score(password, personal) >= MIN_SCORE and (not uses_personal or _score(remainder, personal) >= MIN_SCORE):
         return []
     reasons = [_("Dit wachtwoord is te makkelijk te raden.")]
-    lowered = password.lower()
-    if any(part in lowered for part in personal):
+    if uses_personal:
         reasons.append(_("Gebruik niet je naam of e-mailadres."))
     reasons.append(_("Tip: neem vier of vijf losse woorden die niet bij elkaar horen, zoals "
                      "'lamp fiets wolk tegel'."))
     return reasons
+
+
+def _score(password: str, personal: list[str]) -> int:
+    # zxcvbn is slow on very long input and gains nothing after 100 characters.
+    return zxcvbn(password[:100], user_inputs=list(dutch_password_words()) + personal)["score"]

@@ -7,7 +7,12 @@ from sqlalchemy import select
 
 from jimtraining.accounts import services
 from jimtraining.accounts.forms import (
-    ConfirmForm, LoginForm, PasswordChangeForm, ProfileForm, UserCreateForm, UserEditForm,
+    ConfirmForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    UserCreateForm,
+    UserEditForm,
 )
 from jimtraining.accounts.models import User
 from jimtraining.extensions import db

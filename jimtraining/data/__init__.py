@@ -1,6 +1,6 @@
 """Small data files shipped with the code."""
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -11,11 +11,11 @@ def _lines(name: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def regions() -> tuple[str, ...]:
     return _lines("regions.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def dutch_password_words() -> tuple[str, ...]:
     return _lines("dutch_password_words.txt")

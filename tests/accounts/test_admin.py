@@ -1,0 +1,118 @@
+"""Admin pages for users: only admins get in; creating, editing and deactivating users."""
+
+import pytest
+from sqlalchemy import func, select
+
+from jimtraining.accounts.models import User
+from jimtraining.extensions import db
+
+ADMIN_GET_PAGES = ["/admin/users", "/admin/users/new", "/admin/users/{id}"]
+ADMIN_POST_ACTIONS = ["/admin/users/new", "/admin/users/{id}", "/admin/users/{id}/deactivate",
+                      "/admin/users/{id}/activate"]
+
+
+@pytest.mark.parametrize("role", ["learner", "trainer", "actor"])
+@pytest.mark.parametrize("page", ADMIN_GET_PAGES)
+def test_non_admins_get_403_on_admin_pages(client, login, make_user, role, page):
+    target = make_user(email="doel@example.org")
+    login(client, make_user(role=role))
+    response = client.get(page.format(id=target.id))
+    assert response.status_code == 403
+    assert "Geen toegang" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["learner", "trainer", "actor"])
+@pytest.mark.parametrize("action", ADMIN_POST_ACTIONS)
+def test_non_admins_get_403_on_admin_actions_and_nothing_changes(client, login, make_user, role, action):
+    target = make_user(email="doel@example.org")
+    login(client, make_user(role=role))
+    response = client.submit(action.format(id=target.id), {"role": "admin", "name": "X", "email": "x@example.org"})
+    assert response.status_code == 403
+    db.session.refresh(target)
+    assert target.role == "learner" and target.is_enabled
+
+
+@pytest.mark.parametrize("page", ADMIN_GET_PAGES)
+def test_anonymous_visitors_are_sent_to_login(client, make_user, page):
+    target = make_user()
+    response = client.get(page.format(id=target.id))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_admin_creates_a_user_who_can_then_log_in(client, login, make_user):
+    login(client, make_user(role="admin"))
+    response = client.submit("/admin/users/new", {
+        "name": "Noor Nieuw", "email": "Noor@Example.org", "role": "trainer", "organisation_id": "0",
+        "region": "Twente", "work_context": "wijkteam", "skj_number": "", "password": "kompas regenjas tulp vijver",
+    }, page="/admin/users/new")
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "noor@example.org"))
+    assert user.role == "trainer" and user.region == "Twente"
+    other = client.application.test_client()
+    login(other, user, password="kompas regenjas tulp vijver")
+
+
+def test_creating_a_user_with_an_existing_email_shows_an_error(client, login, make_user):
+    login(client, make_user(role="admin"))
+    make_user(email="bestaat@example.org")
+    response = client.submit("/admin/users/new", {
+        "name": "Dubbel", "email": "bestaat@example.org", "role": "learner", "organisation_id": "0",
+        "password": "kompas regenjas tulp vijver",
+    }, page="/admin/users/new")
+    assert response.status_code == 200
+    assert "Er is al een account met dit e-mailadres." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(User.id))) == 2
+
+
+def test_creating_a_user_with_a_weak_password_is_refused(client, login, make_user):
+    login(client, make_user(role="admin"))
+    response = client.submit("/admin/users/new", {
+        "name": "Zwak", "email": "zwak@example.org", "role": "learner", "organisation_id": "0",
+        "password": "wachtwoord123",
+    }, page="/admin/users/new")
+    assert "Dit wachtwoord is te makkelijk te raden." in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "zwak@example.org")) is None
+
+
+def test_admin_changes_a_role(client, login, make_user):
+    login(client, make_user(role="admin"))
+    user = make_user(email="rol@example.org")
+    response = client.submit(f"/admin/users/{user.id}", {
+        "name": user.name, "email": user.email, "role": "actor", "organisation_id": "0", "locale": "nl",
+    }, page=f"/admin/users/{user.id}")
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.role == "actor"
+
+
+def test_admin_cannot_take_away_own_admin_role(client, login, make_user):
+    admin = make_user(role="admin")
+    login(client, admin)
+    response = client.submit(f"/admin/users/{admin.id}", {
+        "name": admin.name, "email": admin.email, "role": "learner", "organisation_id": "0", "locale": "nl",
+    }, page=f"/admin/users/{admin.id}")
+    assert response.status_code == 400
+    db.session.refresh(admin)
+    assert admin.role == "admin"
+
+
+def test_admin_cannot_deactivate_themselves(client, login, make_user):
+    admin = make_user(role="admin")
+    login(client, admin)
+    client.submit(f"/admin/users/{admin.id}/deactivate", page="/admin/users")
+    db.session.refresh(admin)
+    assert admin.is_enabled
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_unknown_user_is_404(client, login, make_user):
+    login(client, make_user(role="admin"))
+    assert client.get("/admin/users/99999").status_code == 404
+
+
+def test_user_list_shows_everyone_with_role_and_status(client, login, make_user):
+    login(client, make_user(role="admin", name="Ada Admin"))
+    make_user(role="actor", name="Ali Acteur")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "Ali Acteur" in page and "Trainingsacteur" in page and "Actief" in page

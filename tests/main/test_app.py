@@ -1,0 +1,91 @@
+"""Health check, configuration and the SQLite settings."""
+
+import os
+import stat
+
+import pytest
+from sqlalchemy import text
+
+from jimtraining import create_app
+from jimtraining.config import from_environment, local_secret_key, normalise_database_url
+from jimtraining.extensions import db
+from tests.conftest import config_for_tests
+
+
+def test_healthz_reports_the_database_as_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
+    broken = create_app(config_for_tests(f"sqlite:///{tmp_path}/missing-folder/x.db"))
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "unavailable"}
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("JIM_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        from_environment(str(tmp_path), {})
+
+
+def test_production_uses_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("JIM_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    settings = from_environment(str(tmp_path), {})
+    assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_local_secret_key_is_generated_once_and_kept_private(tmp_path):
+    first = local_secret_key(str(tmp_path))
+    second = local_secret_key(str(tmp_path))
+    assert first == second and len(first) == 64
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+
+
+def test_database_url_defaults_to_sqlite_in_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("JIM_ENV", raising=False)
+    monkeypatch.delenv("FLASK_ENV", raising=False)
+    settings = from_environment(str(tmp_path), {})
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/jimtraining.db"
+
+
+@pytest.mark.parametrize("url", ["postgres://u@h/db", "postgresql://u@h/db", "postgresql+psycopg://u@h/db"])
+def test_postgresql_urls_use_psycopg_3(url):
+    assert normalise_database_url(url) == "postgresql+psycopg://u@h/db"
+
+
+def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings; this run uses PostgreSQL")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_unknown_page_gets_a_dutch_404_page(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.get_data(as_text=True)
+
+
+def test_welcome_page_for_visitors_has_landmarks_and_skip_link(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert 'href="#inhoud"' in page and '<main id="inhoud"' in page
+    assert "<header" in page and "<nav" in page and "<footer" in page
+
+
+def test_pages_load_nothing_from_other_hosts(client, login, make_user):
+    login(client, make_user())
+    for path in ("/", "/profile", "/modules/"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'src="http' not in page and 'href="http' not in page and "//" not in page.replace("://", "")[:0]
+        assert "cdn" not in page.lower()

@@ -1,0 +1,49 @@
+"""Every state change needs a CSRF token; a POST without one is refused with 400 and changes nothing."""
+
+import pytest
+
+from jimtraining.accounts.models import User
+from jimtraining.extensions import db
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("/login", None),
+        ("/logout", "learner"),
+        ("/language", None),
+        ("/profile", "learner"),
+        ("/profile/password", "learner"),
+        ("/modules/basis/eerste/done", "learner"),
+        ("/modules/basis/eerste/undo", "learner"),
+        ("/admin/users/new", "admin"),
+        ("/admin/users/{id}", "admin"),
+        ("/admin/users/{id}/deactivate", "admin"),
+        ("/admin/users/{id}/activate", "admin"),
+    ],
+)
+def test_post_without_csrf_token_is_refused(client, login, make_user, synced_content, path, role):
+    target = make_user(email="doel@example.org", name="Doel")
+    if role:
+        login(client, make_user(role=role))
+    response = client.post(path.format(id=target.id), data={"name": "Veranderd", "email": "x@example.org",
+                                                             "role": "admin", "locale": "en"})
+    assert response.status_code == 400
+    assert "Formulier verlopen" in response.get_data(as_text=True)
+    db.session.refresh(target)
+    assert (target.name, target.role, target.is_enabled) == ("Doel", "learner", True)
+
+
+def test_no_route_changes_state_on_get(app):
+    """Routes that accept POST never also accept GET, except forms that show themselves on GET."""
+    form_pages = {"/login", "/profile", "/profile/password", "/admin/users/new", "/admin/users/<int:user_id>"}
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods and "GET" in rule.methods:
+            assert rule.rule in form_pages, rule.rule
+
+
+def test_every_user_table_row_keeps_its_data_after_a_refused_post(client, login, make_user):
+    user = make_user(name="Blijft")
+    login(client, user)
+    client.post("/profile", data={"name": "Weg"})
+    assert db.session.get(User, user.id).name == "Blijft"

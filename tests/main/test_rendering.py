@@ -1,0 +1,41 @@
+"""The one Markdown renderer: what it keeps and what it strips."""
+
+import pytest
+
+from jimtraining.rendering import render_markdown
+
+
+def test_markdown_becomes_html():
+    html = render_markdown("## Kop\n\nEen **vet** woord en een [link](https://example.org).")
+    assert "<h2>Kop</h2>" in html
+    assert "<strong>vet</strong>" in html
+    assert '<a href="https://example.org" rel="noopener noreferrer">link</a>' in html
+
+
+def test_level_one_headings_become_level_two_so_the_page_keeps_one_h1():
+    assert "<h2>Titel</h2>" in render_markdown("# Titel")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[klik](javascript:alert(1))",
+        "![x](javascript:alert(1))",
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+        "<iframe src='https://example.org'></iframe>",
+        '<div style="background:url(javascript:alert(1))">x</div>',
+        "<svg><script>alert(1)</script></svg>",
+        '<p onclick="alert(1)">x</p>',
+        "{{ config }} {% for x in y %}",
+    ],
+)
+def test_dangerous_markup_is_removed(payload):
+    html = str(render_markdown(payload))
+    for bad in ("<script", "onerror", "onclick", "javascript:", "data:text", "<iframe", "style=", "<svg"):
+        assert bad not in html.lower()
+
+
+def test_template_syntax_is_shown_as_text_not_run():
+    assert "{{ config }}" in render_markdown("{{ config }}")
