@@ -54,3 +54,31 @@ def test_login_page_and_module_overview_are_accessible(page):
     log_in(page)
     page.goto("/modules/")
     assert_accessible(page)
+
+
+def test_locked_module_page_and_profile_are_accessible(page):
+    log_in(page)
+    page.goto("/modules/de-rol-van-de-jimwerker")
+    assert page.get_by_role("heading", name="Deze module is nog op slot").is_visible()
+    assert_accessible(page)
+    page.goto("/profile")
+    assert_accessible(page)
+
+
+def test_admin_user_pages_are_accessible(page):
+    log_in(page, email="admin@example.org")
+    page.goto("/admin/users")
+    assert page.get_by_role("cell", name="Priya Professional").is_visible()
+    assert_accessible(page)
+    page.goto("/admin/users/new")
+    assert_accessible(page)
+
+
+def test_form_errors_are_announced_and_accessible(page):
+    log_in(page)
+    page.goto("/profile")
+    page.get_by_label("SKJ-registratienummer (niet verplicht)").fill("12-ab")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("SKJ-registratienummer (niet verplicht)").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
