@@ -124,13 +124,6 @@ def active_modules() -> list[Module]:
     ).all())
 
 
-def get_module_or_404(slug: str) -> Module:
-    return db.first_or_404(
-        select(Module).where(Module.slug == slug, Module.archived.is_(False))
-        .options(db.selectinload(Module.lessons))
-    )
-
-
 def completed_lessons(user_id: int) -> set[tuple[str, str]]:
     """(module_slug, lesson_slug) of every lesson this user marked as done."""
     rows = db.session.execute(
@@ -160,9 +153,27 @@ class ModuleStatus:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def module_statuses(user, modules: list[Module] | None = None) -> list[ModuleStatus]:
+@dataclass
+class LearnerProgress:
+    """One learner's view of the curriculum: every active module with its progress and lock state."""
+
+    statuses: list[ModuleStatus]
+    done: set[tuple[str, str]]
+
+    def status_of(self, module_slug: str) -> ModuleStatus | None:
+        return next((s for s in self.statuses if s.module.slug == module_slug), None)
+
+    def is_done(self, lesson: Lesson) -> bool:
+        return (lesson.module.slug, lesson.slug) in self.done
+
+    @property
+    def completed_modules(self) -> int:
+        return sum(1 for s in self.statuses if s.completed)
+
+
+def learner_progress(user) -> LearnerProgress:
     """Progress and lock state of every active module for one user, in a fixed number of queries."""
-    modules = modules if modules is not None else active_modules()
+    modules = active_modules()
     done = completed_lessons(user.id)
     by_slug = {m.slug: m for m in modules}
     counts = {}
@@ -176,12 +187,11 @@ def module_statuses(user, modules: list[Module] | None = None) -> list[ModuleSta
             if slug in by_slug and counts[slug][0] < counts[slug][1]
         ]
         statuses.append(ModuleStatus(module, counts[module.slug][0], counts[module.slug][1], missing))
-    return statuses
+    return LearnerProgress(statuses, done)
 
 
-def continue_lesson(user, statuses: list[ModuleStatus]) -> Lesson | None:
-    """The lesson to continue with: after the lesson opened last, the first one not yet done."""
-    done = completed_lessons(user.id)
+def continue_lesson(user, progress: LearnerProgress) -> Lesson | None:
+    """The lesson to continue with: from the lesson opened last, the first one not yet done."""
     last = db.session.execute(
         select(LessonProgress.module_slug, LessonProgress.lesson_slug)
         .join(Module, Module.slug == LessonProgress.module_slug)
@@ -191,17 +201,17 @@ def continue_lesson(user, statuses: list[ModuleStatus]) -> Lesson | None:
                   LessonProgress.id.desc())
         .limit(1)
     ).first()
-    ordered = [(s, lesson) for s in statuses if not s.locked for lesson in s.module.active_lessons]
+    ordered = [lesson for s in progress.statuses if not s.locked for lesson in s.module.active_lessons]
     if not ordered:
         return None
     start = 0
     if last is not None:
-        for index, (status, lesson) in enumerate(ordered):
-            if status.module.slug == last.module_slug and lesson.slug == last.lesson_slug:
+        for index, lesson in enumerate(ordered):
+            if lesson.module.slug == last.module_slug and lesson.slug == last.lesson_slug:
                 start = index
                 break
-    for status, lesson in ordered[start:] + ordered[:start]:
-        if (status.module.slug, lesson.slug) not in done:
+    for lesson in ordered[start:] + ordered[:start]:
+        if not progress.is_done(lesson):
             return lesson
     return None
 

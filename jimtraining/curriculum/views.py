@@ -12,9 +12,13 @@ from jimtraining.permissions import sees_all_content
 bp = Blueprint("curriculum", __name__, url_prefix="/modules")
 
 
-def _status_for(module):
-    statuses = services.module_statuses(current_user)
-    return next(s for s in statuses if s.module.id == module.id), statuses
+def _module_or_404(slug):
+    """The learner's progress and the status of one active module; 404 for unknown or archived modules."""
+    progress = services.learner_progress(current_user)
+    status = progress.status_of(slug)
+    if status is None:
+        abort(404)
+    return progress, status
 
 
 def _lesson_or_404(module, lesson_slug):
@@ -24,36 +28,37 @@ def _lesson_or_404(module, lesson_slug):
     return lesson
 
 
+def _is_locked_for_user(status) -> bool:
+    return status.locked and not sees_all_content(current_user)
+
+
 @bp.route("/")
 @login_required
 def overview():
-    statuses = services.module_statuses(current_user)
-    return render_template("curriculum/overview.html", statuses=statuses)
+    return render_template("curriculum/overview.html", statuses=services.learner_progress(current_user).statuses)
 
 
 @bp.route("/<slug>")
 @login_required
 def module(slug):
-    module = services.get_module_or_404(slug)
-    status, _statuses = _status_for(module)
-    done = services.completed_lessons(current_user.id)
+    progress, status = _module_or_404(slug)
+    module = status.module
     intro = services.render_content(f"{module.folder}/module.md", module.body)
-    return render_template("curriculum/module.html", module=module, status=status, done=done, intro=intro)
+    return render_template("curriculum/module.html", module=module, status=status, progress=progress, intro=intro)
 
 
 @bp.route("/<module_slug>/<lesson_slug>")
 @login_required
 def lesson(module_slug, lesson_slug):
-    module = services.get_module_or_404(module_slug)
+    progress, status = _module_or_404(module_slug)
+    module = status.module
     lesson = _lesson_or_404(module, lesson_slug)
-    status, _statuses = _status_for(module)
-    if status.locked and not sees_all_content(current_user):
+    if _is_locked_for_user(status):
         flash(_("Deze module is nog op slot. Rond eerst de modules af die hieronder staan."), "info")
         return redirect(url_for("curriculum.module", slug=module.slug))
     services.record_visit(current_user, lesson)
     lessons = module.active_lessons
     index = lessons.index(lesson)
-    done = services.completed_lessons(current_user.id)
     return render_template(
         "curriculum/lesson.html",
         module=module,
@@ -63,7 +68,7 @@ def lesson(module_slug, lesson_slug):
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         position=index + 1,
         count=len(lessons),
-        is_done=(module.slug, lesson.slug) in done,
+        is_done=progress.is_done(lesson),
         form=ConfirmForm(),
     )
 
@@ -81,10 +86,10 @@ def mark_not_done(module_slug, lesson_slug):
 
 
 def _set_done(module_slug, lesson_slug, done):
-    module = services.get_module_or_404(module_slug)
+    _progress, status = _module_or_404(module_slug)
+    module = status.module
     lesson = _lesson_or_404(module, lesson_slug)
-    status, _statuses = _status_for(module)
-    if status.locked and not sees_all_content(current_user):
+    if _is_locked_for_user(status):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -106,7 +111,8 @@ def _set_done(module_slug, lesson_slug, done):
 @login_required
 def module_file(slug, filename):
     """Images stored in a module folder (checked by `content check`)."""
-    module = services.get_module_or_404(slug)
+    _progress, status = _module_or_404(slug)
+    module = status.module
     if "." not in filename or "." + filename.rsplit(".", 1)[1].lower() not in IMAGE_EXTENSIONS:
         abort(404)
     folder = f"{current_app.config['MODULES_DIR']}/{module.folder}"

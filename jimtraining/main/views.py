@@ -16,12 +16,12 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    statuses = curriculum.module_statuses(current_user)
+    progress = curriculum.learner_progress(current_user)
     return render_template(
         "main/dashboard.html",
-        statuses=statuses,
-        continue_lesson=curriculum.continue_lesson(current_user, statuses),
-        completed_modules=sum(1 for s in statuses if s.completed),
+        statuses=progress.statuses,
+        continue_lesson=curriculum.continue_lesson(current_user, progress),
+        completed_modules=progress.completed_modules,
     )
 
 

@@ -147,3 +147,16 @@ def test_dashboard_query_count_does_not_grow_with_progress(app, client, login, l
     many = count_queries(app, lambda: client.get("/"))
     assert few == many
     assert many <= 6
+
+
+def test_module_and_lesson_pages_cost_the_same_queries_with_more_progress(app, client, login, learner,
+                                                                          synced_content):
+    login(client, learner)
+    client.get("/modules/basis/tweede")  # the first visit writes a progress row; measure repeat visits
+    module_few = count_queries(app, lambda: client.get("/modules/basis"))
+    lesson_few = count_queries(app, lambda: client.get("/modules/basis/tweede"))
+    for path in ("/modules/basis/eerste/done", "/modules/basis/tweede/done", "/modules/verder/derde/done"):
+        client.submit(path, page="/modules/basis")
+    assert count_queries(app, lambda: client.get("/modules/basis")) == module_few
+    assert count_queries(app, lambda: client.get("/modules/basis/tweede")) == lesson_few
+    assert module_few <= 5 and lesson_few <= 6
