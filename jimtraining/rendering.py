@@ -4,6 +4,7 @@ Everything a person or a content file writes in Markdown is shown through ``rend
 and images in curriculum files are rewritten by a resolver the caller passes in; nothing else is trusted.
 """
 
+import re
 from collections.abc import Callable
 
 import markdown
@@ -27,6 +28,11 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 #: Returns the URL to use for a relative link or image target, or None to drop the link.
 Resolver = Callable[[str, bool], str | None]
+
+
+def is_local_url(url: str) -> bool:
+    """True for addresses on this site; browsers read a leading '//', '\\\\' or '/\\' as another host."""
+    return not re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})", url)
 
 
 class _RewriteTree(Treeprocessor):
@@ -64,6 +70,13 @@ class _RewriteExtension(Extension):
         md.treeprocessors.register(_RewriteTree(md, self.resolver), "jim_rewrite", 1)
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Pictures only ever come from this site: the app works offline and tells no other host who reads what.
+    if tag == "img" and attribute == "src" and not is_local_url(value):
+        return None
+    return value
+
+
 def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
     """Render Markdown to HTML that is safe to insert in a page."""
     html = markdown.markdown(
@@ -77,5 +90,6 @@ def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_keep_attribute,
     )
     return Markup(clean)

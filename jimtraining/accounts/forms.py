@@ -19,6 +19,10 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def normalise_email(value):
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -41,19 +45,19 @@ class LoginForm(FlaskForm):
 
 class _ProfileFields(FlaskForm):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)],
-                       render_kw={"autocomplete": "name"})
+                       filters=[strip], render_kw={"autocomplete": "name"})
     email = EmailField(_l("E-mailadres"), validators=[
         DataRequired(_l("Vul een e-mailadres in.")),
         Email(_l("Dit is geen geldig e-mailadres."), check_deliverability=False),
         Length(max=254),
     ], filters=[normalise_email], render_kw={"autocomplete": "email"})
-    organisation_id = SelectField(_l("Organisatie"), coerce=int, validators=[Optional()])
-    region = SelectField(_l("Regio"), validators=[Optional()])
-    work_context = SelectField(_l("Werkveld"), validators=[Optional()])
+    organisation_id = SelectField(_l("Organisatie"), coerce=int, default=0)
+    region = SelectField(_l("Regio"), default="")
+    work_context = SelectField(_l("Werkveld"), default="")
     skj_number = StringField(
         _l("SKJ-registratienummer (niet verplicht)"),
         validators=[Optional(), Regexp(r"^\d{6,12}$", message=_l("Een SKJ-nummer bestaat uit 6 tot 12 cijfers."))],
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
     )
 
     def __init__(self, *args, user_id: int | None = None, **kwargs):
@@ -64,6 +68,10 @@ class _ProfileFields(FlaskForm):
         self.organisation_id.choices = choices([(0, none)] + [(row.id, row.name) for row in organisations])
         self.region.choices = choices([("", none)] + [(r, r) for r in regions()])
         self.work_context.choices = choices([("", none)] + list(WORK_CONTEXTS.items()))
+        # An account without organisation, region or work context shows (and keeps) the "none" choice.
+        for field, empty in ((self.organisation_id, 0), (self.region, ""), (self.work_context, "")):
+            if field.data is None:
+                field.data = empty
 
     def validate_email(self, field):
         if email_taken(field.data, self._user_id):

@@ -14,12 +14,16 @@ from jimtraining.data import dutch_password_words
 MIN_LENGTH = 12
 #: zxcvbn score 0-4; 3 means "safely unguessable: moderate protection from offline attacks".
 MIN_SCORE = 3
+MAX_LENGTH = 200
+ZXCVBN_MAX = 72
 
 
 def password_problems(password: str, name: str = "", email: str = "") -> list[str]:
     """Return the reasons a password is refused, in plain language; empty when it is fine."""
     if len(password) < MIN_LENGTH:
         return [_("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_LENGTH)]
+    if len(password) > MAX_LENGTH:
+        return [_("Kies een wachtwoord van hoogstens %(n)s tekens.", n=MAX_LENGTH)]
     personal = [part for part in re.split(r"[\s@._-]+", f"{name} {email}".lower()) if len(part) > 2]
     lowered = password.lower()
     uses_personal = any(part in lowered for part in personal)
@@ -38,5 +42,5 @@ def password_problems(password: str, name: str = "", email: str = "") -> list[st
 
 
 def _score(password: str, personal: list[str]) -> int:
-    # zxcvbn is slow on very long input and gains nothing after 100 characters.
-    return zxcvbn(password[:100], user_inputs=list(dutch_password_words()) + personal)["score"]
+    # zxcvbn accepts at most 72 characters (and a longer password is no weaker than its start).
+    return zxcvbn(password[:ZXCVBN_MAX], user_inputs=list(dutch_password_words()) + personal)["score"]

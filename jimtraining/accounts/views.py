@@ -1,6 +1,6 @@
 """Login, logout, profile, password, and the admin pages for users."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -61,10 +61,6 @@ def logout():
 @login_required
 def profile():
     form = ProfileForm(obj=current_user, user_id=current_user.id)
-    if request.method == "GET":
-        form.organisation_id.data = current_user.organisation_id or 0
-        form.region.data = current_user.region or ""
-        form.work_context.data = current_user.work_context or ""
     if form.validate_on_submit():
         for key, value in _profile_values(form).items():
             setattr(current_user, key, value)
@@ -82,8 +78,9 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         services.change_password(user, form.new_password.data)
-        # This session continues with the new token; all others end.
-        login_user(user)
+        # This session continues with the new token (and keeps "stay logged in" if it had it); all others end.
+        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        login_user(user, remember=remember_cookie in request.cookies)
         flash(_("Je wachtwoord is gewijzigd. Op andere apparaten moet je opnieuw inloggen."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
@@ -110,15 +107,11 @@ def admin_user_new():
     return render_template("admin/user_new.html", form=form)
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/admin/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
 @admin_required
 def admin_user_edit(user_id):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user, user_id=user.id)
-    if request.method == "GET":
-        form.organisation_id.data = user.organisation_id or 0
-        form.region.data = user.region or ""
-        form.work_context.data = user.work_context or ""
     if form.validate_on_submit():
         try:
             services.set_role(user, form.role.data, by=current_user)
@@ -135,13 +128,13 @@ def admin_user_edit(user_id):
     return render_template("admin/user_edit.html", form=form, user=user, confirm=ConfirmForm())
 
 
-@bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
+@bp.route("/admin/users/<int(max=2147483647):user_id>/deactivate", methods=["POST"])
 @admin_required
 def admin_user_deactivate(user_id):
     return _set_enabled(user_id, False)
 
 
-@bp.route("/admin/users/<int:user_id>/activate", methods=["POST"])
+@bp.route("/admin/users/<int(max=2147483647):user_id>/activate", methods=["POST"])
 @admin_required
 def admin_user_activate(user_id):
     return _set_enabled(user_id, True)

@@ -26,10 +26,17 @@ LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 OTHER_CONTENT_DIRS = {"scenarios", "tracks"}
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MODULE_KEYS = {"title", "summary", "minutes", "prerequisites", "goals", "sources"}
+#: Limits that match the database columns, so a file that passes the check always loads.
+MAX_TITLE = 200
+MAX_MINUTES = 10_000
+MAX_SLUG = 100
+MAX_FOLDER = 120
+MAX_FILENAME = 160
 LESSON_KEYS = {"title", "minutes"}
 
 _LINK_RE = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_REF_DEF_RE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_REF_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\[([^\]]*)\]")
 _HTML_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _CODE_SPAN_RE = re.compile(r"`+[^`]*`+")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -141,6 +148,9 @@ def parse_front_matter(text: str, relpath: str, problems: list[Problem]) -> Fron
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(yaml_text)
+    except RecursionError:
+        problems.append(Problem(relpath, 2, _("ongeldige YAML: te diep genest")))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 2
@@ -166,20 +176,30 @@ def parse_front_matter(text: str, relpath: str, problems: list[Problem]) -> Fron
     return FrontMatter(data, body, end + 2, key_lines, item_lines)
 
 
-def _required_text(fm: FrontMatter, key: str, relpath: str, problems: list[Problem], message: str) -> str:
+def _required_text(fm: FrontMatter, key: str, relpath: str, problems: list[Problem], message: str,
+                   max_length: int | None = None) -> str:
     value = fm.data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(relpath, fm.key_lines.get(key, 1), message))
+    line = fm.key_lines.get(key, 1)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems.append(Problem(relpath, line, message))
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem(relpath, line, _("'%(key)s' moet tekst zijn (zet hem tussen aanhalingstekens)",
+                                                 key=key)))
+        return ""
+    if max_length and len(value.strip()) > max_length:
+        problems.append(Problem(relpath, line, _("'%(key)s' is te lang (hoogstens %(n)s tekens)", key=key,
+                                                 n=max_length)))
         return ""
     return value.strip()
 
 
 def _minutes(fm: FrontMatter, relpath: str, problems: list[Problem]) -> int:
     value = fm.data.get("minutes")
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_MINUTES:
         problems.append(
             Problem(relpath, fm.key_lines.get("minutes", 1),
-                    _("'minutes' moet een heel getal groter dan 0 zijn (geschatte minuten)"))
+                    _("'minutes' moet een heel getal van 1 tot %(max)s zijn (geschatte minuten)", max=MAX_MINUTES))
         )
         return 0
     return value
@@ -243,22 +263,45 @@ def _strip_code(lines: list[str]) -> list[str]:
 def check_links(
     relpath: str, body: str, first_line: int, root: Path, lesson_paths: set[str], problems: list[Problem]
 ) -> None:
-    """Check links to lessons and images in one Markdown body."""
+    """Check links to lessons and images in one Markdown body (inline and reference style)."""
     module_folder = relpath.split("/", 1)[0]
-    for offset, line in enumerate(_strip_code(body.splitlines())):
-        lineno = first_line + offset
-        found = [(m.group(1) == "!", m.group(2), m.group(3)) for m in _LINK_RE.finditer(line)]
+    lines = _strip_code(body.splitlines())
+    definitions: dict[str, tuple[int, str]] = {}
+    for offset, line in enumerate(lines):
         ref = _REF_DEF_RE.match(line)
         if ref:
-            found.append((False, "", ref.group(1)))
-        for is_image, text, target in found:
+            definitions[ref.group(1).strip().lower()] = (first_line + offset, ref.group(2))
+    image_refs: dict[str, str] = {}
+    for offset, line in enumerate(lines):
+        lineno = first_line + offset
+        for match in _LINK_RE.finditer(line):
+            is_image, text, target = match.group(1) == "!", match.group(2), match.group(3)
             if is_image:
                 _check_image(relpath, lineno, text, target, root, module_folder, problems)
             elif is_relative_target(target):
                 _check_link(relpath, lineno, target, root, module_folder, lesson_paths, problems)
-        for tag in _HTML_IMG_RE.findall(line):
-            if not re.search(r"\balt\s*=\s*([\"'])\s*\S", tag):
-                problems.append(Problem(relpath, lineno, _("afbeelding zonder alt-tekst")))
+        for match in _REF_IMAGE_RE.finditer(line):
+            label = (match.group(2) or match.group(1)).strip().lower()
+            image_refs[label] = match.group(1)
+            if label not in definitions:
+                problems.append(Problem(relpath, lineno, _(
+                    "afbeelding verwijst naar een onbekende referentie '%(label)s'", label=label)))
+        if _HTML_IMG_RE.search(line):
+            problems.append(Problem(relpath, lineno, _(
+                "gebruik Markdown voor een afbeelding: ![beschrijving](images/bestand.png)")))
+    for label, (lineno, target) in definitions.items():
+        if label in image_refs:
+            _check_image(relpath, lineno, image_refs[label], target, root, module_folder, problems)
+        elif is_relative_target(target):
+            _check_link(relpath, lineno, target, root, module_folder, lesson_paths, problems)
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file() that treats names the system cannot handle (too long, no permission) as missing."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _check_image(relpath, lineno, alt, target, root, module_folder, problems):
@@ -270,7 +313,7 @@ def _check_image(relpath, lineno, alt, target, root, module_folder, problems):
             target=target)))
         return
     resolved = resolve_relative(relpath, target)
-    if resolved is None or not resolved.startswith(module_folder + "/") or not (root / resolved).is_file():
+    if resolved is None or not resolved.startswith(module_folder + "/") or not _is_file(root / resolved):
         problems.append(Problem(relpath, lineno, _("afbeeldingsbestand ontbreekt: %(target)s", target=target)))
     elif Path(resolved).suffix.lower() not in IMAGE_EXTENSIONS:
         problems.append(Problem(relpath, lineno, _("'%(target)s' is geen afbeelding (png, jpg, gif, svg, webp)",
@@ -283,8 +326,11 @@ def _check_link(relpath, lineno, target, root, module_folder, lesson_paths, prob
         if resolved not in lesson_paths:
             problems.append(Problem(relpath, lineno, _("kapotte link naar een les: %(target)s", target=target)))
         return
-    if resolved is None or not resolved.startswith(module_folder + "/") or not (root / resolved).is_file():
+    if resolved is None or not resolved.startswith(module_folder + "/") or not _is_file(root / resolved):
         problems.append(Problem(relpath, lineno, _("kapotte link: %(target)s", target=target)))
+    elif Path(resolved).suffix.lower() not in IMAGE_EXTENSIONS:
+        problems.append(Problem(relpath, lineno, _(
+            "link naar '%(target)s': de site toont uit een modulemap alleen lessen en afbeeldingen", target=target)))
 
 
 def load_content(root: Path | str) -> ContentTree:
@@ -304,6 +350,12 @@ def load_content(root: Path | str) -> ContentTree:
             problems.append(Problem(entry.name, 1, _(
                 "mapnaam moet de vorm NN-slug hebben (twee cijfers, dan kleine letters, cijfers en streepjes)")))
             continue
+        if len(entry.name) > MAX_FOLDER or len(parsed[1]) > MAX_SLUG:
+            problems.append(Problem(entry.name, 1, _("mapnaam is te lang (hoogstens %(n)s tekens)", n=MAX_FOLDER)))
+            continue
+        if any(position == parsed[0] for _entry, (position, _slug) in module_dirs):
+            problems.append(Problem(entry.name, 1, _(
+                "volgnummer %(nn)02d komt al voor bij een andere module", nn=parsed[0])))
         module_dirs.append((entry, parsed))
 
     # All lesson files first, so links between modules can be checked.
@@ -311,7 +363,7 @@ def load_content(root: Path | str) -> ContentTree:
     for entry, _parsed in module_dirs:
         lesson_paths.add(f"{entry.name}/module.md")
         for file in entry.glob("*.md"):
-            if LESSON_FILE_RE.match(file.name):
+            if LESSON_FILE_RE.match(file.name) and not file.is_dir():
                 lesson_paths.add(f"{entry.name}/{file.name}")
 
     seen_modules: dict[str, str] = {}
@@ -344,7 +396,7 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
         slug=slug,
         position=position,
         folder=entry.name,
-        title=_required_text(fm, "title", relpath, problems, _("titel ontbreekt ('title')")),
+        title=_required_text(fm, "title", relpath, problems, _("titel ontbreekt ('title')"), MAX_TITLE),
         summary=_required_text(fm, "summary", relpath, problems, _("samenvatting ontbreekt ('summary')")),
         minutes=_minutes(fm, relpath, problems),
         prerequisites=_string_list(fm, "prerequisites", relpath, problems, required=False),
@@ -357,6 +409,7 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
     check_links(relpath, fm.body, fm.body_line, root, lesson_paths, problems)
 
     seen_lessons: dict[str, str] = {}
+    seen_positions: dict[int, str] = {}
     for file in sorted(entry.iterdir()):
         if file.is_dir() or file.name == "module.md" or file.suffix != ".md":
             continue
@@ -368,6 +421,15 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
                 "cijfers en streepjes)")))
             continue
         lesson_position, lesson_slug = parsed
+        if len(file.name) > MAX_FILENAME or len(lesson_slug) > MAX_SLUG:
+            problems.append(Problem(lesson_rel, 1, _("bestandsnaam is te lang (hoogstens %(n)s tekens)",
+                                                     n=MAX_FILENAME)))
+            continue
+        if lesson_position in seen_positions:
+            problems.append(Problem(lesson_rel, 1, _(
+                "volgnummer %(nn)02d komt al voor in deze module (%(other)s)", nn=lesson_position,
+                other=seen_positions[lesson_position])))
+        seen_positions.setdefault(lesson_position, file.name)
         lesson_fm = _read(file, lesson_rel, problems)
         if lesson_fm is None:
             continue
@@ -381,7 +443,7 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
             slug=lesson_slug,
             position=lesson_position,
             filename=file.name,
-            title=_required_text(lesson_fm, "title", lesson_rel, problems, _("titel ontbreekt ('title')")),
+            title=_required_text(lesson_fm, "title", lesson_rel, problems, _("titel ontbreekt ('title')"), MAX_TITLE),
             minutes=_minutes(lesson_fm, lesson_rel, problems),
             body=lesson_fm.body,
         ))
@@ -393,9 +455,13 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
 
 def _read(path: Path, relpath: str, problems: list[Problem]) -> FrontMatter | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         problems.append(Problem(relpath, 1, _("het bestand is geen UTF-8-tekst")))
+        return None
+    except OSError as exc:
+        problems.append(Problem(relpath, 1, _("het bestand kan niet worden gelezen: %(reason)s",
+                                              reason=exc.strerror or exc)))
         return None
     return parse_front_matter(text, relpath, problems)
 

@@ -76,7 +76,7 @@ class LessonProgress(db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
     module_slug = db.Column(db.String(100), nullable=False)
     lesson_slug = db.Column(db.String(100), nullable=False)
-    #: First time the learner opened the lesson: the basis of "continue where you left off".
+    #: When this row was first written (the first time the learner marked the lesson as done).
     started_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
     #: Set when the learner marks the lesson as done; cleared when they undo it.
     completed_at = db.Column(db.DateTime(timezone=True), nullable=True)

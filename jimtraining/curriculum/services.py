@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import has_request_context, request, url_for
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
 
 from jimtraining.curriculum.loader import ContentTree, lesson_for_path, resolve_relative
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
@@ -186,19 +187,26 @@ def learner_progress(user) -> LearnerProgress:
             by_slug[slug] for slug in module.prerequisites
             if slug in by_slug and counts[slug][0] < counts[slug][1]
         ]
+        if counts[module.slug][0]:
+            # Once started, a module stays open, even when a lesson is later added to a prerequisite.
+            missing = []
         statuses.append(ModuleStatus(module, counts[module.slug][0], counts[module.slug][1], missing))
     return LearnerProgress(statuses, done)
 
 
 def continue_lesson(user, progress: LearnerProgress) -> Lesson | None:
-    """The lesson to continue with: from the lesson opened last, the first one not yet done."""
+    """The lesson to continue with: after the lesson finished last, the first one not yet done.
+
+    Opening a lesson writes nothing (no state change on GET), so "where you left off" is the last lesson the
+    learner marked as done.
+    """
     last = db.session.execute(
         select(LessonProgress.module_slug, LessonProgress.lesson_slug)
         .join(Module, Module.slug == LessonProgress.module_slug)
         .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.slug == LessonProgress.lesson_slug))
-        .where(LessonProgress.user_id == user.id, Lesson.archived.is_(False), Module.archived.is_(False))
-        .order_by(func.coalesce(LessonProgress.completed_at, LessonProgress.started_at).desc(),
-                  LessonProgress.id.desc())
+        .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None),
+               Lesson.archived.is_(False), Module.archived.is_(False))
+        .order_by(LessonProgress.completed_at.desc(), LessonProgress.id.desc())
         .limit(1)
     ).first()
     ordered = [lesson for s in progress.statuses if not s.locked for lesson in s.module.active_lessons]
@@ -216,32 +224,19 @@ def continue_lesson(user, progress: LearnerProgress) -> Lesson | None:
     return None
 
 
-def record_visit(user, lesson: Lesson) -> None:
-    """Remember that the user opened a lesson; writes only on the first visit."""
-    exists = db.session.scalar(
-        select(LessonProgress.id).where(
-            LessonProgress.user_id == user.id,
-            LessonProgress.module_slug == lesson.module.slug,
-            LessonProgress.lesson_slug == lesson.slug,
-        )
-    )
-    if exists is None:
-        db.session.add(LessonProgress(user_id=user.id, module_slug=lesson.module.slug, lesson_slug=lesson.slug))
-        db.session.commit()
-
-
 def set_lesson_done(user, lesson: Lesson, done: bool) -> LessonProgress:
-    """Mark a lesson as done (or not done any more) for the user."""
-    progress = db.session.scalar(
-        select(LessonProgress).where(
-            LessonProgress.user_id == user.id,
-            LessonProgress.module_slug == lesson.module.slug,
-            LessonProgress.lesson_slug == lesson.slug,
-        )
-    )
+    """Mark a lesson as done (or not done any more) for the user; safe when two requests race."""
+    keys = {"user_id": user.id, "module_slug": lesson.module.slug, "lesson_slug": lesson.slug}
+    query = select(LessonProgress).filter_by(**keys)
+    progress = db.session.scalar(query)
     if progress is None:
-        progress = LessonProgress(user_id=user.id, module_slug=lesson.module.slug, lesson_slug=lesson.slug)
-        db.session.add(progress)
+        try:
+            with db.session.begin_nested():
+                progress = LessonProgress(**keys)
+                db.session.add(progress)
+        except IntegrityError:
+            # The same learner's other request (a double click) created the row first.
+            progress = db.session.scalar(query)
     if done and progress.completed_at is None:
         progress.completed_at = utcnow()
     elif not done:
@@ -254,23 +249,24 @@ def set_lesson_done(user, lesson: Lesson, done: bool) -> LessonProgress:
 # Rendering ---------------------------------------------------------------------------------------------------
 
 def _content_url(source_relpath: str, target: str, is_image: bool) -> str | None:
+    """The web address for a link or image written in a content file; None drops it."""
     resolved = resolve_relative(source_relpath, target)
     if resolved is None:
-        # Web addresses and anchors stay as written; nh3 drops unsafe schemes afterwards.
-        return target
+        # Web addresses and anchors stay as written (nh3 drops unsafe schemes); images never come from elsewhere.
+        return None if is_image else target
+    fragment = "#" + target.split("#", 1)[1] if "#" in target else ""
     folder, _, rest = resolved.partition("/")
-    if not is_image and resolved.endswith(".md"):
-        if rest == "module.md":
-            module = lesson_for_path(f"{folder}/00-x.md")
-            return url_for("curriculum.module", slug=module[0]) if module else None
-        found = lesson_for_path(resolved)
-        if found is None:
-            return None
-        return url_for("curriculum.lesson", module_slug=found[0], lesson_slug=found[1])
     module = lesson_for_path(f"{folder}/00-x.md")
     if module is None or not rest:
         return None
-    return url_for("curriculum.module_file", slug=module[0], filename=rest)
+    if is_image or not resolved.endswith(".md"):
+        return url_for("curriculum.module_file", slug=module[0], filename=rest)
+    if rest == "module.md":
+        return url_for("curriculum.module", slug=module[0]) + fragment
+    found = lesson_for_path(resolved)
+    if found is None:
+        return None
+    return url_for("curriculum.lesson", module_slug=found[0], lesson_slug=found[1]) + fragment
 
 
 @lru_cache(maxsize=1024)

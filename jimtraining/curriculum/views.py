@@ -56,7 +56,6 @@ def lesson(module_slug, lesson_slug):
     if _is_locked_for_user(status):
         flash(_("Deze module is nog op slot. Rond eerst de modules af die hieronder staan."), "info")
         return redirect(url_for("curriculum.module", slug=module.slug))
-    services.record_visit(current_user, lesson)
     lessons = module.active_lessons
     index = lessons.index(lesson)
     return render_template(
@@ -115,5 +114,12 @@ def module_file(slug, filename):
     module = status.module
     if "." not in filename or "." + filename.rsplit(".", 1)[1].lower() not in IMAGE_EXTENSIONS:
         abort(404)
+    if _is_locked_for_user(status):
+        abort(403)
     folder = f"{current_app.config['MODULES_DIR']}/{module.folder}"
-    return send_from_directory(folder, filename, max_age=3600)
+    response = send_from_directory(folder, filename, max_age=3600)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    # An SVG opened on its own must not run scripts as this site.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

@@ -106,9 +106,10 @@ def test_admin_cannot_deactivate_themselves(client, login, make_user):
     assert client.get("/admin/users").status_code == 200
 
 
-def test_unknown_user_is_404(client, login, make_user):
+@pytest.mark.parametrize("user_id", ["99999", "99999999999999999999", "-1", "abc"])
+def test_unknown_user_is_404(client, login, make_user, user_id):
     login(client, make_user(role="admin"))
-    assert client.get("/admin/users/99999").status_code == 404
+    assert client.get(f"/admin/users/{user_id}").status_code == 404
 
 
 def test_user_list_shows_everyone_with_role_and_status(client, login, make_user):

@@ -58,7 +58,8 @@ def test_logout_by_get_is_not_allowed(client, login, make_user):
     assert client.get("/profile").status_code == 200
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "/%0d%0aSet-Cookie:x=y", "/%09/evil.example"])
 def test_login_never_redirects_to_another_site(client, make_user, target):
     user = make_user()
     response = client.submit(f"/login?next={target}", {"email": user.email, "password": "lamp fiets wolk tegel"},

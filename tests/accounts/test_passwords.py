@@ -35,3 +35,11 @@ def test_password_change_form_explains_why_a_password_is_refused(client, login, 
     assert response.status_code == 200
     assert "Dit wachtwoord is te makkelijk te raden." in response.get_data(as_text=True)
     assert user.check_password("lamp fiets wolk tegel")
+
+
+def test_long_passphrases_are_judged_without_error():
+    assert password_problems("lamp fiets wolk tegel " * 4) == []
+
+
+def test_passwords_over_200_characters_are_refused():
+    assert password_problems("x" * 201) == ["Kies een wachtwoord van hoogstens 200 tekens."]

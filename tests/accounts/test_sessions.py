@@ -72,3 +72,17 @@ def test_wrong_current_password_changes_nothing(client, login, make_user):
     assert response.status_code == 200
     assert "Je huidige wachtwoord klopt niet." in response.get_data(as_text=True)
     assert user.check_password("lamp fiets wolk tegel")
+
+
+def test_password_change_keeps_stay_logged_in_on_this_device(app, make_user):
+    user = make_user()
+    laptop = app.test_client()
+    laptop.submit("/login", {"email": user.email, "password": "lamp fiets wolk tegel", "remember": "y"},
+                  page="/login")
+    laptop.submit("/profile/password", {
+        "current_password": "lamp fiets wolk tegel", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    }, page="/profile/password")
+    remember = laptop.get_cookie("remember_token")
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", remember.value)
+    assert fresh.get("/profile").status_code == 200

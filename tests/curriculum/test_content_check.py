@@ -130,11 +130,77 @@ def test_image_without_alt_text_is_reported(content_dir):
     assert problems_of(content_dir) == ["01-basis/01-les.md:5: afbeelding zonder alt-tekst: images/schema.svg"]
 
 
-def test_html_image_without_alt_text_is_reported(content_dir):
+@pytest.mark.parametrize("tag", ['<img src="images/schema.svg">', '<img src="https://tracker.example/x.png" alt="x">'])
+def test_html_images_are_refused_in_favour_of_markdown(content_dir, tag):
     content_dir.module("01-basis")
     content_dir.raw("01-basis/images/schema.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
-    content_dir.lesson("01-basis", "01-les.md", body='<img src="images/schema.svg">\n')
-    assert problems_of(content_dir) == ["01-basis/01-les.md:5: afbeelding zonder alt-tekst"]
+    content_dir.lesson("01-basis", "01-les.md", body=tag + "\n")
+    assert problems_of(content_dir) == [
+        "01-basis/01-les.md:5: gebruik Markdown voor een afbeelding: ![beschrijving](images/bestand.png)"]
+
+
+def test_reference_style_image_from_another_host_is_reported(content_dir):
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-les.md", body="![Logo][logo]\n\n[logo]: https://tracker.example/x.png\n")
+    problems = problems_of(content_dir)
+    assert problems == ["01-basis/01-les.md:7: afbeelding 'https://tracker.example/x.png' staat niet in de "
+                        "modulemap; de site laadt niets van andere websites"]
+
+
+def test_reference_style_image_without_alt_text_is_reported(content_dir):
+    content_dir.module("01-basis")
+    content_dir.raw("01-basis/images/a.png", "png")
+    content_dir.lesson("01-basis", "01-les.md", body="![][a]\n\n[a]: images/a.png\n")
+    assert problems_of(content_dir) == ["01-basis/01-les.md:7: afbeelding zonder alt-tekst: images/a.png"]
+
+
+def test_link_to_a_file_the_site_does_not_serve_is_reported(content_dir):
+    content_dir.module("01-basis")
+    content_dir.raw("01-basis/handout.pdf", "%PDF")
+    content_dir.lesson("01-basis", "01-les.md", body="[Handout](handout.pdf)\n")
+    assert problems_of(content_dir) == [
+        "01-basis/01-les.md:5: link naar 'handout.pdf': de site toont uit een modulemap alleen lessen en afbeeldingen"]
+
+
+def test_duplicate_order_numbers_are_reported(content_dir):
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-een.md")
+    content_dir.lesson("01-basis", "01-twee.md")
+    content_dir.module("01-ander")
+    content_dir.lesson("01-ander", "01-les.md")
+    problems = problems_of(content_dir)
+    assert "01-basis/01-twee.md:1: volgnummer 01 komt al voor in deze module (01-een.md)" in problems
+    assert "01-basis:1: volgnummer 01 komt al voor bij een andere module" in problems
+
+
+def test_too_long_title_and_too_many_minutes_are_reported(content_dir):
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-les.md", title="x" * 201, minutes=10**20)
+    assert problems_of(content_dir) == [
+        "01-basis/01-les.md:2: 'title' is te lang (hoogstens 200 tekens)",
+        "01-basis/01-les.md:3: 'minutes' moet een heel getal van 1 tot 10000 zijn (geschatte minuten)",
+    ]
+
+
+def test_files_that_cannot_be_read_are_reported_not_crashed_on(content_dir):
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-les.md", body="[x](" + "a" * 300 + ".md) ![y](" + "b" * 300 + ".png)\n")
+    (content_dir.root / "01-basis" / "02-weg.md").symlink_to(content_dir.root / "bestaat-niet.md")
+    content_dir.raw("01-basis/03-diep.md", "---\ntitle: " + "[" * 5000 + "\n---\n")
+    content_dir.raw("01-basis/04-bom.md", "\ufeff---\ntitle: Met BOM\nminutes: 3\n---\nTekst\n")
+    problems = problems_of(content_dir)
+    assert any(p.startswith("01-basis/01-les.md:5: kapotte link naar een les") for p in problems)
+    assert any(p.startswith("01-basis/01-les.md:5: afbeeldingsbestand ontbreekt") for p in problems)
+    assert any(p.startswith("01-basis/02-weg.md:1: het bestand kan niet worden gelezen") for p in problems)
+    assert any(p.startswith("01-basis/03-diep.md:") and "ongeldige YAML" in p for p in problems)
+    assert not any(p.startswith("01-basis/04-bom.md") for p in problems)
+
+
+def test_title_that_is_not_text_is_reported(content_dir):
+    content_dir.module("01-basis")
+    content_dir.raw("01-basis/01-les.md", "---\ntitle: 42\nminutes: 3\n---\n")
+    assert problems_of(content_dir) == [
+        "01-basis/01-les.md:2: 'title' moet tekst zijn (zet hem tussen aanhalingstekens)"]
 
 
 def test_missing_image_file_is_reported(content_dir):
@@ -185,7 +251,7 @@ def test_minutes_must_be_a_positive_whole_number(content_dir):
     content_dir.module("01-basis")
     content_dir.lesson("01-basis", "01-les.md", minutes="tien")
     assert problems_of(content_dir) == [
-        "01-basis/01-les.md:3: 'minutes' moet een heel getal groter dan 0 zijn (geschatte minuten)"]
+        "01-basis/01-les.md:3: 'minutes' moet een heel getal van 1 tot 10000 zijn (geschatte minuten)"]
 
 
 def test_misspelled_field_is_reported(content_dir):

@@ -93,19 +93,19 @@ def test_unknown_module_or_lesson_is_404_with_a_dutch_page(client, login, learne
     assert client.get("/modules/bestaat-niet").status_code == 404
 
 
-def test_lesson_text_is_sanitised(client, login, learner, synced_content):
-    synced_content.lesson("01-basis", "01-eerste.md", title="Eerste les",
-                          body='Hallo <script>alert(1)</script> [klik](javascript:alert(2)) '
-                               '<img src="x" onerror="alert(3)" alt="x">\n')
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+def test_lesson_text_is_sanitised_even_if_it_got_past_the_check(client, login, learner, synced_content):
+    from jimtraining.curriculum.models import Lesson
 
-    sync_content(load_content(synced_content.root))
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "eerste"))
+    lesson.body = ('Hallo <script>alert(1)</script> [klik](javascript:alert(2)) '
+                   '<img src="x" onerror="alert(3)" alt="x"> ![pixel](https://tracker.example/p.png)\n')
+    db.session.commit()
     login(client, learner)
     page = client.get("/modules/basis/eerste").get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert "javascript:" not in page
     assert "onerror" not in page
+    assert "tracker.example" not in page
 
 
 def test_module_page_lists_goals_lessons_and_sources(client, login, learner, synced_content):
@@ -119,10 +119,41 @@ def test_module_page_lists_goals_lessons_and_sources(client, login, learner, syn
 def test_images_are_served_only_from_the_module_folder(client, login, learner, synced_content):
     synced_content.raw("01-basis/images/schema.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
     synced_content.raw("01-basis/geheim.txt", "niet voor het web")
+    synced_content.raw("02-verder/images/ander.png", "png")
     login(client, learner)
-    assert client.get("/modules/basis/files/images/schema.svg").status_code == 200
+    response = client.get("/modules/basis/files/images/schema.svg")
+    assert response.status_code == 200
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert "private" in response.headers["Cache-Control"]
     assert client.get("/modules/basis/files/geheim.txt").status_code == 404
-    assert client.get("/modules/basis/files/../../etc/passwd.png").status_code == 404
+    assert client.get("/modules/basis/files/../02-verder/images/ander.png").status_code == 404
+    assert client.get("/modules/basis/files/..%2F02-verder%2Fimages%2Fander.png").status_code == 404
+
+
+def test_images_of_a_locked_module_are_not_served(client, login, learner, synced_content):
+    synced_content.raw("02-verder/images/ander.png", "png")
+    login(client, learner)
+    assert client.get("/modules/verder/files/images/ander.png").status_code == 403
+
+
+def test_opening_a_lesson_writes_nothing(client, login, learner, synced_content):
+    login(client, learner)
+    client.get("/modules/basis/eerste")
+    assert db.session.scalars(select(LessonProgress)).all() == []
+
+
+def test_a_started_module_stays_open_when_its_prerequisite_gets_a_new_lesson(client, login, learner,
+                                                                             synced_content):
+    from jimtraining.curriculum.loader import load_content
+    from jimtraining.curriculum.services import sync_content
+
+    login(client, learner)
+    for path in ("/modules/basis/eerste/done", "/modules/basis/tweede/done", "/modules/verder/derde/done"):
+        client.submit(path, page="/modules/basis")
+    synced_content.lesson("01-basis", "03-nieuw.md", title="Nieuwe les")
+    sync_content(load_content(synced_content.root))
+    assert client.get("/modules/verder/vierde").status_code == 200
+    assert "2 van 3 lessen klaar" in client.get("/modules/basis").get_data(as_text=True)
 
 
 def count_queries(app, func):
@@ -152,7 +183,6 @@ def test_dashboard_query_count_does_not_grow_with_progress(app, client, login, l
 def test_module_and_lesson_pages_cost_the_same_queries_with_more_progress(app, client, login, learner,
                                                                           synced_content):
     login(client, learner)
-    client.get("/modules/basis/tweede")  # the first visit writes a progress row; measure repeat visits
     module_few = count_queries(app, lambda: client.get("/modules/basis"))
     lesson_few = count_queries(app, lambda: client.get("/modules/basis/tweede"))
     for path in ("/modules/basis/eerste/done", "/modules/basis/tweede/done", "/modules/verder/derde/done"):

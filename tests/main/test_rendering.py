@@ -39,3 +39,15 @@ def test_dangerous_markup_is_removed(payload):
 
 def test_template_syntax_is_shown_as_text_not_run():
     assert "{{ config }}" in render_markdown("{{ config }}")
+
+
+@pytest.mark.parametrize(
+    "src", ["https://tracker.example/x.png", "//tracker.example/x.png", "HTTP://x/y.png", "/\\\\tracker.example/x.png"]
+)
+def test_images_from_other_hosts_are_dropped(src):
+    html = str(render_markdown(f"![pixel]({src})"))
+    assert "tracker" not in html and "src=" not in html
+
+
+def test_images_from_this_site_are_kept():
+    assert 'src="/static/x.png"' in render_markdown("![x](/static/x.png)")
