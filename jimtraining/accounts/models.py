@@ -29,9 +29,6 @@ WORK_CONTEXTS = {
     "anders": _l("Anders"),
 }
 
-LOCALES = ("nl", "en")
-
-
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -53,7 +50,7 @@ class User(UserMixin, db.Model):
     work_context = db.Column(db.String(30), nullable=True)
     #: Optional registration number of the Stichting Kwaliteitsregister Jeugd.
     skj_number = db.Column(db.String(20), nullable=True)
-    #: Interface language, one of LOCALES.
+    #: Interface language, one of the LANGUAGES in the configuration.
     locale = db.Column(db.String(5), nullable=False, default="nl")
     #: Deactivated users cannot log in and lose their sessions at the next request.
     is_enabled = db.Column(db.Boolean, nullable=False, default=True)

@@ -4,7 +4,6 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
-from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.curriculum import services as curriculum
 from jimtraining.extensions import db
 from jimtraining.web import safe_next
@@ -29,7 +28,7 @@ def index():
 def set_language():
     """Switch the interface language; remembered in the session and, when logged in, in the profile."""
     code = request.form.get("locale", "")
-    if ConfirmForm().validate_on_submit() and code in current_app.config["LANGUAGES"]:
+    if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
