@@ -69,6 +69,7 @@ def _register_models():
     from jimtraining.accounts.models import User
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
+    from jimtraining.quizzes import models as _quizzes  # noqa: F401
 
     @login_manager.user_loader
     def load_user(token):
@@ -108,10 +109,12 @@ def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
+    from jimtraining.quizzes.views import bp as quizzes_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(curriculum_bp)
+    app.register_blueprint(quizzes_bp)
 
 
 def _register_error_pages(app):
@@ -148,8 +151,10 @@ def _register_error_pages(app):
 def _register_template_helpers(app):
     from jimtraining.accounts.forms import ConfirmForm
     from jimtraining.permissions import TEMPLATE_PREDICATES
+    from jimtraining.rendering import render_markdown
 
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    app.jinja_env.globals["render_markdown"] = render_markdown
 
     @app.context_processor
     def inject_layout():

@@ -23,6 +23,7 @@ def roles_required(*roles: str):
 
 
 admin_required = roles_required("admin")
+trainer_required = roles_required("trainer", "admin")
 
 
 def can_manage_users(user) -> bool:
@@ -34,7 +35,20 @@ def sees_all_content(user) -> bool:
     return bool(user and user.is_authenticated and user.role in ("trainer", "admin"))
 
 
+def can_review_quizzes(user) -> bool:
+    """Trainers and admins see quiz results and grade open answers.
+
+    Until cohorts exist every trainer sees every learner; the cohort issue narrows this to their own cohorts.
+    """
+    return bool(user and user.is_authenticated and user.role in ("trainer", "admin"))
+
+
+def can_view_attempt(user, attempt) -> bool:
+    return bool(user and user.is_authenticated and (attempt.user_id == user.id or can_review_quizzes(user)))
+
+
 TEMPLATE_PREDICATES = {
     "can_manage_users": can_manage_users,
     "sees_all_content": sees_all_content,
+    "can_review_quizzes": can_review_quizzes,
 }

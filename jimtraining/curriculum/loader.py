@@ -20,6 +20,8 @@ from pathlib import Path
 import yaml
 from flask_babel import gettext as _
 
+from jimtraining.quizzes.loader import QuizFile, load_quiz
+
 MODULE_DIR_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 #: Folders in modules/ that hold other kinds of content (later issues) and are not modules.
@@ -75,6 +77,8 @@ class ModuleFile:
     sources: list[dict]
     body: str
     lessons: list[LessonFile] = field(default_factory=list)
+    #: The module's quiz (quiz.yml), if it has one.
+    quiz: QuizFile | None = None
     prerequisite_lines: list[int] = field(default_factory=list)
     prerequisites_line: int = 1
 
@@ -448,6 +452,9 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
             body=lesson_fm.body,
         ))
         check_links(lesson_rel, lesson_fm.body, lesson_fm.body_line, root, lesson_paths, problems)
+    quiz_path = entry / "quiz.yml"
+    if quiz_path.exists():
+        module.quiz = load_quiz(quiz_path, f"{entry.name}/quiz.yml", problems)
     if not module.lessons and not any(p.path.startswith(entry.name + "/") for p in problems):
         problems.append(Problem(relpath, 1, _("deze module heeft nog geen lessen")))
     return module

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from jimtraining.curriculum.loader import ContentTree, lesson_for_path, resolve_relative
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
+from jimtraining.quizzes.services import passed_modules, sync_quiz
 from jimtraining.rendering import render_markdown
 from jimtraining.timeutil import utcnow
 
@@ -104,6 +105,7 @@ def sync_content(tree: ContentTree) -> SyncReport:
             if slug not in seen_lessons and not lesson.archived:
                 lesson.archived = True
                 report.archived.append(f"{source.slug}/{slug}")
+        sync_quiz(module, source.quiz, report)
     for slug, module in existing.items():
         if slug not in seen_modules and not module.archived:
             module.archived = True
@@ -140,10 +142,17 @@ class ModuleStatus:
     done: int
     total: int
     missing_prerequisites: list[Module]
+    #: None when the module has no quiz.
+    quiz_passed: bool | None = None
+
+    @property
+    def lessons_done(self) -> bool:
+        return self.total > 0 and self.done >= self.total
 
     @property
     def completed(self) -> bool:
-        return self.total > 0 and self.done >= self.total
+        """All lessons done, and the quiz passed if the module has one."""
+        return self.lessons_done and self.quiz_passed is not False
 
     @property
     def locked(self) -> bool:
@@ -176,21 +185,26 @@ def learner_progress(user) -> LearnerProgress:
     """Progress and lock state of every active module for one user, in a fixed number of queries."""
     modules = active_modules()
     done = completed_lessons(user.id)
+    passed = passed_modules(user.id)
     by_slug = {m.slug: m for m in modules}
     counts = {}
+    quiz_passed = {}
     for module in modules:
         active = module.active_lessons
         counts[module.slug] = (sum((module.slug, lesson.slug) in done for lesson in active), len(active))
+        has_quiz = module.quiz is not None and not module.quiz.archived
+        quiz_passed[module.slug] = (module.slug in passed) if has_quiz else None
     statuses = []
     for module in modules:
         missing = [
             by_slug[slug] for slug in module.prerequisites
-            if slug in by_slug and counts[slug][0] < counts[slug][1]
+            if slug in by_slug and (counts[slug][0] < counts[slug][1] or quiz_passed[slug] is False)
         ]
         if counts[module.slug][0]:
             # Once started, a module stays open, even when a lesson is later added to a prerequisite.
             missing = []
-        statuses.append(ModuleStatus(module, counts[module.slug][0], counts[module.slug][1], missing))
+        statuses.append(ModuleStatus(module, counts[module.slug][0], counts[module.slug][1], missing,
+                                     quiz_passed[module.slug]))
     return LearnerProgress(statuses, done)
 
 

@@ -1,0 +1,183 @@
+"""Read a module's quiz.yml (documented in modules/README.md) and report problems as path:line: message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from flask_babel import gettext as _
+
+from jimtraining.quizzes.types import ID_RE, QUESTION_TYPES
+from jimtraining.quizzes.yamlmap import load_yaml_with_lines
+
+QUIZ_KEYS = {"title", "draw", "pass_mark", "max_attempts", "time_limit", "shuffle_options", "show_answers",
+             "questions"}
+QUESTION_KEYS = {"id", "type", "text", "points", "feedback"}
+SHOW_ANSWERS = ("after_attempt", "after_passing")
+MAX_TIME_LIMIT = 600
+
+
+@dataclass
+class QuestionFile:
+    key: str
+    position: int
+    type: str
+    text: str
+    points: int
+    feedback: str
+    data: dict
+
+
+@dataclass
+class QuizFile:
+    title: str
+    draw_count: int
+    pass_mark: int
+    max_attempts: int | None
+    time_limit_minutes: int | None
+    shuffle_options: bool
+    show_answers: str
+    questions: list[QuestionFile] = field(default_factory=list)
+
+
+def load_quiz(path: Path, relpath: str, problems: list) -> QuizFile | None:
+    """Parse and check one quiz.yml; problems are appended, never raised."""
+    from jimtraining.curriculum.loader import Problem  # the one Problem type of the content check
+
+    lines = None
+    report = _Reporter(problems, relpath, lambda: lines)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data, lines = load_yaml_with_lines(text)
+    except (OSError, UnicodeDecodeError):
+        problems.append(Problem(relpath, 1, _("het bestand kan niet worden gelezen")))
+        return None
+    except RecursionError:
+        problems.append(Problem(relpath, 1, _("ongeldige YAML: te diep genest")))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(Problem(relpath, mark.line + 1 if mark else 1, _("ongeldige YAML: %(reason)s", reason=reason)))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(relpath, 1, _("een toets bestaat uit velden (naam: waarde) met een lijst 'questions'")))
+        return None
+
+    for key in data:
+        if key not in QUIZ_KEYS:
+            report((str(key),), _("onbekend veld '%(key)s' (toegestaan: %(allowed)s)", key=key,
+                                  allowed=", ".join(sorted(QUIZ_KEYS))))
+
+    quiz = QuizFile(
+        title=str(data.get("title") or _("Toets")).strip()[:200],
+        draw_count=0,
+        pass_mark=70,
+        max_attempts=None,
+        time_limit_minutes=None,
+        shuffle_options=True,
+        show_answers="after_attempt",
+    )
+    pass_mark = data.get("pass_mark", 70)
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, int | float) or not 0 < pass_mark <= 100:
+        report(("pass_mark",), _("'pass_mark' is een percentage van 1 tot en met 100"))
+    else:
+        quiz.pass_mark = round(pass_mark)
+    max_attempts = data.get("max_attempts")
+    if max_attempts is not None:
+        if isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or not 1 <= max_attempts <= 100:
+            report(("max_attempts",), _("'max_attempts' is een heel getal van 1 tot 100 (of laat het weg)"))
+        else:
+            quiz.max_attempts = max_attempts
+    time_limit = data.get("time_limit")
+    if time_limit is not None:
+        if isinstance(time_limit, bool) or not isinstance(time_limit, int) or not 1 <= time_limit <= MAX_TIME_LIMIT:
+            report(("time_limit",), _("'time_limit' is een aantal minuten van 1 tot %(max)s (of laat het weg)",
+                                      max=MAX_TIME_LIMIT))
+        else:
+            quiz.time_limit_minutes = time_limit
+    shuffle = data.get("shuffle_options", True)
+    if not isinstance(shuffle, bool):
+        report(("shuffle_options",), _("'shuffle_options' is true of false"))
+    else:
+        quiz.shuffle_options = shuffle
+    show = data.get("show_answers", "after_attempt")
+    if show not in SHOW_ANSWERS:
+        report(("show_answers",), _("'show_answers' is after_attempt of after_passing"))
+    else:
+        quiz.show_answers = show
+
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        report(("questions",), _("'questions' ontbreekt of is leeg"))
+        return quiz
+    seen: set[str] = set()
+    for index, raw in enumerate(questions):
+        question = _load_question(raw, index, ("questions", index), report, seen)
+        if question is not None:
+            quiz.questions.append(question)
+
+    draw = data.get("draw", len(questions))
+    if isinstance(draw, bool) or not isinstance(draw, int) or draw < 1:
+        report(("draw",), _("'draw' is het aantal vragen per poging: een heel getal vanaf 1"))
+    elif draw > len(questions):
+        report(("draw",), _("'draw' vraagt %(draw)s vragen, maar de vragenbank heeft er %(count)s",
+                            draw=draw, count=len(questions)))
+    else:
+        quiz.draw_count = draw
+    return quiz
+
+
+def _load_question(raw, index: int, path: tuple, report, seen: set[str]) -> QuestionFile | None:
+    if not isinstance(raw, dict):
+        report(path, _("een vraag bestaat uit velden zoals id, type en text"))
+        return None
+    ok = True
+    key = raw.get("id")
+    if not isinstance(key, str) or not ID_RE.match(key) or len(key) > 60:
+        report(path + ("id",), _("elke vraag heeft een 'id' van kleine letters, cijfers en streepjes (hoogstens 60)"))
+        ok = False
+    elif key in seen:
+        report(path + ("id",), _("dubbele vraag-id '%(id)s'", id=key))
+        ok = False
+    else:
+        seen.add(key)
+    qtype = QUESTION_TYPES.get(raw.get("type"))
+    if qtype is None:
+        report(path + ("type",), _("onbekende vraagsoort '%(type)s' (kies uit: %(types)s)", type=raw.get("type"),
+                                   types=", ".join(QUESTION_TYPES)))
+        return None
+    for field_name in raw:
+        if field_name not in QUESTION_KEYS | qtype.extra_keys:
+            report(path + (str(field_name),), _("onbekend veld '%(key)s' bij een vraag van soort %(type)s",
+                                                key=field_name, type=qtype.key))
+    if not isinstance(raw.get("text"), str) or not raw["text"].strip():
+        report(path + ("text",), _("de vraag heeft geen 'text'"))
+        ok = False
+    if not isinstance(raw.get("feedback"), str) or not raw["feedback"].strip():
+        report(path + ("feedback",), _("geef 'feedback' die uitlegt waarom het goede antwoord goed is"))
+        ok = False
+    points = raw.get("points", 1)
+    if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 100:
+        report(path + ("points",), _("'points' is een heel getal van 1 tot 100"))
+        ok = False
+    problems_before = report.count
+    qtype.check(raw, path, report)
+    if not ok or report.count != problems_before:
+        return None
+    return QuestionFile(key=key, position=index + 1, type=qtype.key, text=raw["text"].strip(), points=points,
+                        feedback=raw["feedback"].strip(), data=qtype.normalise(raw))
+
+
+class _Reporter:
+    """Adds a problem at the line of a YAML path and counts how many it added."""
+
+    def __init__(self, problems: list, relpath: str, lines):
+        self.problems, self.relpath, self._lines, self.count = problems, relpath, lines, 0
+
+    def __call__(self, at: tuple, message: str) -> None:
+        from jimtraining.curriculum.loader import Problem
+
+        self.count += 1
+        self.problems.append(Problem(self.relpath, self._lines().line(*at), message))

@@ -1,0 +1,342 @@
+"""Quiz writes: sync from files, attempts (start, save, submit), grading and review."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from jimtraining.extensions import db
+from jimtraining.quizzes.models import (
+    GRADED, IN_PROGRESS, PENDING_REVIEW, AttemptAnswer, Question, Quiz, QuizAttempt,
+)
+from jimtraining.quizzes.types import QUESTION_TYPES, AnswerError
+from jimtraining.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+QUIZ_FIELDS = ("title", "draw_count", "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_options",
+               "show_answers")
+QUESTION_FIELDS = ("position", "type", "text", "points", "feedback", "data")
+
+
+class QuizError(Exception):
+    """A quiz action that cannot be done; the message is shown to the learner."""
+
+
+# Sync -------------------------------------------------------------------------------------------------------
+
+def sync_quiz(module, source, report) -> None:
+    """Bring one module's quiz in line with its quiz.yml (source None: archive it). Questions match by key."""
+    quiz = module.quiz
+    if source is None:
+        if quiz is not None and not quiz.archived:
+            quiz.archived = True
+            report.archived.append(f"{module.slug}/quiz")
+        return
+    name = f"{module.slug}/quiz"
+    if quiz is None:
+        quiz = Quiz(module=module, archived=False)
+        db.session.add(quiz)
+        report.created.append(name)
+        changed = False
+    else:
+        changed = quiz.archived
+        quiz.archived = False
+    for field_name in QUIZ_FIELDS:
+        if getattr(quiz, field_name) != getattr(source, field_name):
+            setattr(quiz, field_name, getattr(source, field_name))
+            changed = True
+    existing = {q.key: q for q in quiz.questions}
+    for question_source in source.questions:
+        question = existing.get(question_source.key)
+        if question is None:
+            question = Question(key=question_source.key, archived=False)
+            quiz.questions.append(question)
+            changed = True
+        elif question.archived:
+            question.archived = False
+            changed = True
+        for field_name in QUESTION_FIELDS:
+            if getattr(question, field_name) != getattr(question_source, field_name):
+                setattr(question, field_name, getattr(question_source, field_name))
+                changed = True
+    keys = {q.key for q in source.questions}
+    for key, question in existing.items():
+        if key not in keys and not question.archived:
+            question.archived = True
+            changed = True
+    if changed and name not in report.created:
+        report.updated.append(name)
+
+
+# Reading ----------------------------------------------------------------------------------------------------
+
+def quiz_for_module(module) -> Quiz | None:
+    quiz = module.quiz
+    return quiz if quiz is not None and not quiz.archived else None
+
+
+def attempts_of(user_id: int, module_slug: str) -> list[QuizAttempt]:
+    return list(db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug)
+        .order_by(QuizAttempt.number)
+    ))
+
+
+def passed_modules(user_id: int) -> set[str]:
+    """Slugs of the modules whose quiz this user passed."""
+    return set(db.session.scalars(
+        select(QuizAttempt.module_slug).where(QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True))
+        .distinct()
+    ))
+
+
+@dataclass
+class QuizSummary:
+    quiz: Quiz
+    attempts: list[QuizAttempt]
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz.max_attempts is None:
+            return None
+        return max(0, self.quiz.max_attempts - self.used)
+
+    @property
+    def open_attempt(self) -> QuizAttempt | None:
+        return next((a for a in self.attempts if a.status == IN_PROGRESS), None)
+
+    @property
+    def best_percent(self) -> float | None:
+        scores = [a.percent for a in self.attempts if a.status == GRADED and a.percent is not None]
+        return max(scores) if scores else None
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def waiting_for_review(self) -> bool:
+        return any(a.status == PENDING_REVIEW for a in self.attempts)
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is None and (self.attempts_left is None or self.attempts_left > 0)
+
+
+# Attempts ---------------------------------------------------------------------------------------------------
+
+def start_attempt(user, quiz: Quiz, rng: random.Random | None = None) -> QuizAttempt:
+    """Resume the open attempt, or draw the questions for a new one. Raises QuizError when none are left."""
+    module_slug = quiz.module.slug
+    summary = QuizSummary(quiz, attempts_of(user.id, module_slug))
+    if summary.open_attempt is not None:
+        return summary.open_attempt
+    if not summary.can_start:
+        raise QuizError(_("Je hebt al je pogingen voor deze toets gebruikt."))
+    rng = rng or random.SystemRandom()
+    questions = quiz.active_questions
+    chosen = rng.sample(questions, min(quiz.draw_count, len(questions)))
+    drawn = []
+    for question in chosen:
+        entry = {"key": question.key}
+        entry.update(QUESTION_TYPES[question.type].draw(question.data, quiz.shuffle_options, rng))
+        drawn.append(entry)
+    now = utcnow()
+    attempt = QuizAttempt(
+        user_id=user.id, module_slug=module_slug, number=summary.used + 1, status=IN_PROGRESS, started_at=now,
+        deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+        drawn=drawn,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # A second click started the same attempt number a moment earlier: use that one.
+        db.session.commit()
+        existing = QuizSummary(quiz, attempts_of(user.id, module_slug)).open_attempt
+        if existing is None:
+            raise QuizError(_("Je hebt al je pogingen voor deze toets gebruikt.")) from None
+        return existing
+    db.session.commit()
+    log.info("quiz attempt started: user=%s module=%s number=%s", user.id, module_slug, attempt.number)
+    return attempt
+
+
+def questions_by_key(quiz: Quiz) -> dict[str, Question]:
+    """All questions of the quiz, archived ones too: an attempt may hold a question removed since."""
+    return {q.key: q for q in quiz.questions}
+
+
+def read_responses(attempt: QuizAttempt, quiz: Quiz, form) -> tuple[dict[str, object], list[str]]:
+    """Read the answers in a submitted form. Returns (responses by question key, error messages)."""
+    questions = questions_by_key(quiz)
+    drawn_keys = {entry["key"] for entry in attempt.drawn}
+    responses, errors = {}, []
+    for name in form.keys():
+        if name.startswith("q-"):
+            key = name[2:].split(":", 1)[0]
+            if key not in drawn_keys:
+                errors.append(_("Vraag '%(key)s' hoort niet bij deze poging.", key=key))
+    for number, entry in enumerate(attempt.drawn, start=1):
+        question = questions.get(entry["key"])
+        if question is None:
+            continue
+        qtype = QUESTION_TYPES[question.type]
+        try:
+            if hasattr(qtype, "parse_fields"):
+                prefix = f"q-{question.key}:"
+                fields = {name[len(prefix):]: form.get(name, "") for name in form.keys() if name.startswith(prefix)}
+                responses[question.key] = qtype.parse_fields(entry, fields) if fields else None
+            else:
+                responses[question.key] = qtype.parse(question.data, entry, form.getlist(f"q-{question.key}"), form)
+        except AnswerError as error:
+            errors.append(_("Vraag %(n)s: %(message)s", n=number, message=str(error)))
+    return responses, errors
+
+
+def _claim(attempt: QuizAttempt, new_status: str | None = None) -> bool:
+    """Take the write lock on an open attempt; with new_status, close it. False when it is no longer open.
+
+    The conditional UPDATE is atomic on SQLite and PostgreSQL, so of two submits at the same moment exactly one
+    wins; the other sees no row to change.
+    """
+    values = {"status": new_status} if new_status else {"status": IN_PROGRESS}
+    result = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == IN_PROGRESS).values(**values)
+    )
+    return result.rowcount == 1
+
+
+def _store(attempt: QuizAttempt, responses: dict[str, object]) -> None:
+    existing = {a.question_key: a for a in db.session.scalars(
+        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+    now = utcnow()
+    for key, response in responses.items():
+        answer = existing.get(key)
+        if answer is None:
+            db.session.add(AttemptAnswer(attempt_id=attempt.id, question_key=key, response=response, saved_at=now))
+        elif answer.response != response:
+            answer.response = response
+            answer.saved_at = now
+
+
+def save_answers(attempt: QuizAttempt, responses: dict[str, object]) -> None:
+    """Save answers as the learner goes. Raises QuizError when the attempt is closed or the time is up."""
+    db.session.commit()  # end any read transaction: the claim below must be the first statement
+    if attempt.time_is_up():
+        raise QuizError(_("De tijd is om. Lever je toets in; antwoorden van na de eindtijd tellen niet."))
+    if not _claim(attempt):
+        db.session.rollback()
+        raise QuizError(_("Deze poging is al ingeleverd. Je antwoorden zijn niet meer te wijzigen."))
+    _store(attempt, responses)
+    db.session.commit()
+
+
+def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object]) -> bool:
+    """Hand in an attempt: store the last answers (unless the time is up), grade, close.
+
+    Returns False (and changes nothing) when the attempt was already handed in, for instance by a second click.
+    """
+    db.session.commit()
+    late = attempt.time_is_up()
+    if not _claim(attempt, new_status=GRADED):
+        db.session.rollback()
+        return False
+    if not late:
+        _store(attempt, responses)
+    db.session.flush()
+    _grade(attempt, quiz)
+    db.session.commit()
+    log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt.id, attempt.status, attempt.percent)
+    return True
+
+
+def _grade(attempt: QuizAttempt, quiz: Quiz) -> None:
+    """Score every drawn question; open answers wait for a trainer."""
+    db.session.refresh(attempt)
+    questions = questions_by_key(quiz)
+    answers = {a.question_key: a for a in attempt.answers}
+    now = utcnow()
+    waiting = False
+    for entry in attempt.drawn:
+        question = questions[entry["key"]]
+        answer = answers.get(question.key)
+        if answer is None:
+            answer = AttemptAnswer(attempt=attempt, question_key=question.key, response=None, saved_at=now)
+            db.session.add(answer)
+        fraction = QUESTION_TYPES[question.type].grade(question.data, answer.response)
+        answer.fraction = fraction
+        answer.needs_review = fraction is None
+        answer.points_awarded = None if fraction is None else round(fraction * question.points, 4)
+        waiting = waiting or fraction is None
+    attempt.submitted_at = attempt.submitted_at or now
+    _finish(attempt, quiz, waiting)
+
+
+def _finish(attempt: QuizAttempt, quiz: Quiz, waiting: bool) -> None:
+    questions = questions_by_key(quiz)
+    attempt.max_score = float(sum(questions[e["key"]].points for e in attempt.drawn))
+    if waiting:
+        attempt.status = PENDING_REVIEW
+        attempt.score = attempt.percent = attempt.passed = None
+        return
+    attempt.status = GRADED
+    attempt.score = round(sum(a.points_awarded or 0 for a in attempt.answers), 4)
+    attempt.percent = round(100 * attempt.score / attempt.max_score, 2) if attempt.max_score else 0.0
+    attempt.passed = attempt.percent >= quiz.pass_mark
+    attempt.graded_at = utcnow()
+
+
+def review_answer(answer: AttemptAnswer, quiz: Quiz, points: float, feedback: str, reviewer) -> None:
+    """A trainer grades an open answer; the attempt is final once every open answer is graded."""
+    question = questions_by_key(quiz)[answer.question_key]
+    points = float(points)
+    if not 0 <= points <= question.points:
+        raise QuizError(_("Geef 0 tot en met %(max)s punten.", max=question.points))
+    answer.points_awarded = points
+    answer.fraction = round(points / question.points, 4)
+    answer.needs_review = False
+    answer.reviewer_feedback = feedback.strip() or None
+    answer.reviewed_by_id = reviewer.id
+    answer.reviewed_at = utcnow()
+    attempt = answer.attempt
+    db.session.flush()
+    if attempt.status == PENDING_REVIEW and not any(a.needs_review for a in attempt.answers):
+        _finish(attempt, quiz, waiting=False)
+    db.session.commit()
+    log.info("open answer %s reviewed by %s: %s points", answer.id, reviewer.id, points)
+
+
+def review_queue(module_slugs: list[str] | None = None) -> list[AttemptAnswer]:
+    """Open answers waiting for a trainer, oldest first."""
+    query = (select(AttemptAnswer).join(QuizAttempt)
+             .where(AttemptAnswer.needs_review.is_(True), QuizAttempt.status == PENDING_REVIEW)
+             .options(db.joinedload(AttemptAnswer.attempt).joinedload(QuizAttempt.user))
+             .order_by(QuizAttempt.submitted_at, AttemptAnswer.id))
+    if module_slugs is not None:
+        query = query.where(QuizAttempt.module_slug.in_(module_slugs))
+    return list(db.session.scalars(query).unique())
+
+
+def attempts_for_quiz(module_slug: str) -> list[QuizAttempt]:
+    """Every attempt at one quiz with its learner, for the results table and export."""
+    return list(db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.module_slug == module_slug)
+        .options(db.joinedload(QuizAttempt.user))
+        .order_by(QuizAttempt.user_id, QuizAttempt.number)
+    ).unique())
+
+
+def count_attempts(module_slug: str) -> int:
+    return db.session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.module_slug == module_slug))

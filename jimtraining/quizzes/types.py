@@ -1,0 +1,333 @@
+"""Question types: a small registry keyed by the `type` of a question.
+
+Each type knows how to check its content (for `flask content check`), how to read an answer from a submitted
+form, and how to grade it. Grading happens on the server only. Answers in the page never carry the ids the
+author gave options: every attempt gets random tokens, so the HTML does not reveal which option is correct.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Option ids that would tell which answer is right.
+REVEALING_IDS = re.compile(r"correct|juist|goed|fout|wrong|right|true|false|waar|onwaar", re.IGNORECASE)
+
+Report = Callable[[tuple, str], None]
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be accepted; the message is shown to the learner."""
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_ids(items, path: tuple, key: str, report: Report, revealing_check: bool = True) -> list[str]:
+    ids = []
+    for index, item in enumerate(items):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item_id, str) or not ID_RE.match(item_id) or len(item_id) > 40:
+            report(path + (key, index), _("elk onderdeel heeft een 'id' van kleine letters, cijfers en streepjes"))
+            continue
+        if item_id in ids:
+            report(path + (key, index, "id"), _("dubbele id '%(id)s'", id=item_id))
+        if revealing_check and REVEALING_IDS.search(item_id):
+            report(path + (key, index, "id"), _("de id '%(id)s' verraadt het antwoord; gebruik a, b, c, ...",
+                                                id=item_id))
+        ids.append(item_id)
+    return ids
+
+
+class QuestionType:
+    key = ""
+    label = ""
+    #: Keys this type accepts on top of the common ones.
+    extra_keys: set[str] = set()
+    #: True when a trainer grades the answer.
+    needs_review = False
+
+    def check(self, q: dict, path: tuple, report: Report) -> None:
+        """Report content problems of one question."""
+
+    def normalise(self, q: dict) -> dict:
+        """The type-specific data stored with the question."""
+        return {}
+
+    def draw(self, data: dict, shuffle: bool, rng: random.Random) -> dict:
+        """Per-attempt display data: random tokens for the options, in display order."""
+        return {}
+
+    def parse(self, data: dict, drawn: dict, values: list[str], form) -> object:
+        """Read the answer from the form values of this question; None when not answered."""
+        raise NotImplementedError
+
+    def grade(self, data: dict, response) -> float | None:
+        """Fraction of the points earned, 0..1; None when a trainer must grade it."""
+        raise NotImplementedError
+
+    def chosen(self, data: dict, response) -> list[str]:
+        """Option ids chosen in a response, for the item statistics."""
+        return []
+
+    # Helpers -----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _tokens(ids: list[str], shuffle: bool, rng: random.Random) -> list[list[str]]:
+        order = list(ids)
+        if shuffle:
+            rng.shuffle(order)
+        return [[secrets.token_hex(4), item_id] for item_id in order]
+
+    @staticmethod
+    def _untoken(drawn: dict, key: str, token: str) -> str:
+        for tok, item_id in drawn.get(key, []):
+            if tok == token:
+                return item_id
+        raise AnswerError(_("Dit antwoord hoort niet bij deze vraag."))
+
+
+class _Choice(QuestionType):
+    extra_keys = {"options"}
+
+    def _check_options(self, q, path, report, min_correct, max_correct):
+        options = q.get("options")
+        if not isinstance(options, list) or len(options) < 2:
+            report(path + ("options",), _("geef minstens twee antwoorden onder 'options'"))
+            return
+        _check_ids(options, path, "options", report)
+        for index, option in enumerate(options):
+            if isinstance(option, dict):
+                if not _text(option.get("text")):
+                    report(path + ("options", index), _("elk antwoord heeft een 'text'"))
+                if "correct" in option and not isinstance(option["correct"], bool):
+                    report(path + ("options", index, "correct"), _("'correct' is true of false"))
+                unknown = set(option) - {"id", "text", "correct", "feedback"}
+                if unknown:
+                    report(path + ("options", index), _("onbekend veld '%(key)s'", key=sorted(unknown)[0]))
+        correct = sum(1 for o in options if isinstance(o, dict) and o.get("correct") is True)
+        if correct < min_correct:
+            report(path + ("options",), _("geen enkel antwoord is goed: zet bij het goede antwoord 'correct: true'")
+                   if correct == 0 else _("kies minstens %(n)s goede antwoorden", n=min_correct))
+        elif max_correct is not None and correct > max_correct:
+            report(path + ("options",), _("bij deze vraagsoort is precies één antwoord goed"))
+        if correct == len(options):
+            report(path + ("options",), _("minstens één antwoord moet fout zijn"))
+
+    def normalise(self, q):
+        return {"options": [
+            {"id": o["id"], "text": o["text"].strip(), "correct": bool(o.get("correct")),
+             "feedback": (o.get("feedback") or "").strip()}
+            for o in q["options"]
+        ]}
+
+    def draw(self, data, shuffle, rng):
+        return {"options": self._tokens([o["id"] for o in data["options"]], shuffle, rng)}
+
+    def chosen(self, data, response):
+        if response is None:
+            return []
+        return list(response) if isinstance(response, list) else [response]
+
+
+class SingleChoice(_Choice):
+    key = "single_choice"
+    label = _l("Eén goed antwoord")
+
+    def check(self, q, path, report):
+        self._check_options(q, path, report, 1, 1)
+
+    def parse(self, data, drawn, values, form):
+        if not values or not values[0]:
+            return None
+        if len(values) > 1:
+            raise AnswerError(_("Kies bij deze vraag één antwoord."))
+        return self._untoken(drawn, "options", values[0])
+
+    def grade(self, data, response):
+        correct = next(o["id"] for o in data["options"] if o["correct"])
+        return 1.0 if response == correct else 0.0
+
+
+class MultipleResponse(_Choice):
+    key = "multiple_response"
+    label = _l("Meer goede antwoorden")
+
+    def check(self, q, path, report):
+        self._check_options(q, path, report, 1, None)
+
+    def parse(self, data, drawn, values, form):
+        chosen = [self._untoken(drawn, "options", v) for v in values if v]
+        if len(set(chosen)) != len(chosen):
+            raise AnswerError(_("Elk antwoord kan maar één keer gekozen worden."))
+        return sorted(chosen) if chosen else None
+
+    def grade(self, data, response):
+        """Each right tick earns its share, each wrong tick costs its share; ticking everything earns nothing."""
+        chosen = set(response or [])
+        right = [o["id"] for o in data["options"] if o["correct"]]
+        wrong = [o["id"] for o in data["options"] if not o["correct"]]
+        earned = len(chosen & set(right)) / len(right)
+        lost = len(chosen & set(wrong)) / len(wrong) if wrong else 0.0
+        return round(max(0.0, earned - lost), 4)
+
+
+class TrueFalse(QuestionType):
+    key = "true_false"
+    label = _l("Waar of niet waar")
+    extra_keys = {"answer", "feedback_true", "feedback_false"}
+
+    def check(self, q, path, report):
+        if not isinstance(q.get("answer"), bool):
+            report(path + ("answer",), _("'answer' is true (waar) of false (niet waar)"))
+
+    def normalise(self, q):
+        return {"answer": q["answer"], "feedback_true": (q.get("feedback_true") or "").strip(),
+                "feedback_false": (q.get("feedback_false") or "").strip()}
+
+    def parse(self, data, drawn, values, form):
+        if not values or not values[0]:
+            return None
+        if values[0] not in ("true", "false") or len(values) > 1:
+            raise AnswerError(_("Kies 'waar' of 'niet waar'."))
+        return values[0] == "true"
+
+    def grade(self, data, response):
+        return 1.0 if response is data["answer"] else 0.0
+
+    def chosen(self, data, response):
+        return [] if response is None else ["true" if response else "false"]
+
+
+class Matching(QuestionType):
+    key = "matching"
+    label = _l("Koppelen")
+    extra_keys = {"pairs"}
+
+    def check(self, q, path, report):
+        pairs = q.get("pairs")
+        if not isinstance(pairs, list) or len(pairs) < 2:
+            report(path + ("pairs",), _("geef minstens twee paren onder 'pairs'"))
+            return
+        _check_ids(pairs, path, "pairs", report, revealing_check=False)
+        rights = []
+        for index, pair in enumerate(pairs):
+            if not isinstance(pair, dict) or not _text(pair.get("left")) or not _text(pair.get("right")):
+                report(path + ("pairs", index), _("elk paar heeft een 'left' en een 'right'"))
+                continue
+            if pair["right"].strip() in rights:
+                report(path + ("pairs", index, "right"), _("twee paren hebben dezelfde 'right'"))
+            rights.append(pair["right"].strip())
+
+    def normalise(self, q):
+        return {"pairs": [{"id": p["id"], "left": p["left"].strip(), "right": p["right"].strip()}
+                          for p in q["pairs"]]}
+
+    def draw(self, data, shuffle, rng):
+        ids = [p["id"] for p in data["pairs"]]
+        return {"lefts": self._tokens(ids, shuffle, rng), "rights": self._tokens(ids, shuffle, rng)}
+
+    def parse(self, data, drawn, values, form):
+        raise AssertionError("matching reads several fields; use parse_fields")
+
+    def parse_fields(self, drawn, field_values: dict[str, str]):
+        """field_values: left token -> right token (empty when not chosen)."""
+        response = {}
+        for left_token, right_token in field_values.items():
+            left = self._untoken(drawn, "lefts", left_token)
+            if right_token:
+                response[left] = self._untoken(drawn, "rights", right_token)
+        return response or None
+
+    def grade(self, data, response):
+        response = response or {}
+        return round(sum(1 for p in data["pairs"] if response.get(p["id"]) == p["id"]) / len(data["pairs"]), 4)
+
+
+class Ordering(QuestionType):
+    key = "ordering"
+    label = _l("Volgorde")
+    extra_keys = {"items"}
+
+    def check(self, q, path, report):
+        items = q.get("items")
+        if not isinstance(items, list) or len(items) < 2:
+            report(path + ("items",), _("geef minstens twee onderdelen onder 'items', in de goede volgorde"))
+            return
+        _check_ids(items, path, "items", report, revealing_check=False)
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not _text(item.get("text")):
+                report(path + ("items", index), _("elk onderdeel heeft een 'text'"))
+
+    def normalise(self, q):
+        return {"items": [{"id": i["id"], "text": i["text"].strip()} for i in q["items"]]}
+
+    def draw(self, data, shuffle, rng):
+        ids = [i["id"] for i in data["items"]]
+        order = list(ids)
+        rng.shuffle(order)  # always shuffled: the given order is the answer
+        if len(order) > 1 and order == ids:
+            order = order[1:] + order[:1]
+        return {"items": [[secrets.token_hex(4), item_id] for item_id in order]}
+
+    def parse(self, data, drawn, values, form):
+        raise AssertionError("ordering reads several fields; use parse_fields")
+
+    def parse_fields(self, drawn, field_values: dict[str, str]):
+        """field_values: item token -> chosen position ('1'..'n', or empty)."""
+        count = len(drawn["items"])
+        if not any(field_values.values()):
+            return None
+        positions = {}
+        for token, value in field_values.items():
+            item = self._untoken(drawn, "items", token)
+            if not value.isdigit() or not 1 <= int(value) <= count:
+                raise AnswerError(_("Kies voor elk onderdeel een plaats van 1 tot %(n)s.", n=count))
+            positions[item] = int(value)
+        if len(positions) != count or len(set(positions.values())) != count:
+            raise AnswerError(_("Geef elk onderdeel een eigen plaats: elke plaats komt één keer voor."))
+        return [item for item, _pos in sorted(positions.items(), key=lambda kv: kv[1])]
+
+    def grade(self, data, response):
+        """Credit for every item that is directly followed by its right successor."""
+        ids = [i["id"] for i in data["items"]]
+        if not response:
+            return 0.0
+        successor = {ids[i]: ids[i + 1] for i in range(len(ids) - 1)}
+        good = sum(1 for i in range(len(response) - 1) if successor.get(response[i]) == response[i + 1])
+        return round(good / (len(ids) - 1), 4)
+
+
+class OpenAnswer(QuestionType):
+    key = "open"
+    label = _l("Open vraag")
+    extra_keys = {"model_answer"}
+    needs_review = True
+    MAX_LENGTH = 5000
+
+    def check(self, q, path, report):
+        if not _text(q.get("model_answer")):
+            report(path + ("model_answer",), _("een open vraag heeft een 'model_answer' voor de trainer"))
+
+    def normalise(self, q):
+        return {"model_answer": q["model_answer"].strip()}
+
+    def parse(self, data, drawn, values, form):
+        text = (values[0] if values else "").strip()
+        if len(text) > self.MAX_LENGTH:
+            raise AnswerError(_("Je antwoord is te lang (hoogstens %(n)s tekens).", n=self.MAX_LENGTH))
+        return text or None
+
+    def grade(self, data, response):
+        return 0.0 if not response else None
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {
+    t.key: t for t in (SingleChoice(), MultipleResponse(), TrueFalse(), Matching(), Ordering(), OpenAnswer())
+}

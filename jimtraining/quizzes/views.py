@@ -1,0 +1,234 @@
+"""Quiz pages: the learner's quiz, attempt and result; the trainer's results, statistics and review queue."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from jimtraining.curriculum import services as curriculum
+from jimtraining.curriculum.models import Module
+from jimtraining.extensions import db
+from jimtraining.permissions import can_view_attempt, sees_all_content, trainer_required
+from jimtraining.quizzes import presenters, services
+from jimtraining.quizzes.forms import ReviewForm
+from jimtraining.quizzes.models import IN_PROGRESS, AttemptAnswer, QuizAttempt
+from jimtraining.quizzes.services import QuizError, QuizSummary
+from jimtraining.quizzes.statistics import quiz_statistics
+
+bp = Blueprint("quizzes", __name__)
+
+
+def _quiz_or_404(module_slug):
+    """The learner's progress, the module's status and its quiz; 404 when the module or quiz does not exist."""
+    progress = curriculum.learner_progress(current_user)
+    status = progress.status_of(module_slug)
+    quiz = services.quiz_for_module(status.module) if status else None
+    if quiz is None:
+        abort(404)
+    return progress, status, quiz
+
+
+def _own_attempt_or_404(attempt_id):
+    attempt = db.get_or_404(QuizAttempt, attempt_id)
+    if attempt.user_id != current_user.id:
+        abort(404)  # another learner's attempt does not exist for you
+    module = db.session.scalar(select(Module).where(Module.slug == attempt.module_slug))
+    quiz = module.quiz if module else None
+    if quiz is None:
+        abort(404)
+    return attempt, quiz
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+# Learner ----------------------------------------------------------------------------------------------------
+
+@bp.route("/modules/<module_slug>/quiz")
+@login_required
+def quiz(module_slug):
+    _progress, status, quiz = _quiz_or_404(module_slug)
+    summary = QuizSummary(quiz, services.attempts_of(current_user.id, module_slug))
+    locked = status.locked and not sees_all_content(current_user)
+    return render_template("quizzes/quiz.html", module=status.module, quiz=quiz, summary=summary, locked=locked)
+
+
+@bp.route("/modules/<module_slug>/quiz/start", methods=["POST"])
+@login_required
+def start(module_slug):
+    _progress, status, quiz = _quiz_or_404(module_slug)
+    if status.locked and not sees_all_content(current_user):
+        abort(403)
+    try:
+        attempt = services.start_attempt(current_user, quiz)
+    except QuizError as error:
+        flash(str(error), "error")
+        return redirect(url_for("quizzes.quiz", module_slug=module_slug))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>")
+@login_required
+def attempt(attempt_id):
+    attempt, quiz = _own_attempt_or_404(attempt_id)
+    if attempt.status != IN_PROGRESS:
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    saved = {a.question_key: a.response for a in attempt.answers}
+    return render_template("quizzes/attempt.html", attempt=attempt, quiz=quiz, module=quiz.module,
+                           items=presenters.form_items(attempt, quiz, saved), time_up=attempt.time_is_up())
+
+
+@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>/save", methods=["POST"])
+@login_required
+def save(attempt_id):
+    attempt, quiz = _own_attempt_or_404(attempt_id)
+    responses, errors = services.read_responses(attempt, quiz, request.form)
+    if errors:
+        return _answer_problem(attempt, " ".join(errors))
+    try:
+        services.save_answers(attempt, responses)
+    except QuizError as error:
+        return _answer_problem(attempt, str(error), status=409)
+    if _wants_json():
+        return jsonify(saved=True, message=_("Je antwoorden zijn opgeslagen."))
+    flash(_("Je antwoorden zijn opgeslagen."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _answer_problem(attempt, message, status=400):
+    if _wants_json():
+        return jsonify(saved=False, message=message), status
+    flash(message, "error")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id):
+    attempt, quiz = _own_attempt_or_404(attempt_id)
+    if attempt.status != IN_PROGRESS:
+        flash(_("Deze poging was al ingeleverd. Er is niets dubbel geteld."), "info")
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    late = attempt.time_is_up()
+    responses, errors = services.read_responses(attempt, quiz, request.form)
+    if errors and not late:
+        flash(" ".join(errors), "error")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    if not services.submit_attempt(attempt, quiz, responses):
+        flash(_("Deze poging was al ingeleverd. Er is niets dubbel geteld."), "info")
+    elif late:
+        flash(_("De tijd was om. We hebben de antwoorden beoordeeld die je op tijd had opgeslagen."), "info")
+    else:
+        flash(_("Je toets is ingeleverd."), "success")
+    return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+
+
+@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>/result")
+@login_required
+def result(attempt_id):
+    attempt = db.get_or_404(QuizAttempt, attempt_id)
+    if not can_view_attempt(current_user, attempt):
+        abort(404)
+    module = db.session.scalar(select(Module).where(Module.slug == attempt.module_slug))
+    quiz = module.quiz if module else None
+    if quiz is None:
+        abort(404)
+    if attempt.status == IN_PROGRESS:
+        if attempt.user_id == current_user.id:
+            return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+        abort(404)
+    owner_summary = QuizSummary(quiz, services.attempts_of(attempt.user_id, attempt.module_slug))
+    reveal = attempt.user_id != current_user.id or quiz.show_answers == "after_attempt" or owner_summary.passed
+    return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, module=module, reveal=reveal,
+                           items=presenters.result_items(attempt, quiz, reveal), summary=owner_summary)
+
+
+# Trainers and admins ----------------------------------------------------------------------------------------
+
+def _module_with_quiz_or_404(module_slug):
+    module = db.first_or_404(select(Module).where(Module.slug == module_slug))
+    if module.quiz is None:
+        abort(404)
+    return module, module.quiz
+
+
+@bp.route("/quizzes/")
+@trainer_required
+def overview():
+    modules = curriculum.active_modules()
+    quizzes = [m.quiz for m in modules if m.quiz is not None and not m.quiz.archived]
+    waiting = len(services.review_queue())
+    return render_template("quizzes/overview.html", quizzes=quizzes, waiting=waiting)
+
+
+@bp.route("/quizzes/<module_slug>/results")
+@trainer_required
+def results(module_slug):
+    module, quiz = _module_with_quiz_or_404(module_slug)
+    return render_template("quizzes/results.html", module=module, quiz=quiz,
+                           attempts=services.attempts_for_quiz(module_slug))
+
+
+@bp.route("/quizzes/<module_slug>/results.csv")
+@trainer_required
+def results_csv(module_slug):
+    module, quiz = _module_with_quiz_or_404(module_slug)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "email", "attempt", "status", "started_at", "submitted_at", "score", "max_score",
+                     "percent", "passed"])
+    for attempt in services.attempts_for_quiz(module_slug):
+        writer.writerow([_csv_safe(attempt.user.name), attempt.user.email, attempt.number, attempt.status,
+                         attempt.started_at.isoformat(timespec="seconds"),
+                         attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
+                         attempt.score if attempt.score is not None else "", attempt.max_score or "",
+                         attempt.percent if attempt.percent is not None else "",
+                         "" if attempt.passed is None else ("yes" if attempt.passed else "no")])
+    filename = f"toetsresultaten-{module.slug}.csv"
+    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; prefix those with a quote."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@bp.route("/quizzes/<module_slug>/statistics")
+@trainer_required
+def statistics(module_slug):
+    module, quiz = _module_with_quiz_or_404(module_slug)
+    stats, attempt_count = quiz_statistics(quiz)
+    return render_template("quizzes/statistics.html", module=module, quiz=quiz, stats=stats,
+                           attempt_count=attempt_count)
+
+
+@bp.route("/quizzes/review")
+@trainer_required
+def review_queue():
+    return render_template("quizzes/review_queue.html", answers=services.review_queue())
+
+
+@bp.route("/quizzes/review/<int(max=2147483647):answer_id>", methods=["GET", "POST"])
+@trainer_required
+def review(answer_id):
+    answer = db.get_or_404(AttemptAnswer, answer_id)
+    module, quiz = _module_with_quiz_or_404(answer.attempt.module_slug)
+    question = services.questions_by_key(quiz)[answer.question_key]
+    form = ReviewForm(max_points=question.points)
+    if not answer.needs_review:
+        flash(_("Dit antwoord is al beoordeeld."), "info")
+        return redirect(url_for("quizzes.review_queue"))
+    if form.validate_on_submit():
+        try:
+            services.review_answer(answer, quiz, form.points.data, form.feedback.data or "", current_user)
+        except QuizError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Beoordeling opgeslagen."), "success")
+            return redirect(url_for("quizzes.review_queue"))
+    return render_template("quizzes/review.html", answer=answer, question=question, module=module, form=form)

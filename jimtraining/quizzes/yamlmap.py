@@ -1,0 +1,41 @@
+"""Load YAML and remember the line of every key and list item, for `path:line: message` problems."""
+
+from __future__ import annotations
+
+import yaml
+
+
+class LineMap:
+    """Lines (1-based, in the file) of the nodes of a YAML document, addressed by a path of keys and indices."""
+
+    def __init__(self, root: yaml.Node | None, first_line: int = 1):
+        self.lines: dict[tuple, int] = {}
+        self.offset = first_line - 1
+        if root is not None:
+            self._walk(root, ())
+
+    def _walk(self, node: yaml.Node, path: tuple) -> None:
+        self.lines[path] = node.start_mark.line + 1 + self.offset
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key_path = path + (str(key_node.value),)
+                self._walk(value_node, key_path)
+                self.lines[key_path] = key_node.start_mark.line + 1 + self.offset
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._walk(item, path + (index,))
+
+    def line(self, *path) -> int:
+        """The line of the deepest existing node on the path."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1 + self.offset)
+
+
+def load_yaml_with_lines(text: str) -> tuple[object, LineMap]:
+    """Parse YAML; raises yaml.YAMLError (or RecursionError for absurd nesting)."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    data = yaml.safe_load(text)
+    return data, LineMap(node)

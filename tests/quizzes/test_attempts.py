@@ -1,0 +1,256 @@
+"""Taking a quiz: start, save as you go, submit, results; and everything that must not work."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from jimtraining.extensions import db
+from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
+from jimtraining.timeutil import utcnow
+from tests.quizzes.conftest import PERFECT, answer_form, latest_attempt, module_quiz, sync, write_quiz
+
+
+@pytest.fixture
+def learner(make_user, client, login):
+    user = make_user(name="Lotte Leerling")
+    login(client, user)
+    return user
+
+
+def test_quiz_page_shows_attempts_left_and_the_pass_mark(client, learner, quiz_module):
+    page = client.get("/modules/basis/quiz").get_data(as_text=True)
+    assert "Pogingen over: 3 van 3." in page
+    assert "Je hebt 60% nodig om te slagen." in page
+    assert "Begin de toets" in page
+
+
+def test_attempt_page_never_contains_which_answer_is_right(client, learner, quiz_module, start):
+    attempt = start(learner)
+    page = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Wie kiest de JIM?" in page and "De jongere" in page
+    for secret in ("correct", "FB-KIEZEN", "UITLEG-", "MODEL-REFLECTIE", 'value="a"', 'value="p1"', 'value="i1"',
+                   "data-correct", "is-correct"):
+        assert secret not in page, secret
+    # the ordering question is never shown in its right order
+    steps = [page.index(text) for text in ("Netwerk verkennen", "JIM kiezen", "JIM vragen")]
+    assert steps != sorted(steps)
+
+
+def test_perfect_answers_pass_once_the_open_answer_is_reviewed(client, app, login, make_user, learner,
+                                                               quiz_module, start):
+    attempt = start(learner)
+    response = client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT),
+                             page=f"/quiz/attempts/{attempt.id}")
+    assert response.headers["Location"] == f"/quiz/attempts/{attempt.id}/result"
+    attempt = latest_attempt(learner)
+    assert attempt.status == "pending_review" and attempt.percent is None
+    assert "Een trainer beoordeelt nog een open vraag" in client.get(f"/quiz/attempts/{attempt.id}/result").get_data(
+        as_text=True)
+
+    trainer = app.test_client()
+    login(trainer, make_user(role="trainer"))
+    open_answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
+    assert f"/quizzes/review/{open_answer.id}" in trainer.get("/quizzes/review").get_data(as_text=True)
+    reviewed = trainer.submit(f"/quizzes/review/{open_answer.id}", {"points": "2", "feedback": "Sterk antwoord."},
+                              page=f"/quizzes/review/{open_answer.id}")
+    assert reviewed.status_code == 302
+    attempt = latest_attempt(learner)
+    assert (attempt.status, attempt.score, attempt.max_score, attempt.percent, attempt.passed) == (
+        "graded", 7.0, 7.0, 100.0, True)
+    result = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "Sterk antwoord." in result and "UITLEG-KIEZEN" in result and "FB-KIEZEN-A" in result
+
+
+def test_review_refuses_points_above_the_maximum(app, client, login, make_user, learner, quiz_module, start):
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
+    trainer = app.test_client()
+    login(trainer, make_user(role="trainer"))
+    answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
+    response = trainer.submit(f"/quizzes/review/{answer.id}", {"points": "5"}, page=f"/quizzes/review/{answer.id}")
+    assert response.status_code == 200
+    assert "Geef 0 tot en met 2 punten." in response.get_data(as_text=True)
+    db.session.refresh(answer)
+    assert answer.needs_review
+
+
+def test_wrong_answers_score_partially_and_fail(client, learner, quiz_module, start):
+    attempt = start(learner)
+    answers = {"kiezen": "b", "wie-kan-jim-zijn": ["a"], "familie": True,
+               "begrippen": {"p1": "p1", "p2": "p3", "p3": "p2"}, "stappen": ["i1", "i3", "i2"]}
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, answers))
+    attempt = latest_attempt(learner)
+    # 0 + 0.5 + 0 + 1/3 + 0 (i1->i3 wrong, i3->i2 wrong) + open unanswered 0, out of 7
+    assert attempt.status == "graded"
+    assert attempt.score == pytest.approx(0.8333, abs=1e-3)
+    assert attempt.passed is False
+
+
+def test_answers_are_saved_as_you_go_and_shown_again(client, learner, quiz_module, start):
+    attempt = start(learner)
+    response = client.submit(f"/quiz/attempts/{attempt.id}/save", answer_form(attempt, {"kiezen": "a"}),
+                             page=f"/quiz/attempts/{attempt.id}", headers={"Accept": "application/json"})
+    assert response.get_json() == {"saved": True, "message": "Je antwoorden zijn opgeslagen."}
+    entry = attempt.drawn_entry("kiezen")
+    page = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
+    assert f'value="{entry["options"][[i for _t, i in entry["options"]].index("a")][0]}" checked' in page
+
+
+def test_a_second_start_resumes_the_open_attempt(client, learner, quiz_module, start):
+    first = start(learner)
+    second = start(learner)
+    assert first.id == second.id
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
+
+
+def test_submitting_twice_counts_once(client, learner, quiz_module, start):
+    attempt = start(learner)
+    form = answer_form(attempt, PERFECT)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", form)
+    again = client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "b"}),
+                          follow_redirects=True)
+    assert "Deze poging was al ingeleverd. Er is niets dubbel geteld." in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 6
+    assert db.session.scalar(select(AttemptAnswer.response).where(AttemptAnswer.question_key == "kiezen")) == "a"
+
+
+def test_two_submits_at_the_same_moment_count_once(app, make_user, login, quiz_module):
+    user = make_user()
+    clients = [app.test_client(), app.test_client()]
+    for c in clients:
+        login(c, user)
+    clients[0].submit("/modules/basis/quiz/start", page="/modules/basis/quiz")
+    attempt = latest_attempt(user)
+    form = answer_form(attempt, PERFECT)
+    url = f"/quiz/attempts/{attempt.id}/submit"  # plain values only: ORM objects stay in this thread
+    tokens = [c.csrf_token(f"/quiz/attempts/{attempt.id}") for c in clients]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def submit(c, csrf):
+        with app.app_context():
+            barrier.wait()
+            response = c.post(url, data={**form, "csrf_token": csrf})
+            results.append(response.status_code)
+
+    threads = [threading.Thread(target=submit, args=(c, t)) for c, t in zip(clients, tokens, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [302, 302]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 6
+    attempt = latest_attempt(user)
+    assert attempt.status == "pending_review" and attempt.submitted_at is not None
+
+
+def test_saving_after_the_time_limit_is_refused_and_late_submit_counts_saved_answers(client, learner,
+                                                                                     synced_content, start):
+    write_quiz(synced_content, time_limit=10)
+    sync(synced_content)
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/save", answer_form(attempt, {"kiezen": "a"}),
+                  page=f"/quiz/attempts/{attempt.id}")
+    attempt.deadline_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    late_save = client.submit(f"/quiz/attempts/{attempt.id}/save", answer_form(attempt, {"familie": False}),
+                              page=f"/quiz/attempts/{attempt.id}", headers={"Accept": "application/json"})
+    assert late_save.status_code == 409
+    assert "De tijd is om" in late_save.get_json()["message"]
+    late_submit = client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT),
+                                page=f"/quiz/attempts/{attempt.id}", follow_redirects=True)
+    assert "De tijd was om" in late_submit.get_data(as_text=True)
+    attempt = latest_attempt(learner)
+    assert attempt.status == "graded"
+    assert attempt.score == 1.0  # only the answer saved in time
+    responses = dict(db.session.execute(select(AttemptAnswer.question_key, AttemptAnswer.response)).all())
+    assert responses["familie"] is None
+
+
+def test_maximum_attempts_hold_on_the_server(client, learner, synced_content, start):
+    write_quiz(synced_content, max_attempts=1)
+    sync(synced_content)
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "b"}))
+    response = client.submit("/modules/basis/quiz/start", page="/modules/basis/quiz", follow_redirects=True)
+    assert "Je hebt al je pogingen voor deze toets gebruikt." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
+
+
+def test_answering_a_question_that_was_not_drawn_is_refused(client, learner, synced_content, start):
+    write_quiz(synced_content, draw=1)
+    sync(synced_content)
+    attempt = start(learner)
+    other = next(key for key in ("kiezen", "familie") if key != attempt.drawn[0]["key"])
+    response = client.submit(f"/quiz/attempts/{attempt.id}/save", {f"q-{other}": "true"},
+                             page=f"/quiz/attempts/{attempt.id}", follow_redirects=True)
+    assert f"Vraag &#39;{other}&#39; hoort niet bij deze poging." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 0
+
+
+def test_unknown_option_is_refused_with_a_message(client, learner, quiz_module, start):
+    attempt = start(learner)
+    response = client.submit(f"/quiz/attempts/{attempt.id}/submit", {"q-kiezen": "verzonnen"},
+                             page=f"/quiz/attempts/{attempt.id}", follow_redirects=True)
+    assert "Dit antwoord hoort niet bij deze vraag." in response.get_data(as_text=True)
+    assert latest_attempt(learner).status == "in_progress"
+
+
+def test_another_learner_cannot_see_or_change_an_attempt(app, client, login, make_user, learner, quiz_module,
+                                                         start):
+    attempt = start(learner)
+    intruder = app.test_client()
+    login(intruder, make_user())
+    token = intruder.csrf_token()
+    assert intruder.get(f"/quiz/attempts/{attempt.id}").status_code == 404
+    assert intruder.post(f"/quiz/attempts/{attempt.id}/save", data={"csrf_token": token}).status_code == 404
+    assert intruder.post(f"/quiz/attempts/{attempt.id}/submit", data={"csrf_token": token}).status_code == 404
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
+    assert intruder.get(f"/quiz/attempts/{attempt.id}/result").status_code == 404
+    assert latest_attempt(learner).status == "pending_review"
+
+
+@pytest.mark.parametrize("path", ["/quizzes/", "/quizzes/basis/results", "/quizzes/basis/results.csv",
+                                  "/quizzes/basis/statistics", "/quizzes/review"])
+def test_learners_get_403_on_trainer_quiz_pages(client, learner, quiz_module, path):
+    assert client.get(path).status_code == 403
+
+
+def test_right_answers_wait_until_passing_when_the_quiz_says_so(client, learner, synced_content, start):
+    write_quiz(synced_content, show_answers="after_passing")
+    sync(synced_content)
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "b"}))
+    page = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "FB-KIEZEN-B" not in page or "goed antwoord" not in page
+    assert "UITLEG-KIEZEN" not in page and "De goede antwoorden zie je als je geslaagd bent." in page
+
+
+def test_module_is_completed_only_when_the_quiz_is_passed(client, learner, quiz_module, start):
+    for path in ("/modules/basis/eerste/done", "/modules/basis/tweede/done"):
+        client.submit(path, page="/modules/basis")
+    page = client.get("/").get_data(as_text=True)
+    assert "Nog te doen: de toets" in page
+    assert client.get("/modules/verder/derde").status_code == 302  # still locked
+    attempt = start(learner)
+    perfect_closed = {k: v for k, v in PERFECT.items() if k != "reflectie"}
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, perfect_closed))
+    assert latest_attempt(learner).passed  # 5 of 7 points = 71%
+    assert client.get("/modules/verder/derde").status_code == 200
+
+
+def test_results_csv_lists_attempts_and_defuses_formulas(app, client, login, make_user, quiz_module, start):
+    learner = make_user(name="=HYPERLINK(1)")
+    login(client, learner)
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "a"}))
+    trainer = app.test_client()
+    login(trainer, make_user(role="trainer"))
+    response = trainer.get("/quizzes/basis/results.csv")
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("name,email,attempt,status")
+    assert lines[1].startswith("'=HYPERLINK(1)")
+    assert response.headers["Content-Type"].startswith("text/csv")
