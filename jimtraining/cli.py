@@ -17,6 +17,7 @@ from jimtraining.extensions import db
 content_cli = AppGroup("content", help="Check and load the curriculum in modules/.")
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for a local installation.")
+quiz_cli = AppGroup("quiz", help="Import and export question banks (Moodle GIFT and Moodle XML).")
 
 
 def _load_or_report():
@@ -94,6 +95,65 @@ def demo_seed():
     click.echo("Demo data added. Demo accounts use the password 'jim-demo-wachtwoord' (demo only).")
 
 
+def _module_folder(slug: str):
+    from pathlib import Path
+
+    root = Path(current_app.config["MODULES_DIR"])
+    tree = load_content(root)
+    module = next((m for m in tree.modules if m.slug == slug), None)
+    if module is None:
+        raise click.ClickException(f"no module with slug {slug!r} in {root}")
+    return root / module.folder
+
+
+@quiz_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--module", "module_slug", required=True, help="Slug of the module whose quiz.yml receives them.")
+def quiz_import(file, module_slug):
+    """Add the questions of a GIFT (.gift, .txt) or Moodle XML (.xml) file to a module's quiz.yml."""
+    from jimtraining.quizzes.bank import merge_questions
+    from jimtraining.quizzes.gift import parse_gift
+    from jimtraining.quizzes.moodle_xml import parse_moodle_xml
+
+    folder = _module_folder(module_slug)
+    with open(file, encoding="utf-8-sig") as fh:
+        source = fh.read()
+    is_xml = file.lower().endswith(".xml") or source.lstrip().startswith("<")
+    result = parse_moodle_xml(source) if is_xml else parse_gift(source)
+    for line, message in result.problems:
+        click.echo(f"{file}:{line}: {message}", err=True)
+    if not result.questions:
+        raise click.ClickException("no question could be converted; quiz.yml was not changed")
+    merge_questions(folder / "quiz.yml", result.questions)
+    click.echo(f"Imported {len(result.questions)} question(s) into {folder.name}/quiz.yml; "
+               f"{len(result.problems)} problem(s) reported. Run `flask content check`, then `flask content sync`.")
+    tree = load_content(current_app.config["MODULES_DIR"])
+    for problem in tree.problems:
+        if problem.path.startswith(folder.name + "/quiz.yml"):
+            click.echo(f"check: {problem}", err=True)
+
+
+@quiz_cli.command("export")
+@click.option("--module", "module_slug", required=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+def quiz_export(module_slug, output):
+    """Write a module's question bank as Moodle GIFT."""
+    from jimtraining.quizzes.bank import read_bank
+    from jimtraining.quizzes.gift import to_gift
+
+    bank = read_bank(_module_folder(module_slug) / "quiz.yml")
+    if not bank.get("questions"):
+        raise click.ClickException(f"module {module_slug!r} has no questions")
+    text, skipped = to_gift(bank["questions"])
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+    for key in skipped:
+        click.echo(f"not exported (GIFT has no ordering questions): {key}", err=True)
+
+
 def register_cli(app):
-    for group in (content_cli, users_cli, demo_cli):
+    for group in (content_cli, users_cli, demo_cli, quiz_cli):
         app.cli.add_command(group)

@@ -13,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import (
-    GRADED, IN_PROGRESS, PENDING_REVIEW, AttemptAnswer, Question, Quiz, QuizAttempt,
+    GRADED,
+    IN_PROGRESS,
+    PENDING_REVIEW,
+    AttemptAnswer,
+    Question,
+    Quiz,
+    QuizAttempt,
 )
 from jimtraining.quizzes.types import QUESTION_TYPES, AnswerError
 from jimtraining.timeutil import utcnow

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
 from jimtraining.timeutil import utcnow
-from tests.quizzes.conftest import PERFECT, answer_form, latest_attempt, module_quiz, sync, write_quiz
+from tests.quizzes.conftest import PERFECT, answer_form, latest_attempt, sync, write_quiz
 
 
 @pytest.fixture

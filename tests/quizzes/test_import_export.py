@@ -1,0 +1,137 @@
+"""GIFT and Moodle XML import on real-world-shaped files, and the GIFT export round trip."""
+
+from pathlib import Path
+
+import yaml
+
+from jimtraining.curriculum.loader import load_content
+from jimtraining.quizzes.gift import parse_gift, to_gift
+from jimtraining.quizzes.moodle_xml import parse_moodle_xml
+from tests.quizzes.conftest import QUIZ_YML
+
+DATA = Path(__file__).parent / "data"
+
+
+def by_id(result):
+    return {q["id"]: q for q in result.questions}
+
+
+def test_gift_import_converts_supported_types_and_reports_the_rest_with_lines():
+    result = parse_gift((DATA / "hogeschool.gift").read_text(encoding="utf-8"))
+    questions = by_id(result)
+    assert list(questions) == ["wie-kiest-de-jim", "waar-of-niet", "netwerk", "begrippen", "reflectie"]
+
+    single = questions["wie-kiest-de-jim"]
+    assert single["type"] == "single_choice"
+    assert single["text"] == "<p>Wie kiest de JIM?</p>"  # [html] text is kept as written; the renderer cleans it
+    assert [(o["text"], o.get("correct", False), o["feedback"]) for o in single["options"]] == [
+        ("De jongere zelf", True, "Klopt: de jongere kiest."),   # escaped colon
+        ("De ambulant hulpverlener", False, "Nee, die ondersteunt alleen."),
+        ("De gemeente", False, ""),
+    ]
+    assert single["feedback"] == "De regie ligt bij de jongere."
+
+    truth = questions["waar-of-niet"]
+    assert (truth["type"], truth["answer"], truth["feedback_true"], truth["feedback_false"]) == (
+        "true_false", True, "Goed zo.", "Toch wel waar.")
+    assert truth["feedback"] == "Buren of een sportcoach kan ook."
+
+    multi = questions["netwerk"]
+    assert multi["type"] == "multiple_response"
+    assert [o.get("correct", False) for o in multi["options"]] == [True, True, False]
+
+    first_pair = questions["begrippen"]["pairs"][0]
+    assert (first_pair["left"], first_pair["right"]) == ("JIM", "Jouw Ingebrachte Mentor")
+    reflection = questions["reflectie"]
+    assert reflection["type"] == "open"
+    assert "{= of ~} tekens gebruikt: hoe ging dat?" in reflection["text"]
+
+    lines = dict(result.problems)
+    source = (DATA / "hogeschool.gift").read_text(encoding="utf-8").splitlines()
+    assert "korte-antwoordvragen" in lines[source.index("::Afkorting::Waar staat JIM voor? {=Jouw Ingebrachte "
+                                                        "Mentor =jouw ingebrachte mentor}") + 1]
+    numeric = "::Rekenen::Hoeveel trajecten zijn er in Groningen geëvalueerd? {#15}"
+    assert "numerieke" in lines[source.index(numeric) + 1]
+    assert "beschrijving" in lines[source.index("Dit is alleen een beschrijving zonder antwoorden.") + 1]
+    assert any("modelantwoord" in message for message in lines.values())
+
+
+def test_moodle_xml_import_converts_supported_types_and_reports_the_rest():
+    source = (DATA / "hogeschool.xml").read_text(encoding="utf-8")
+    result = parse_moodle_xml(source)
+    questions = by_id(result)
+    assert list(questions) == ["rol-van-de-jimwerker", "jim-is-een-vrijwilliger", "koppel", "reflectie", "stappen"]
+    single = questions["rol-van-de-jimwerker"]
+    assert single["text"] == "Wat doet de JIMwerker in een crisis?"
+    assert single["points"] == 2
+    assert single["feedback"] == "Op je handen blijven zitten & vertrouwen op het netwerk."
+    assert [o.get("correct", False) for o in single["options"]] == [True, False]
+    truth = questions["jim-is-een-vrijwilliger"]
+    assert (truth["answer"], truth["feedback_false"]) == (False, "Klopt.")
+    assert len(questions["koppel"]["pairs"]) == 2
+    assert questions["reflectie"]["model_answer"] == "Noemt gelijkwaardigheid en loslaten."
+    assert [i["text"] for i in questions["stappen"]["items"]] == ["Netwerk verkennen", "JIM kiezen", "JIM vragen"]
+    messages = [message for _line, message in result.problems]
+    assert any("afleiders" in m for m in messages)
+    shortanswer_line = source.splitlines().index('  <question type="shortanswer">') + 1
+    assert (shortanswer_line, "vraagsoort 'shortanswer' van 'Afkorting' wordt niet ondersteund") in result.problems
+
+
+def test_moodle_xml_with_an_entity_bomb_is_refused():
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            "<quiz>&lol2;</quiz>")
+    result = parse_moodle_xml(bomb)
+    assert result.questions == [] and result.problems
+
+
+def test_export_to_gift_and_import_again_gives_the_same_bank():
+    bank = yaml.safe_load(QUIZ_YML.format(draw=6, max_attempts=3, time_limit="", show_answers="after_attempt"))
+    exportable = [q for q in bank["questions"] if q["type"] != "ordering"]
+    text, skipped = to_gift(bank["questions"])
+    assert skipped == ["stappen"]
+    again = parse_gift(text)
+    assert again.problems == []
+
+    def normal(q):
+        q = dict(q)
+        q.setdefault("points", 1)
+        if "options" in q:
+            q["options"] = [{"id": o["id"], "text": o["text"], "correct": bool(o.get("correct")),
+                             "feedback": o.get("feedback", "")} for o in q["options"]]
+        if q["type"] == "true_false":
+            q.setdefault("feedback_true", "")
+            q.setdefault("feedback_false", "")
+        return q
+
+    assert [normal(q) for q in again.questions] == [normal(q) for q in exportable]
+
+
+def test_cli_import_adds_questions_to_quiz_yml_and_reports_problems(runner, app, content_dir, monkeypatch):
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-les.md")
+    monkeypatch.setitem(app.config, "MODULES_DIR", str(content_dir.root))
+    result = runner.invoke(args=["quiz", "import", str(DATA / "hogeschool.gift"), "--module", "basis"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 5 question(s)" in result.output
+    assert "hogeschool.gift:" in result.output and "numerieke" in result.output
+    bank = yaml.safe_load((content_dir.root / "01-basis" / "quiz.yml").read_text())
+    assert len(bank["questions"]) == 5 and bank["draw"] == 5
+    again = runner.invoke(args=["quiz", "import", str(DATA / "hogeschool.xml"), "--module", "basis"])
+    assert again.exit_code == 0, again.output
+    bank = yaml.safe_load((content_dir.root / "01-basis" / "quiz.yml").read_text())
+    ids = [q["id"] for q in bank["questions"]]
+    assert len(ids) == 10 and len(set(ids)) == 10 and "reflectie-2" in ids
+    assert load_content(content_dir.root).modules[0].quiz is not None
+
+
+def test_cli_export_writes_gift(runner, app, quiz_module, monkeypatch, tmp_path):
+    target = tmp_path / "bank.gift"
+    result = runner.invoke(args=["quiz", "export", "--module", "basis", "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "not exported (GIFT has no ordering questions): stappen" in result.output
+    assert "::kiezen::[markdown]Wie kiest de JIM?" in target.read_text()
+
+
+def test_cli_import_of_an_unknown_module_fails_clearly(runner):
+    result = runner.invoke(args=["quiz", "import", str(DATA / "hogeschool.gift"), "--module", "bestaat-niet"])
+    assert result.exit_code != 0 and "no module with slug 'bestaat-niet'" in result.output

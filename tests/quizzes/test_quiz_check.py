@@ -1,0 +1,116 @@
+"""`content check` on quiz.yml: the shipped banks pass; every kind of mistake is reported as path:line: message."""
+
+from collections import Counter
+
+import pytest
+
+from jimtraining.config import PROJECT_ROOT
+from jimtraining.curriculum.loader import load_content
+from tests.quizzes.conftest import QUIZ_YML
+
+
+def problems(content_dir, quiz_text):
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-les.md")
+    content_dir.raw("01-basis/quiz.yml", quiz_text)
+    return [str(p) for p in load_content(content_dir.root).problems]
+
+
+def base(**settings):
+    text = QUIZ_YML.format(draw=settings.get("draw", 6), max_attempts=settings.get("max_attempts", 3),
+                           time_limit="", show_answers=settings.get("show_answers", "after_attempt"))
+    return text
+
+
+def test_every_shipped_module_has_a_valid_quiz_with_mixed_types():
+    tree = load_content(PROJECT_ROOT / "modules")
+    assert tree.problems == []
+    for module in tree.modules:
+        assert module.quiz is not None, module.slug
+        kinds = Counter(q.type for q in module.quiz.questions)
+        assert len(module.quiz.questions) >= 8, module.slug
+        assert len(kinds) >= 4, (module.slug, kinds)
+        assert all(q.feedback for q in module.quiz.questions)
+
+
+def test_valid_quiz_has_no_problems(content_dir):
+    assert problems(content_dir, base()) == []
+
+
+def test_unknown_type_is_reported_on_its_line(content_dir):
+    text = base().replace("type: true_false", "type: essay")
+    line = text.splitlines().index("    type: essay") + 1
+    assert problems(content_dir, text) == [
+        f"01-basis/quiz.yml:{line}: onbekende vraagsoort 'essay' (kies uit: single_choice, multiple_response, "
+        "true_false, matching, ordering, open)"]
+
+
+def test_question_without_a_correct_option_is_reported(content_dir):
+    text = base().replace("        correct: true\n        feedback: \"FB-KIEZEN-A\"",
+                          "        feedback: \"FB-KIEZEN-A\"")
+    found = problems(content_dir, text)
+    assert len(found) == 1
+    assert "geen enkel antwoord is goed" in found[0]
+
+
+def test_single_choice_with_two_correct_options_is_reported(content_dir):
+    text = base().replace('        text: "De hulpverlener"\n',
+                          '        text: "De hulpverlener"\n        correct: true\n')
+    assert any("precies één antwoord goed" in p for p in problems(content_dir, text))
+
+
+def test_duplicate_question_ids_are_reported(content_dir):
+    text = base().replace("id: familie", "id: kiezen")
+    line = text.splitlines().index("  - id: kiezen", 10) + 1
+    assert f"01-basis/quiz.yml:{line}: dubbele vraag-id 'kiezen'" in problems(content_dir, text)
+
+
+def test_duplicate_option_ids_are_reported(content_dir):
+    text = base().replace("      - id: b\n        text: \"De hulpverlener\"",
+                          "      - id: a\n        text: \"De hulpverlener\"")
+    assert any("dubbele id 'a'" in p for p in problems(content_dir, text))
+
+
+@pytest.mark.parametrize("mark", ["0", "101", "\"zeventig\""])
+def test_pass_mark_out_of_range_is_reported(content_dir, mark):
+    text = base().replace("pass_mark: 60", f"pass_mark: {mark}")
+    assert problems(content_dir, text) == ["01-basis/quiz.yml:3: 'pass_mark' is een percentage van 1 tot en met 100"]
+
+
+def test_drawing_more_questions_than_the_bank_holds_is_reported(content_dir):
+    assert problems(content_dir, base(draw=7)) == [
+        "01-basis/quiz.yml:2: 'draw' vraagt 7 vragen, maar de vragenbank heeft er 6"]
+
+
+def test_option_id_that_reveals_the_answer_is_reported(content_dir):
+    text = base().replace("      - id: a\n        text: \"De jongere\"",
+                          "      - id: juist\n        text: \"De jongere\"")
+    assert any("verraadt het antwoord" in p for p in problems(content_dir, text))
+
+
+def test_missing_feedback_is_reported(content_dir):
+    text = base().replace('    feedback: "UITLEG-FAMILIE"\n', "")
+    assert any("geef 'feedback'" in p for p in problems(content_dir, text))
+
+
+def test_invalid_yaml_in_a_quiz_is_reported_with_its_line(content_dir):
+    found = problems(content_dir, 'title: "open\ndraw: 2\n')
+    assert len(found) == 1 and found[0].startswith("01-basis/quiz.yml:") and "ongeldige YAML" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("show_answers: after_attempt", "show_answers: nooit", "'show_answers' is after_attempt of after_passing"),
+        ("max_attempts: 3", "max_attempts: 0", "'max_attempts' is een heel getal van 1 tot 100"),
+        ('    model_answer: "MODEL-REFLECTIE"\n', "", "'model_answer'"),
+        ('        right: "Professional"', '        right: "Mentor uit het netwerk"', "dezelfde 'right'"),
+        ("    points: 2", "    points: 0", "'points' is een heel getal van 1 tot 100"),
+        ("    type: ordering\n    text: \"Zet op volgorde.\"\n    items:", "    type: ordering\n    text: \"Zet op "
+         "volgorde.\"\n    onderdelen:", "onbekend veld 'onderdelen'"),
+    ],
+)
+def test_other_mistakes_are_reported(content_dir, old, new, message):
+    text = base().replace(old, new)
+    assert text != base()
+    assert any(message in p for p in problems(content_dir, text)), problems(content_dir, text)
