@@ -88,3 +88,12 @@ def test_demo_seed_does_nothing_on_a_database_with_users(runner, make_user):
     make_user()
     result = runner.invoke(args=["demo", "seed"])
     assert "already has users" in result.output
+
+
+def test_demo_professional_has_passed_the_first_quiz_and_can_continue(client, runner):
+    runner.invoke(args=["content", "sync"])
+    runner.invoke(args=["demo", "seed"])
+    client.submit("/login", {"email": "professional@example.org", "password": "jim-demo-wachtwoord"}, page="/login")
+    page = client.get("/").get_data(as_text=True)
+    assert "1 van 6 modules afgerond." in page
+    assert "Verder met:" in page
