@@ -8,6 +8,8 @@ from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.curriculum import services
 from jimtraining.curriculum.loader import IMAGE_EXTENSIONS
 from jimtraining.permissions import sees_all_content
+from jimtraining.quizzes import services as quiz_services
+from jimtraining.quizzes.services import QuizSummary
 
 bp = Blueprint("curriculum", __name__, url_prefix="/modules")
 
@@ -44,7 +46,10 @@ def module(slug):
     progress, status = _module_or_404(slug)
     module = status.module
     intro = services.render_content(f"{module.folder}/module.md", module.body)
-    return render_template("curriculum/module.html", module=module, status=status, progress=progress, intro=intro)
+    quiz = quiz_services.quiz_for_module(module)
+    quiz_summary = QuizSummary(quiz, quiz_services.attempts_of(current_user.id, module.slug)) if quiz else None
+    return render_template("curriculum/module.html", module=module, status=status, progress=progress, intro=intro,
+                           quiz_summary=quiz_summary)
 
 
 @bp.route("/<module_slug>/<lesson_slug>")

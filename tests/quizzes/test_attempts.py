@@ -254,3 +254,13 @@ def test_results_csv_lists_attempts_and_defuses_formulas(app, client, login, mak
     assert lines[0].startswith("name,email,attempt,status")
     assert lines[1].startswith("'=HYPERLINK(1)")
     assert response.headers["Content-Type"].startswith("text/csv")
+
+
+def test_module_page_shows_attempts_left_and_best_score(client, learner, quiz_module, start):
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {k: v for k, v in PERFECT.items()
+                                                                               if k != "reflectie"}))
+    page = client.get("/modules/basis").get_data(as_text=True)
+    assert "Pogingen over: 2 van 3." in page
+    assert "Je beste score: 71%" in page
+    assert "Je bent geslaagd voor de toets." in page
