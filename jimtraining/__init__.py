@@ -152,9 +152,11 @@ def _register_template_helpers(app):
     from jimtraining.accounts.forms import ConfirmForm
     from jimtraining.permissions import TEMPLATE_PREDICATES
     from jimtraining.rendering import render_markdown
+    from jimtraining.timeutil import as_utc
 
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals["render_markdown"] = render_markdown
+    app.jinja_env.globals["as_utc"] = as_utc
 
     @app.context_processor
     def inject_layout():

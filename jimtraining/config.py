@@ -45,6 +45,7 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MODULES_DIR": str(PROJECT_ROOT / "modules"),
     "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "jimtraining" / "translations"),
     "LANGUAGES": {"nl": "Nederlands", "en": "English"},
     # A lesson can take longer to read than an hour; the token stays bound to the session.

@@ -264,3 +264,15 @@ def test_module_page_shows_attempts_left_and_best_score(client, learner, quiz_mo
     assert "Pogingen over: 2 van 3." in page
     assert "Je beste score: 71%" in page
     assert "Je bent geslaagd voor de toets." in page
+
+
+def test_time_limit_is_shown_in_dutch_time(client, learner, synced_content, start):
+    from datetime import datetime, timezone
+
+    write_quiz(synced_content, time_limit=10)
+    sync(synced_content)
+    attempt = start(learner)
+    attempt.deadline_at = datetime(2026, 7, 1, 10, 30, tzinfo=timezone.utc)  # summer: 12:30 in Amsterdam
+    db.session.commit()
+    page = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Lever in vóór 12:30." in page
