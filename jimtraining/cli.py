@@ -116,8 +116,11 @@ def quiz_import(file, module_slug):
     from jimtraining.quizzes.moodle_xml import parse_moodle_xml
 
     folder = _module_folder(module_slug)
-    with open(file, encoding="utf-8-sig") as fh:
-        source = fh.read()
+    try:
+        with open(file, encoding="utf-8-sig") as fh:
+            source = fh.read()
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text: save it as UTF-8 and try again") from None
     is_xml = file.lower().endswith(".xml") or source.lstrip().startswith("<")
     result = parse_moodle_xml(source) if is_xml else parse_gift(source)
     for line, message in result.problems:

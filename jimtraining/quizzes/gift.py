@@ -24,21 +24,28 @@ class ImportResult:
     problems: list[tuple[int, str]] = field(default_factory=list)
 
 
-def slugify(text: str, used: set[str]) -> str:
-    """A question id from a title: lowercase letters, digits and dashes, unique among `used`."""
-    table = str.maketrans("áàäâãéèëêíìïîóòöôõúùüûçñ", "aaaaaeeeeiiiiooooouuuucn")
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")[:50].strip("-") or "vraag"
-    candidate, number = slug, 2
-    while candidate in used:
-        candidate = f"{slug}-{number}"
-        number += 1
-    used.add(candidate)
-    return candidate
+class IdMaker:
+    """Question ids from titles: lowercase letters, digits and dashes, each one unique."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+        self.next_number: dict[str, int] = {}
+
+    def __call__(self, text: str) -> str:
+        table = str.maketrans("áàäâãéèëêíìïîóòöôõúùüûçñ", "aaaaaeeeeiiiiooooouuuucn")
+        slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")[:50].strip("-") or "vraag"
+        candidate = slug
+        while candidate in self.used:
+            number = self.next_number.get(slug, 2)
+            self.next_number[slug] = number + 1
+            candidate = f"{slug}-{number}"
+        self.used.add(candidate)
+        return candidate
 
 
 def _unescape(text: str) -> str:
-    text = re.sub(r"\\n", "\n", text)
-    return re.sub(r"\\([~=#{}:\\])", r"\1", text).strip()
+    """One pass over GIFT escapes: \\n is a line break, \\x is x (so a literal backslash-n survives)."""
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text, flags=re.DOTALL).strip()
 
 
 def _split_unescaped(text: str, chars: str) -> list[tuple[str, str]]:
@@ -94,17 +101,17 @@ def _blocks(source: str):
 
 def parse_gift(source: str) -> ImportResult:
     result = ImportResult()
-    used: set[str] = set()
+    make_id = IdMaker()
     for line, block, comments in _blocks(source):
         if block.strip().startswith("$CATEGORY:"):
             continue
         try:
-            question = _parse_block(block, comments, used)
+            question = _parse_block(block, comments, make_id)
         except _UnsupportedError as reason:
             result.problems.append((line, str(reason)))
             continue
-        if question.pop("_warning", None):
-            result.problems.append((line, _("open vraag zonder modelantwoord: vul 'model_answer' aan")))
+        for warning in question.pop("_warnings", []):
+            result.problems.append((line, warning))
         result.questions.append(question)
     return result
 
@@ -113,7 +120,7 @@ class _UnsupportedError(Exception):
     pass
 
 
-def _parse_block(block: str, comments: list[str], used: set[str]) -> dict:
+def _parse_block(block: str, comments: list[str], make_id) -> dict:
     text = block.strip()
     title = None
     if text.startswith("::"):
@@ -136,22 +143,22 @@ def _parse_block(block: str, comments: list[str], used: set[str]) -> dict:
     for comment in comments:
         key, _sep, value = comment.partition(":")
         if key.strip() in ("points", "model_answer") and value.strip():
-            meta[key.strip()] = value.strip()
+            meta[key.strip()] = _unescape(value)
 
     general = ""
     feedback_at = answers.find("####")
     if feedback_at != -1:
         general, answers = _unescape(answers[feedback_at + 4:]), answers[:feedback_at].strip()
 
-    question = {"id": slugify(title or question_text, used), "text": question_text}
-    if meta.get("points", "").isdigit():
+    question = {"id": make_id(title or question_text), "text": question_text, "_warnings": []}
+    if re.fullmatch(r"[0-9]{1,3}", meta.get("points", "")) and 1 <= int(meta["points"]) <= 100:
         question["points"] = int(meta["points"])
     kind = answers.split("#", 1)[0].strip().upper()
     if not answers:
         question.update(type="open", model_answer=meta.get("model_answer") or
                         _("Geen modelantwoord in het geïmporteerde bestand."))
         if "model_answer" not in meta:
-            question["_warning"] = True
+            question["_warnings"].append(_("open vraag zonder modelantwoord: vul 'model_answer' aan"))
     elif kind in ("T", "TRUE", "F", "FALSE"):
         feedbacks = [_unescape(part) for _marker, part in _split_unescaped(answers, "#")[1:]]
         truth = kind.startswith("T")
@@ -169,7 +176,10 @@ def _parse_block(block: str, comments: list[str], used: set[str]) -> dict:
 
 
 def _parse_choices(question: dict, answers: str) -> None:
-    parts = [(marker, chunk) for marker, chunk in _split_unescaped(answers, "=~") if marker]
+    split = _split_unescaped(answers, "=~")
+    if split[0][1].strip():
+        raise _UnsupportedError(_("een antwoord staat zonder = of ~ ervoor: '%(text)s'", text=split[0][1].strip()))
+    parts = [(marker, chunk) for marker, chunk in split if marker]
     if not parts:
         raise _UnsupportedError(_("de antwoorden beginnen niet met = of ~"))
     if all(marker == "=" for marker, _chunk in parts) and all("->" in chunk for _m, chunk in parts):
@@ -183,22 +193,43 @@ def _parse_choices(question: dict, answers: str) -> None:
         return
     if all(marker == "=" for marker, _chunk in parts):
         raise _UnsupportedError(_("korte-antwoordvragen (alleen =) worden niet ondersteund"))
-    options, weighted = [], False
+    options, weights = [], []
     for number, (marker, chunk) in enumerate(parts):
-        weight = None
-        match = re.match(r"^%(-?\d+(?:\.\d+)?)%", chunk)
+        weight = 100.0 if marker == "=" else 0.0
+        match = re.match(r"^%([^%]*)%", chunk)
         if match:
-            weight, chunk, weighted = float(match.group(1)), chunk[match.end():], True
+            try:
+                weight = float(match.group(1))
+            except ValueError:
+                raise _UnsupportedError(_("ongeldig gewicht '%%%(weight)s%%'", weight=match.group(1))) from None
+            chunk = chunk[match.end():]
         text_part, *feedback = [piece for _m, piece in _split_unescaped(chunk, "#")]
-        correct = weight > 0 if weight is not None else marker == "="
-        option = {"id": chr(ord("a") + number) if number < 26 else f"o{number}", "text": _unescape(text_part)}
-        if correct:
+        options.append({"id": chr(ord("a") + number) if number < 26 else f"o{number}", "text": _unescape(text_part),
+                        "feedback": _unescape(feedback[0]) if feedback else ""})
+        weights.append(weight)
+    _mark_correct(question, options, weights)
+
+
+def _mark_correct(question: dict, options: list[dict], weights: list[float]) -> None:
+    """One answer worth 100%: single choice (other partial credit is dropped and reported). Several answers that
+    share the points: multiple response."""
+    full = [i for i, w in enumerate(weights) if w >= 100]
+    partial = [i for i, w in enumerate(weights) if 0 < w < 100]
+    if len(full) == 1:
+        correct = full
+        if partial:
+            question["_warnings"].append(_("gedeeltelijke punten voor andere antwoorden zijn weggelaten; alleen "
+                                           "'%(text)s' telt als goed", text=options[full[0]]["text"]))
+        kind = "single_choice"
+    else:
+        correct = full + partial
+        kind = "multiple_response"
+    for index, option in enumerate(options):
+        if index in correct:
             option["correct"] = True
-        option["feedback"] = _unescape(feedback[0]) if feedback else ""
-        options.append(option)
-    correct_count = sum(1 for o in options if o.get("correct"))
-    question.update(type="multiple_response" if weighted and correct_count != 1 or correct_count > 1
-                    else "single_choice", options=options)
+    for option in options:  # key order as authors write it
+        option["feedback"] = option.pop("feedback")
+    question.update(type=kind, options=options)
 
 
 # Export -----------------------------------------------------------------------------------------------------
@@ -223,7 +254,7 @@ def to_gift(questions: list[dict]) -> tuple[str, list[str]]:
         if q.get("points", 1) != 1:
             lines.append(f"// points: {q['points']}")
         if q["type"] == "open":
-            lines.append(f"// model_answer: {q['model_answer']}".replace("\n", " "))
+            lines.append(f"// model_answer: {_escape(q['model_answer'])}")
         body = [f"::{_escape(q['id'])}::[markdown]{_escape(q['text'])} {{"]
         if q["type"] == "single_choice":
             for o in q["options"]:

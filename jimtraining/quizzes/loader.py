@@ -80,7 +80,7 @@ def load_quiz(path: Path, relpath: str, problems: list) -> QuizFile | None:
         show_answers="after_attempt",
     )
     pass_mark = data.get("pass_mark", 70)
-    if isinstance(pass_mark, bool) or not isinstance(pass_mark, int | float) or not 0 < pass_mark <= 100:
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, int | float) or not 1 <= pass_mark <= 100:
         report(("pass_mark",), _("'pass_mark' is een percentage van 1 tot en met 100"))
     else:
         quiz.pass_mark = round(pass_mark)

@@ -8,13 +8,14 @@ Parsing goes through defusedxml, so entity-expansion tricks in an uploaded file 
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import nh3
 from defusedxml import ElementTree
 from flask_babel import gettext as _
 
-from jimtraining.quizzes.gift import ImportResult, slugify
+from jimtraining.quizzes.gift import IdMaker, ImportResult, _mark_correct
 
 
 def _text(element) -> str:
@@ -28,9 +29,10 @@ def _text(element) -> str:
 
 def _fraction(answer) -> float:
     try:
-        return float(answer.get("fraction", "0"))
+        value = float(answer.get("fraction", "0"))
     except ValueError:
         return 0.0
+    return value if math.isfinite(value) else 0.0
 
 
 def parse_moodle_xml(source: str) -> ImportResult:
@@ -41,8 +43,11 @@ def parse_moodle_xml(source: str) -> ImportResult:
         line = getattr(error, "position", (1, 0))[0]
         result.problems.append((line, _("geen geldige XML: %(reason)s", reason=str(error).splitlines()[0])))
         return result
-    lines = [source.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<question\b", source)]
-    used: set[str] = set()
+    # Line numbers: find the <question> tags in the text with comments and CDATA blanked out (same length).
+    visible = re.sub(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>", lambda m: re.sub(r"[^\n]", " ", m.group(0)), source,
+                     flags=re.DOTALL)
+    lines = [visible.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<question\b", visible)]
+    make_id = IdMaker()
     for index, element in enumerate(root.iter("question")):
         line = lines[index] if index < len(lines) else 1
         kind = element.get("type", "")
@@ -53,10 +58,11 @@ def parse_moodle_xml(source: str) -> ImportResult:
         if not text:
             result.problems.append((line, _("vraag '%(name)s' heeft geen tekst", name=name)))
             continue
-        question = {"id": slugify(name or text, used), "text": text}
+        question = {"id": make_id(name or text), "text": text, "_warnings": []}
         try:
-            points = round(float(element.findtext("defaultgrade") or "1"))
-        except ValueError:
+            grade = float(element.findtext("defaultgrade") or "1")
+            points = round(grade) if math.isfinite(grade) else 1
+        except (ValueError, OverflowError):
             points = 1
         if points != 1:
             question["points"] = max(1, min(points, 100))
@@ -66,10 +72,8 @@ def parse_moodle_xml(source: str) -> ImportResult:
                                             type=kind, name=name)))
             continue
         warning = converter(element, question)
-        if warning:
-            result.problems.append((line, warning))
-            if question.get("_skip"):
-                continue
+        for message in ([warning] if warning else []) + question.pop("_warnings"):
+            result.problems.append((line, message))
         question["feedback"] = _text(element.find("generalfeedback")) or _("(Geen uitleg in het geïmporteerde "
                                                                             "bestand.)")
         result.questions.append(question)
@@ -77,16 +81,19 @@ def parse_moodle_xml(source: str) -> ImportResult:
 
 
 def _multichoice(element, question):
+    answers = element.findall("answer")
+    options = [{"id": chr(ord("a") + number) if number < 26 else f"o{number}", "text": _text(answer),
+                "feedback": _text(answer.find("feedback"))} for number, answer in enumerate(answers)]
+    weights = [_fraction(answer) for answer in answers]
     single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
-    options = []
-    for number, answer in enumerate(element.findall("answer")):
-        option = {"id": chr(ord("a") + number) if number < 26 else f"o{number}", "text": _text(answer)}
-        if _fraction(answer) > 0:
-            option["correct"] = True
-        option["feedback"] = _text(answer.find("feedback"))
-        options.append(option)
-    correct = sum(1 for o in options if o.get("correct"))
-    question.update(type="single_choice" if single and correct == 1 else "multiple_response", options=options)
+    if not single and sum(1 for w in weights if w >= 100) == 1:
+        # a multiple-answer question with one right answer stays a multiple-response question
+        question.update(type="multiple_response", options=options)
+        for option, weight in zip(options, weights, strict=True):
+            if weight > 0:
+                option["correct"] = True
+        return None
+    _mark_correct(question, options, weights)
     return None
 
 

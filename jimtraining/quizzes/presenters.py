@@ -7,7 +7,7 @@ texts; the result items are built only for closed attempts.
 from __future__ import annotations
 
 from jimtraining.quizzes.models import IN_PROGRESS
-from jimtraining.quizzes.services import questions_by_key
+from jimtraining.quizzes.services import attempt_questions
 from jimtraining.rendering import render_markdown
 
 
@@ -17,7 +17,7 @@ def _token_of(entry: dict, key: str, item_id) -> str | None:
 
 def form_items(attempt, quiz, saved: dict) -> list[dict]:
     """The drawn questions of an open attempt, with the learner's saved answers filled in."""
-    questions = questions_by_key(quiz)
+    questions = attempt_questions(attempt, quiz)
     items = []
     for number, entry in enumerate(attempt.drawn, start=1):
         question = questions[entry["key"]]
@@ -55,7 +55,7 @@ def form_items(attempt, quiz, saved: dict) -> list[dict]:
 def result_items(attempt, quiz, reveal: bool) -> list[dict]:
     """Per question: the learner's answer, its score and feedback; the right answers only when `reveal`."""
     assert attempt.status != IN_PROGRESS, "results are shown only for handed-in attempts"
-    questions = questions_by_key(quiz)
+    questions = attempt_questions(attempt, quiz)
     answers = {a.question_key: a for a in attempt.answers}
     items = []
     for number, entry in enumerate(attempt.drawn, start=1):
@@ -65,7 +65,8 @@ def result_items(attempt, quiz, reveal: bool) -> list[dict]:
         data = question.data
         item = {"number": number, "question": question, "text": render_markdown(question.text),
                 "feedback": render_markdown(question.feedback) if reveal else None,
-                "points": question.points, "awarded": answer.points_awarded if answer else 0,
+                # Points per question would tell which answers were right: only with the answers.
+                "points": question.points, "awarded": (answer.points_awarded if answer else 0) if reveal else None,
                 "needs_review": bool(answer and answer.needs_review),
                 "reviewer_feedback": answer.reviewer_feedback if answer else None, "lines": []}
         if question.type in ("single_choice", "multiple_response"):
@@ -76,13 +77,13 @@ def result_items(attempt, quiz, reveal: bool) -> list[dict]:
                 if picked or reveal:
                     item["lines"].append({"text": option["text"], "picked": picked,
                                           "correct": option["correct"] if reveal else None,
-                                          "feedback": option["feedback"] if (picked or reveal) else ""})
+                                          "feedback": option["feedback"] if reveal else ""})
         elif question.type == "true_false":
             if response is not None:
                 feedback = data["feedback_true"] if response else data["feedback_false"]
                 item["lines"].append({"text": "true" if response else "false", "picked": True,
                                       "correct": (response is data["answer"]) if reveal else None,
-                                      "feedback": feedback, "is_bool": True})
+                                      "feedback": feedback if reveal else "", "is_bool": True})
             if reveal:
                 item["right_answer"] = "true" if data["answer"] else "false"
         elif question.type == "matching":

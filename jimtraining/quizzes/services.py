@@ -52,7 +52,9 @@ def sync_quiz(module, source, report) -> None:
         report.created.append(name)
         changed = False
     else:
-        changed = quiz.archived
+        if quiz.archived:
+            report.restored.append(name)
+        changed = False
         quiz.archived = False
     for field_name in QUIZ_FIELDS:
         if getattr(quiz, field_name) != getattr(source, field_name):
@@ -77,7 +79,7 @@ def sync_quiz(module, source, report) -> None:
         if key not in keys and not question.archived:
             question.archived = True
             changed = True
-    if changed and name not in report.created:
+    if changed and name not in report.created and name not in report.restored:
         report.updated.append(name)
 
 
@@ -155,7 +157,10 @@ def start_attempt(user, quiz: Quiz, rng: random.Random | None = None) -> QuizAtt
     chosen = rng.sample(questions, min(quiz.draw_count, len(questions)))
     drawn = []
     for question in chosen:
-        entry = {"key": question.key}
+        # A copy of the question as it was drawn: editing quiz.yml later never changes this attempt.
+        entry = {"key": question.key, "question": {
+            "type": question.type, "text": question.text, "points": question.points,
+            "feedback": question.feedback, "data": question.data}}
         entry.update(QUESTION_TYPES[question.type].draw(question.data, quiz.shuffle_options, rng))
         drawn.append(entry)
     now = utcnow()
@@ -179,14 +184,40 @@ def start_attempt(user, quiz: Quiz, rng: random.Random | None = None) -> QuizAtt
     return attempt
 
 
+@dataclass
+class DrawnQuestion:
+    """A question as it was when an attempt drew it."""
+
+    key: str
+    type: str
+    text: str
+    points: int
+    feedback: str
+    data: dict
+
+
 def questions_by_key(quiz: Quiz) -> dict[str, Question]:
-    """All questions of the quiz, archived ones too: an attempt may hold a question removed since."""
+    """All questions of the quiz, archived ones too."""
     return {q.key: q for q in quiz.questions}
+
+
+def attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> dict[str, DrawnQuestion]:
+    """The drawn questions of an attempt as they were drawn, whatever happened to quiz.yml since."""
+    current = questions_by_key(quiz)
+    result = {}
+    for entry in attempt.drawn:
+        snapshot = entry.get("question")
+        if snapshot is None:  # attempts from before snapshots were kept
+            row = current[entry["key"]]
+            snapshot = {"type": row.type, "text": row.text, "points": row.points, "feedback": row.feedback,
+                        "data": row.data}
+        result[entry["key"]] = DrawnQuestion(key=entry["key"], **snapshot)
+    return result
 
 
 def read_responses(attempt: QuizAttempt, quiz: Quiz, form) -> tuple[dict[str, object], list[str]]:
     """Read the answers in a submitted form. Returns (responses by question key, error messages)."""
-    questions = questions_by_key(quiz)
+    questions = attempt_questions(attempt, quiz)
     drawn_keys = {entry["key"] for entry in attempt.drawn}
     responses, errors = {}, []
     for name in form.keys():
@@ -207,6 +238,7 @@ def read_responses(attempt: QuizAttempt, quiz: Quiz, form) -> tuple[dict[str, ob
             else:
                 responses[question.key] = qtype.parse(question.data, entry, form.getlist(f"q-{question.key}"), form)
         except AnswerError as error:
+            responses.pop(question.key, None)
             errors.append(_("Vraag %(n)s: %(message)s", n=number, message=str(error)))
     return responses, errors
 
@@ -230,6 +262,8 @@ def _store(attempt: QuizAttempt, responses: dict[str, object]) -> None:
     now = utcnow()
     for key, response in responses.items():
         answer = existing.get(key)
+        if answer is None and response is None:
+            continue  # nothing answered yet: no row needed
         if answer is None:
             db.session.add(AttemptAnswer(attempt_id=attempt.id, question_key=key, response=response, saved_at=now))
         elif answer.response != response:
@@ -271,7 +305,7 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
 def _grade(attempt: QuizAttempt, quiz: Quiz) -> None:
     """Score every drawn question; open answers wait for a trainer."""
     db.session.refresh(attempt)
-    questions = questions_by_key(quiz)
+    questions = attempt_questions(attempt, quiz)
     answers = {a.question_key: a for a in attempt.answers}
     now = utcnow()
     waiting = False
@@ -291,7 +325,7 @@ def _grade(attempt: QuizAttempt, quiz: Quiz) -> None:
 
 
 def _finish(attempt: QuizAttempt, quiz: Quiz, waiting: bool) -> None:
-    questions = questions_by_key(quiz)
+    questions = attempt_questions(attempt, quiz)
     attempt.max_score = float(sum(questions[e["key"]].points for e in attempt.drawn))
     if waiting:
         attempt.status = PENDING_REVIEW
@@ -306,7 +340,7 @@ def _finish(attempt: QuizAttempt, quiz: Quiz, waiting: bool) -> None:
 
 def review_answer(answer: AttemptAnswer, quiz: Quiz, points: float, feedback: str, reviewer) -> None:
     """A trainer grades an open answer; the attempt is final once every open answer is graded."""
-    question = questions_by_key(quiz)[answer.question_key]
+    question = attempt_questions(answer.attempt, quiz)[answer.question_key]
     points = float(points)
     if not 0 <= points <= question.points:
         raise QuizError(_("Geef 0 tot en met %(max)s punten.", max=question.points))

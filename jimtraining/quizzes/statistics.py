@@ -5,6 +5,7 @@
   the top 27% and the bottom 27% (at least one attempt each); the index is the average share earned in the upper
   group minus that in the lower group (-1..1; higher means the question separates strong from weak);
 - how often each option was chosen.
+Only learners' graded attempts count (all their attempts, first or repeat); trainers trying a quiz do not.
 The page costs four queries whatever the number of attempts: quiz and questions, attempts, answers.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from jimtraining.accounts.models import User
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import GRADED, AttemptAnswer, Question, QuizAttempt
 from jimtraining.quizzes.types import QUESTION_TYPES
@@ -43,10 +45,15 @@ class QuestionStats:
 
 
 def upper_lower_index(scored: list[tuple[float, float]]) -> float | None:
-    """scored: (total percent of the attempt, share earned on this question). None below two attempts."""
+    """scored: (total percent of the attempt, share earned on this question). None below two attempts.
+
+    Attempts with the same total are ranked by their share on the question, weakest first; so a tie never
+    credits the question with separating attempts that the total does not separate (ties pull the index
+    towards 0, the cautious side).
+    """
     if len(scored) < 2:
         return None
-    ranked = sorted(scored, key=lambda pair: pair[0])
+    ranked = sorted(scored, key=lambda pair: (pair[0], -pair[1]))
     size = max(1, math.floor(len(ranked) * GROUP_SHARE + 0.5))
     lower = [share for _total, share in ranked[:size]]
     upper = [share for _total, share in ranked[-size:]]
@@ -56,8 +63,8 @@ def upper_lower_index(scored: list[tuple[float, float]]) -> float | None:
 def quiz_statistics(quiz) -> tuple[list[QuestionStats], int]:
     """Statistics per question (in bank order) and the number of graded attempts."""
     attempts = {row.id: row.percent for row in db.session.execute(
-        select(QuizAttempt.id, QuizAttempt.percent)
-        .where(QuizAttempt.module_slug == quiz.module.slug, QuizAttempt.status == GRADED)
+        select(QuizAttempt.id, QuizAttempt.percent).join(User, User.id == QuizAttempt.user_id)
+        .where(QuizAttempt.module_slug == quiz.module.slug, QuizAttempt.status == GRADED, User.role == "learner")
     )}
     stats = {q.key: QuestionStats(q) for q in quiz.questions}
     per_question: dict[str, list[tuple[float, float]]] = {key: [] for key in stats}
@@ -68,6 +75,8 @@ def quiz_statistics(quiz) -> tuple[list[QuestionStats], int]:
             .join(QuizAttempt).where(QuizAttempt.module_slug == quiz.module.slug, QuizAttempt.status == GRADED)
         )
         for row in answers:
+            if row.attempt_id not in attempts:  # trainers' and admins' own tries
+                continue
             item = stats.get(row.question_key)
             if item is None or row.fraction is None:
                 continue

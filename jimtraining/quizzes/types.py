@@ -131,9 +131,11 @@ class _Choice(QuestionType):
         return {"options": self._tokens([o["id"] for o in data["options"]], shuffle, rng)}
 
     def chosen(self, data, response):
-        if response is None:
-            return []
-        return list(response) if isinstance(response, list) else [response]
+        if isinstance(response, str):
+            return [response]
+        if isinstance(response, list):
+            return [item for item in response if isinstance(item, str)]
+        return []
 
 
 class SingleChoice(_Choice):
@@ -202,7 +204,7 @@ class TrueFalse(QuestionType):
         return 1.0 if response is data["answer"] else 0.0
 
     def chosen(self, data, response):
-        return [] if response is None else ["true" if response else "false"]
+        return ["true" if response else "false"] if isinstance(response, bool) else []
 
 
 class Matching(QuestionType):
@@ -231,7 +233,8 @@ class Matching(QuestionType):
 
     def draw(self, data, shuffle, rng):
         ids = [p["id"] for p in data["pairs"]]
-        return {"lefts": self._tokens(ids, shuffle, rng), "rights": self._tokens(ids, shuffle, rng)}
+        # The right-hand answers are always shuffled: in the authored order they would line up with the lefts.
+        return {"lefts": self._tokens(ids, shuffle, rng), "rights": self._tokens(ids, True, rng)}
 
     def parse(self, data, drawn, values, form):
         raise AssertionError("matching reads several fields; use parse_fields")
@@ -269,12 +272,9 @@ class Ordering(QuestionType):
         return {"items": [{"id": i["id"], "text": i["text"].strip()} for i in q["items"]]}
 
     def draw(self, data, shuffle, rng):
-        ids = [i["id"] for i in data["items"]]
-        order = list(ids)
-        rng.shuffle(order)  # always shuffled: the given order is the answer
-        if len(order) > 1 and order == ids:
-            order = order[1:] + order[:1]
-        return {"items": [[secrets.token_hex(4), item_id] for item_id in order]}
+        # Always a random order (the authored order is the answer). It may by chance be the right order: any
+        # rule that avoided it would itself tell the learner something.
+        return {"items": self._tokens([i["id"] for i in data["items"]], True, rng)}
 
     def parse(self, data, drawn, values, form):
         raise AssertionError("ordering reads several fields; use parse_fields")
@@ -287,7 +287,7 @@ class Ordering(QuestionType):
         positions = {}
         for token, value in field_values.items():
             item = self._untoken(drawn, "items", token)
-            if not value.isdigit() or not 1 <= int(value) <= count:
+            if not re.fullmatch(r"[0-9]{1,3}", value) or not 1 <= int(value) <= count:
                 raise AnswerError(_("Kies voor elk onderdeel een plaats van 1 tot %(n)s.", n=count))
             positions[item] = int(value)
         if len(positions) != count or len(set(positions.values())) != count:

@@ -86,13 +86,15 @@ def attempt(attempt_id):
 @login_required
 def save(attempt_id):
     attempt, quiz = _own_attempt_or_404(attempt_id)
+    # Save what can be saved: one half-finished question must not block the others.
     responses, errors = services.read_responses(attempt, quiz, request.form)
-    if errors:
-        return _answer_problem(attempt, " ".join(errors))
     try:
         services.save_answers(attempt, responses)
     except QuizError as error:
         return _answer_problem(attempt, str(error), status=409)
+    if errors:
+        return _answer_problem(attempt, _("De andere antwoorden zijn opgeslagen. Nog niet opgeslagen: %(problems)s",
+                                          problems=" ".join(errors)), status=422)
     if _wants_json():
         return jsonify(saved=True, message=_("Je antwoorden zijn opgeslagen."))
     flash(_("Je antwoorden zijn opgeslagen."), "success")
@@ -210,7 +212,8 @@ def statistics(module_slug):
 @bp.route("/quizzes/review")
 @trainer_required
 def review_queue():
-    return render_template("quizzes/review_queue.html", answers=services.review_queue())
+    answers = [a for a in services.review_queue() if a.attempt.user_id != current_user.id]
+    return render_template("quizzes/review_queue.html", answers=answers)
 
 
 @bp.route("/quizzes/review/<int(max=2147483647):answer_id>", methods=["GET", "POST"])
@@ -218,7 +221,9 @@ def review_queue():
 def review(answer_id):
     answer = db.get_or_404(AttemptAnswer, answer_id)
     module, quiz = _module_with_quiz_or_404(answer.attempt.module_slug)
-    question = services.questions_by_key(quiz)[answer.question_key]
+    if answer.attempt.user_id == current_user.id:
+        abort(403)  # nobody grades their own answer
+    question = services.attempt_questions(answer.attempt, quiz)[answer.question_key]
     form = ReviewForm(max_points=question.points)
     if not answer.needs_review:
         flash(_("Dit antwoord is al beoordeeld."), "info")

@@ -11,11 +11,15 @@ class LineMap:
     def __init__(self, root: yaml.Node | None, first_line: int = 1):
         self.lines: dict[tuple, int] = {}
         self.offset = first_line - 1
+        self._seen: set[int] = set()
         if root is not None:
             self._walk(root, ())
 
     def _walk(self, node: yaml.Node, path: tuple) -> None:
         self.lines[path] = node.start_mark.line + 1 + self.offset
+        if id(node) in self._seen:  # an alias: walked once already (aliases of aliases must not explode)
+            return
+        self._seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 key_path = path + (str(key_node.value),)

@@ -1,7 +1,7 @@
 """Taking a quiz: start, save as you go, submit, results; and everything that must not work."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -33,9 +33,11 @@ def test_attempt_page_never_contains_which_answer_is_right(client, learner, quiz
     for secret in ("correct", "FB-KIEZEN", "UITLEG-", "MODEL-REFLECTIE", 'value="a"', 'value="p1"', 'value="i1"',
                    "data-correct", "is-correct"):
         assert secret not in page, secret
-    # the ordering question is never shown in its right order
-    steps = [page.index(text) for text in ("Netwerk verkennen", "JIM kiezen", "JIM vragen")]
-    assert steps != sorted(steps)
+    for entry in attempt.drawn:  # only this attempt's random tokens appear as values
+        for group in ("options", "lefts", "rights", "items"):
+            for tok, item_id in entry.get(group, []):
+                assert f'value="{tok}"' in page or f':{tok}"' in page
+                assert f'value="{item_id}"' not in page
 
 
 def test_perfect_answers_pass_once_the_open_answer_is_reviewed(client, app, login, make_user, learner,
@@ -189,6 +191,39 @@ def test_answering_a_question_that_was_not_drawn_is_refused(client, learner, syn
                              page=f"/quiz/attempts/{attempt.id}", follow_redirects=True)
     assert f"Vraag &#39;{other}&#39; hoort niet bij deze poging." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 0
+    submitted = client.submit(f"/quiz/attempts/{attempt.id}/submit", {f"q-{other}": "true"},
+                              page=f"/quiz/attempts/{attempt.id}", follow_redirects=True)
+    assert "hoort niet bij deze poging" in submitted.get_data(as_text=True)
+    assert latest_attempt(learner).status == "in_progress"
+
+
+def test_a_half_finished_question_does_not_block_saving_the_others(client, learner, quiz_module, start):
+    attempt = start(learner)
+    form = answer_form(attempt, {"kiezen": "a"})
+    entry = attempt.drawn_entry("stappen")
+    form[f"q-stappen:{entry['items'][0][0]}"] = "1"  # one of three places chosen
+    response = client.submit(f"/quiz/attempts/{attempt.id}/save", form, page=f"/quiz/attempts/{attempt.id}",
+                             headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert "De andere antwoorden zijn opgeslagen." in response.get_json()["message"]
+    saved = dict(db.session.execute(select(AttemptAnswer.question_key, AttemptAnswer.response)).all())
+    assert saved == {"kiezen": "a"}
+
+
+def test_editing_the_quiz_during_an_attempt_changes_nothing_for_that_attempt(client, learner, quiz_module,
+                                                                            start):
+    attempt = start(learner)
+    text = (quiz_module.root / "01-basis" / "quiz.yml").read_text()
+    # 'kiezen' loses an option, 'begrippen' becomes a different type, and points change
+    text = text.replace('      - id: c\n        text: "De gemeente"\n        feedback: "FB-KIEZEN-C"\n', "")
+    text = text.replace("    points: 2\n", "    points: 9\n")
+    quiz_module.raw("01-basis/quiz.yml", text)
+    sync(quiz_module)
+    assert "De gemeente" in client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "c"}))
+    attempt = latest_attempt(learner)
+    assert attempt.max_score == 7.0  # as drawn: the open question was worth 2
+    assert client.get(f"/quiz/attempts/{attempt.id}/result").status_code == 200
 
 
 def test_unknown_option_is_refused_with_a_message(client, learner, quiz_module, start):
@@ -225,8 +260,10 @@ def test_right_answers_wait_until_passing_when_the_quiz_says_so(client, learner,
     attempt = start(learner)
     client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "b"}))
     page = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
-    assert "FB-KIEZEN-B" not in page or "goed antwoord" not in page
-    assert "UITLEG-KIEZEN" not in page and "De goede antwoorden zie je als je geslaagd bent." in page
+    for hint in ("FB-KIEZEN", "UITLEG-", "goed antwoord", "is-correct", "is-wrong", "van 1 punten", "van 2 punten"):
+        assert hint not in page, hint
+    assert "De goede antwoorden zie je als je geslaagd bent." in page
+    assert "jouw keuze" in page  # the learner still sees what they answered
 
 
 def test_module_is_completed_only_when_the_quiz_is_passed(client, learner, quiz_module, start):
@@ -267,12 +304,67 @@ def test_module_page_shows_attempts_left_and_best_score(client, learner, quiz_mo
 
 
 def test_time_limit_is_shown_in_dutch_time(client, learner, synced_content, start):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     write_quiz(synced_content, time_limit=10)
     sync(synced_content)
     attempt = start(learner)
-    attempt.deadline_at = datetime(2026, 7, 1, 10, 30, tzinfo=timezone.utc)  # summer: 12:30 in Amsterdam
+    attempt.deadline_at = datetime(2026, 7, 1, 10, 30, tzinfo=UTC)  # summer: 12:30 in Amsterdam
     db.session.commit()
     page = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
     assert "Lever in vóór 12:30." in page
+
+
+def test_nobody_grades_their_own_open_answer(app, client, login, make_user, quiz_module):
+    trainer = make_user(role="trainer")
+    login(client, trainer)
+    client.submit("/modules/basis/quiz/start", page="/modules/basis/quiz")
+    attempt = latest_attempt(trainer)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
+    answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
+    assert f"/quizzes/review/{answer.id}" not in client.get("/quizzes/review").get_data(as_text=True)
+    assert client.get(f"/quizzes/review/{answer.id}").status_code == 403
+    assert client.submit(f"/quizzes/review/{answer.id}", {"points": "2"}).status_code == 403
+
+
+@pytest.mark.parametrize("points", ["sNaN", "NaN", "inf", "-1", "abc", "1e999999", "9" * 500])
+def test_odd_review_points_get_a_message(app, client, login, make_user, learner, quiz_module, start, points):
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
+    trainer = app.test_client()
+    login(trainer, make_user(role="trainer"))
+    answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
+    response = trainer.submit(f"/quizzes/review/{answer.id}", {"points": points}, page=f"/quizzes/review/{answer.id}")
+    assert response.status_code == 200
+    assert 'class="error"' in response.get_data(as_text=True)
+    db.session.refresh(answer)
+    assert answer.needs_review
+
+
+def test_concurrent_submits_grade_once(app, make_user, login, quiz_module, monkeypatch):
+    from jimtraining.quizzes import services
+
+    calls = []
+    real_grade = services._grade
+    monkeypatch.setattr(services, "_grade", lambda attempt, quiz: (calls.append(attempt.id), real_grade(attempt, quiz)))
+    user = make_user()
+    clients = [app.test_client() for _ in range(4)]
+    for c in clients:
+        login(c, user)
+    clients[0].submit("/modules/basis/quiz/start", page="/modules/basis/quiz")
+    attempt = latest_attempt(user)
+    url, form = f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT)
+    tokens = [c.csrf_token(f"/quiz/attempts/{attempt.id}") for c in clients]
+    barrier = threading.Barrier(len(clients))
+
+    def submit(c, csrf):
+        with app.app_context():
+            barrier.wait()
+            c.post(url, data={**form, "csrf_token": csrf})
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1

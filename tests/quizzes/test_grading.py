@@ -106,11 +106,23 @@ def test_ordering_needs_every_place_once():
     assert qtype.parse_fields(drawn, dict.fromkeys(tokens, "")) is None
 
 
-def test_ordering_is_never_shown_in_the_right_order():
+def test_ordering_and_matching_are_shown_in_a_random_order_even_without_shuffling():
+    orders, rights = set(), set()
+    for seed in range(60):
+        rng = random.Random(seed)
+        orders.add(tuple(iid for _t, iid in QUESTION_TYPES["ordering"].draw(ITEMS, False, rng)["items"]))
+        rights.add(tuple(iid for _t, iid in QUESTION_TYPES["matching"].draw(PAIRS, False, rng)["rights"]))
+    assert len(orders) > 10  # many permutations, so the shown order says nothing about the answer
+    assert len(rights) == 6  # all 3! orders of the right-hand answers
+
+
+@pytest.mark.parametrize("value", ["²", "٢", "9" * 5000, "-1", "1.0"])
+def test_ordering_refuses_odd_position_values(value):
     qtype = QUESTION_TYPES["ordering"]
-    for seed in range(30):
-        shown = [iid for _tok, iid in qtype.draw(ITEMS, False, random.Random(seed))["items"]]
-        assert shown != ["i1", "i2", "i3", "i4"]
+    drawn = qtype.draw(ITEMS, True, random.Random(1))
+    tokens = [tok for tok, _ in drawn["items"]]
+    with pytest.raises(AnswerError):
+        qtype.parse_fields(drawn, dict(zip(tokens, [value, "2", "3", "4"], strict=True)))
 
 
 def test_open_answer_has_a_length_limit():

@@ -135,3 +135,68 @@ def test_cli_export_writes_gift(runner, app, quiz_module, monkeypatch, tmp_path)
 def test_cli_import_of_an_unknown_module_fails_clearly(runner):
     result = runner.invoke(args=["quiz", "import", str(DATA / "hogeschool.gift"), "--module", "bestaat-niet"])
     assert result.exit_code != 0 and "no module with slug 'bestaat-niet'" in result.output
+
+
+def test_gift_edge_cases_are_reported_not_crashed_on():
+    source = "\n\n".join([
+        "// points: ²\n::A::Vraag A {=ja ~nee}",
+        "::B::Vraag B {%50%zonder teken ~nee}",
+        "::C::Vraag C {~%abc%raar ~nee}",
+        "::D::Vraag D {=goed ~%50%half ~fout}",
+        "::E::Vraag E {=open",
+        "::F::Pad C\\:\\\\new {T}",
+    ])
+    result = parse_gift(source)
+    questions = by_id(result)
+    assert questions["a"].get("points", 1) == 1
+    assert "b" not in questions and "c" not in questions and "e" not in questions
+    d = questions["d"]
+    assert d["type"] == "single_choice" and [o.get("correct", False) for o in d["options"]] == [True, False, False]
+    messages = " ".join(message for _line, message in result.problems)
+    assert "zonder = of ~" in messages and "ongeldig gewicht" in messages and "gedeeltelijke punten" in messages
+    assert "niet afgesloten" in messages
+    assert questions["f"]["text"] == "Pad C:\\new"
+
+
+def test_gift_round_trip_keeps_backslashes_and_multiline_model_answers():
+    bank = [{"id": "pad", "type": "open", "text": "Map C:\\new\\nog", "model_answer": "Regel 1\nRegel 2",
+             "feedback": "Uitleg", "points": 2}]
+    text, _skipped = to_gift(bank)
+    again = parse_gift(text).questions[0]
+    assert (again["text"], again["model_answer"], again["points"]) == ("Map C:\\new\\nog", "Regel 1\nRegel 2", 2)
+
+
+def test_moodle_xml_edge_cases():
+    source = """<?xml version="1.0"?>
+<quiz>
+<!-- <question type="multichoice"> in a comment does not count -->
+<question type="multichoice"><name><text>Q</text></name>
+  <questiontext><text>Vraag</text></questiontext><defaultgrade>inf</defaultgrade><single>true</single>
+  <answer fraction="100"><text>goed</text></answer><answer fraction="50"><text>half</text></answer>
+  <answer fraction="0"><text>fout</text></answer>
+</question>
+<question type="cloze"><name><text>Cloze</text></name><questiontext><text>x</text></questiontext></question>
+</quiz>"""
+    result = parse_moodle_xml(source)
+    q = result.questions[0]
+    assert q.get("points", 1) == 1 and q["type"] == "single_choice"
+    assert [o.get("correct", False) for o in q["options"]] == [True, False, False]
+    cloze_line = source.splitlines().index('<question type="cloze"><name><text>Cloze</text></name>'
+                                           '<questiontext><text>x</text></questiontext></question>') + 1
+    assert (cloze_line, "vraagsoort 'cloze' van 'Cloze' wordt niet ondersteund") in result.problems
+
+
+def test_cli_import_of_a_non_utf8_file_fails_clearly(runner, app, content_dir, monkeypatch, tmp_path):
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-les.md")
+    monkeypatch.setitem(app.config, "MODULES_DIR", str(content_dir.root))
+    latin = tmp_path / "latin.gift"
+    latin.write_bytes("::Q::Café? {=ja ~nee}".encode("latin-1"))
+    result = runner.invoke(args=["quiz", "import", str(latin), "--module", "basis"])
+    assert result.exit_code != 0 and "is not UTF-8 text" in result.output
+
+
+def test_many_questions_with_the_same_title_get_unique_ids_quickly():
+    source = "\n\n".join("::Zelfde::Vraag {=a ~b}" for _ in range(3000))
+    ids = [q["id"] for q in parse_gift(source).questions]
+    assert len(set(ids)) == 3000 and ids[1] == "zelfde-2"

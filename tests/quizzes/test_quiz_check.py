@@ -114,3 +114,17 @@ def test_other_mistakes_are_reported(content_dir, old, new, message):
     text = base().replace(old, new)
     assert text != base()
     assert any(message in p for p in problems(content_dir, text)), problems(content_dir, text)
+
+
+def test_yaml_alias_bomb_is_checked_quickly(content_dir):
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for level in "bcdefgh":
+        prev = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+    found = problems(content_dir, bomb + "questions: []\n")
+    assert any("onbekend veld" in p for p in found)
+
+
+def test_pass_mark_below_one_percent_is_reported(content_dir):
+    text = base().replace("pass_mark: 60", "pass_mark: 0.4")
+    assert problems(content_dir, text) == ["01-basis/quiz.yml:3: 'pass_mark' is een percentage van 1 tot en met 100"]

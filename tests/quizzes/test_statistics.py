@@ -97,3 +97,19 @@ def test_quiz_and_statistics_pages_cost_the_same_queries_for_10_and_500_attempts
     assert stats_small <= 8 and quiz_small <= 8
     page = client.get("/quizzes/basis/statistics").get_data(as_text=True)
     assert "500 beoordeelde pogingen" in page
+
+
+def test_ties_in_the_total_do_not_make_a_question_look_discriminating():
+    assert upper_lower_index([(50, 1), (50, 0)]) == upper_lower_index([(50, 0), (50, 1)])
+    assert upper_lower_index([(50, 1), (50, 0)]) <= 0
+
+
+def test_trainers_own_attempts_are_left_out_of_the_statistics(quiz_module, make_user):
+    trainer = make_user(role="trainer")
+    learner = make_user()
+    add_attempt(trainer.id, 1, 100.0, {"kiezen": (1.0, "a")})
+    add_attempt(learner.id, 1, 0.0, {"kiezen": (0.0, "b")})
+    db.session.commit()
+    stats, count = quiz_statistics(module_quiz())
+    assert count == 1
+    assert next(s for s in stats if s.question.key == "kiezen").difficulty == 0.0
