@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment
-from jimtraining.extensions import babel, csrf, db, login_manager, migrate
+from jimtraining.extensions import babel, csrf, db, login_manager, mail, migrate
 
 
 def select_locale():
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)  # every POST needs a valid token before any view runs; views rely on it
     babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in om deze pagina te zien.")

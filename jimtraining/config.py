@@ -74,6 +74,10 @@ def from_environment(instance_path: str, given: dict) -> dict:
                 raise RuntimeError("SECRET_KEY must be set when JIM_ENV/FLASK_ENV is 'production'.")
             secret = local_secret_key(instance_path)
         settings["SECRET_KEY"] = secret
+    if "MAIL_BACKEND" not in given:
+        from jimtraining.mailing import mail_settings
+
+        settings.update(mail_settings(instance_path, os.environ))
     if "SQLALCHEMY_DATABASE_URI" not in given:
         default_db = "sqlite:///" + str(Path(instance_path) / "jimtraining.db")
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ.get("DATABASE_URL") or default_db)

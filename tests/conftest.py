@@ -35,6 +35,9 @@ def config_for_tests(url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         # scrypt with a small work factor keeps the suite fast; production uses werkzeug's default.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Mails go to flask_mailman's in-memory outbox (mail.outbox) in tests.
+        "MAIL_BACKEND": "locmem",
+        "MAIL_DEFAULT_SENDER": "JIM-training <no-reply@example.org>",
     }
     config.update(extra)
     return config

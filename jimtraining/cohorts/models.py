@@ -30,3 +30,137 @@ class Organisation(db.Model):
 
     def __repr__(self):
         return f"<Organisation {self.name!r}>"
+
+
+COHORT_STATUSES = {
+    "planned": _l("Gepland"),
+    "running": _l("Bezig"),
+    "finished": _l("Afgerond"),
+    "archived": _l("Gearchiveerd"),
+}
+ATTENDANCE_STATUSES = {
+    "present": _l("Aanwezig"),
+    "absent": _l("Afwezig"),
+    "excused": _l("Afgemeld"),
+}
+
+cohort_trainer = db.Table(
+    "cohort_trainer",
+    db.Column("cohort_id", db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Cohort(db.Model):
+    """A group of learners trained together by one or more trainers (or a hogeschool class and its lecturer)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), nullable=False)
+    organisation_id = db.Column(db.Integer, db.ForeignKey("organisation.id"), nullable=False, index=True)
+    #: Youth-care region (jimtraining/data/regions.txt).
+    region = db.Column(db.String(80), nullable=False)
+    #: One of accounts.models.WORK_CONTEXTS.
+    work_context = db.Column(db.String(30), nullable=True)
+    starts_on = db.Column(db.Date, nullable=True)
+    ends_on = db.Column(db.Date, nullable=True)
+    #: One of COHORT_STATUSES.
+    status = db.Column(db.String(20), nullable=False, default="planned")
+    #: Learners type this to join; the trainer can rotate it.
+    join_code = db.Column(db.String(12), nullable=False, unique=True)
+    #: Slugs of the modules this cohort follows, in order.
+    module_slugs = db.Column(db.JSON, nullable=False, default=list)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    organisation = db.relationship("Organisation")
+    trainers = db.relationship("User", secondary=cohort_trainer, order_by="User.name")
+    enrollments = db.relationship("Enrollment", back_populates="cohort", cascade="all, delete-orphan")
+    sessions = db.relationship("CohortSession", back_populates="cohort", order_by="CohortSession.starts_at",
+                               cascade="all, delete-orphan")
+
+    def can_manage(self, user) -> bool:
+        """Admins manage every cohort; a trainer only the cohorts they train."""
+        if not user or not user.is_authenticated:
+            return False
+        return user.role == "admin" or (user.role == "trainer" and any(t.id == user.id for t in self.trainers))
+
+    def is_member(self, user) -> bool:
+        return bool(user and user.is_authenticated and any(
+            e.user_id == user.id and e.is_active for e in self.enrollments))
+
+    @property
+    def status_label(self):
+        return COHORT_STATUSES.get(self.status, self.status)
+
+
+class Enrollment(db.Model):
+    __table_args__ = (db.UniqueConstraint("cohort_id", "user_id", name="uq_enrollment_cohort_user"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    cohort_id = db.Column(db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: How they joined: invitation, code, csv, trainer.
+    source = db.Column(db.String(20), nullable=False, default="trainer")
+    enrolled_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    #: Set when a trainer removed the learner; history stays, access to the cohort ends.
+    removed_at = db.Column(db.DateTime(timezone=True), nullable=True)
+
+    cohort = db.relationship("Cohort", back_populates="enrollments")
+    user = db.relationship("User")
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
+
+
+class Invitation(db.Model):
+    """A single-use, expiring link to join a cohort; only a hash of the token is stored."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    cohort_id = db.Column(db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), nullable=False, index=True)
+    email = db.Column(db.String(254), nullable=False)
+    name = db.Column(db.String(120), nullable=False, default="")
+    #: sha256 of the token in the link.
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    invited_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id"), nullable=True)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    used_at = db.Column(db.DateTime(timezone=True), nullable=True)
+
+    cohort = db.relationship("Cohort")
+
+
+class CohortSession(db.Model):
+    """A meeting of a cohort: in a room or online."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    cohort_id = db.Column(db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), nullable=False, index=True)
+    title = db.Column(db.String(200), nullable=False)
+    starts_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    ends_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    location = db.Column(db.String(200), nullable=True)
+    online_url = db.Column(db.String(500), nullable=True)
+    #: Agenda in Markdown (rendered through jimtraining.rendering).
+    agenda = db.Column(db.Text, nullable=False, default="")
+    #: Titles of the sketches that will be played (scenarios get their own content later).
+    sketches = db.Column(db.JSON, nullable=False, default=list)
+    #: Secret for the rotating check-in code; never shown.
+    checkin_secret = db.Column(db.String(64), nullable=False)
+
+    cohort = db.relationship("Cohort", back_populates="sessions")
+    attendance = db.relationship("Attendance", back_populates="session", cascade="all, delete-orphan")
+
+
+class Attendance(db.Model):
+    __table_args__ = (db.UniqueConstraint("session_id", "user_id", name="uq_attendance_session_user"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    session_id = db.Column(db.Integer, db.ForeignKey("cohort_session.id", ondelete="CASCADE"), nullable=False,
+                           index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: One of ATTENDANCE_STATUSES.
+    status = db.Column(db.String(10), nullable=False)
+    #: trainer or checkin
+    source = db.Column(db.String(10), nullable=False, default="trainer")
+    marked_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    session = db.relationship("CohortSession", back_populates="attendance")
