@@ -108,6 +108,7 @@ def _register_request_guards(app):
 
 def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
+    from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
     from jimtraining.quizzes.views import bp as quizzes_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(curriculum_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(cohorts_bp)
 
 
 def _register_error_pages(app):

@@ -36,10 +36,7 @@ def sees_all_content(user) -> bool:
 
 
 def can_review_quizzes(user) -> bool:
-    """Trainers and admins see quiz results and grade open answers.
-
-    Until cohorts exist every trainer sees every learner; the cohort issue narrows this to their own cohorts.
-    """
+    """Trainers and admins open the quiz pages; trainers then see only the learners of their own cohorts."""
     return bool(user and user.is_authenticated and user.role in ("trainer", "admin"))
 
 

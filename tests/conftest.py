@@ -201,3 +201,28 @@ def synced_content(app, content_dir, monkeypatch):
     sync_content(tree)
     monkeypatch.setitem(app.config, "MODULES_DIR", str(content_dir.root))
     return content_dir
+
+
+@pytest.fixture
+def make_cohort():
+    """Create cohorts: make_cohort(trainers=[...], learners=[...], **fields)."""
+    from jimtraining.cohorts.models import Cohort, Organisation
+    from jimtraining.cohorts.services import enroll, new_join_code
+
+    counter = {"n": 0}
+
+    def make(trainers=(), learners=(), **fields):
+        counter["n"] += 1
+        organisation = Organisation(name=f"Organisatie {counter['n']}", kind="jeugdzorg")
+        db.session.add(organisation)
+        cohort = Cohort(name=fields.pop("name", f"Groep {counter['n']}"), organisation=organisation,
+                        region=fields.pop("region", "Twente"), join_code=new_join_code(),
+                        status=fields.pop("status", "running"), **fields)
+        cohort.trainers = list(trainers)
+        db.session.add(cohort)
+        db.session.commit()
+        for learner in learners:
+            enroll(cohort, learner, "trainer")
+        return cohort
+
+    return make

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
+from jimtraining.cohorts import services as cohort_services
 from jimtraining.curriculum import services as curriculum
 from jimtraining.extensions import db
 from jimtraining.web import safe_next
@@ -16,11 +17,17 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     progress = curriculum.learner_progress(current_user)
+    cohorts = []
+    if current_user.role == "learner":
+        for cohort in cohort_services.memberships(current_user):
+            todo = [s for s in progress.statuses if s.module.slug in (cohort.module_slugs or []) and not s.completed]
+            cohorts.append({"cohort": cohort, "next": cohort_services.next_session(cohort), "todo": todo})
     return render_template(
         "main/dashboard.html",
         statuses=progress.statuses,
         continue_lesson=curriculum.continue_lesson(current_user, progress),
         completed_modules=progress.completed_modules,
+        cohorts=cohorts,
     )
 
 

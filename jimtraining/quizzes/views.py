@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from jimtraining.cohorts.services import learner_ids_of_trainer
 from jimtraining.curriculum import services as curriculum
 from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
@@ -133,7 +134,7 @@ def submit(attempt_id):
 @login_required
 def result(attempt_id):
     attempt = db.get_or_404(QuizAttempt, attempt_id)
-    if not can_view_attempt(current_user, attempt):
+    if not can_view_attempt(current_user, attempt) or not _trains(attempt.user_id):
         abort(404)
     module = db.session.scalar(select(Module).where(Module.slug == attempt.module_slug))
     quiz = module.quiz if module else None
@@ -151,6 +152,19 @@ def result(attempt_id):
 
 # Trainers and admins ----------------------------------------------------------------------------------------
 
+def _trains(learner_id: int) -> bool:
+    """The current user is the learner, an admin, or a trainer of one of the learner's cohorts."""
+    if learner_id == current_user.id:
+        return True
+    allowed = learner_ids_of_trainer(current_user)
+    return allowed is None or learner_id in allowed
+
+
+def _visible_attempts(module_slug):
+    allowed = learner_ids_of_trainer(current_user)
+    return [a for a in services.attempts_for_quiz(module_slug) if allowed is None or a.user_id in allowed]
+
+
 def _module_with_quiz_or_404(module_slug):
     module = db.first_or_404(select(Module).where(Module.slug == module_slug))
     if module.quiz is None:
@@ -163,7 +177,7 @@ def _module_with_quiz_or_404(module_slug):
 def overview():
     modules = curriculum.active_modules()
     quizzes = [m.quiz for m in modules if m.quiz is not None and not m.quiz.archived]
-    waiting = len(services.review_queue())
+    waiting = len(_review_queue())
     return render_template("quizzes/overview.html", quizzes=quizzes, waiting=waiting)
 
 
@@ -171,8 +185,7 @@ def overview():
 @trainer_required
 def results(module_slug):
     module, quiz = _module_with_quiz_or_404(module_slug)
-    return render_template("quizzes/results.html", module=module, quiz=quiz,
-                           attempts=services.attempts_for_quiz(module_slug))
+    return render_template("quizzes/results.html", module=module, quiz=quiz, attempts=_visible_attempts(module_slug))
 
 
 @bp.route("/quizzes/<module_slug>/results.csv")
@@ -183,7 +196,7 @@ def results_csv(module_slug):
     writer = csv.writer(buffer)
     writer.writerow(["name", "email", "attempt", "status", "started_at", "submitted_at", "score", "max_score",
                      "percent", "passed"])
-    for attempt in services.attempts_for_quiz(module_slug):
+    for attempt in _visible_attempts(module_slug):
         writer.writerow([_csv_safe(attempt.user.name), attempt.user.email, attempt.number, attempt.status,
                          attempt.started_at.isoformat(timespec="seconds"),
                          attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
@@ -212,8 +225,14 @@ def statistics(module_slug):
 @bp.route("/quizzes/review")
 @trainer_required
 def review_queue():
-    answers = [a for a in services.review_queue() if a.attempt.user_id != current_user.id]
-    return render_template("quizzes/review_queue.html", answers=answers)
+    return render_template("quizzes/review_queue.html", answers=_review_queue())
+
+
+def _review_queue():
+    """Open answers of the learners this trainer trains (everyone's for an admin), never their own."""
+    allowed = learner_ids_of_trainer(current_user)
+    return [a for a in services.review_queue() if a.attempt.user_id != current_user.id
+            and (allowed is None or a.attempt.user_id in allowed)]
 
 
 @bp.route("/quizzes/review/<int(max=2147483647):answer_id>", methods=["GET", "POST"])
@@ -221,8 +240,8 @@ def review_queue():
 def review(answer_id):
     answer = db.get_or_404(AttemptAnswer, answer_id)
     module, quiz = _module_with_quiz_or_404(answer.attempt.module_slug)
-    if answer.attempt.user_id == current_user.id:
-        abort(403)  # nobody grades their own answer
+    if answer.attempt.user_id == current_user.id or not _trains(answer.attempt.user_id):
+        abort(403)  # nobody grades their own answer, and trainers only their own learners' answers
     question = services.attempt_questions(answer.attempt, quiz)[answer.question_key]
     form = ReviewForm(max_points=question.points)
     if not answer.needs_review:

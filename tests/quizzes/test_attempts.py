@@ -40,7 +40,7 @@ def test_attempt_page_never_contains_which_answer_is_right(client, learner, quiz
                 assert f'value="{item_id}"' not in page
 
 
-def test_perfect_answers_pass_once_the_open_answer_is_reviewed(client, app, login, make_user, learner,
+def test_perfect_answers_pass_once_the_open_answer_is_reviewed(client, app, login, make_user, make_cohort, learner,
                                                                quiz_module, start):
     attempt = start(learner)
     response = client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT),
@@ -52,7 +52,7 @@ def test_perfect_answers_pass_once_the_open_answer_is_reviewed(client, app, logi
         as_text=True)
 
     trainer = app.test_client()
-    login(trainer, make_user(role="trainer"))
+    login(trainer, make_cohort(trainers=[make_user(role="trainer")], learners=[learner]).trainers[0])
     open_answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
     assert f"/quizzes/review/{open_answer.id}" in trainer.get("/quizzes/review").get_data(as_text=True)
     reviewed = trainer.submit(f"/quizzes/review/{open_answer.id}", {"points": "2", "feedback": "Sterk antwoord."},
@@ -65,11 +65,12 @@ def test_perfect_answers_pass_once_the_open_answer_is_reviewed(client, app, logi
     assert "Sterk antwoord." in result and "UITLEG-KIEZEN" in result and "FB-KIEZEN-A" in result
 
 
-def test_review_refuses_points_above_the_maximum(app, client, login, make_user, learner, quiz_module, start):
+def test_review_refuses_points_above_the_maximum(app, client, login, make_user, make_cohort, learner, quiz_module,
+                                                 start):
     attempt = start(learner)
     client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
     trainer = app.test_client()
-    login(trainer, make_user(role="trainer"))
+    login(trainer, make_cohort(trainers=[make_user(role="trainer")], learners=[learner]).trainers[0])
     answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
     response = trainer.submit(f"/quizzes/review/{answer.id}", {"points": "5"}, page=f"/quizzes/review/{answer.id}")
     assert response.status_code == 200
@@ -279,13 +280,14 @@ def test_module_is_completed_only_when_the_quiz_is_passed(client, learner, quiz_
     assert client.get("/modules/verder/derde").status_code == 200
 
 
-def test_results_csv_lists_attempts_and_defuses_formulas(app, client, login, make_user, quiz_module, start):
+def test_results_csv_lists_attempts_and_defuses_formulas(app, client, login, make_user, make_cohort, quiz_module,
+                                                          start):
     learner = make_user(name="=HYPERLINK(1)")
     login(client, learner)
     attempt = start(learner)
     client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "a"}))
     trainer = app.test_client()
-    login(trainer, make_user(role="trainer"))
+    login(trainer, make_cohort(trainers=[make_user(role="trainer")], learners=[learner]).trainers[0])
     response = trainer.get("/quizzes/basis/results.csv")
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("name,email,attempt,status")
@@ -328,11 +330,12 @@ def test_nobody_grades_their_own_open_answer(app, client, login, make_user, quiz
 
 
 @pytest.mark.parametrize("points", ["sNaN", "NaN", "inf", "-1", "abc", "1e999999", "9" * 500])
-def test_odd_review_points_get_a_message(app, client, login, make_user, learner, quiz_module, start, points):
+def test_odd_review_points_get_a_message(app, client, login, make_user, make_cohort, learner, quiz_module, start,
+                                         points):
     attempt = start(learner)
     client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
     trainer = app.test_client()
-    login(trainer, make_user(role="trainer"))
+    login(trainer, make_cohort(trainers=[make_user(role="trainer")], learners=[learner]).trainers[0])
     answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
     response = trainer.submit(f"/quizzes/review/{answer.id}", {"points": points}, page=f"/quizzes/review/{answer.id}")
     assert response.status_code == 200
@@ -368,3 +371,18 @@ def test_concurrent_submits_grade_once(app, make_user, login, quiz_module, monke
     for t in threads:
         t.join()
     assert len(calls) == 1
+
+
+def test_trainers_see_and_grade_only_their_own_learners(app, client, login, make_user, make_cohort, learner,
+                                                        quiz_module, start):
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
+    make_cohort(trainers=[make_user(role="trainer")], learners=[learner])
+    stranger = app.test_client()
+    login(stranger, make_cohort(trainers=[make_user(role="trainer")]).trainers[0])
+    answer = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.needs_review.is_(True)))
+    assert "Lotte Leerling" not in stranger.get("/quizzes/basis/results").get_data(as_text=True)
+    assert "Lotte Leerling" not in stranger.get("/quizzes/basis/results.csv").get_data(as_text=True)
+    assert f"/quizzes/review/{answer.id}" not in stranger.get("/quizzes/review").get_data(as_text=True)
+    assert stranger.get(f"/quizzes/review/{answer.id}").status_code == 403
+    assert stranger.get(f"/quiz/attempts/{attempt.id}/result").status_code == 404

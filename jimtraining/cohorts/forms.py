@@ -1,0 +1,154 @@
+"""Forms for cohorts, enrolment and sessions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import (
+    DateField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+    TimeField, URLField, widgets,
+)
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from jimtraining.accounts.forms import choices, normalise_email, strip
+from jimtraining.accounts.models import WORK_CONTEXTS, User
+from jimtraining.accounts.passwords import password_problems
+from jimtraining.cohorts.models import ATTENDANCE_STATUSES, COHORT_STATUSES, Organisation
+from jimtraining.curriculum.models import Module
+from jimtraining.data import regions
+from jimtraining.extensions import db
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Naam van de groep"), validators=[DataRequired(_l("Geef de groep een naam.")),
+                                                            Length(max=200)], filters=[strip])
+    organisation_id = SelectField(_l("Organisatie"), coerce=int)
+    region = SelectField(_l("Regio"))
+    work_context = SelectField(_l("Werkveld"), default="")
+    starts_on = DateField(_l("Startdatum"), validators=[Optional()])
+    ends_on = DateField(_l("Einddatum"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=choices(COHORT_STATUSES.items()), default="planned")
+    module_slugs = MultiCheckboxField(_l("Modules die de groep volgt"))
+    trainer_ids = MultiCheckboxField(_l("Trainers"), coerce=int)
+    submit = SubmitField(_l("Opslaan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = choices(
+            db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all())
+        self.region.choices = choices((r, r) for r in regions())
+        self.work_context.choices = choices([("", _l("— geen —"))] + list(WORK_CONTEXTS.items()))
+        self.module_slugs.choices = choices(db.session.execute(
+            select(Module.slug, Module.title).where(Module.archived.is_(False)).order_by(Module.position)).all())
+        # Only people who already are trainers can be added: a trainer never makes anyone a trainer.
+        self.trainer_ids.choices = choices(db.session.execute(
+            select(User.id, User.name).where(User.role == "trainer", User.is_enabled.is_(True)).order_by(User.name)
+        ).all())
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("De einddatum ligt voor de startdatum."))
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)],
+                       filters=[strip])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul een e-mailadres in.")),
+                                                      Email(_l("Dit is geen geldig e-mailadres."),
+                                                            check_deliverability=False), Length(max=254)],
+                       filters=[normalise_email])
+    submit = SubmitField(_l("Uitnodiging sturen"))
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV-bestand"), validators=[FileRequired(_l("Kies een bestand."))],
+                     description=_l("Kolommen: naam, e-mail, organisatie, SKJ-nummer (niet verplicht). "
+                                    "Komma of puntkomma als scheidingsteken, opgeslagen als UTF-8."))
+    submit = SubmitField(_l("Controleren"))
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef de bijeenkomst een titel.")),
+                                                 Length(max=200)], filters=[strip])
+    date = DateField(_l("Datum"), validators=[DataRequired(_l("Kies een datum."))])
+    start_time = TimeField(_l("Begintijd"), validators=[DataRequired(_l("Kies een begintijd."))])
+    end_time = TimeField(_l("Eindtijd"), validators=[DataRequired(_l("Kies een eindtijd."))])
+    location = StringField(_l("Plaats"), validators=[Optional(), Length(max=200)], filters=[strip])
+    online_url = URLField(_l("Link voor online meedoen"), validators=[
+        Optional(), URL(require_tld=False, message=_l("Dit is geen geldige link.")), Length(max=500)],
+        filters=[strip])
+    agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=10000)],
+                           description=_l("Markdown mag: **vet**, lijstjes met -."))
+    sketches = TextAreaField(_l("Sketches die gespeeld worden"), validators=[Optional(), Length(max=2000)],
+                             description=_l("Eén per regel."))
+    submit = SubmitField(_l("Opslaan"))
+
+    def validate_end_time(self, field):
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("De eindtijd ligt voor de begintijd."))
+
+    def validate_online_url(self, field):
+        if field.data and not field.data.lower().startswith(("https://", "http://")):
+            raise ValidationError(_l("Een link begint met https://"))
+
+
+class JoinForm(FlaskForm):
+    code = StringField(_l("Groepscode"), validators=[DataRequired(_l("Vul de code in.")), Length(max=20)],
+                       filters=[strip], render_kw={"autocomplete": "off", "autocapitalize": "characters"})
+    submit = SubmitField(_l("Aanmelden bij de groep"))
+
+
+class CheckinForm(FlaskForm):
+    code = StringField(_l("Code van de trainer"), validators=[DataRequired(_l("Vul de code in.")), Length(max=10)],
+                       filters=[strip], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    submit = SubmitField(_l("Inchecken"))
+
+
+class AttendanceForm(FlaskForm):
+    """Only the CSRF token: the statuses come as status-<user id> radio buttons."""
+
+    submit = SubmitField(_l("Aanwezigheid opslaan"))
+    STATUSES = ATTENDANCE_STATUSES
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul je naam in.")), Length(max=120)],
+                       filters=[strip], render_kw={"autocomplete": "name"})
+    password = PasswordField(_l("Kies een wachtwoord"), validators=[DataRequired(_l("Kies een wachtwoord."))],
+                             render_kw={"autocomplete": "new-password"},
+                             description=_l("Minstens 12 tekens, niet makkelijk te raden."))
+    confirm = PasswordField(_l("Wachtwoord nog een keer"), validators=[
+        DataRequired(_l("Vul het wachtwoord nog een keer in.")),
+        EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))], render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Account maken en deelnemen"))
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._email = email
+
+    def validate_password(self, field):
+        problems = password_problems(field.data, self.name.data or "", self._email)
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)],
+                       filters=[strip])
+    kind = SelectField(_l("Soort"))
+    submit = SubmitField(_l("Organisatie toevoegen"))
+
+    def __init__(self, *args, **kwargs):
+        from jimtraining.cohorts.models import ORGANISATION_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(ORGANISATION_KINDS.items())
+
+    def validate_name(self, field):
+        if db.session.scalar(select(Organisation.id).where(Organisation.name == field.data)):
+            raise ValidationError(_l("Deze organisatie bestaat al."))

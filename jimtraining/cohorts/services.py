@@ -1,0 +1,416 @@
+"""Cohort writes and the figures trainers see: enrolment, invitations, CSV upload, sessions, attendance."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from jimtraining.accounts.models import User
+from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment, Invitation, Organisation
+from jimtraining.curriculum.models import Lesson, LessonProgress, Module
+from jimtraining.extensions import db
+from jimtraining.quizzes.models import QuizAttempt
+from jimtraining.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+INVITATION_DAYS = 14
+#: Check-in opens this long before a session starts.
+CHECKIN_EARLY = timedelta(minutes=15)
+MAX_CSV_BYTES = 512 * 1024
+MAX_CSV_ROWS = 2000
+
+
+class CohortError(Exception):
+    """An action that cannot be done; the message is shown to the person."""
+
+
+# Cohorts and enrolment --------------------------------------------------------------------------------------
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(8))
+
+
+def rotate_join_code(cohort: Cohort) -> str:
+    """Give the cohort a new join code; the old one stops working at once."""
+    cohort.join_code = new_join_code()
+    db.session.commit()
+    log.info("cohort %s: join code rotated", cohort.id)
+    return cohort.join_code
+
+
+def cohorts_for(user) -> list[Cohort]:
+    """The cohorts a trainer trains (all of them for an admin)."""
+    query = select(Cohort).order_by(Cohort.status, Cohort.name).options(db.selectinload(Cohort.trainers),
+                                                                       db.joinedload(Cohort.organisation))
+    if user.role != "admin":
+        query = query.where(Cohort.trainers.any(User.id == user.id))
+    return list(db.session.scalars(query).unique())
+
+
+def memberships(user) -> list[Cohort]:
+    """The cohorts a learner is an active member of."""
+    return list(db.session.scalars(
+        select(Cohort).join(Enrollment).where(Enrollment.user_id == user.id, Enrollment.removed_at.is_(None))
+        .options(db.selectinload(Cohort.sessions), db.selectinload(Cohort.trainers)).order_by(Cohort.name)
+    ).unique())
+
+
+def learner_ids_of_trainer(trainer) -> set[int] | None:
+    """Ids of learners in the cohorts this trainer trains; None for admins (everyone)."""
+    if trainer.role == "admin":
+        return None
+    return set(db.session.scalars(
+        select(Enrollment.user_id).join(Cohort).where(Cohort.trainers.any(User.id == trainer.id))
+    ))
+
+
+def enroll(cohort: Cohort, user: User, source: str, reactivate: bool = True) -> Enrollment:
+    """Add a learner to a cohort (idempotent). A removed learner comes back only when a trainer adds them."""
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.cohort_id == cohort.id,
+                                                            Enrollment.user_id == user.id))
+    if enrollment is None:
+        enrollment = Enrollment(cohort_id=cohort.id, user_id=user.id, source=source)
+        try:
+            with db.session.begin_nested():
+                db.session.add(enrollment)
+        except IntegrityError:
+            enrollment = db.session.scalar(select(Enrollment).where(Enrollment.cohort_id == cohort.id,
+                                                                    Enrollment.user_id == user.id))
+    elif enrollment.removed_at is not None:
+        if not reactivate:
+            raise CohortError(_("Je bent uit deze groep gehaald. Vraag je trainer om je weer toe te voegen."))
+        enrollment.removed_at = None
+    db.session.commit()
+    log.info("cohort %s: user %s enrolled (%s)", cohort.id, user.id, source)
+    return enrollment
+
+
+def remove_learner(cohort: Cohort, user_id: int) -> None:
+    """End a learner's access to the cohort; their progress and attendance stay."""
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.cohort_id == cohort.id,
+                                                            Enrollment.user_id == user_id))
+    if enrollment is None:
+        raise CohortError(_("Deze deelnemer zit niet in deze groep."))
+    enrollment.removed_at = enrollment.removed_at or utcnow()
+    db.session.commit()
+    log.info("cohort %s: user %s removed", cohort.id, user_id)
+
+
+def join_by_code(user: User, code: str) -> Cohort:
+    cohort = db.session.scalar(select(Cohort).where(Cohort.join_code == code.strip().upper().replace(" ", "")))
+    if cohort is None or cohort.status in ("finished", "archived"):
+        raise CohortError(_("Deze code klopt niet (meer). Vraag je trainer om de code van je groep."))
+    enroll(cohort, user, "code", reactivate=False)
+    return cohort
+
+
+# Invitations ------------------------------------------------------------------------------------------------
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(cohort: Cohort, email: str, name: str, invited_by) -> tuple[Invitation, str]:
+    """A new single-use invitation; returns it with the token for the link (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(cohort_id=cohort.id, email=email.strip().lower(), name=name.strip(),
+                            token_hash=_hash(token), invited_by_id=invited_by.id if invited_by else None,
+                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+    db.session.add(invitation)
+    db.session.commit()
+    log.info("cohort %s: invitation %s created", cohort.id, invitation.id)
+    return invitation, token
+
+
+def pending_invitation(cohort: Cohort, email: str) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(
+        Invitation.cohort_id == cohort.id, Invitation.email == email.strip().lower(), Invitation.used_at.is_(None),
+        Invitation.expires_at > utcnow()))
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The invitation behind a link; raises CohortError for a changed, used or expired link."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token or "")))
+    if invitation is None:
+        raise CohortError(_("Deze uitnodigingslink klopt niet. Controleer of je de hele link hebt gekopieerd."))
+    if invitation.used_at is not None:
+        raise CohortError(_("Deze uitnodiging is al gebruikt. Log in met je account."))
+    if as_utc(invitation.expires_at) < utcnow():
+        raise CohortError(_("Deze uitnodiging is verlopen. Vraag je trainer om een nieuwe."))
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, user: User) -> Cohort:
+    """Use an invitation once (atomic: a second use at the same moment fails) and enrol the user."""
+    result = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
+                                                         Invitation.used_at.is_(None)).values(used_at=utcnow()))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise CohortError(_("Deze uitnodiging is al gebruikt. Log in met je account."))
+    db.session.commit()
+    return enroll(invitation.cohort, user, "invitation").cohort
+
+
+# CSV upload -------------------------------------------------------------------------------------------------
+
+@dataclass
+class CsvRow:
+    line: int
+    name: str = ""
+    email: str = ""
+    organisation: str = ""
+    skj_number: str = ""
+    errors: list[str] = field(default_factory=list)
+    #: what confirming will do: invite, enroll, nothing
+    action: str = ""
+
+
+@dataclass
+class CsvPreview:
+    rows: list[CsvRow]
+    problems: list[str]
+
+    @property
+    def ok_rows(self) -> list[CsvRow]:
+        return [r for r in self.rows if not r.errors]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems) or any(r.errors for r in self.rows)
+
+
+HEADERS = {
+    "name": ("name", "naam"), "email": ("email", "e-mail", "e-mailadres", "emailadres", "mail"),
+    "organisation": ("organisation", "organisatie", "organization"),
+    "skj_number": ("skj", "skj-nummer", "skj number", "skj_number", "skj-registratienummer"),
+}
+
+
+def parse_csv(data: bytes, cohort: Cohort) -> CsvPreview:
+    """Check an uploaded list of learners (name, e-mail, organisation, SKJ number) without saving anything."""
+    if len(data) > MAX_CSV_BYTES:
+        return CsvPreview([], [_("Het bestand is te groot (hoogstens 512 kB).")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return CsvPreview([], [_("Het bestand is geen UTF-8-tekst. Sla het in Excel op als 'CSV UTF-8' en probeer "
+                                 "het opnieuw.")])
+    if not text.strip():
+        return CsvPreview([], [_("Het bestand is leeg.")])
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except csv.Error:
+        return CsvPreview([], [_("De kolommen zijn niet gescheiden door een komma of puntkomma.")])
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [h.strip().lower() for h in next(reader, [])]
+    columns = {}
+    for key, names in HEADERS.items():
+        for index, title in enumerate(header):
+            if title in names:
+                columns[key] = index
+    missing = [key for key in ("name", "email", "organisation") if key not in columns]
+    if missing:
+        return CsvPreview([], [_("De eerste regel moet de kolommen noemen: naam, e-mail, organisatie en (niet "
+                                 "verplicht) SKJ-nummer. Niet gevonden: %(missing)s", missing=", ".join(missing))])
+    organisations = {name.lower(): name for name in db.session.scalars(select(Organisation.name))}
+    existing_users = {}
+    enrolled = set()
+    rows, seen = [], set()
+    for row_values in reader:
+        if not any(v.strip() for v in row_values):
+            continue
+        if len(rows) >= MAX_CSV_ROWS:
+            return CsvPreview(rows, [_("Het bestand heeft meer dan %(n)s regels.", n=MAX_CSV_ROWS)])
+
+        def value(key, values=row_values):
+            index = columns.get(key)
+            return values[index].strip() if index is not None and index < len(values) else ""
+
+        row = CsvRow(line=reader.line_num, name=value("name"), email=value("email").lower(),
+                     organisation=value("organisation"), skj_number=value("skj_number"))
+        if not row.name:
+            row.errors.append(_("naam ontbreekt"))
+        if not row.email:
+            row.errors.append(_("e-mailadres ontbreekt"))
+        else:
+            try:
+                row.email = validate_email(row.email, check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                row.errors.append(_("'%(email)s' is geen geldig e-mailadres", email=row.email))
+        if row.organisation and row.organisation.lower() not in organisations:
+            row.errors.append(_("organisatie '%(name)s' is onbekend; een beheerder kan haar toevoegen",
+                                name=row.organisation))
+        elif row.organisation:
+            row.organisation = organisations[row.organisation.lower()]
+        if row.skj_number and not (row.skj_number.isdigit() and 6 <= len(row.skj_number) <= 12):
+            row.errors.append(_("SKJ-nummer bestaat uit 6 tot 12 cijfers"))
+        if row.email and row.email in seen:
+            row.errors.append(_("dit e-mailadres staat al eerder in het bestand"))
+        seen.add(row.email)
+        rows.append(row)
+    if not rows:
+        return CsvPreview([], [_("Het bestand heeft geen deelnemers onder de kopregel.")])
+    emails = [r.email for r in rows if r.email]
+    for user in db.session.scalars(select(User).where(func.lower(User.email).in_(emails))):
+        existing_users[user.email.lower()] = user
+    enrolled = set(db.session.scalars(select(Enrollment.user_id).where(
+        Enrollment.cohort_id == cohort.id, Enrollment.removed_at.is_(None))))
+    invited = set(db.session.scalars(select(Invitation.email).where(
+        Invitation.cohort_id == cohort.id, Invitation.used_at.is_(None), Invitation.expires_at > utcnow())))
+    for row in rows:
+        if row.errors:
+            continue
+        user = existing_users.get(row.email)
+        if user is not None and user.id in enrolled:
+            row.action = "nothing"
+        elif user is not None:
+            row.action = "enroll" if user.role == "learner" else "not_learner"
+            if row.action == "not_learner":
+                row.errors.append(_("dit account is geen deelnemer-account"))
+        elif row.email in invited:
+            row.action = "nothing"
+        else:
+            row.action = "invite"
+    return CsvPreview(rows, [])
+
+
+# Sessions and attendance ------------------------------------------------------------------------------------
+
+def new_checkin_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def checkin_code(session: CohortSession, at=None) -> str:
+    """A six-digit code that changes every minute (HMAC of the minute with the session's secret)."""
+    minute = int((at or utcnow()).timestamp() // 60)
+    digest = hmac.new(session.checkin_secret.encode(), str(minute).encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:4], 'big') % 1_000_000:06d}"
+
+
+def checkin_open(session: CohortSession, at=None) -> bool:
+    now = at or utcnow()
+    return as_utc(session.starts_at) - CHECKIN_EARLY <= now <= as_utc(session.ends_at)
+
+
+def check_in(session: CohortSession, user: User, code: str, at=None) -> None:
+    """A learner checks in with the code the trainer shows; the code of this or the previous minute counts."""
+    now = at or utcnow()
+    if not session.cohort.is_member(user):
+        raise CohortError(_("Je zit niet in deze groep."))
+    if not checkin_open(session, now):
+        raise CohortError(_("Inchecken kan alleen tijdens de bijeenkomst."))
+    code = (code or "").strip().replace(" ", "")
+    valid = {checkin_code(session, now), checkin_code(session, now - timedelta(minutes=1))}
+    if not any(hmac.compare_digest(code, good) for good in valid):
+        raise CohortError(_("Deze code klopt niet of is verlopen. Kijk naar de code die de trainer nu laat zien."))
+    set_attendance(session, {user.id: "present"}, source="checkin")
+
+
+def set_attendance(session: CohortSession, statuses: dict[int, str], source: str = "trainer") -> None:
+    """Record present/absent/excused per learner (only for learners enrolled in the session's cohort)."""
+    members = {e.user_id for e in session.cohort.enrollments if e.is_active}
+    existing = {a.user_id: a for a in session.attendance}
+    for user_id, status in statuses.items():
+        if user_id not in members:
+            raise CohortError(_("Een van de deelnemers zit niet in deze groep."))
+        row = existing.get(user_id)
+        if row is None:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(Attendance(session_id=session.id, user_id=user_id, status=status, source=source))
+            except IntegrityError:
+                row = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
+                                                                 Attendance.user_id == user_id))
+        if row is not None and row.status != status:
+            row.status, row.source, row.marked_at = status, source, utcnow()
+    db.session.commit()
+    log.info("session %s: attendance for %d learner(s) by %s", session.id, len(statuses), source)
+
+
+def next_session(cohort: Cohort, now=None) -> CohortSession | None:
+    now = now or utcnow()
+    return next((s for s in cohort.sessions if as_utc(s.ends_at) >= now), None)
+
+
+# The trainer's dashboard ------------------------------------------------------------------------------------
+
+@dataclass
+class LearnerRow:
+    user: User
+    modules_done: int = 0
+    lessons_done: int = 0
+    quiz: dict = field(default_factory=dict)  # module slug -> (best percent or None, passed)
+    attended: int = 0
+    attendance_percent: int | None = None
+
+
+def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[LearnerRow], list[Module], int]:
+    """One row per active learner: modules done, quiz best score and pass per module, attendance percentage.
+
+    Costs the same number of queries for 5 or 500 learners: every figure is an aggregate in SQL.
+    """
+    modules = [m for m in db.session.scalars(
+        select(Module).where(Module.slug.in_(cohort.module_slugs or [None]), Module.archived.is_(False))
+        .options(db.selectinload(Module.lessons))
+    )]
+    modules.sort(key=lambda m: (cohort.module_slugs or []).index(m.slug))
+    enroll_query = (select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.removed_at.is_(None))
+                    .options(db.joinedload(Enrollment.user)))
+    if learner_id is not None:
+        enroll_query = enroll_query.where(Enrollment.user_id == learner_id)
+    rows = {e.user_id: LearnerRow(e.user) for e in db.session.scalars(enroll_query).unique()}
+    slugs = [m.slug for m in modules]
+    user_ids = list(rows) or [-1]
+    lesson_counts = {m.slug: len(m.active_lessons) for m in modules}
+    done_per_module = db.session.execute(
+        select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
+        .join(Module, Module.slug == LessonProgress.module_slug)
+        .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
+        .where(LessonProgress.user_id.in_(user_ids), LessonProgress.module_slug.in_(slugs or [None]),
+               LessonProgress.completed_at.is_not(None), Lesson.archived.is_(False))
+        .group_by(LessonProgress.user_id, LessonProgress.module_slug)
+    ).all()
+    quiz_rows = db.session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.percent),
+               func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)))
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.module_slug.in_(slugs or [None]))
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
+    ).all()
+    now = utcnow()
+    past_ids = [s.id for s in cohort.sessions if as_utc(s.starts_at) <= now]
+    attended = db.session.execute(
+        select(Attendance.user_id, func.count())
+        .where(Attendance.session_id.in_(past_ids or [-1]), Attendance.user_id.in_(user_ids),
+               Attendance.status == "present")
+        .group_by(Attendance.user_id)
+    ).all()
+    done = {(u, m): n for u, m, n in done_per_module}
+    passed = {(u, m): (best, bool(ok)) for u, m, best, ok in quiz_rows}
+    for user_id, row in rows.items():
+        for module in modules:
+            count = done.get((user_id, module.slug), 0)
+            row.lessons_done += count
+            best, ok = passed.get((user_id, module.slug), (None, False))
+            has_quiz = module.quiz is not None and not module.quiz.archived
+            if has_quiz:
+                row.quiz[module.slug] = (best, ok)
+            if count >= lesson_counts[module.slug] > 0 and (ok or not has_quiz):
+                row.modules_done += 1
+    for user_id, count in attended:
+        rows[user_id].attended = count
+    for row in rows.values():
+        row.attendance_percent = round(100 * row.attended / len(past_ids)) if past_ids else None
+    return sorted(rows.values(), key=lambda r: r.user.name.lower()), modules, len(past_ids)
