@@ -3,7 +3,7 @@
 import base64
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -267,7 +267,8 @@ def upload_confirm(cohort_id):
 # Sessions ---------------------------------------------------------------------------------------------------
 
 def _local(date, time):
-    return datetime.combine(date, time, tzinfo=LOCAL)
+    """A date and time as a trainer in the Netherlands means them, converted to UTC for storage."""
+    return datetime.combine(date, time, tzinfo=LOCAL).astimezone(UTC)
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/new", methods=["GET", "POST"])

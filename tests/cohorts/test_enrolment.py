@@ -1,0 +1,205 @@
+"""Enrolment: invitation links, join codes, CSV upload; mails through the outbox."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from jimtraining.accounts.models import User
+from jimtraining.cohorts.models import Enrollment, Invitation
+from jimtraining.extensions import db
+from jimtraining.timeutil import utcnow
+
+
+@pytest.fixture
+def outbox(app):
+    """Mails sent during the test (Flask-Mailman's locmem backend keeps them on the extension)."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
+
+
+def invite(client, cohort, email="nieuw@example.org", name="Nina Nieuw"):
+    return client.submit(f"/cohorts/{cohort.id}/invite", {"name": name, "email": email},
+                         page=f"/cohorts/{cohort.id}/invite")
+
+
+def link_from(mail) -> str:
+    return re.search(r"http://localhost(/invite/\S+)", mail.body).group(1)
+
+
+def test_invitation_mail_lets_a_new_person_make_an_account_and_join(app, client, login, two_cohorts, outbox):
+    login(client, two_cohorts["trainer_a"])
+    assert invite(client, two_cohorts["a"]).status_code == 302
+    assert len(outbox) == 1 and outbox[0].to == ["nieuw@example.org"]
+    assert "Groep A" in outbox[0].subject
+    link = link_from(outbox[0])
+    newcomer = app.test_client()
+    page = newcomer.get(link).get_data(as_text=True)
+    assert "nieuw@example.org" in page
+    response = newcomer.submit(link, {"name": "Nina Nieuw", "password": "kompas regenjas tulp vijver",
+                                      "confirm": "kompas regenjas tulp vijver"}, page=link)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "nieuw@example.org"))
+    assert user.role == "learner"
+    assert "Groep A" in newcomer.get("/").get_data(as_text=True)
+
+
+def test_existing_account_logs_in_and_accepts(app, client, login, make_user, two_cohorts, outbox):
+    existing = make_user(email="bestaand@example.org")
+    login(client, two_cohorts["trainer_a"])
+    invite(client, two_cohorts["a"], email="bestaand@example.org")
+    link = link_from(outbox[0])
+    person = app.test_client()
+    assert person.get(link).headers["Location"].startswith("/login")
+    login(person, existing)
+    assert person.submit(link, page=link).status_code == 302
+    assert two_cohorts["a"].is_member(existing)
+
+
+def test_reused_invitation_is_refused(app, client, login, two_cohorts, outbox):
+    login(client, two_cohorts["trainer_a"])
+    invite(client, two_cohorts["a"])
+    link = link_from(outbox[0])
+    first = app.test_client()
+    first.submit(link, {"name": "Nina", "password": "kompas regenjas tulp vijver",
+                        "confirm": "kompas regenjas tulp vijver"}, page=link)
+    again = app.test_client().get(link)
+    assert again.status_code == 410
+    assert "Deze uitnodiging is al gebruikt" in again.get_data(as_text=True)
+
+
+def test_expired_invitation_is_refused(app, client, login, two_cohorts, outbox):
+    login(client, two_cohorts["trainer_a"])
+    invite(client, two_cohorts["a"])
+    invitation = db.session.scalar(select(Invitation))
+    invitation.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = app.test_client().get(link_from(outbox[0]))
+    assert response.status_code == 410
+    assert "Deze uitnodiging is verlopen" in response.get_data(as_text=True)
+
+
+def test_tampered_invitation_is_refused(app, client, login, two_cohorts, outbox):
+    login(client, two_cohorts["trainer_a"])
+    invite(client, two_cohorts["a"])
+    link = link_from(outbox[0])
+    tampered = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
+    response = app.test_client().get(tampered)
+    assert response.status_code == 410
+    assert "Deze uitnodigingslink klopt niet" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation.token_hash)) not in link  # only a hash is stored
+
+
+def test_failing_mail_server_gives_the_trainer_a_clear_message(app, client, login, two_cohorts, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", 9)  # nothing listens here
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 2)
+    mail_ext = app.extensions["mailman"]
+    monkeypatch.setattr(mail_ext, "backend", "smtp")
+    monkeypatch.setattr(mail_ext, "server", "127.0.0.1")
+    monkeypatch.setattr(mail_ext, "port", 9)
+    login(client, two_cohorts["trainer_a"])
+    response = invite(client, two_cohorts["a"])
+    assert response.status_code == 502
+    assert "De uitnodiging kon niet verstuurd worden" in response.get_data(as_text=True)
+
+
+def test_join_code_enrols_and_a_rotated_code_stops_working(app, client, login, make_user, two_cohorts):
+    cohort = two_cohorts["a"]
+    old = cohort.join_code
+    learner = make_user()
+    login(client, learner)
+    response = client.submit("/join", {"code": old.lower()}, page="/join")
+    assert response.status_code == 302 and cohort.is_member(learner)
+    trainer = app.test_client()
+    login(trainer, two_cohorts["trainer_a"])
+    trainer.submit(f"/cohorts/{cohort.id}/join-code", page=f"/cohorts/{cohort.id}")
+    late = make_user()
+    other = app.test_client()
+    login(other, late)
+    page = other.submit("/join", {"code": old}, page="/join").get_data(as_text=True)
+    assert "Deze code klopt niet" in page
+    db.session.refresh(cohort)
+    assert not cohort.is_member(late) and cohort.join_code != old
+
+
+CSV_GOOD = "naam;e-mail;organisatie;skj\nAda Aalders;ada@example.org;{org};110012345\nBo Bakker;bo@example.org;{org};\n"
+
+
+def upload(client, cohort, content: bytes, filename="lijst.csv"):
+    from io import BytesIO
+
+    return client.submit(f"/cohorts/{cohort.id}/upload", {"file": (BytesIO(content), filename)},
+                         page=f"/cohorts/{cohort.id}/upload", content_type="multipart/form-data")
+
+
+def confirm(client, cohort, preview_html):
+    payload = re.search(r'name="payload" value="([^"]+)"', preview_html).group(1)
+    return client.submit(f"/cohorts/{cohort.id}/upload/confirm", {"payload": payload},
+                         page=f"/cohorts/{cohort.id}")
+
+
+def test_csv_upload_shows_errors_per_row_and_saves_nothing_until_confirmed(client, login, make_user, two_cohorts,
+                                                                          outbox):
+    cohort = two_cohorts["a"]
+    org = cohort.organisation.name
+    make_user(email="al@example.org", name="Al Bekend")
+    content = (f"naam;e-mail;organisatie;skj\nAda;ada@example.org;{org};\n;zonder-naam@example.org;{org};\n"
+               f"Geen Mail;;{org};\nFout;geen-mailadres;{org};\nOnbekend;on@example.org;Bestaat Niet BV;\n"
+               f"Dubbel;ada@example.org;{org};\nAl;al@example.org;{org};\n").encode()
+    login(client, two_cohorts["trainer_a"])
+    users_before = db.session.scalar(select(func.count(User.id)))
+    page = upload(client, cohort, content).get_data(as_text=True)
+    for message in ("naam ontbreekt", "e-mailadres ontbreekt", "&#39;geen-mailadres&#39; is geen geldig e-mailadres",
+                    "organisatie &#39;Bestaat Niet BV&#39; is onbekend",
+                    "dit e-mailadres staat al eerder in het bestand", "krijgt een uitnodiging",
+                    "heeft al een account: wordt toegevoegd"):
+        assert message in page, message
+    assert db.session.scalar(select(func.count(User.id))) == users_before
+    assert db.session.scalar(select(func.count(Invitation.id))) == 0 and outbox == []
+    assert confirm(client, cohort, page).status_code == 302
+    assert db.session.scalar(select(func.count(Invitation.id))) == 1 and len(outbox) == 1
+    assert cohort.is_member(db.session.scalar(select(User).where(User.email == "al@example.org")))
+
+
+def test_second_upload_of_the_same_file_adds_nobody_twice(client, login, two_cohorts, outbox):
+    cohort = two_cohorts["a"]
+    content = CSV_GOOD.format(org=cohort.organisation.name).encode()
+    login(client, two_cohorts["trainer_a"])
+    confirm(client, cohort, upload(client, cohort, content).get_data(as_text=True))
+    page = upload(client, cohort, content).get_data(as_text=True)
+    assert page.count("zit al in de groep of is al uitgenodigd") == 2
+    confirm(client, cohort, page)
+    assert db.session.scalar(select(func.count(Invitation.id))) == 2 and len(outbox) == 2
+
+
+def test_csv_with_commas_is_read_too(client, login, two_cohorts):
+    cohort = two_cohorts["a"]
+    content = CSV_GOOD.format(org=cohort.organisation.name).replace(";", ",").encode()
+    login(client, two_cohorts["trainer_a"])
+    assert upload(client, cohort, content).get_data(as_text=True).count("krijgt een uitnodiging") == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("naam;e-mail;organisatie\nJosé;jose@example.org;X\n".encode("latin-1"), "geen UTF-8-tekst"),
+        (b"naam|e-mail|organisatie\nA|a@example.org|X\n", "niet gescheiden door een komma of puntkomma"),
+        (b"voornaam;achternaam\nA;B\n", "De eerste regel moet de kolommen noemen"),
+        (b"", "Het bestand is leeg"),
+    ],
+)
+def test_csv_with_wrong_encoding_delimiter_or_header_is_explained(client, login, two_cohorts, content, message):
+    login(client, two_cohorts["trainer_a"])
+    page = upload(client, two_cohorts["a"], content).get_data(as_text=True)
+    assert message in page
+
+
+def test_tampered_upload_confirmation_is_refused(client, login, two_cohorts):
+    login(client, two_cohorts["trainer_a"])
+    response = client.submit(f"/cohorts/{two_cohorts['a'].id}/upload/confirm", {"payload": "verzonnen"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 2
