@@ -5,8 +5,17 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
-    DateField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
-    TimeField, URLField, widgets,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    URLField,
+    widgets,
 )
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 

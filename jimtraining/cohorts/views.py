@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -19,8 +27,15 @@ from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.cohorts import services
 from jimtraining.cohorts.calendar import cohort_calendar, session_calendar
 from jimtraining.cohorts.forms import (
-    AcceptInvitationForm, AttendanceForm, CheckinForm, CohortForm, InviteForm, JoinForm, OrganisationForm,
-    SessionForm, UploadForm,
+    AcceptInvitationForm,
+    AttendanceForm,
+    CheckinForm,
+    CohortForm,
+    InviteForm,
+    JoinForm,
+    OrganisationForm,
+    SessionForm,
+    UploadForm,
 )
 from jimtraining.cohorts.models import ATTENDANCE_STATUSES, Cohort, CohortSession, Organisation
 from jimtraining.cohorts.services import CohortError

@@ -52,6 +52,6 @@ def test_trainer_quiz_pages_are_accessible(page):
         assert page.get_by_role("heading", level=1).is_visible()
         assert_accessible(page)
     page.goto("/quizzes/wat-is-jim/results")
-    page.get_by_role("link", name="Poging 1").click()
+    page.get_by_role("link", name="Poging 1 van Priya Professional").click()
     assert "Priya Professional" in page.content()
     assert_accessible(page)
