@@ -33,7 +33,8 @@ def test_trainer_plans_a_session_in_dutch_time(client, login, two_cohorts):
     login(client, two_cohorts["trainer_a"])
     response = client.submit(f"/cohorts/{cohort.id}/sessions/new", {
         "title": "Sketch: ruzie thuis", "date": "2026-12-03", "start_time": "13:30", "end_time": "16:00",
-        "location": "Hengelo", "online_url": "", "agenda": "- Welkom\n- Sketch", "sketches": "Ruzie thuis\nDe JIM belt"},
+        "location": "Hengelo", "online_url": "", "agenda": "- Welkom\n- Sketch",
+        "sketches": "Ruzie thuis\nDe JIM belt"},
         page=f"/cohorts/{cohort.id}/sessions/new")
     assert response.status_code == 302
     db.session.refresh(cohort)
