@@ -105,7 +105,7 @@ class Enrollment(db.Model):
     removed_at = db.Column(db.DateTime(timezone=True), nullable=True)
 
     cohort = db.relationship("Cohort", back_populates="enrollments")
-    user = db.relationship("User")
+    user = db.relationship("User", lazy="joined")
 
     @property
     def is_active(self) -> bool:

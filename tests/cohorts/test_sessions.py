@@ -185,3 +185,15 @@ def test_dashboard_costs_the_same_queries_for_5_and_500_learners(client, login, 
     large = _queries(lambda: client.get(f"/cohorts/{cohort.id}"))
     assert small == large
     assert "500 deelnemers" in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+
+
+def test_attendance_page_costs_the_same_queries_for_few_and_many_learners(client, login, make_user, two_cohorts):
+    from jimtraining.cohorts.services import enroll
+
+    cohort, session = two_cohorts["a"], two_cohorts["session_a"]
+    login(client, two_cohorts["trainer_a"])
+    url = f"/cohorts/{cohort.id}/sessions/{session.id}"
+    few = _queries(lambda: client.get(url))
+    for _ in range(20):
+        enroll(cohort, make_user(), "trainer")
+    assert _queries(lambda: client.get(url)) == few
