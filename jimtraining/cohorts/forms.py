@@ -1,9 +1,12 @@
 """Forms for cohorts, enrolment and sessions."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import (
     DateField,
     EmailField,
@@ -27,6 +30,20 @@ from jimtraining.curriculum.models import Module
 from jimtraining.data import regions
 from jimtraining.extensions import db
 
+LOCAL = ZoneInfo("Europe/Amsterdam")
+#: Dates outside these years are typing mistakes.
+YEARS = (2000, 2100)
+
+
+def local_to_utc(date, time) -> datetime:
+    """A date and time in Dutch time, as UTC."""
+    return datetime.combine(date, time, tzinfo=LOCAL).astimezone(UTC)
+
+
+def _year_in_range(form, field):
+    if field.data and not YEARS[0] <= field.data.year <= YEARS[1]:
+        raise ValidationError(_l("Kies een datum tussen %(a)s en %(b)s.", a=YEARS[0], b=YEARS[1]))
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
@@ -39,8 +56,8 @@ class CohortForm(FlaskForm):
     organisation_id = SelectField(_l("Organisatie"), coerce=int)
     region = SelectField(_l("Regio"))
     work_context = SelectField(_l("Werkveld"), default="")
-    starts_on = DateField(_l("Startdatum"), validators=[Optional()])
-    ends_on = DateField(_l("Einddatum"), validators=[Optional()])
+    starts_on = DateField(_l("Startdatum"), validators=[Optional(), _year_in_range])
+    ends_on = DateField(_l("Einddatum"), validators=[Optional(), _year_in_range])
     status = SelectField(_l("Status"), choices=choices(COHORT_STATUSES.items()), default="planned")
     module_slugs = MultiCheckboxField(_l("Modules die de groep volgt"))
     trainer_ids = MultiCheckboxField(_l("Trainers"), coerce=int)
@@ -84,7 +101,7 @@ class UploadForm(FlaskForm):
 class SessionForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef de bijeenkomst een titel.")),
                                                  Length(max=200)], filters=[strip])
-    date = DateField(_l("Datum"), validators=[DataRequired(_l("Kies een datum."))])
+    date = DateField(_l("Datum"), validators=[DataRequired(_l("Kies een datum.")), _year_in_range])
     start_time = TimeField(_l("Begintijd"), validators=[DataRequired(_l("Kies een begintijd."))])
     end_time = TimeField(_l("Eindtijd"), validators=[DataRequired(_l("Kies een eindtijd."))])
     location = StringField(_l("Plaats"), validators=[Optional(), Length(max=200)], filters=[strip])
@@ -100,6 +117,11 @@ class SessionForm(FlaskForm):
     def validate_end_time(self, field):
         if field.data and self.start_time.data and field.data <= self.start_time.data:
             raise ValidationError(_l("De eindtijd ligt voor de begintijd."))
+        if field.data and self.start_time.data and self.date.data and YEARS[0] <= self.date.data.year <= YEARS[1]:
+            # The night the clocks change has an hour that does not exist.
+            if local_to_utc(self.date.data, field.data) <= local_to_utc(self.date.data, self.start_time.data):
+                raise ValidationError(_l("Deze tijden bestaan niet op die dag (de klok gaat dan een uur "
+                                         "vooruit). Kies andere tijden."))
 
     def validate_online_url(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
@@ -159,5 +181,5 @@ class OrganisationForm(FlaskForm):
         self.kind.choices = choices(ORGANISATION_KINDS.items())
 
     def validate_name(self, field):
-        if db.session.scalar(select(Organisation.id).where(Organisation.name == field.data)):
+        if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == field.data.lower())):
             raise ValidationError(_l("Deze organisatie bestaat al."))

@@ -119,6 +119,9 @@ class Invitation(db.Model):
     cohort_id = db.Column(db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), nullable=False, index=True)
     email = db.Column(db.String(254), nullable=False)
     name = db.Column(db.String(120), nullable=False, default="")
+    #: From a CSV upload: the organisation and SKJ number the new account gets.
+    organisation_id = db.Column(db.Integer, db.ForeignKey("organisation.id"), nullable=True)
+    skj_number = db.Column(db.String(20), nullable=True)
     #: sha256 of the token in the link.
     token_hash = db.Column(db.String(64), nullable=False, unique=True)
     invited_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id"), nullable=True)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import io
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -73,7 +74,8 @@ def learner_ids_of_trainer(trainer) -> set[int] | None:
     if trainer.role == "admin":
         return None
     return set(db.session.scalars(
-        select(Enrollment.user_id).join(Cohort).where(Cohort.trainers.any(User.id == trainer.id))
+        select(Enrollment.user_id).join(Cohort).where(Cohort.trainers.any(User.id == trainer.id),
+                                                      Enrollment.removed_at.is_(None))
     ))
 
 
@@ -105,6 +107,11 @@ def remove_learner(cohort: Cohort, user_id: int) -> None:
     if enrollment is None:
         raise CohortError(_("Deze deelnemer zit niet in deze groep."))
     enrollment.removed_at = enrollment.removed_at or utcnow()
+    # An invitation sent earlier must not bring them back.
+    email = db.session.scalar(select(User.email).where(User.id == user_id))
+    db.session.execute(update(Invitation).where(
+        Invitation.cohort_id == cohort.id, func.lower(Invitation.email) == (email or "").lower(),
+        Invitation.used_at.is_(None)).values(expires_at=utcnow()))
     db.session.commit()
     log.info("cohort %s: user %s removed", cohort.id, user_id)
 
@@ -123,12 +130,14 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_invitation(cohort: Cohort, email: str, name: str, invited_by) -> tuple[Invitation, str]:
+def create_invitation(cohort: Cohort, email: str, name: str, invited_by, organisation_id: int | None = None,
+                      skj_number: str | None = None) -> tuple[Invitation, str]:
     """A new single-use invitation; returns it with the token for the link (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation(cohort_id=cohort.id, email=email.strip().lower(), name=name.strip(),
                             token_hash=_hash(token), invited_by_id=invited_by.id if invited_by else None,
-                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+                            organisation_id=organisation_id or cohort.organisation_id, skj_number=skj_number or None)
     db.session.add(invitation)
     db.session.commit()
     log.info("cohort %s: invitation %s created", cohort.id, invitation.id)
@@ -154,12 +163,20 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Cohort:
-    """Use an invitation once (atomic: a second use at the same moment fails) and enrol the user."""
+    """Use an invitation once (atomic: a second use at the same moment fails) and enrol the user as a learner."""
+    if user.role != "learner":
+        raise CohortError(_("Deze uitnodiging is voor deelnemers. Je account heeft een andere rol; vraag een "
+                            "beheerder om je aan de groep toe te voegen."))
+    now = utcnow()
     result = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
-                                                         Invitation.used_at.is_(None)).values(used_at=utcnow()))
+                                                         Invitation.used_at.is_(None)).values(used_at=now))
     if result.rowcount != 1:
         db.session.rollback()
         raise CohortError(_("Deze uitnodiging is al gebruikt. Log in met je account."))
+    # Other open invitations to the same group for the same address are done too.
+    db.session.execute(update(Invitation).where(
+        Invitation.cohort_id == invitation.cohort_id, Invitation.email == invitation.email,
+        Invitation.used_at.is_(None)).values(used_at=now))
     db.session.commit()
     return enroll(invitation.cohort, user, "invitation").cohort
 
@@ -174,8 +191,9 @@ class CsvRow:
     organisation: str = ""
     skj_number: str = ""
     errors: list[str] = field(default_factory=list)
-    #: what confirming will do: invite, enroll, nothing
+    #: what confirming will do: invite or nothing
     action: str = ""
+    organisation_id: int | None = None
 
 
 @dataclass
@@ -210,11 +228,18 @@ def parse_csv(data: bytes, cohort: Cohort) -> CsvPreview:
                                  "het opnieuw.")])
     if not text.strip():
         return CsvPreview([], [_("Het bestand is leeg.")])
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Mac Excel ends lines with CR only
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
         return CsvPreview([], [_("De kolommen zijn niet gescheiden door een komma of puntkomma.")])
-    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _parse_rows(csv.reader(io.StringIO(text, newline=""), dialect), cohort)
+    except csv.Error as error:
+        return CsvPreview([], [_("Het bestand kan niet als CSV gelezen worden: %(reason)s", reason=error)])
+
+
+def _parse_rows(reader, cohort: Cohort) -> CsvPreview:
     header = [h.strip().lower() for h in next(reader, [])]
     columns = {}
     for key, names in HEADERS.items():
@@ -226,6 +251,8 @@ def parse_csv(data: bytes, cohort: Cohort) -> CsvPreview:
         return CsvPreview([], [_("De eerste regel moet de kolommen noemen: naam, e-mail, organisatie en (niet "
                                  "verplicht) SKJ-nummer. Niet gevonden: %(missing)s", missing=", ".join(missing))])
     organisations = {name.lower(): name for name in db.session.scalars(select(Organisation.name))}
+    organisation_ids = {name.lower(): oid for oid, name in db.session.execute(
+        select(Organisation.id, Organisation.name))}
     existing_users = {}
     enrolled = set()
     rows, seen = [], set()
@@ -239,8 +266,8 @@ def parse_csv(data: bytes, cohort: Cohort) -> CsvPreview:
             index = columns.get(key)
             return values[index].strip() if index is not None and index < len(values) else ""
 
-        row = CsvRow(line=reader.line_num, name=value("name"), email=value("email").lower(),
-                     organisation=value("organisation"), skj_number=value("skj_number"))
+        row = CsvRow(line=reader.line_num, name=value("name")[:120], email=value("email").lower()[:254],
+                     organisation=value("organisation")[:200], skj_number=value("skj_number")[:20])
         if not row.name:
             row.errors.append(_("naam ontbreekt"))
         if not row.email:
@@ -273,14 +300,11 @@ def parse_csv(data: bytes, cohort: Cohort) -> CsvPreview:
     for row in rows:
         if row.errors:
             continue
+        row.organisation_id = organisation_ids.get(row.organisation.lower()) if row.organisation else None
         user = existing_users.get(row.email)
-        if user is not None and user.id in enrolled:
-            row.action = "nothing"
-        elif user is not None:
-            row.action = "enroll" if user.role == "learner" else "not_learner"
-            if row.action == "not_learner":
-                row.errors.append(_("dit account is geen deelnemer-account"))
-        elif row.email in invited:
+        # Everyone who is not in the group yet gets an invitation, with or without an account: nobody is put in
+        # a group without saying yes, and the preview does not tell whether an address has an account.
+        if (user is not None and user.id in enrolled) or row.email in invited:
             row.action = "nothing"
         else:
             row.action = "invite"
@@ -313,6 +337,8 @@ def check_in(session: CohortSession, user: User, code: str, at=None) -> None:
     if not checkin_open(session, now):
         raise CohortError(_("Inchecken kan alleen tijdens de bijeenkomst."))
     code = (code or "").strip().replace(" ", "")
+    if not re.fullmatch(r"[0-9]{6}", code):
+        raise CohortError(_("De code bestaat uit zes cijfers."))
     valid = {checkin_code(session, now), checkin_code(session, now - timedelta(minutes=1))}
     if not any(hmac.compare_digest(code, good) for good in valid):
         raise CohortError(_("Deze code klopt niet of is verlopen. Kijk naar de code die de trainer nu laat zien."))
@@ -353,12 +379,15 @@ class LearnerRow:
     modules_done: int = 0
     lessons_done: int = 0
     quiz: dict = field(default_factory=dict)  # module slug -> (best percent or None, passed)
+    #: Sessions present at, and sessions expected at (ended, held since joining or marked, not excused).
     attended: int = 0
+    expected: int = 0
     attendance_percent: int | None = None
 
 
 def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[LearnerRow], list[Module], int]:
-    """One row per active learner: modules done, quiz best score and pass per module, attendance percentage.
+    """One row per active learner: modules done, quiz best score and pass per module, attendance percentage;
+    with the cohort's modules and the number of sessions that have ended.
 
     Costs the same number of queries for 5 or 500 learners: every figure is an aggregate in SQL.
     """
@@ -371,7 +400,9 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[L
                     .options(db.joinedload(Enrollment.user)))
     if learner_id is not None:
         enroll_query = enroll_query.where(Enrollment.user_id == learner_id)
-    rows = {e.user_id: LearnerRow(e.user) for e in db.session.scalars(enroll_query).unique()}
+    enrollments = list(db.session.scalars(enroll_query).unique())
+    rows = {e.user_id: LearnerRow(e.user) for e in enrollments}
+    joined = {e.user_id: e.enrolled_at for e in enrollments}
     slugs = [m.slug for m in modules]
     user_ids = list(rows) or [-1]
     lesson_counts = {m.slug: len(m.active_lessons) for m in modules}
@@ -389,14 +420,16 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[L
         .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.module_slug.in_(slugs or [None]))
         .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
     ).all()
+    # Attendance: sessions that have ended and that the learner was expected at (held after they joined, or
+    # marked for them anyway). Excused sessions do not count against anyone.
     now = utcnow()
-    past_ids = [s.id for s in cohort.sessions if as_utc(s.starts_at) <= now]
-    attended = db.session.execute(
-        select(Attendance.user_id, func.count())
-        .where(Attendance.session_id.in_(past_ids or [-1]), Attendance.user_id.in_(user_ids),
-               Attendance.status == "present")
-        .group_by(Attendance.user_id)
-    ).all()
+    ended = [s for s in cohort.sessions if as_utc(s.ends_at) <= now]
+    marks: dict[int, dict[int, str]] = {user_id: {} for user_id in rows}
+    for user_id, session_id, status in db.session.execute(
+        select(Attendance.user_id, Attendance.session_id, Attendance.status)
+        .where(Attendance.session_id.in_([s.id for s in ended] or [-1]), Attendance.user_id.in_(user_ids))
+    ):
+        marks[user_id][session_id] = status
     done = {(u, m): n for u, m, n in done_per_module}
     passed = {(u, m): (best, bool(ok)) for u, m, best, ok in quiz_rows}
     for user_id, row in rows.items():
@@ -409,8 +442,9 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[L
                 row.quiz[module.slug] = (best, ok)
             if count >= lesson_counts[module.slug] > 0 and (ok or not has_quiz):
                 row.modules_done += 1
-    for user_id, count in attended:
-        rows[user_id].attended = count
-    for row in rows.values():
-        row.attendance_percent = round(100 * row.attended / len(past_ids)) if past_ids else None
-    return sorted(rows.values(), key=lambda r: r.user.name.lower()), modules, len(past_ids)
+        mine = marks[user_id]
+        expected = [s for s in ended if s.id in mine or as_utc(s.starts_at) >= as_utc(joined[user_id])]
+        row.attended = sum(1 for s in expected if mine.get(s.id) == "present")
+        row.expected = sum(1 for s in expected if mine.get(s.id) != "excused")
+        row.attendance_percent = round(100 * row.attended / row.expected) if row.expected else None
+    return sorted(rows.values(), key=lambda r: r.user.name.lower()), modules, len(ended)

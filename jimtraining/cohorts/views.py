@@ -3,7 +3,6 @@
 import base64
 import csv
 import io
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -36,6 +35,7 @@ from jimtraining.cohorts.forms import (
     OrganisationForm,
     SessionForm,
     UploadForm,
+    local_to_utc,
 )
 from jimtraining.cohorts.models import ATTENDANCE_STATUSES, Cohort, CohortSession, Organisation
 from jimtraining.cohorts.services import CohortError
@@ -197,15 +197,21 @@ def rotate_code(cohort_id):
     return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
 
 
-def _send_invitation(cohort, email, name):
-    """Create an invitation and mail its link; raises MailError (the invitation then stays unused)."""
-    invitation, token = services.create_invitation(cohort, email, name, current_user)
+def _send_invitation(cohort, email, name, organisation_id=None, skj_number=None):
+    """Create an invitation and mail its link; raises MailError, and then no invitation is left behind, so a
+    second try (or a second upload of the same list) sends it again."""
+    invitation, token = services.create_invitation(cohort, email, name, current_user, organisation_id, skj_number)
     link = url_for("cohorts.accept", token=token, _external=True)
     body = _("Hallo %(name)s,\n\n%(trainer)s nodigt je uit voor de groep '%(cohort)s' op JIM-training, het platform "
              "waarop je leert werken met de JIM-aanpak.\n\nDoe mee via deze link (hij werkt %(days)s dagen en één "
              "keer):\n%(link)s\n\nMet vriendelijke groet,\nJIM-training",
              name=name, trainer=current_user.name, cohort=cohort.name, days=services.INVITATION_DAYS, link=link)
-    send_mail(email, _("Uitnodiging voor de groep %(cohort)s", cohort=cohort.name), body)
+    try:
+        send_mail(email, _("Uitnodiging voor de groep %(cohort)s", cohort=cohort.name), body)
+    except MailError:
+        db.session.delete(invitation)
+        db.session.commit()
+        raise
     return invitation
 
 
@@ -258,24 +264,21 @@ def upload_confirm(cohort_id):
     if preview.problems:
         flash(" ".join(preview.problems), "error")
         return redirect(url_for("cohorts.upload", cohort_id=cohort.id))
-    from jimtraining.accounts.models import User
-
-    added, invited, failed = 0, 0, []
-    for row in preview.ok_rows:
-        if row.action == "enroll":
-            user = db.session.scalar(select(User).where(User.email == row.email))
-            services.enroll(cohort, user, "csv")
-            added += 1
-        elif row.action == "invite":
-            try:
-                _send_invitation(cohort, row.email, row.name)
-                invited += 1
-            except MailError:
-                failed.append(row.email)
-    flash(_("%(added)s deelnemer(s) toegevoegd, %(invited)s uitnodiging(en) verstuurd. Regels met fouten zijn "
-            "overgeslagen.", added=added, invited=invited), "success")
-    if failed:
-        flash(_("Deze uitnodigingen konden niet verstuurd worden: %(emails)s", emails=", ".join(failed)), "error")
+    to_invite = [row for row in preview.ok_rows if row.action == "invite"]
+    invited = 0
+    for index, row in enumerate(to_invite):
+        try:
+            _send_invitation(cohort, row.email, row.name, row.organisation_id, row.skj_number)
+        except MailError as error:
+            # Stop at the first failure: the mail server is probably down, and every next try would wait again.
+            flash(_("Na %(sent)s uitnodiging(en) lukte het versturen niet meer (%(reason)s). Niet verstuurd: "
+                    "%(emails)s. Upload dezelfde lijst later opnieuw; wie al een uitnodiging kreeg, krijgt er geen "
+                    "tweede.", sent=invited, reason=error, emails=", ".join(r.email for r in to_invite[index:])),
+                  "error")
+            return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
+        invited += 1
+    flash(_("%(invited)s uitnodiging(en) verstuurd. Regels met fouten en mensen die al in de groep zitten of al "
+            "zijn uitgenodigd, zijn overgeslagen.", invited=invited), "success")
     return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
 
 
@@ -283,7 +286,7 @@ def upload_confirm(cohort_id):
 
 def _local(date, time):
     """A date and time as a trainer in the Netherlands means them, converted to UTC for storage."""
-    return datetime.combine(date, time, tzinfo=LOCAL).astimezone(UTC)
+    return local_to_utc(date, time)
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/new", methods=["GET", "POST"])
@@ -446,8 +449,8 @@ def accept(token):
                                 else None)
     if form.validate_on_submit():
         user = accounts.create_user(email=invitation.email, name=form.name.data, password=form.password.data,
-                                    role="learner", organisation_id=invitation.cohort.organisation_id,
-                                    region=invitation.cohort.region)
+                                    role="learner", organisation_id=invitation.organisation_id,
+                                    region=invitation.cohort.region, skj_number=invitation.skj_number)
         login_user(user)
         return _accept(invitation, user)
     return render_template("cohorts/invitation_new.html", invitation=invitation, form=form)

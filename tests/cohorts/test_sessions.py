@@ -128,21 +128,40 @@ def test_trainer_sees_the_code_only_while_check_in_is_open(client, login, make_s
 
 def test_dashboard_shows_progress_quiz_and_attendance(client, login, make_session, synced_content, two_cohorts):
     from jimtraining.curriculum.models import Lesson
+    from tests.quizzes.conftest import sync, write_quiz
 
+    write_quiz(synced_content)
+    sync(synced_content)
     cohort, learner = two_cohorts["a"], two_cohorts["learner_a"]
     cohort.module_slugs = ["basis", "verder"]
     db.session.commit()
-    past = make_session(cohort, starts_in=timedelta(days=-3))
-    db.session.add(Attendance(session_id=past.id, user_id=learner.id, status="present"))
+    for days, status in ((-3, "present"), (-2, "excused"), (-1, "absent")):
+        held = make_session(cohort, starts_in=timedelta(days=days), length=timedelta(hours=2))
+        db.session.add(Attendance(session_id=held.id, user_id=learner.id, status=status))
+    make_session(cohort, starts_in=timedelta(minutes=-30))  # running now: not counted yet
     db.session.commit()
     for lesson in db.session.scalars(select(Lesson).where(Lesson.slug.in_(["eerste", "tweede"]))):
         set_lesson_done(learner, lesson, True)
     login(client, two_cohorts["trainer_a"])
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
-    assert "Modules af (van 2)" in page and "Aanwezig (van 1)" in page
-    assert "<td>1</td>" in page and "100% (1)" in page
+    assert "Modules af (van 2)" in page
+    assert "<td>0</td>" in page  # lessons done, but the quiz of 'basis' is not passed: not done
+    assert "50% (1 van 2)" in page  # present 1 of 2 expected; the excused one does not count
     csv_lines = client.get(f"/cohorts/{cohort.id}/export.csv").get_data(as_text=True).splitlines()
-    assert csv_lines[1].startswith("Leerling A,") and ",1,2,100" in csv_lines[1]
+    assert csv_lines[0].endswith("quiz_basis_best,quiz_basis_passed")
+    assert csv_lines[1].startswith("Leerling A,") and ",0,2,50" in csv_lines[1]
+
+
+def test_a_learner_is_not_counted_absent_for_sessions_before_joining(client, login, make_user, make_session,
+                                                                     two_cohorts):
+    from jimtraining.cohorts.services import cohort_matrix, enroll
+
+    cohort = two_cohorts["a"]
+    make_session(cohort, starts_in=timedelta(days=-5))
+    newcomer = make_user(name="Nieuwkomer")
+    enroll(cohort, newcomer, "code")
+    row = next(r for r in cohort_matrix(cohort)[0] if r.user.id == newcomer.id)
+    assert (row.expected, row.attendance_percent) == (0, None)
 
 
 def _queries(func):
@@ -197,3 +216,43 @@ def test_attendance_page_costs_the_same_queries_for_few_and_many_learners(client
     for _ in range(20):
         enroll(cohort, make_user(), "trainer")
     assert _queries(lambda: client.get(url)) == few
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"date": "0001-01-01", "start_time": "00:05"}, "Kies een datum tussen 2000 en 2100."),
+    ({"date": "2026-03-29", "start_time": "02:30", "end_time": "03:00"}, "de klok gaat dan een uur"),
+])
+def test_impossible_dates_and_times_are_explained(client, login, two_cohorts, data, message):
+    cohort = two_cohorts["a"]
+    login(client, two_cohorts["trainer_a"])
+    form = {"title": "X", "date": "2026-12-03", "start_time": "13:30", "end_time": "16:00", **data}
+    response = client.submit(f"/cohorts/{cohort.id}/sessions/new", form, page=f"/cohorts/{cohort.id}/sessions/new")
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["é", "１２３４５６", "12345", "1234567", ""])
+def test_odd_check_in_codes_get_a_message(client, login, two_cohorts, code):
+    cohort, session = two_cohorts["a"], two_cohorts["session_a"]
+    login(client, two_cohorts["learner_a"])
+    url = f"/cohorts/{cohort.id}/sessions/{session.id}"
+    response = client.submit(url, {"code": code}, page=url)
+    assert response.status_code == 200
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(Attendance.id)) is None
+
+
+def test_check_in_closes_when_the_session_ends(client, login, make_session, two_cohorts):
+    from jimtraining.cohorts.services import CohortError, check_in
+
+    ended = make_session(two_cohorts["a"], starts_in=timedelta(hours=-3), length=timedelta(hours=2))
+    with pytest.raises(CohortError, match="Inchecken kan alleen tijdens de bijeenkomst"):
+        check_in(ended, two_cohorts["learner_a"], checkin_code(ended))
+
+
+def test_code_screen_refreshes_itself(client, login, two_cohorts):
+    login(client, two_cohorts["trainer_a"])
+    page = client.get(f"/cohorts/{two_cohorts['a'].id}/sessions/{two_cohorts['session_a'].id}/code").get_data(
+        as_text=True)
+    assert '<meta http-equiv="refresh" content="15">' in page
+    assert checkin_code(two_cohorts["session_a"]) in page
