@@ -71,6 +71,7 @@ def _register_models():
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
+    from jimtraining.scenarios import models as _scenarios  # noqa: F401
 
     @login_manager.user_loader
     def load_user(token):
@@ -112,12 +113,14 @@ def _register_blueprints(app):
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
     from jimtraining.quizzes.views import bp as quizzes_bp
+    from jimtraining.scenarios.views import bp as scenarios_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(curriculum_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(scenarios_bp)
 
 
 def _register_error_pages(app):

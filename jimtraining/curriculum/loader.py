@@ -87,6 +87,8 @@ class ModuleFile:
 class ContentTree:
     modules: list[ModuleFile]
     problems: list[Problem]
+    #: Role-play scenarios from modules/scenarios/.
+    scenarios: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -383,7 +385,10 @@ def load_content(root: Path | str) -> ContentTree:
         modules.append(module)
 
     _check_prerequisites(modules, problems)
-    return ContentTree(modules, problems)
+    from jimtraining.scenarios.loader import load_scenarios
+
+    scenarios = load_scenarios(root / "scenarios", {m.slug for m in modules}, problems)
+    return ContentTree(modules, problems, scenarios)
 
 
 def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleFile | None:

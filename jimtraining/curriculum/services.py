@@ -110,6 +110,9 @@ def sync_content(tree: ContentTree) -> SyncReport:
         if slug not in seen_modules and not module.archived:
             module.archived = True
             report.archived.append(slug)
+    from jimtraining.scenarios.services import sync_scenarios
+
+    sync_scenarios(tree.scenarios, report)
     db.session.commit()
     log.info("content sync: %d created, %d updated, %d archived, %d restored, %d unchanged",
              len(report.created), len(report.updated), len(report.archived), len(report.restored),

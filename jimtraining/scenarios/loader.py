@@ -1,0 +1,296 @@
+"""Read and check role-play scenarios: modules/scenarios/<slug>.yml (documented in modules/README.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from flask_babel import gettext as _
+
+from jimtraining.quizzes.yamlmap import load_yaml_with_lines
+from jimtraining.scenarios.engine import ConditionError, parse_condition
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ROLE_KINDS = {"young_person", "parent", "jim", "professional", "referrer", "teacher", "other"}
+WORK_CONTEXTS = {"jeugdhulp", "wijkteam", "participatiewet", "onderwijs", "dakloze-jongeren", "anders"}
+TOP_KEYS = {"title", "summary", "work_context", "situation", "learning_goals", "roles", "rubric", "debrief",
+            "practice"}
+ROLE_KEYS = {"id", "name", "kind", "played_by", "trainee_brief", "actor_brief"}
+ACTOR_BRIEF_KEYS = {"who", "feels_and_wants", "hides", "opens_up_when", "closes_down_when", "will_not_play"}
+RUBRIC_KEYS = {"id", "criterion", "competence", "levels"}
+DEBRIEF_PHASES = ("reactions", "description", "analysis", "summary")
+PRACTICE_KEYS = {"allow_back", "variables", "start", "nodes"}
+NODE_KEYS = {"id", "text", "image", "choices", "redirect", "ending", "title", "jimwerker"}
+CHOICE_KEYS = {"text", "to", "feedback", "effects", "if"}
+
+
+@dataclass
+class ScenarioFile:
+    slug: str
+    title: str
+    data: dict
+
+
+def load_scenarios(folder: Path, module_slugs: set[str], problems: list) -> list[ScenarioFile]:
+    """Every scenario in modules/scenarios/, checked; problems are appended as path:line: message."""
+    if not folder.is_dir():
+        return []
+    scenarios = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".yml", ".yaml") or path.is_dir():
+            continue
+        relpath = f"scenarios/{path.name}"
+        scenario = _load(path, relpath, module_slugs, problems)
+        if scenario is not None:
+            scenarios.append(scenario)
+    return scenarios
+
+
+def _load(path: Path, relpath: str, module_slugs: set[str], problems: list) -> ScenarioFile | None:
+    from jimtraining.curriculum.loader import Problem
+
+    slug = path.stem
+    if not SLUG_RE.match(slug) or len(slug) > 100:
+        problems.append(Problem(relpath, 1, _("bestandsnaam moet een slug zijn: kleine letters, cijfers, streepjes")))
+        return None
+    try:
+        data, lines = load_yaml_with_lines(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        problems.append(Problem(relpath, 1, _("het bestand kan niet worden gelezen")))
+        return None
+    except RecursionError:
+        problems.append(Problem(relpath, 1, _("ongeldige YAML: te diep genest")))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(Problem(relpath, mark.line + 1 if mark else 1, _("ongeldige YAML: %(reason)s", reason=reason)))
+        return None
+    before = len(problems)
+
+    def report(at: tuple, message: str) -> None:
+        problems.append(Problem(relpath, lines.line(*at), message))
+
+    if not isinstance(data, dict):
+        report((), _("een scenario bestaat uit velden (naam: waarde)"))
+        return None
+    _unknown(data, TOP_KEYS, (), report)
+    for key in ("title", "summary", "situation"):
+        if not _text(data.get(key)):
+            report((key,), _("'%(key)s' ontbreekt", key=key))
+    if data.get("work_context") not in WORK_CONTEXTS:
+        report(("work_context",), _("'work_context' is een van: %(list)s", list=", ".join(sorted(WORK_CONTEXTS))))
+    goals = data.get("learning_goals") or []
+    if not isinstance(goals, list) or not goals:
+        report(("learning_goals",), _("'learning_goals' noemt minstens één module (slug)"))
+    else:
+        for index, goal in enumerate(goals):
+            if goal not in module_slugs:
+                report(("learning_goals", index), _("onbekende module '%(slug)s'", slug=goal))
+    _check_roles(data.get("roles"), report)
+    _check_rubric(data.get("rubric"), report)
+    _check_debrief(data.get("debrief"), report)
+    _check_practice(data.get("practice"), report)
+    if len(problems) != before:
+        return None
+    return ScenarioFile(slug=slug, title=data["title"].strip(), data=data)
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _unknown(mapping: dict, allowed: set[str], at: tuple, report) -> None:
+    for key in mapping:
+        if key not in allowed:
+            report(at + (str(key),), _("onbekend veld '%(key)s'", key=key))
+
+
+def _ids(items, at, key, report) -> list[str]:
+    ids = []
+    for index, item in enumerate(items):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item_id, str) or not SLUG_RE.match(item_id):
+            report(at + (key, index), _("elk onderdeel heeft een 'id' van kleine letters, cijfers en streepjes"))
+            continue
+        if item_id in ids:
+            report(at + (key, index, "id"), _("dubbele id '%(id)s'", id=item_id))
+        ids.append(item_id)
+    return ids
+
+
+def _check_roles(roles, report) -> None:
+    if not isinstance(roles, list) or len(roles) < 2:
+        report(("roles",), _("geef minstens twee rollen onder 'roles'"))
+        return
+    _ids(roles, (), "roles", report)
+    professionals = 0
+    for index, role in enumerate(roles):
+        at = ("roles", index)
+        if not isinstance(role, dict):
+            continue
+        _unknown(role, ROLE_KEYS, at, report)
+        if not _text(role.get("name")):
+            report(at, _("elke rol heeft een 'name'"))
+        if role.get("kind") not in ROLE_KINDS:
+            report(at + ("kind",), _("'kind' is een van: %(list)s", list=", ".join(sorted(ROLE_KINDS))))
+        if role.get("played_by") not in ("actor", "learner"):
+            report(at + ("played_by",), _("'played_by' is actor of learner"))
+        if not _text(role.get("trainee_brief")):
+            report(at, _("elke rol heeft een 'trainee_brief': wat de professional weet"))
+        if role.get("kind") == "professional":
+            professionals += 1
+            if role.get("played_by") != "learner":
+                report(at + ("played_by",), _("de professional wordt gespeeld door een deelnemer (learner)"))
+        brief = role.get("actor_brief")
+        if role.get("played_by") == "actor":
+            if not isinstance(brief, dict):
+                report(at, _("een rol voor een acteur heeft een 'actor_brief'"))
+            else:
+                _unknown(brief, ACTOR_BRIEF_KEYS, at + ("actor_brief",), report)
+                for key in sorted(ACTOR_BRIEF_KEYS):
+                    if not _text(brief.get(key)):
+                        report(at + ("actor_brief",), _("de actor_brief mist '%(key)s'", key=key))
+        elif brief is not None:
+            report(at + ("actor_brief",), _("alleen rollen met played_by: actor hebben een actor_brief"))
+    if professionals != 1:
+        report(("roles",), _("precies één rol heeft kind: professional"))
+
+
+def _check_rubric(rubric, report) -> None:
+    if not isinstance(rubric, list) or not rubric:
+        report(("rubric",), _("'rubric' noemt minstens één criterium"))
+        return
+    _ids(rubric, (), "rubric", report)
+    for index, item in enumerate(rubric):
+        at = ("rubric", index)
+        if not isinstance(item, dict):
+            continue
+        _unknown(item, RUBRIC_KEYS, at, report)
+        if not _text(item.get("criterion")) or not _text(item.get("competence")):
+            report(at, _("elk criterium heeft een 'criterion' en een 'competence'"))
+        levels = item.get("levels")
+        if not isinstance(levels, list) or len(levels) != 4 or not all(_text(level) for level in levels):
+            report(at + ("levels",), _("elk criterium heeft precies 4 niveaus, beschreven als gedrag"))
+
+
+def _check_debrief(debrief, report) -> None:
+    if not isinstance(debrief, dict):
+        report(("debrief",), _("'debrief' heeft vragen voor reactions, description, analysis en summary"))
+        return
+    _unknown(debrief, set(DEBRIEF_PHASES), ("debrief",), report)
+    for phase in DEBRIEF_PHASES:
+        questions = debrief.get(phase)
+        if not isinstance(questions, list) or not questions or not all(_text(q) for q in questions):
+            report(("debrief", phase), _("'debrief' mist vragen voor '%(phase)s'", phase=phase))
+
+
+def _check_practice(practice, report) -> None:
+    if not isinstance(practice, dict):
+        report(("practice",), _("'practice' (de oefenversie met keuzes) ontbreekt"))
+        return
+    at = ("practice",)
+    _unknown(practice, PRACTICE_KEYS, at, report)
+    variables = practice.get("variables") or []
+    if not isinstance(variables, list):
+        report(at + ("variables",), _("'variables' is een lijst"))
+        variables = []
+    declared = set(_ids(variables, at, "variables", report))
+    nodes = practice.get("nodes")
+    if not isinstance(nodes, list) or not nodes:
+        report(at + ("nodes",), _("'nodes' ontbreekt of is leeg"))
+        return
+    node_ids = _ids(nodes, at, "nodes", report)
+    by_id = {n["id"]: (i, n) for i, n in enumerate(nodes) if isinstance(n, dict) and isinstance(n.get("id"), str)}
+    start = practice.get("start")
+    if start not in by_id:
+        report(at + ("start",), _("'start' verwijst naar een knoop die niet bestaat: '%(id)s'", id=start))
+        return
+
+    def check_condition(condition, where):
+        try:
+            for name, _op, _value in parse_condition(condition):
+                if name not in declared:
+                    report(where, _("onbekende variabele '%(name)s'", name=name))
+        except ConditionError:
+            report(where, _("ongeldige voorwaarde '%(text)s' (vorm: variabele >= 2)", text=condition))
+
+    edges: dict[str, list[str]] = {}
+    for node_id in node_ids:
+        index, node = by_id[node_id]
+        where = at + ("nodes", index)
+        _unknown(node, NODE_KEYS, where, report)
+        targets = []
+        if node.get("ending"):
+            if not _text(node.get("title")) or not _text(node.get("text")) or not _text(node.get("jimwerker")):
+                report(where, _("een einde heeft 'title', 'text' en 'jimwerker'"))
+            if node.get("choices") or node.get("redirect"):
+                report(where, _("een einde heeft geen keuzes"))
+        elif node.get("redirect"):
+            steps = node["redirect"]
+            if not isinstance(steps, list) or not steps or "if" in (steps[-1] if isinstance(steps[-1], dict) else {}):
+                report(where + ("redirect",), _("'redirect' is een lijst die eindigt met een stap zonder 'if'"))
+            for step_index, step in enumerate(steps if isinstance(steps, list) else []):
+                if not isinstance(step, dict):
+                    continue
+                if "if" in step:
+                    check_condition(step["if"], where + ("redirect", step_index, "if"))
+                targets.append((step.get("to"), where + ("redirect", step_index, "to")))
+        else:
+            choices = node.get("choices")
+            if not _text(node.get("text")):
+                report(where, _("knoop '%(id)s' heeft geen 'text'", id=node_id))
+            if not isinstance(choices, list) or not choices:
+                report(where, _("knoop '%(id)s' loopt dood: geen keuzes en geen einde", id=node_id))
+                choices = []
+            for choice_index, choice in enumerate(choices):
+                cwhere = where + ("choices", choice_index)
+                if not isinstance(choice, dict):
+                    continue
+                _unknown(choice, CHOICE_KEYS, cwhere, report)
+                if not _text(choice.get("text")) or not _text(choice.get("feedback")):
+                    report(cwhere, _("elke keuze heeft 'text' en 'feedback'"))
+                for name, change in (choice.get("effects") or {}).items():
+                    if name not in declared:
+                        report(cwhere + ("effects",), _("onbekende variabele '%(name)s'", name=name))
+                    elif isinstance(change, bool) or not isinstance(change, int):
+                        report(cwhere + ("effects",), _("een effect is een heel getal"))
+                if "if" in choice:
+                    check_condition(choice["if"], cwhere + ("if",))
+                targets.append((choice.get("to"), cwhere + ("to",)))
+        for target, twhere in targets:
+            if target not in by_id:
+                report(twhere, _("onbekend doel '%(id)s'", id=target))
+        edges[node_id] = [t for t, _w in targets if t in by_id]
+
+    reachable = _walk(start, edges)
+    for node_id in node_ids:
+        if node_id not in reachable:
+            report(at + ("nodes", by_id[node_id][0]), _("knoop '%(id)s' is niet te bereiken vanaf het begin",
+                                                           id=node_id))
+    endings = {node_id for node_id in node_ids if by_id[node_id][1].get("ending")}
+    if not endings:
+        report(at + ("nodes",), _("het scenario heeft geen einde ('ending: true')"))
+        return
+    reverse: dict[str, list[str]] = {node_id: [] for node_id in node_ids}
+    for source, targets in edges.items():
+        for target in targets:
+            reverse[target].append(source)
+    can_finish = set()
+    for ending in endings:
+        can_finish |= _walk(ending, reverse)
+    for node_id in sorted(reachable - can_finish, key=lambda n: by_id[n][0]):
+        report(at + ("nodes", by_id[node_id][0]), _(
+            "vanaf knoop '%(id)s' is geen einde te bereiken (een lus zonder uitweg)", id=node_id))
+
+
+def _walk(start: str, edges: dict[str, list[str]]) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for target in edges.get(todo.pop(), []):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
