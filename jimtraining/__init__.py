@@ -113,6 +113,7 @@ def _register_blueprints(app):
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
     from jimtraining.quizzes.views import bp as quizzes_bp
+    from jimtraining.scenarios.live_views import bp as roleplay_bp
     from jimtraining.scenarios.views import bp as scenarios_bp
 
     app.register_blueprint(main_bp)
@@ -121,6 +122,7 @@ def _register_blueprints(app):
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(scenarios_bp)
+    app.register_blueprint(roleplay_bp)
 
 
 def _register_error_pages(app):

@@ -356,7 +356,8 @@ def session(cohort_id, session_id):
         marked = {a.user_id: a.status for a in session.attendance}
         return render_template("cohorts/session_trainer.html", cohort=cohort, session=session, agenda=agenda,
                                members=members, marked=marked, form=form, statuses=ATTENDANCE_STATUSES,
-                               code=services.checkin_code(session) if services.checkin_open(session) else None)
+                               code=services.checkin_code(session) if services.checkin_open(session) else None,
+                               **_roleplay_context(session))
     if not cohort.is_member(current_user):
         abort(403)
     form = CheckinForm()
@@ -369,9 +370,28 @@ def session(cohort_id, session_id):
             flash(_("Je bent ingecheckt. Welkom!"), "success")
             return redirect(url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id))
     mine = next((a.status for a in session.attendance if a.user_id == current_user.id), None)
+    my_rounds = [r for r in _roleplay_context(session)["rounds"]
+                 if current_user.id in (r.professional_id, r.player_id) or any(o.id == current_user.id
+                                                                                for o in r.observers)]
     return render_template("cohorts/session_learner.html", cohort=cohort, session=session, agenda=agenda,
-                           form=form, mine=mine, statuses=ATTENDANCE_STATUSES,
+                           form=form, mine=mine, statuses=ATTENDANCE_STATUSES, my_rounds=my_rounds,
                            can_check_in=services.checkin_open(session) and mine != "present")
+
+
+def _roleplay_context(session) -> dict:
+    """Rounds of a session, bookable actors and scenarios: a fixed number of queries."""
+    from jimtraining.accounts.models import User
+    from jimtraining.scenarios.models import ActorBooking, RolePlayRound, Scenario
+
+    return {
+        "rounds": list(db.session.scalars(select(RolePlayRound).where(RolePlayRound.session_id == session.id)
+                                          .order_by(RolePlayRound.created_at))),
+        "actors": list(db.session.scalars(select(User).where(User.role == "actor", User.is_enabled.is_(True))
+                                          .order_by(User.name))),
+        "booked": set(db.session.scalars(select(ActorBooking.actor_id).where(ActorBooking.session_id == session.id))),
+        "scenarios": list(db.session.scalars(select(Scenario).where(Scenario.archived.is_(False))
+                                             .order_by(Scenario.title))),
+    }
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/<int(max=2147483647):session_id>/code")

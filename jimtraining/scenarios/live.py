@@ -1,0 +1,167 @@
+"""Live role-play in a cohort session: rounds, who may see what, scoring, feedback, debrief and release."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from jimtraining.accounts.models import User
+from jimtraining.extensions import db
+from jimtraining.scenarios.models import ActorBooking, RolePlayRound, RoundNote, RoundScore
+from jimtraining.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 5000
+
+
+class RoundError(Exception):
+    """A role-play action that cannot be done; the message is shown to the person."""
+
+
+def is_booked(session, user) -> bool:
+    return db.session.scalar(select(ActorBooking.id).where(ActorBooking.session_id == session.id,
+                                                           ActorBooking.actor_id == user.id)) is not None
+
+
+def book_actor(session, actor: User) -> None:
+    if actor.role != "actor" or not actor.is_enabled:
+        raise RoundError(_("Alleen trainingsacteurs kunnen geboekt worden."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(ActorBooking(session_id=session.id, actor_id=actor.id))
+    except IntegrityError:
+        pass  # already booked
+    db.session.commit()
+    log.info("session %s: actor %s booked", session.id, actor.id)
+
+
+def role_in_round(user, round_: RolePlayRound) -> str | None:
+    """trainer, player, professional, observer, or None (no access)."""
+    if not user or not user.is_authenticated:
+        return None
+    if round_.session.cohort.can_manage(user):
+        return "trainer"
+    if user.id == round_.player_id:
+        # A trainee-actor sees a brief only while booked for the session.
+        if user.role == "actor" and not is_booked(round_.session, user):
+            return None
+        return "player"
+    if not round_.session.cohort.is_member(user):
+        return None
+    if user.id == round_.professional_id:
+        return "professional"
+    if any(o.id == user.id for o in round_.observers):
+        return "observer"
+    return None
+
+
+def create_round(session, scenario, professional: User, player: User, observers: list[User],
+                 timer_minutes: int) -> RolePlayRound:
+    """Check the people and create the round."""
+    cohort = session.cohort
+    if not cohort.is_member(professional):
+        raise RoundError(_("De professional moet deelnemer van deze groep zijn."))
+    if player.id == professional.id:
+        raise RoundError(_("De professional kan niet ook de jongere spelen."))
+    if player.role == "actor":
+        if not is_booked(session, player):
+            raise RoundError(_("Boek de trainingsacteur eerst voor deze bijeenkomst."))
+    elif not cohort.is_member(player):
+        raise RoundError(_("Wie de jongere speelt, is een geboekte trainingsacteur of een deelnemer van de groep."))
+    observers = [o for o in observers if o.id not in (professional.id, player.id)]
+    if any(not cohort.is_member(o) for o in observers):
+        raise RoundError(_("Observatoren zijn deelnemers van deze groep."))
+    round_ = RolePlayRound(session_id=session.id, scenario_slug=scenario.slug, professional_id=professional.id,
+                           player_id=player.id, timer_minutes=timer_minutes)
+    round_.observers = observers
+    db.session.add(round_)
+    db.session.commit()
+    log.info("round %s created in session %s (%s)", round_.id, session.id, scenario.slug)
+    return round_
+
+
+def save_scores(round_: RolePlayRound, rater: User, view: str, rubric: list[dict], form) -> list[str]:
+    """Store level (1-4) and comment per criterion from a form (level-<id>, comment-<id>); returns errors."""
+    errors, values = [], {}
+    for criterion in rubric:
+        raw = form.get(f"level-{criterion['id']}", "")
+        comment = (form.get(f"comment-{criterion['id']}", "") or "").strip()
+        if raw not in ("1", "2", "3", "4"):
+            errors.append(_("Kies een niveau bij '%(criterion)s'.", criterion=criterion["criterion"]))
+            continue
+        if len(comment) > MAX_TEXT:
+            errors.append(_("De opmerking bij '%(criterion)s' is te lang.", criterion=criterion["criterion"]))
+            continue
+        values[criterion["id"]] = (int(raw), comment)
+    if errors:
+        return errors
+    existing = {s.criterion_id: s for s in round_.scores if s.rater_id == rater.id}
+    for criterion_id, (level, comment) in values.items():
+        score = existing.get(criterion_id)
+        if score is None:
+            db.session.add(RoundScore(round_id=round_.id, rater_id=rater.id, view=view, criterion_id=criterion_id,
+                                      level=level, comment=comment))
+        else:
+            score.level, score.comment, score.scored_at = level, comment, utcnow()
+    db.session.commit()
+    return []
+
+
+def save_note(round_: RolePlayRound, author: User, kind: str, text: str) -> None:
+    text = (text or "").strip()
+    if not text:
+        raise RoundError(_("Schrijf eerst iets."))
+    if len(text) > MAX_TEXT:
+        raise RoundError(_("De tekst is te lang (hoogstens %(n)s tekens).", n=MAX_TEXT))
+    note = next((n for n in round_.notes if n.author_id == author.id and n.kind == kind), None)
+    if note is None:
+        db.session.add(RoundNote(round_id=round_.id, author_id=author.id, kind=kind, text=text))
+    else:
+        note.text, note.written_at = text, utcnow()
+    db.session.commit()
+
+
+def release(round_: RolePlayRound, outcome: str) -> None:
+    """The trainer's verdict; from now on the professional sees the debrief."""
+    if outcome not in ("sufficient", "not_yet"):
+        raise RoundError(_("Kies 'voldoende' of 'nog niet'."))
+    round_.outcome = outcome
+    round_.released_at = round_.released_at or utcnow()
+    db.session.commit()
+    log.info("round %s released: %s", round_.id, outcome)
+
+
+@dataclass
+class CriterionView:
+    criterion: dict
+    trainer: float | None = None
+    peer: float | None = None
+    self: int | None = None
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (view, comment)
+
+
+def debrief(round_: RolePlayRound, rubric: list[dict]) -> list[CriterionView]:
+    """Per criterion the trainer's level (average of the trainers), the observers' average and the self-score."""
+    views = []
+    for criterion in rubric:
+        scores = [s for s in round_.scores if s.criterion_id == criterion["id"]]
+        trainer = [s.level for s in scores if s.view == "trainer"]
+        peer = [s.level for s in scores if s.view == "peer"]
+        own = [s.level for s in scores if s.view == "self"]
+        views.append(CriterionView(
+            criterion=criterion,
+            trainer=round(sum(trainer) / len(trainer), 2) if trainer else None,
+            peer=round(sum(peer) / len(peer), 2) if peer else None,
+            self=own[0] if own else None,
+            comments=[(s.view, s.comment) for s in scores if s.comment],
+        ))
+    return views
+
+
+def note(round_: RolePlayRound, kind: str) -> str | None:
+    return next((n.text for n in round_.notes if n.kind == kind), None)
