@@ -1,0 +1,173 @@
+"""Live role-play: who sees what, scoring, aggregation, release."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from jimtraining.cohorts.models import CohortSession
+from jimtraining.cohorts.services import new_checkin_secret
+from jimtraining.extensions import db
+from jimtraining.scenarios import live
+from jimtraining.scenarios.models import RolePlayRound, Scenario
+from jimtraining.timeutil import utcnow
+
+SECRETS = ("GEHEIM-WIE", "GEHEIM-VOELT", "GEHEIM-VERBERGT", "GEHEIM-OPEN", "GEHEIM-DICHT", "GEHEIM-GRENS")
+
+
+@pytest.fixture
+def setup(scenario_content, make_user, make_cohort):
+    trainer = make_user(role="trainer", name="Tineke Trainer")
+    pro, observer, other = make_user(name="Pim Pro"), make_user(name="Olga Obs"), make_user(name="Rest")
+    actor = make_user(role="actor", name="Aya Acteur")
+    cohort = make_cohort(trainers=[trainer], learners=[pro, observer, other])
+    session = CohortSession(cohort_id=cohort.id, title="Rollenspel", starts_at=utcnow() - timedelta(minutes=10),
+                            ends_at=utcnow() + timedelta(hours=2), checkin_secret=new_checkin_secret())
+    db.session.add(session)
+    db.session.commit()
+    live.book_actor(session, actor)
+    scenario = db.session.scalar(select(Scenario))
+    round_ = live.create_round(session, scenario, pro, actor, [observer], 10)
+    return {"trainer": trainer, "pro": pro, "observer": observer, "other": other, "actor": actor,
+            "cohort": cohort, "session": session, "round": round_, "scenario": scenario}
+
+
+def as_user(app, login, user):
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def test_professional_and_observers_never_receive_the_actor_brief(app, login, setup):
+    round_id = setup["round"].id
+    for person in ("pro", "observer"):
+        client = as_user(app, login, setup[person])
+        bodies = [client.get(path).get_data(as_text=True) for path in (
+            f"/rounds/{round_id}", f"/rounds/{round_id}/debrief", "/scenarios/testscenario", "/",
+            f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}")]
+        for body in bodies:
+            for secret in SECRETS:
+                assert secret not in body, (person, secret)
+        assert "TRAINEE-BRIEF-JONGERE" in bodies[0]
+
+
+def test_actor_sees_the_brief_of_the_role_they_play_and_not_the_trainee_briefs_of_others(app, login, setup):
+    page = as_user(app, login, setup["actor"]).get(f"/rounds/{setup['round'].id}").get_data(as_text=True)
+    assert all(secret in page for secret in SECRETS)
+    assert "TRAINEE-BRIEF-PRO" not in page
+
+
+def test_actor_without_a_booking_gets_403(app, login, make_user, setup):
+    unbooked = make_user(role="actor", name="Niet Geboekt")
+    assert as_user(app, login, unbooked).get(f"/rounds/{setup['round'].id}").status_code == 403
+    # and the booked actor loses the brief when the booking is gone
+    from jimtraining.scenarios.models import ActorBooking
+
+    db.session.execute(ActorBooking.__table__.delete())
+    db.session.commit()
+    assert as_user(app, login, setup["actor"]).get(f"/rounds/{setup['round'].id}").status_code == 403
+
+
+def test_people_outside_the_round_get_403(app, login, make_user, make_cohort, setup):
+    stranger_trainer = make_cohort(trainers=[make_user(role="trainer")]).trainers[0]
+    for user in (setup["other"], stranger_trainer, make_user()):
+        client = as_user(app, login, user)
+        assert client.get(f"/rounds/{setup['round'].id}").status_code == 403
+        assert client.submit(f"/rounds/{setup['round'].id}/scores", {"level-regie": "4"}).status_code == 403
+
+
+def test_learner_sees_nothing_of_the_assessment_before_release(app, login, setup):
+    round_id = setup["round"].id
+    trainer = as_user(app, login, setup["trainer"])
+    trainer.submit(f"/rounds/{round_id}/scores", {"level-regie": "3", "comment-regie": "TRAINER-ZAG-DIT",
+                                                  "level-samen": "2", "comment-samen": ""}, page=f"/rounds/{round_id}")
+    pro = as_user(app, login, setup["pro"])
+    assert pro.get(f"/rounds/{round_id}/debrief").status_code == 403
+    assert "TRAINER-ZAG-DIT" not in pro.get(f"/rounds/{round_id}").get_data(as_text=True)
+    trainer.submit(f"/rounds/{round_id}/release", {"outcome": "sufficient"}, page=f"/rounds/{round_id}/debrief")
+    debrief = pro.get(f"/rounds/{round_id}/debrief")
+    assert debrief.status_code == 200
+    body = debrief.get_data(as_text=True)
+    assert "TRAINER-ZAG-DIT" in body and "Uitslag: voldoende" in body
+
+
+def test_debrief_aggregates_trainer_peer_and_self_per_criterion(app, login, make_user, setup):
+    round_ = setup["round"]
+    second_observer = make_user(name="Tweede Obs")
+    from jimtraining.cohorts.services import enroll
+
+    enroll(setup["cohort"], second_observer, "trainer")
+    round_.observers = round_.observers + [second_observer]
+    db.session.commit()
+    rubric = setup["scenario"].data["rubric"]
+    live.save_scores(round_, setup["trainer"], "trainer", rubric, {"level-regie": "4", "level-samen": "2"})
+    live.save_scores(round_, setup["observer"], "peer", rubric, {"level-regie": "3", "level-samen": "1"})
+    live.save_scores(round_, second_observer, "peer", rubric, {"level-regie": "2", "level-samen": "2"})
+    live.save_scores(round_, setup["pro"], "self", rubric, {"level-regie": "1", "level-samen": "4"})
+    views = {v.criterion["id"]: v for v in live.debrief(round_, rubric)}
+    assert (views["regie"].trainer, views["regie"].peer, views["regie"].self) == (4, 2.5, 1)
+    assert (views["samen"].trainer, views["samen"].peer, views["samen"].self) == (2, 1.5, 4)
+
+
+def test_scores_need_a_level_for_every_criterion(app, login, setup):
+    round_id = setup["round"].id
+    observer = as_user(app, login, setup["observer"])
+    response = observer.submit(f"/rounds/{round_id}/scores", {"level-regie": "9"}, page=f"/rounds/{round_id}",
+                               follow_redirects=True)
+    assert "Kies een niveau bij" in response.get_data(as_text=True)
+    assert db.session.scalar(select(RolePlayRound)).scores == []
+
+
+def test_only_the_player_writes_actor_feedback_and_only_the_professional_a_reflection(app, login, setup):
+    round_id = setup["round"].id
+    observer = as_user(app, login, setup["observer"])
+    assert observer.submit(f"/rounds/{round_id}/notes", {"kind": "actor_feedback", "text": "x"}).status_code == 403
+    pro = as_user(app, login, setup["pro"])
+    assert pro.submit(f"/rounds/{round_id}/notes", {"kind": "self_reflection", "text": "Ik nam te snel over."},
+                      page=f"/rounds/{round_id}").status_code == 302
+    actor = as_user(app, login, setup["actor"])
+    actor.submit(f"/rounds/{round_id}/notes", {"kind": "actor_feedback", "text": "Ik voelde me gehoord."},
+                 page=f"/rounds/{round_id}")
+    actor.submit(f"/rounds/{round_id}/notes", {"kind": "aftercare", "text": "NAZORG-TEKST"}, page=f"/rounds/{round_id}")
+    trainer_view = as_user(app, login, setup["trainer"]).get(f"/rounds/{round_id}/debrief").get_data(as_text=True)
+    assert "Ik nam te snel over." in trainer_view and "Ik voelde me gehoord." in trainer_view
+    assert "NAZORG-TEKST" in trainer_view
+    live.release(db.session.get(RolePlayRound, round_id), "not_yet")
+    assert "NAZORG-TEKST" not in pro.get(f"/rounds/{round_id}/debrief").get_data(as_text=True)
+
+
+def test_round_needs_a_booked_actor_or_a_member(make_user, setup):
+    unbooked = make_user(role="actor")
+    with pytest.raises(live.RoundError, match="Boek de trainingsacteur eerst"):
+        live.create_round(setup["session"], setup["scenario"], setup["pro"], unbooked, [], 10)
+    with pytest.raises(live.RoundError, match="professional moet deelnemer"):
+        live.create_round(setup["session"], setup["scenario"], make_user(), setup["actor"], [], 10)
+
+
+def _queries(func_):
+    from sqlalchemy import event
+
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        func_()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return len(statements)
+
+
+def test_session_page_keeps_a_fixed_query_count_with_rounds_as_the_cohort_grows(app, login, make_user, setup):
+    from jimtraining.cohorts.services import enroll
+
+    trainer = as_user(app, login, setup["trainer"])
+    url = f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}"
+    few = _queries(lambda: trainer.get(url))
+    for _ in range(15):
+        learner = make_user()
+        enroll(setup["cohort"], learner, "trainer")
+        live.create_round(setup["session"], setup["scenario"], learner, setup["actor"], [setup["observer"]], 10)
+    assert _queries(lambda: trainer.get(url)) == few
