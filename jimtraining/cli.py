@@ -35,7 +35,9 @@ def content_check():
         click.echo(f"{len(tree.problems)} problem(s) found.", err=True)
         sys.exit(1)
     lessons = sum(len(m.lessons) for m in tree.modules)
-    click.echo(f"OK: {len(tree.modules)} modules, {lessons} lessons.")
+    quizzes = sum(1 for m in tree.modules if m.quiz is not None)
+    click.echo(f"OK: {len(tree.modules)} modules, {lessons} lessons, {quizzes} quizzes, "
+               f"{len(tree.scenarios)} scenarios.")
 
 
 @content_cli.command("sync")
