@@ -171,3 +171,10 @@ def test_session_page_keeps_a_fixed_query_count_with_rounds_as_the_cohort_grows(
         enroll(setup["cohort"], learner, "trainer")
         live.create_round(setup["session"], setup["scenario"], learner, setup["actor"], [setup["observer"]], 10)
     assert _queries(lambda: trainer.get(url)) == few
+
+
+def test_trainer_gets_a_timer_for_the_round(app, login, setup):
+    page = as_user(app, login, setup["trainer"]).get(f"/rounds/{setup['round'].id}").get_data(as_text=True)
+    assert 'data-timer-minutes="10"' in page and "js/timer.js" in page
+    observer_page = as_user(app, login, setup["observer"]).get(f"/rounds/{setup['round'].id}").get_data(as_text=True)
+    assert "data-timer-minutes" not in observer_page
