@@ -132,6 +132,8 @@ def _register_error_pages(app):
         403: (_l("Geen toegang"), _l("Je hebt geen toegang tot deze pagina.")),
         404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres.")),
         405: (_l("Dat kan hier niet"), _l("Deze actie kan niet op deze pagina.")),
+        413: (_l("Te groot"), _l("Wat je stuurde is te groot. Maak de tekst of het bestand kleiner en probeer het "
+                                 "opnieuw.")),
         500: (_l("Er ging iets mis"), _l("Er ging bij ons iets mis. Je gegevens zijn niet verloren. "
                                         "Probeer het later opnieuw.")),
     }
@@ -147,7 +149,7 @@ def _register_error_pages(app):
                             _l("Het formulier was verlopen of niet compleet. Ga terug, laad de pagina opnieuw en "
                                "probeer het nog een keer. Wat al was opgeslagen, blijft bewaard."))
 
-    for code in (400, 403, 404, 405):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
 
     @app.errorhandler(500)
@@ -157,7 +159,6 @@ def _register_error_pages(app):
 
 
 def _register_template_helpers(app):
-    from jimtraining.accounts.forms import ConfirmForm
     from jimtraining.permissions import TEMPLATE_PREDICATES
     from jimtraining.rendering import render_markdown
     from jimtraining.timeutil import as_utc
@@ -171,6 +172,5 @@ def _register_template_helpers(app):
         return {
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
-            "layout_form": ConfirmForm(),
             "request_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -43,6 +43,8 @@ def local_secret_key(instance_path: str) -> str:
 #: Settings that do not depend on the environment.
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No form or upload here needs more (a CSV list is at most 512 kB); bigger requests get a clear 413 page.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MODULES_DIR": str(PROJECT_ROOT / "modules"),
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",

@@ -47,10 +47,10 @@ def role_in_round(user, round_: RolePlayRound) -> str | None:
     if round_.session.cohort.can_manage(user):
         return "trainer"
     if user.id == round_.player_id:
-        # A trainee-actor sees a brief only while booked for the session.
-        if user.role == "actor" and not is_booked(round_.session, user):
-            return None
-        return "player"
+        # A trainee-actor sees a brief only while booked for the session; a learner only while in the group.
+        if user.role == "actor":
+            return "player" if is_booked(round_.session, user) else None
+        return "player" if round_.session.cohort.is_member(user) else None
     if not round_.session.cohort.is_member(user):
         return None
     if user.id == round_.professional_id:

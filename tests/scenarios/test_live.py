@@ -178,3 +178,29 @@ def test_trainer_gets_a_timer_for_the_round(app, login, setup):
     assert 'data-timer-minutes="10"' in page and "js/timer.js" in page
     observer_page = as_user(app, login, setup["observer"]).get(f"/rounds/{setup['round'].id}").get_data(as_text=True)
     assert "data-timer-minutes" not in observer_page
+
+
+def test_a_learner_player_removed_from_the_group_loses_the_brief(app, login, make_user, setup):
+    from jimtraining.cohorts.services import enroll, remove_learner
+
+    stand_in = make_user(name="Invaller")
+    enroll(setup["cohort"], stand_in, "trainer")
+    round_ = live.create_round(setup["session"], setup["scenario"], setup["pro"], stand_in, [], 10)
+    client = as_user(app, login, stand_in)
+    assert client.get(f"/rounds/{round_.id}").status_code == 200
+    remove_learner(setup["cohort"], stand_in.id)
+    assert client.get(f"/rounds/{round_.id}").status_code == 403
+
+
+def test_too_long_notes_and_too_large_posts_get_a_dutch_message(app, login, setup):
+    from jimtraining.scenarios.models import RoundNote
+
+    client = as_user(app, login, setup["pro"])
+    url = f"/rounds/{setup['round'].id}"
+    long_note = client.submit(f"{url}/notes", {"kind": "self_reflection", "text": "x" * 6000}, page=url,
+                              follow_redirects=True)
+    assert "De tekst is te lang" in long_note.get_data(as_text=True)
+    huge = client.submit(f"{url}/notes", {"kind": "self_reflection", "text": "x" * 3_000_000}, page=url)
+    assert huge.status_code == 413
+    assert "Wat je stuurde is te groot" in huge.get_data(as_text=True)
+    assert db.session.scalar(select(RoundNote.id)) is None
