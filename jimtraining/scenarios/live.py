@@ -101,14 +101,19 @@ def save_scores(round_: RolePlayRound, rater: User, view: str, rubric: list[dict
     if errors:
         return errors
     existing = {s.criterion_id: s for s in round_.scores if s.rater_id == rater.id}
-    for criterion_id, (level, comment) in values.items():
-        score = existing.get(criterion_id)
-        if score is None:
-            db.session.add(RoundScore(round_id=round_.id, rater_id=rater.id, view=view, criterion_id=criterion_id,
-                                      level=level, comment=comment))
-        else:
-            score.level, score.comment, score.scored_at = level, comment, utcnow()
-    db.session.commit()
+    try:
+        for criterion_id, (level, comment) in values.items():
+            score = existing.get(criterion_id)
+            if score is None:
+                db.session.add(RoundScore(round_id=round_.id, rater_id=rater.id, view=view,
+                                          criterion_id=criterion_id, level=level, comment=comment))
+            else:
+                score.level, score.comment, score.scored_at = level, comment, utcnow()
+        db.session.commit()
+    except IntegrityError:
+        # A double click saved the same scores a moment earlier.
+        db.session.rollback()
+        return [_("Je scores waren net al opgeslagen. Kijk ze na en sla opnieuw op als je iets wilt wijzigen.")]
     return []
 
 
@@ -123,7 +128,11 @@ def save_note(round_: RolePlayRound, author: User, kind: str, text: str) -> None
         db.session.add(RoundNote(round_id=round_.id, author_id=author.id, kind=kind, text=text))
     else:
         note.text, note.written_at = text, utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise RoundError(_("Je tekst was net al opgeslagen. Laad de pagina opnieuw.")) from None
 
 
 def release(round_: RolePlayRound, outcome: str) -> None:

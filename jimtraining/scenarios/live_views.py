@@ -21,6 +21,17 @@ VIEW_OF_ROLE = {"trainer": "trainer", "observer": "peer", "professional": "self"
 NOTE_OF_ROLE = {"player": "actor_feedback", "professional": "self_reflection"}
 
 
+MAX_ID = 2147483647
+
+
+def _form_id(value) -> int:
+    """A record id from a form field; 0 (which matches nothing) for anything else."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and 0 < len(value) <= 10 and int(value) <= MAX_ID:
+        return int(value)
+    return 0
+
+
 def _managed_session(cohort_id, session_id):
     cohort = db.get_or_404(Cohort, cohort_id)
     session = db.get_or_404(CohortSession, session_id)
@@ -55,7 +66,7 @@ def played_role(scenario) -> dict:
 @login_required
 def book(cohort_id, session_id):
     cohort, session = _managed_session(cohort_id, session_id)
-    actor = db.session.get(User, request.form.get("actor_id", type=int) or 0)
+    actor = db.session.get(User, _form_id(request.form.get("actor_id")))
     try:
         if actor is None:
             raise RoundError(_("Kies een trainingsacteur."))
@@ -74,11 +85,12 @@ def create(cohort_id, session_id):
     cohort, session = _managed_session(cohort_id, session_id)
     scenario = db.session.scalar(select(Scenario).where(Scenario.slug == request.form.get("scenario", ""),
                                                         Scenario.archived.is_(False)))
-    professional = db.session.get(User, request.form.get("professional_id", type=int) or 0)
-    player = db.session.get(User, request.form.get("player_id", type=int) or 0)
-    observer_ids = [int(v) for v in request.form.getlist("observer_ids") if v.isdigit()][:50]
+    professional = db.session.get(User, _form_id(request.form.get("professional_id")))
+    player = db.session.get(User, _form_id(request.form.get("player_id")))
+    observer_ids = [i for i in (_form_id(v) for v in request.form.getlist("observer_ids")[:50]) if i]
     observers = list(db.session.scalars(select(User).where(User.id.in_(observer_ids)))) if observer_ids else []
-    timer = request.form.get("timer", type=int) or 10
+    timer_text = (request.form.get("timer") or "10").strip()
+    timer = int(timer_text) if timer_text.isascii() and timer_text.isdigit() and len(timer_text) <= 3 else 0
     try:
         if scenario is None or professional is None or player is None:
             raise RoundError(_("Kies een scenario, wie de professional speelt en wie de jongere speelt."))
@@ -137,7 +149,8 @@ def scores(round_id):
 def notes(round_id):
     round_, role, scenario = _round_or_404(round_id)
     kind = request.form.get("kind", "")
-    allowed = {NOTE_OF_ROLE.get(role)} | ({"aftercare"} if role == "player" else set())
+    allowed = {NOTE_OF_ROLE.get(role)} | ({"aftercare"} if role == "player" and current_user.role == "actor"
+                                          else set())
     if kind not in allowed - {None}:
         abort(403)
     try:

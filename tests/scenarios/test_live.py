@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jimtraining.cohorts.models import CohortSession
 from jimtraining.cohorts.services import new_checkin_secret
@@ -204,3 +204,38 @@ def test_too_long_notes_and_too_large_posts_get_a_dutch_message(app, login, setu
     assert huge.status_code == 413
     assert "Wat je stuurde is te groot" in huge.get_data(as_text=True)
     assert db.session.scalar(select(RoundNote.id)) is None
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("observer_ids", "²"), ("professional_id", "9" * 25), ("player_id", "99999999999"), ("timer", "0"),
+    ("timer", "abc"), ("professional_id", "-3"),
+])
+def test_odd_round_form_values_get_a_message(app, login, setup, field, value):
+    client = as_user(app, login, setup["trainer"])
+    url = f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}"
+    data = {"scenario": "testscenario", "professional_id": str(setup["pro"].id),
+            "player_id": str(setup["actor"].id), "timer": "10", field: value}
+    response = client.submit(f"{url}/rounds", data, page=url)
+    assert response.status_code == 302
+    if field != "observer_ids":
+        assert response.headers["Location"] == url
+        assert db.session.scalar(select(func.count(RolePlayRound.id))) == 1
+
+
+def test_odd_actor_ids_for_booking_get_a_message(app, login, setup):
+    client = as_user(app, login, setup["trainer"])
+    url = f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}"
+    for value in ("9" * 25, "²", "", str(setup["pro"].id)):
+        response = client.submit(f"{url}/actors", {"actor_id": value}, page=url, follow_redirects=True)
+        assert response.status_code == 200
+        assert 'class="flash flash-error"' in response.get_data(as_text=True)
+
+
+def test_only_trainee_actors_write_aftercare(app, login, make_user, setup):
+    from jimtraining.cohorts.services import enroll
+
+    stand_in = make_user()
+    enroll(setup["cohort"], stand_in, "trainer")
+    round_ = live.create_round(setup["session"], setup["scenario"], setup["pro"], stand_in, [], 10)
+    client = as_user(app, login, stand_in)
+    assert client.submit(f"/rounds/{round_.id}/notes", {"kind": "aftercare", "text": "x"}).status_code == 403
