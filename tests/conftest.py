@@ -226,3 +226,20 @@ def make_cohort():
         return cohort
 
     return make
+
+
+def count_queries(action) -> int:
+    """How many SQL statements `action()` runs (for the query budgets)."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return len(statements)

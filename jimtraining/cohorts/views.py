@@ -44,6 +44,7 @@ from jimtraining.mailing import MailError, outbox, send_mail
 from jimtraining.permissions import admin_required, roles_required, trainer_required
 from jimtraining.rendering import render_markdown
 from jimtraining.timeutil import as_utc, utcnow
+from jimtraining.web import csv_safe
 
 bp = Blueprint("cohorts", __name__)
 
@@ -149,16 +150,13 @@ def export(cohort_id):
                     + [f"quiz_{m.slug}_best" for m in quiz_modules] + [f"quiz_{m.slug}_passed" for m in quiz_modules])
     for row in rows:
         quiz = [row.quiz.get(m.slug, (None, False)) for m in quiz_modules]
-        writer.writerow([_csv_safe(row.user.name), row.user.email, row.user.skj_number or "", row.modules_done,
+        writer.writerow([csv_safe(row.user.name), row.user.email, row.user.skj_number or "", row.modules_done,
                          row.lessons_done, "" if row.attendance_percent is None else row.attendance_percent]
                         + ["" if best is None else round(best) for best, _ok in quiz]
                         + ["yes" if ok else "no" for _best, ok in quiz])
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="groep-{cohort.id}.csv"'})
 
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/learners/<int(max=2147483647):user_id>")

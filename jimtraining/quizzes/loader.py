@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from flask_babel import gettext as _
 
 from jimtraining.quizzes.types import ID_RE, QUESTION_TYPES
-from jimtraining.quizzes.yamlmap import load_yaml_with_lines
+from jimtraining.quizzes.yamlmap import read_yaml_file
 
 QUIZ_KEYS = {"title", "draw", "pass_mark", "max_attempts", "time_limit", "shuffle_options", "show_answers",
              "questions"}
@@ -45,22 +44,11 @@ def load_quiz(path: Path, relpath: str, problems: list) -> QuizFile | None:
     """Parse and check one quiz.yml; problems are appended, never raised."""
     from jimtraining.curriculum.loader import Problem  # the one Problem type of the content check
 
-    lines = None
+    loaded = read_yaml_file(path, relpath, problems)
+    if loaded is None:
+        return None
+    data, lines = loaded
     report = _Reporter(problems, relpath, lambda: lines)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data, lines = load_yaml_with_lines(text)
-    except (OSError, UnicodeDecodeError):
-        problems.append(Problem(relpath, 1, _("het bestand kan niet worden gelezen")))
-        return None
-    except RecursionError:
-        problems.append(Problem(relpath, 1, _("ongeldige YAML: te diep genest")))
-        return None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(relpath, mark.line + 1 if mark else 1, _("ongeldige YAML: %(reason)s", reason=reason)))
-        return None
     if not isinstance(data, dict):
         problems.append(Problem(relpath, 1, _("een toets bestaat uit velden (naam: waarde) met een lijst 'questions'")))
         return None

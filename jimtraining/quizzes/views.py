@@ -18,6 +18,7 @@ from jimtraining.quizzes.forms import ReviewForm
 from jimtraining.quizzes.models import IN_PROGRESS, AttemptAnswer, QuizAttempt
 from jimtraining.quizzes.services import QuizError, QuizSummary
 from jimtraining.quizzes.statistics import quiz_statistics
+from jimtraining.web import csv_safe
 
 bp = Blueprint("quizzes", __name__)
 
@@ -197,7 +198,7 @@ def results_csv(module_slug):
     writer.writerow(["name", "email", "attempt", "status", "started_at", "submitted_at", "score", "max_score",
                      "percent", "passed"])
     for attempt in _visible_attempts(module_slug):
-        writer.writerow([_csv_safe(attempt.user.name), attempt.user.email, attempt.number, attempt.status,
+        writer.writerow([csv_safe(attempt.user.name), attempt.user.email, attempt.number, attempt.status,
                          attempt.started_at.isoformat(timespec="seconds"),
                          attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
                          attempt.score if attempt.score is not None else "", attempt.max_score or "",
@@ -207,10 +208,6 @@ def results_csv(module_slug):
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; prefix those with a quote."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @bp.route("/quizzes/<module_slug>/statistics")

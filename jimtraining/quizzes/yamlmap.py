@@ -43,3 +43,22 @@ def load_yaml_with_lines(text: str) -> tuple[object, LineMap]:
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     data = yaml.safe_load(text)
     return data, LineMap(node)
+
+
+def read_yaml_file(path, relpath: str, problems: list):
+    """Read a YAML content file: (data, LineMap), or None after adding a path:line: message to `problems`."""
+    from flask_babel import gettext as _
+
+    from jimtraining.curriculum.loader import Problem
+
+    try:
+        return load_yaml_with_lines(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        problems.append(Problem(relpath, 1, _("het bestand kan niet worden gelezen")))
+    except RecursionError:
+        problems.append(Problem(relpath, 1, _("ongeldige YAML: te diep genest")))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(Problem(relpath, mark.line + 1 if mark else 1, _("ongeldige YAML: %(reason)s", reason=reason)))
+    return None

@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from flask_babel import gettext as _
 
-from jimtraining.quizzes.yamlmap import load_yaml_with_lines
+from jimtraining.quizzes.yamlmap import read_yaml_file
 from jimtraining.scenarios.engine import ConditionError, parse_condition
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -55,19 +54,10 @@ def _load(path: Path, relpath: str, module_slugs: set[str], problems: list) -> S
     if not SLUG_RE.match(slug) or len(slug) > 100:
         problems.append(Problem(relpath, 1, _("bestandsnaam moet een slug zijn: kleine letters, cijfers, streepjes")))
         return None
-    try:
-        data, lines = load_yaml_with_lines(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        problems.append(Problem(relpath, 1, _("het bestand kan niet worden gelezen")))
+    loaded = read_yaml_file(path, relpath, problems)
+    if loaded is None:
         return None
-    except RecursionError:
-        problems.append(Problem(relpath, 1, _("ongeldige YAML: te diep genest")))
-        return None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(relpath, mark.line + 1 if mark else 1, _("ongeldige YAML: %(reason)s", reason=reason)))
-        return None
+    data, lines = loaded
     before = len(problems)
 
     def report(at: tuple, message: str) -> None:

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from jimtraining.cohorts.models import Attendance
 from jimtraining.cohorts.services import checkin_code
 from jimtraining.curriculum.services import set_lesson_done
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
+from tests.conftest import count_queries
 
 
 def test_session_and_cohort_ics_parse_with_icalendar(client, login, two_cohorts):
@@ -164,20 +165,6 @@ def test_a_learner_is_not_counted_absent_for_sessions_before_joining(client, log
     assert (row.expected, row.attendance_percent) == (0, None)
 
 
-def _queries(func):
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        func()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
-
-
 def test_dashboard_costs_the_same_queries_for_5_and_500_learners(client, login, make_user, make_session,
                                                                synced_content, two_cohorts):
     from jimtraining.accounts.models import User
@@ -199,9 +186,9 @@ def test_dashboard_costs_the_same_queries_for_5_and_500_learners(client, login, 
 
     add_learners(4, 0)  # plus learner A: 5
     login(client, two_cohorts["trainer_a"])
-    small = _queries(lambda: client.get(f"/cohorts/{cohort.id}"))
+    small = count_queries(lambda: client.get(f"/cohorts/{cohort.id}"))
     add_learners(495, 100)
-    large = _queries(lambda: client.get(f"/cohorts/{cohort.id}"))
+    large = count_queries(lambda: client.get(f"/cohorts/{cohort.id}"))
     assert small == large
     assert "500 deelnemers" in client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
 
@@ -212,10 +199,10 @@ def test_attendance_page_costs_the_same_queries_for_few_and_many_learners(client
     cohort, session = two_cohorts["a"], two_cohorts["session_a"]
     login(client, two_cohorts["trainer_a"])
     url = f"/cohorts/{cohort.id}/sessions/{session.id}"
-    few = _queries(lambda: client.get(url))
+    few = count_queries(lambda: client.get(url))
     for _ in range(20):
         enroll(cohort, make_user(), "trainer")
-    assert _queries(lambda: client.get(url)) == few
+    assert count_queries(lambda: client.get(url)) == few
 
 
 @pytest.mark.parametrize(("data", "message"), [

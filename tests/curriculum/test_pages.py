@@ -1,10 +1,11 @@
 """What a learner sees: dashboard, module page, lesson page, marking lessons done, locked modules."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.extensions import db
+from tests.conftest import count_queries
 
 
 @pytest.fixture
@@ -156,26 +157,12 @@ def test_a_started_module_stays_open_when_its_prerequisite_gets_a_new_lesson(cli
     assert "2 van 3 lessen klaar" in client.get("/modules/basis").get_data(as_text=True)
 
 
-def count_queries(app, func):
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        func()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
-
-
 def test_dashboard_query_count_does_not_grow_with_progress(app, client, login, learner, synced_content):
     login(client, learner)
-    few = count_queries(app, lambda: client.get("/"))
+    few = count_queries(lambda: client.get("/"))
     for path in ("/modules/basis/eerste/done", "/modules/basis/tweede/done", "/modules/verder/derde/done"):
         client.submit(path, page="/modules/basis")
-    many = count_queries(app, lambda: client.get("/"))
+    many = count_queries(lambda: client.get("/"))
     assert few == many
     assert many <= 10
 
@@ -183,10 +170,10 @@ def test_dashboard_query_count_does_not_grow_with_progress(app, client, login, l
 def test_module_and_lesson_pages_cost_the_same_queries_with_more_progress(app, client, login, learner,
                                                                           synced_content):
     login(client, learner)
-    module_few = count_queries(app, lambda: client.get("/modules/basis"))
-    lesson_few = count_queries(app, lambda: client.get("/modules/basis/tweede"))
+    module_few = count_queries(lambda: client.get("/modules/basis"))
+    lesson_few = count_queries(lambda: client.get("/modules/basis/tweede"))
     for path in ("/modules/basis/eerste/done", "/modules/basis/tweede/done", "/modules/verder/derde/done"):
         client.submit(path, page="/modules/basis")
-    assert count_queries(app, lambda: client.get("/modules/basis")) == module_few
-    assert count_queries(app, lambda: client.get("/modules/basis/tweede")) == lesson_few
+    assert count_queries(lambda: client.get("/modules/basis")) == module_few
+    assert count_queries(lambda: client.get("/modules/basis/tweede")) == lesson_few
     assert module_few <= 6 and lesson_few <= 6

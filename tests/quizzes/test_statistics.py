@@ -1,11 +1,11 @@
 """Item analysis on a known set of attempts, checked against values worked out by hand; query budgets."""
 
 import pytest
-from sqlalchemy import event
 
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
 from jimtraining.quizzes.statistics import quiz_statistics, upper_lower_index
+from tests.conftest import count_queries
 from tests.quizzes.conftest import module_quiz
 
 
@@ -55,20 +55,6 @@ def test_statistics_match_hand_computed_values(quiz_module, make_user):
     assert by_key["stappen"].answered == 0 and by_key["stappen"].difficulty is None
 
 
-def _count_queries(func):
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        func()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
-
-
 def _fill(users, count, offset=0):
     for index in range(count):
         user = users[index % len(users)]
@@ -85,15 +71,15 @@ def test_quiz_and_statistics_pages_cost_the_same_queries_for_10_and_500_attempts
     users = [make_user() for _ in range(5)]
     login(client, trainer)
     _fill(users, 10)
-    stats_small = _count_queries(lambda: client.get("/quizzes/basis/statistics"))
-    results_small = _count_queries(lambda: client.get("/quizzes/basis/results"))
+    stats_small = count_queries(lambda: client.get("/quizzes/basis/statistics"))
+    results_small = count_queries(lambda: client.get("/quizzes/basis/results"))
     learner_client = app.test_client()
     login(learner_client, learner)
-    quiz_small = _count_queries(lambda: learner_client.get("/modules/basis/quiz"))
+    quiz_small = count_queries(lambda: learner_client.get("/modules/basis/quiz"))
     _fill(users, 490, offset=10)
-    assert _count_queries(lambda: client.get("/quizzes/basis/statistics")) == stats_small
-    assert _count_queries(lambda: client.get("/quizzes/basis/results")) == results_small
-    assert _count_queries(lambda: learner_client.get("/modules/basis/quiz")) == quiz_small
+    assert count_queries(lambda: client.get("/quizzes/basis/statistics")) == stats_small
+    assert count_queries(lambda: client.get("/quizzes/basis/results")) == results_small
+    assert count_queries(lambda: learner_client.get("/modules/basis/quiz")) == quiz_small
     assert stats_small <= 8 and quiz_small <= 8
     page = client.get("/quizzes/basis/statistics").get_data(as_text=True)
     assert "500 beoordeelde pogingen" in page

@@ -11,6 +11,7 @@ from jimtraining.extensions import db
 from jimtraining.scenarios import live
 from jimtraining.scenarios.models import RolePlayRound, Scenario
 from jimtraining.timeutil import utcnow
+from tests.conftest import count_queries
 
 SECRETS = ("GEHEIM-WIE", "GEHEIM-VOELT", "GEHEIM-VERBERGT", "GEHEIM-OPEN", "GEHEIM-DICHT", "GEHEIM-GRENS")
 
@@ -144,33 +145,17 @@ def test_round_needs_a_booked_actor_or_a_member(make_user, setup):
         live.create_round(setup["session"], setup["scenario"], make_user(), setup["actor"], [], 10)
 
 
-def _queries(func_):
-    from sqlalchemy import event
-
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        func_()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
-
-
 def test_session_page_keeps_a_fixed_query_count_with_rounds_as_the_cohort_grows(app, login, make_user, setup):
     from jimtraining.cohorts.services import enroll
 
     trainer = as_user(app, login, setup["trainer"])
     url = f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}"
-    few = _queries(lambda: trainer.get(url))
+    few = count_queries(lambda: trainer.get(url))
     for _ in range(15):
         learner = make_user()
         enroll(setup["cohort"], learner, "trainer")
         live.create_round(setup["session"], setup["scenario"], learner, setup["actor"], [setup["observer"]], 10)
-    assert _queries(lambda: trainer.get(url)) == few
+    assert count_queries(lambda: trainer.get(url)) == few
 
 
 def test_trainer_gets_a_timer_for_the_round(app, login, setup):

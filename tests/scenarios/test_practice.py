@@ -1,10 +1,11 @@
 """Playing a scenario in the browser-less client: choices, feedback, going back, results, and what is hidden."""
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from jimtraining.extensions import db
 from jimtraining.scenarios.models import ScenarioChoice, ScenarioRun
+from tests.conftest import count_queries
 
 
 @pytest.fixture
@@ -89,20 +90,6 @@ def test_another_learner_cannot_see_or_play_a_run(app, client, login, make_user,
     assert other.submit(f"/practice/{run_id}/choose", {"node": "begin", "choice": "0"}).status_code == 404
 
 
-def _queries(func_):
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        func_()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
-
-
 def test_choice_overview_counts_the_trainers_learners_with_a_fixed_query_count(app, client, login, make_user,
                                                                               make_cohort, scenario_content):
     from jimtraining.scenarios.services import choose as make_choice
@@ -121,10 +108,10 @@ def test_choice_overview_counts_the_trainers_learners_with_a_fixed_query_count(a
     login(client, trainer)
     page = client.get("/scenarios/testscenario/choices").get_data(as_text=True)
     assert "Praten: <strong>2</strong>" in page and "Ingrijpen: <strong>1</strong>" in page  # stranger not counted
-    few = _queries(lambda: client.get("/scenarios/testscenario/choices"))
+    few = count_queries(lambda: client.get("/scenarios/testscenario/choices"))
     more = [make_user() for _ in range(20)]
     make_cohort(trainers=[trainer], learners=more)
     for learner in more:
         make_choice(start_run(learner, scenario), "begin", 0)
-    assert _queries(lambda: client.get("/scenarios/testscenario/choices")) == few
+    assert count_queries(lambda: client.get("/scenarios/testscenario/choices")) == few
     assert "Praten: <strong>22</strong>" in client.get("/scenarios/testscenario/choices").get_data(as_text=True)
