@@ -30,11 +30,13 @@ def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _check_ids(items, path: tuple, key: str, report: Report, revealing_check: bool = True) -> list[str]:
+def check_ids(items, path: tuple, key: str, report: Report, revealing_check: bool = True,
+              max_length: int = 40) -> list[str]:
+    """Check the 'id' of every item in a content list (format, length, duplicates); returns the ids."""
     ids = []
     for index, item in enumerate(items):
         item_id = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(item_id, str) or not ID_RE.match(item_id) or len(item_id) > 40:
+        if not isinstance(item_id, str) or not ID_RE.match(item_id) or len(item_id) > max_length:
             report(path + (key, index), _("elk onderdeel heeft een 'id' van kleine letters, cijfers en streepjes"))
             continue
         if item_id in ids:
@@ -101,7 +103,7 @@ class _Choice(QuestionType):
         if not isinstance(options, list) or len(options) < 2:
             report(path + ("options",), _("geef minstens twee antwoorden onder 'options'"))
             return
-        _check_ids(options, path, "options", report)
+        check_ids(options, path, "options", report)
         for index, option in enumerate(options):
             if isinstance(option, dict):
                 if not _text(option.get("text")):
@@ -217,7 +219,7 @@ class Matching(QuestionType):
         if not isinstance(pairs, list) or len(pairs) < 2:
             report(path + ("pairs",), _("geef minstens twee paren onder 'pairs'"))
             return
-        _check_ids(pairs, path, "pairs", report, revealing_check=False)
+        check_ids(pairs, path, "pairs", report, revealing_check=False)
         rights = []
         for index, pair in enumerate(pairs):
             if not isinstance(pair, dict) or not _text(pair.get("left")) or not _text(pair.get("right")):
@@ -263,7 +265,7 @@ class Ordering(QuestionType):
         if not isinstance(items, list) or len(items) < 2:
             report(path + ("items",), _("geef minstens twee onderdelen onder 'items', in de goede volgorde"))
             return
-        _check_ids(items, path, "items", report, revealing_check=False)
+        check_ids(items, path, "items", report, revealing_check=False)
         for index, item in enumerate(items):
             if not isinstance(item, dict) or not _text(item.get("text")):
                 report(path + ("items", index), _("elk onderdeel heeft een 'text'"))

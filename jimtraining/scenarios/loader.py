@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from jimtraining.quizzes.types import check_ids
 from jimtraining.quizzes.yamlmap import read_yaml_file
 from jimtraining.scenarios.engine import ConditionError, parse_condition
 
@@ -98,24 +99,11 @@ def _unknown(mapping: dict, allowed: set[str], at: tuple, report) -> None:
             report(at + (str(key),), _("onbekend veld '%(key)s'", key=key))
 
 
-def _ids(items, at, key, report) -> list[str]:
-    ids = []
-    for index, item in enumerate(items):
-        item_id = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(item_id, str) or not SLUG_RE.match(item_id):
-            report(at + (key, index), _("elk onderdeel heeft een 'id' van kleine letters, cijfers en streepjes"))
-            continue
-        if item_id in ids:
-            report(at + (key, index, "id"), _("dubbele id '%(id)s'", id=item_id))
-        ids.append(item_id)
-    return ids
-
-
 def _check_roles(roles, report) -> None:
     if not isinstance(roles, list) or len(roles) < 2:
         report(("roles",), _("geef minstens twee rollen onder 'roles'"))
         return
-    _ids(roles, (), "roles", report)
+    check_ids(roles, (), "roles", report, revealing_check=False, max_length=100)
     professionals = 0
     for index, role in enumerate(roles):
         at = ("roles", index)
@@ -153,7 +141,7 @@ def _check_rubric(rubric, report) -> None:
     if not isinstance(rubric, list) or not rubric:
         report(("rubric",), _("'rubric' noemt minstens één criterium"))
         return
-    _ids(rubric, (), "rubric", report)
+    check_ids(rubric, (), "rubric", report, revealing_check=False, max_length=100)
     for index, item in enumerate(rubric):
         at = ("rubric", index)
         if not isinstance(item, dict):
@@ -187,12 +175,12 @@ def _check_practice(practice, report) -> None:
     if not isinstance(variables, list):
         report(at + ("variables",), _("'variables' is een lijst"))
         variables = []
-    declared = set(_ids(variables, at, "variables", report))
+    declared = set(check_ids(variables, at, "variables", report, revealing_check=False, max_length=100))
     nodes = practice.get("nodes")
     if not isinstance(nodes, list) or not nodes:
         report(at + ("nodes",), _("'nodes' ontbreekt of is leeg"))
         return
-    node_ids = _ids(nodes, at, "nodes", report)
+    node_ids = check_ids(nodes, at, "nodes", report, revealing_check=False, max_length=100)
     by_id = {n["id"]: (i, n) for i, n in enumerate(nodes) if isinstance(n, dict) and isinstance(n.get("id"), str)}
     start = practice.get("start")
     if start not in by_id:
