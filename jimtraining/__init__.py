@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_models():
     # Importing the models registers them with SQLAlchemy (and with Alembic's autogenerate).
     from jimtraining.accounts.models import User
+    from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401

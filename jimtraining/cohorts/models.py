@@ -69,6 +69,8 @@ class Cohort(db.Model):
     join_code = db.Column(db.String(12), nullable=False, unique=True)
     #: Slugs of the modules this cohort follows, in order.
     module_slugs = db.Column(db.JSON, nullable=False, default=list)
+    #: Slug of the certification track the cohort follows (modules/tracks/), or None.
+    track_slug = db.Column(db.String(100), nullable=True)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
     organisation = db.relationship("Organisation")

@@ -1,0 +1,1 @@
+"""Certification: tracks, requirements, practice assignments, sign-off, certificates, licences, audit log."""
