@@ -110,6 +110,7 @@ def _register_request_guards(app):
 
 def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
+    from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app):
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(scenarios_bp)
     app.register_blueprint(roleplay_bp)
+    app.register_blueprint(certification_bp)
 
 
 def _register_error_pages(app):

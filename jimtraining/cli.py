@@ -10,6 +10,7 @@ from sqlalchemy import select
 from jimtraining.accounts import services as accounts
 from jimtraining.accounts.models import ROLES, User
 from jimtraining.accounts.passwords import password_problems
+from jimtraining.certification.cli import certificates_cli
 from jimtraining.curriculum.loader import load_content
 from jimtraining.curriculum.services import sync_content
 from jimtraining.extensions import db
@@ -37,7 +38,7 @@ def content_check():
     lessons = sum(len(m.lessons) for m in tree.modules)
     quizzes = sum(1 for m in tree.modules if m.quiz is not None)
     click.echo(f"OK: {len(tree.modules)} modules, {lessons} lessons, {quizzes} quizzes, "
-               f"{len(tree.scenarios)} scenarios.")
+               f"{len(tree.scenarios)} scenarios, {len(tree.tracks)} tracks.")
 
 
 @content_cli.command("sync")
@@ -160,5 +161,5 @@ def quiz_export(module_slug, output):
 
 
 def register_cli(app):
-    for group in (content_cli, users_cli, demo_cli, quiz_cli):
+    for group in (content_cli, users_cli, demo_cli, quiz_cli, certificates_cli):
         app.cli.add_command(group)

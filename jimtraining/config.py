@@ -67,6 +67,9 @@ def from_environment(instance_path: str, given: dict) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
     }
+    if os.environ.get("BASE_URL"):
+        # The public address, for links in mails sent outside a request (the expiry reminders from cron).
+        settings["BASE_URL"] = os.environ["BASE_URL"]
     if os.environ.get("JIM_MODULES_DIR"):
         settings["MODULES_DIR"] = os.environ["JIM_MODULES_DIR"]
     if "SECRET_KEY" not in given:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from jimtraining.accounts.services import create_user
+from jimtraining.certification.demo import seed_certification
 from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Organisation
 from jimtraining.cohorts.services import enroll, new_checkin_secret, new_join_code
 from jimtraining.curriculum.models import Module
@@ -76,7 +77,8 @@ def seed_demo() -> None:
             set_lesson_done(users["professional"], modules[1].active_lessons[0], True)
     elif db.session.scalar(select(Module.id).limit(1)) is None:
         log.warning("demo seed: no modules in the database yet; run `flask content sync` first for demo progress")
-    _seed_cohorts(users, organisations, modules)
+    youth, school, learners = _seed_cohorts(users, organisations, modules)
+    seed_certification(users, youth, school, learners, DEMO_PASSWORD, _pass_quiz)
     log.info("demo data added")
 
 
@@ -129,6 +131,7 @@ def _seed_cohorts(users, organisations, modules):
                     status = rng.choices(["present", "absent", "excused"], weights=[8, 1, 1])[0]
                     db.session.add(Attendance(session_id=session.id, user_id=member.id, status=status))
         db.session.commit()
+    return youth, school, learners
 
 
 def _right_answer(question):

@@ -60,6 +60,8 @@ class CohortForm(FlaskForm):
     ends_on = DateField(_l("Einddatum"), validators=[Optional(), _year_in_range])
     status = SelectField(_l("Status"), choices=choices(COHORT_STATUSES.items()), default="planned")
     module_slugs = MultiCheckboxField(_l("Modules die de groep volgt"))
+    track_slug = SelectField(_l("Certificeringstraject"), default="",
+                             description=_l("Het certificaat dat de deelnemers met deze groep kunnen halen."))
     trainer_ids = MultiCheckboxField(_l("Trainers"), coerce=int)
     submit = SubmitField(_l("Opslaan"))
 
@@ -71,6 +73,10 @@ class CohortForm(FlaskForm):
         self.work_context.choices = choices([("", _l("— geen —"))] + list(WORK_CONTEXTS.items()))
         self.module_slugs.choices = choices(db.session.execute(
             select(Module.slug, Module.title).where(Module.archived.is_(False)).order_by(Module.position)).all())
+        from jimtraining.certification.models import Track
+
+        self.track_slug.choices = choices([("", _l("— geen —"))] + db.session.execute(
+            select(Track.slug, Track.title).where(Track.archived.is_(False)).order_by(Track.position)).all())
         # Only people who already are trainers can be added: a trainer never makes anyone a trainer.
         self.trainer_ids.choices = choices(db.session.execute(
             select(User.id, User.name).where(User.role == "trainer", User.is_enabled.is_(True)).order_by(User.name)

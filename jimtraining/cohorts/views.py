@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from jimtraining.accounts import services as accounts
 from jimtraining.accounts.forms import ConfirmForm
+from jimtraining.certification.presenters import cohort_certification, learner_certification
 from jimtraining.cohorts import services
 from jimtraining.cohorts.calendar import cohort_calendar, session_calendar
 from jimtraining.cohorts.forms import (
@@ -96,6 +97,7 @@ def _apply_cohort_form(cohort, form):
     for name in ("name", "organisation_id", "region", "starts_on", "ends_on", "status", "module_slugs"):
         setattr(cohort, name, getattr(form, name).data)
     cohort.work_context = form.work_context.data or None
+    cohort.track_slug = form.track_slug.data or None
     trainer_ids = set(form.trainer_ids.data or [])
     if current_user.role == "trainer":
         trainer_ids.add(current_user.id)  # a trainer never locks themselves out of their own cohort
@@ -110,6 +112,7 @@ def edit(cohort_id):
     if request.method == "GET":
         form.trainer_ids.data = [t.id for t in cohort.trainers]
         form.work_context.data = cohort.work_context or ""
+        form.track_slug.data = cohort.track_slug or ""
     if form.validate_on_submit():
         _apply_cohort_form(cohort, form)
         db.session.commit()
@@ -135,7 +138,7 @@ def dashboard(cohort_id):
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]))
     return render_template("cohorts/dashboard.html", cohort=cohort, rows=rows, modules=modules, past=past,
                            sort=sort if sort in SORT_KEYS else "name", confirm=ConfirmForm(),
-                           next_session=services.next_session(cohort))
+                           next_session=services.next_session(cohort), certification=cohort_certification(cohort))
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")
@@ -168,7 +171,8 @@ def learner(cohort_id, user_id):
         abort(404)
     attendance = {a.session_id: a.status for s in cohort.sessions for a in s.attendance if a.user_id == user_id}
     return render_template("cohorts/learner.html", cohort=cohort, row=rows[0], modules=modules, past=past,
-                           attendance=attendance, statuses=ATTENDANCE_STATUSES, confirm=ConfirmForm())
+                           attendance=attendance, statuses=ATTENDANCE_STATUSES, confirm=ConfirmForm(),
+                           certification=learner_certification(cohort, user_id))
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/learners/<int(max=2147483647):user_id>/remove",

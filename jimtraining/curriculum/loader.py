@@ -89,6 +89,8 @@ class ContentTree:
     problems: list[Problem]
     #: Role-play scenarios from modules/scenarios/.
     scenarios: list = field(default_factory=list)
+    #: Certification tracks from modules/tracks/.
+    tracks: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -385,10 +387,12 @@ def load_content(root: Path | str) -> ContentTree:
         modules.append(module)
 
     _check_prerequisites(modules, problems)
+    from jimtraining.certification.tracks import load_tracks
     from jimtraining.scenarios.loader import load_scenarios
 
     scenarios = load_scenarios(root / "scenarios", {m.slug for m in modules}, problems)
-    return ContentTree(modules, problems, scenarios)
+    tracks = load_tracks(root / "tracks", {m.slug: m for m in modules}, problems)
+    return ContentTree(modules, problems, scenarios, tracks)
 
 
 def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleFile | None:

@@ -110,9 +110,11 @@ def sync_content(tree: ContentTree) -> SyncReport:
         if slug not in seen_modules and not module.archived:
             module.archived = True
             report.archived.append(slug)
+    from jimtraining.certification.tracks import sync_tracks
     from jimtraining.scenarios.services import sync_scenarios
 
     sync_scenarios(tree.scenarios, report)
+    sync_tracks(tree.tracks, report)
     db.session.commit()
     log.info("content sync: %d created, %d updated, %d archived, %d restored, %d unchanged",
              len(report.created), len(report.updated), len(report.archived), len(report.restored),

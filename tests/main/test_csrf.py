@@ -40,7 +40,8 @@ def test_no_route_changes_state_on_get(app):
         "accounts.login", "accounts.profile", "accounts.change_password", "accounts.admin_user_new",
         "accounts.admin_user_edit", "quizzes.review", "cohorts.new", "cohorts.edit", "cohorts.invite",
         "cohorts.upload", "cohorts.session_new", "cohorts.session_edit", "cohorts.session", "cohorts.join",
-        "cohorts.accept", "cohorts.organisations", "roleplay.actor_home",
+        "cohorts.accept", "cohorts.organisations", "roleplay.actor_home", "certification.practice",
+        "certification.practice_review", "certification.licences", "certification.admin_certificate",
     }
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and "GET" in rule.methods:

@@ -1,0 +1,20 @@
+"""`flask --app app certificates ...`: jobs for cron."""
+
+import click
+from flask.cli import AppGroup
+
+certificates_cli = AppGroup("certificates", help="Certificates: expiry reminders.")
+
+
+@certificates_cli.command("remind")
+def remind():
+    """Mail holders whose certificate ends within 60 days, and within 14 days; each reminder only once.
+
+    Safe to run as often as you like (daily from cron, say); run it with the same environment as the app.
+    """
+    from jimtraining.certification.services import send_expiry_reminders
+
+    report = send_expiry_reminders()
+    click.echo(f"Expiry reminders: {report.sent} sent, {report.failed} failed (tried again on the next run).")
+    if report.failed:
+        raise SystemExit(1)

@@ -1,0 +1,162 @@
+"""Demo data for certification: licensed and unlicensed trainers, learners at every stage, and enough
+certificates across the country that the national dashboard shows something. Everyone here is fictional."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from jimtraining.accounts.services import create_user
+from jimtraining.certification import services
+from jimtraining.certification.models import Track
+from jimtraining.cohorts.models import Attendance, Organisation
+from jimtraining.curriculum.services import active_modules, set_lesson_done
+from jimtraining.data import regions
+from jimtraining.extensions import db
+from jimtraining.quizzes.services import passed_modules
+from jimtraining.scenarios import live
+from jimtraining.scenarios.models import Scenario
+from jimtraining.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+#: A reflection that meets the JIMwerker track's 300 words; it names nobody.
+REFLECTION = """\
+## Een jongere die zelf koos
+
+In mijn werk in het wijkteam begeleid ik een jongen van zestien die al jaren hulp krijgt. Toen ik hem vroeg wie hij
+vertrouwt, noemde hij eerst niemand. We hebben samen een netwerkkaart gemaakt. Daarop stonden meer mensen dan hij
+dacht: een buurvrouw, een oud-trainer van de voetbalclub en een tante. Hij koos na twee weken de oud-trainer.
+
+## Wat ik anders deed
+
+Vroeger zou ik zelf iemand hebben voorgesteld die ik geschikt vond. Nu liet ik de keuze bij hem, ook toen ik twijfelde.
+Ik merkte dat ik op mijn handen moest zitten. De oud-trainer had geen ervaring met hulpverlening en vroeg wat er van
+hem werd verwacht. Ik heb uitgelegd dat hij er vooral voor de jongen is, en dat hij niet hoeft te doen wat ik doe.
+
+In het eerste gesprek met ons drieën heb ik de JIM als gelijkwaardige partner behandeld. Ik vroeg hem wat hij zag en
+wat hij belangrijk vond, voordat ik mijn eigen plan noemde. Hij kende de jongen van een heel andere kant. Hij wist
+bijvoorbeeld dat de jongen 's avonds het meest praat, en dat hij boos wordt als hij zich niet gehoord voelt.
+
+## Wat het opleverde
+
+Het plan dat we maakten was kleiner dan mijn eerste idee, maar de jongen stond er achter. Hij kwam naar de afspraken,
+omdat zijn JIM meeging. Toen het thuis misging, belde hij niet mij maar zijn JIM. Die belde daarna mij, en samen
+konden we snel iets regelen. Ik heb geleerd dat ik niet altijd het eerste aanspreekpunt hoef te zijn.
+
+## Wat ik heb geleerd
+
+Het was lastig om de regie los te laten. Soms wilde ik dingen sneller. Ik heb gemerkt dat de jongen meer deed als hij
+het zelf had bedacht. Ik bespreek nu in elk gesprek eerst met de JIM wat hij ziet. Ook met collega's praat ik anders
+over de jongere: minder over wat er mis is en meer over wie er om hem heen staan. Een volgende keer wil ik eerder de
+ouders betrekken, zodat zij de JIM niet zien als iemand die hun plek inneemt. Ik wil ook mijn team laten zien hoe ik
+met de netwerkkaart werk, zodat meer collega's het proberen.
+"""
+
+#: The end of a first version that the trainer returns: it tells what happened, not what the writer learned.
+FIRST_DRAFT_END = """\
+## Tot slot
+
+Het traject loopt nog. De jongen gaat nu twee keer per week naar school en hij traint weer mee bij de club. De JIM
+komt elke maand bij het overleg. Ik vind dat het goed gaat en ik hoop dat het zo blijft. We kijken over drie maanden
+samen terug op wat er is bereikt en wat er nog nodig is.
+"""
+
+FIRST = ["Nina", "Lars", "Sophie", "Youssef", "Emma", "Finn", "Zoë", "Ayoub", "Mila", "Stijn", "Hanna", "Rayan",
+         "Esmee", "Gijs", "Amira", "Wouter", "Lina", "Jelle", "Sara", "Niels"]
+LAST = ["Willems", "van Dam", "Kok", "Postma", "Huisman", "Bosman", "Ouali", "Veenstra", "Vermeulen", "Aydın",
+        "Prins", "Kuipers", "de Jong", "Blom", "Verhoeven"]
+
+
+def seed_certification(users: dict, youth, school, learners: list, password: str, pass_quiz) -> None:
+    """Licences, tracks for the demo cohorts, and learners who are certified, eligible or nearly there.
+
+    `pass_quiz(learner, trainer, quiz)` is the demo's own way of passing a quiz with the right answers.
+    """
+    track = db.session.scalar(select(Track).where(Track.slug == "jimwerker"))
+    if track is None:
+        log.warning("demo seed: no track 'jimwerker'; run `flask content sync` first for certification demo data")
+        return
+    now = utcnow()
+    admin, trainer = users["admin"], users["trainer"]
+    youth.track_slug = school.track_slug = track.slug
+    db.session.commit()
+
+    # The demo trainer holds a valid licence; the lecturer has none; a third trainer's licence has expired.
+    services.grant_licence(trainer, 24, admin, "Train-de-trainer afgerond.", now=now - timedelta(days=300))
+    former = create_user(email="trainer-verlopen@example.org", name="Ruud Rooijakkers", password=password,
+                         role="trainer", organisation_id=youth.organisation_id, region="Twente")
+    services.grant_licence(former, 24, admin, "Train-de-trainer afgerond.", now=now - timedelta(days=800))
+
+    members = [learner for learner, cohort in learners if cohort is youth]
+    eligible, almost, certified, expired, revoked, expiring = members[:6]
+    for learner in (eligible, almost, certified):
+        _complete_everything(learner, trainer, pass_quiz)
+    _rounds(youth, users["actor"], [(eligible, ["sufficient", "sufficient"]),
+                                    (almost, ["not_yet", "sufficient"]),
+                                    (certified, ["sufficient", "sufficient"])])
+    # The second round of `almost` was first judged "not yet", then "sufficient" after the debrief.
+    for learner in (eligible, certified):
+        version = services.submit_practice(learner, track, REFLECTION)
+        services.review_practice(version, "approved", "Mooi hoe je de keuze bij de jongere liet.", trainer)
+    first = services.submit_practice(almost, track, REFLECTION.split("## Wat ik heb geleerd")[0] + FIRST_DRAFT_END)
+    services.review_practice(first, "returned", "Beschrijf ook wat je zelf anders wilt doen. Wat heb je geleerd?",
+                             trainer)
+    services.submit_practice(almost, track, REFLECTION)  # waits for the trainer: approve it, then sign off
+
+    services.create_certificate(certified, trainer, track, youth, now - timedelta(days=20))
+    services.create_certificate(expired, trainer, track, None, now - timedelta(days=365 * 3 + 60))
+    services.create_certificate(expiring, trainer, track, None, now - timedelta(days=365 * 3 - 40))
+    withdrawn = services.create_certificate(revoked, trainer, track, None, now - timedelta(days=150))
+    db.session.commit()
+    services.revoke_certificate(withdrawn, admin, "Afgetekend bij vergissing: de praktijkopdracht was nog niet "
+                                                  "goedgekeurd.", now=now - timedelta(days=140))
+    _national_history(trainer, track, now, password)
+    log.info("demo certification data added")
+
+
+def _complete_everything(learner, trainer, pass_quiz) -> None:
+    done = passed_modules(learner.id)
+    for module in active_modules():
+        for lesson in module.active_lessons:
+            set_lesson_done(learner, lesson, True)
+        if module.quiz is not None and module.slug not in done:
+            pass_quiz(learner, trainer, module.quiz)
+    # Present at every session that has ended.
+    for attendance in db.session.scalars(select(Attendance).where(Attendance.user_id == learner.id)):
+        attendance.status = "present"
+    db.session.commit()
+
+
+def _rounds(cohort, actor, plan) -> None:
+    """Live rounds in the cohort's last past session, played with the demo trainee-actor."""
+    scenario = db.session.scalar(select(Scenario).where(Scenario.archived.is_(False)).order_by(Scenario.slug))
+    past = [s for s in cohort.sessions if as_utc(s.ends_at) < utcnow()]
+    if scenario is None or not past:
+        return
+    session = past[-1]
+    live.book_actor(session, actor)
+    for learner, outcomes in plan:
+        for outcome in outcomes:
+            round_ = live.create_round(session, scenario, learner, actor, [], 10)
+            live.release(round_, "not_yet" if outcome == "not_yet" else "sufficient")
+            if outcome == "not_yet":
+                live.release(round_, "sufficient")
+
+
+def _national_history(trainer, track, now, password) -> None:
+    """Certificates of earlier cohorts across the country, over the past 14 months (for the national figures)."""
+    rng = random.Random(3000)
+    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.id)))
+    places = [r for r in regions() if r != "Landelijk"]
+    contexts = ["jeugdhulp", "wijkteam", "participatiewet", "onderwijs", "dakloze-jongeren"]
+    for index in range(40):
+        name = f"{FIRST[index % len(FIRST)]} {LAST[(index * 4) % len(LAST)]}"
+        person = create_user(email=f"gecertificeerd{index + 1:02d}@example.org", name=name, password=password,
+                             organisation_id=rng.choice(organisations).id, region=rng.choice(places[:12]),
+                             work_context=rng.choice(contexts))
+        services.create_certificate(person, trainer, track, None, now - timedelta(days=rng.randint(25, 420)))
+    db.session.commit()

@@ -1,0 +1,56 @@
+"""Forms for practice assignments, reviews, licences and revocations."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from jimtraining.accounts.forms import choices, strip
+from jimtraining.accounts.models import User
+from jimtraining.certification.services import MAX_REASON, MAX_REFLECTION
+from jimtraining.extensions import db
+
+
+class PracticeForm(FlaskForm):
+    text = TextAreaField(_l("Je reflectie"), validators=[
+        DataRequired(_l("Schrijf je reflectie.")),
+        Length(max=MAX_REFLECTION, message=_l("Je tekst is te lang (hoogstens %(max)d tekens)."))],
+        filters=[strip], render_kw={"rows": 18},
+        description=_l("Je mag Markdown gebruiken: **vet**, *schuin*, lijstjes met -."))
+    no_client_data = BooleanField(_l("Ik heb gecontroleerd: er staan geen gegevens van jongeren, ouders of "
+                                     "collega's in waardoor iemand herkenbaar is."))
+    submit = SubmitField(_l("Inleveren"))
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(_l("Besluit"), choices=[("approved", _l("Goedkeuren")),
+                                                  ("returned", _l("Teruggeven met feedback"))],
+                          validators=[InputRequired(_l("Kies goedkeuren of teruggeven."))])
+    feedback = TextAreaField(_l("Feedback voor de deelnemer"), filters=[strip], render_kw={"rows": 6},
+                             validators=[Length(max=MAX_REFLECTION)],
+                             description=_l("Verplicht als je de opdracht teruggeeft: wat moet er anders?"))
+    submit = SubmitField(_l("Besluit opslaan"))
+
+
+class LicenceForm(FlaskForm):
+    user_id = SelectField(_l("Trainer"), coerce=int, validators=[DataRequired(_l("Kies een trainer."))])
+    months = IntegerField(_l("Geldig voor (maanden)"), default=24, validators=[
+        InputRequired(_l("Vul het aantal maanden in.")),
+        NumberRange(min=1, max=120, message=_l("Kies 1 tot 120 maanden."))])
+    reason = TextAreaField(_l("Toelichting (niet verplicht)"), filters=[strip], render_kw={"rows": 2},
+                           validators=[Optional(), Length(max=MAX_REASON)],
+                           description=_l("Bijvoorbeeld: train-de-trainer afgerond op 1 november."))
+    submit = SubmitField(_l("Licentie geven of verlengen"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = choices([(0, _l("— kies —"))] + db.session.execute(
+            select(User.id, User.name).where(User.role == "trainer", User.is_enabled.is_(True))
+            .order_by(User.name)).all())
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reden"), filters=[strip], render_kw={"rows": 3}, validators=[
+        DataRequired(_l("Geef een reden op.")), Length(max=MAX_REASON)])
+    submit = SubmitField(_l("Intrekken"))

@@ -1,0 +1,378 @@
+"""Certification writes: licences, practice assignments, sign-off, revocation, expiry reminders, audit log.
+
+Every change that matters for trust (issued, revoked, licence granted, renewed or withdrawn, practice approved
+or returned) writes an AuditEvent in the same transaction, so the log and the data can never disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from jimtraining.accounts.models import User
+from jimtraining.certification.eligibility import learner_eligibility
+from jimtraining.certification.models import (
+    AuditEvent,
+    Certificate,
+    PracticeAssignment,
+    PracticeVersion,
+    Track,
+    TrainerLicence,
+)
+from jimtraining.cohorts.models import Cohort
+from jimtraining.extensions import db
+from jimtraining.mailing import MailError, send_mail
+from jimtraining.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out and type
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+MAX_REFLECTION = 20_000
+MAX_REASON = 2000
+#: Days before expiry on which a reminder goes out, and the column that remembers it was sent.
+REMINDERS = ((60, "reminder_60_sent_at"), (14, "reminder_14_sent_at"))
+
+
+class CertificationError(Exception):
+    """An action that cannot be done; the message is shown to the person."""
+
+
+# Audit log ---------------------------------------------------------------------------------------------------
+
+def audit(action: str, actor: User | None, subject: User | None, object_type: str, object_id: int,
+          reason: str = "", at=None, **details) -> AuditEvent:
+    """Add an event to the append-only log (committed with the change it describes)."""
+    event = AuditEvent(at=at or utcnow(), action=action, actor_id=actor.id if actor else None,
+                       actor_name=actor.name if actor else "",
+                       subject_id=subject.id if subject else None, subject_name=subject.name if subject else "",
+                       object_type=object_type, object_id=object_id, reason=reason or "", details=details)
+    db.session.add(event)
+    log.info("audit: %s %s %s by %s", action, object_type, object_id, actor.id if actor else "system")
+    return event
+
+
+def _reason(text: str | None, required: bool = True) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise CertificationError(_("Geef een reden op."))
+    if len(text) > MAX_REASON:
+        raise CertificationError(_("De reden is te lang (hoogstens %(n)s tekens).", n=MAX_REASON))
+    return text
+
+
+# Trainer licences --------------------------------------------------------------------------------------------
+
+def valid_licence(user: User, now=None) -> TrainerLicence | None:
+    """The trainer's licence that is valid now (the one that runs longest), or None."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(TrainerLicence).where(TrainerLicence.user_id == user.id, TrainerLicence.withdrawn_at.is_(None),
+                                     TrainerLicence.valid_from <= now, TrainerLicence.expires_at > now)
+        .order_by(TrainerLicence.expires_at.desc()).limit(1))
+
+
+def grant_licence(trainer: User, months: int, by: User, reason: str = "", now=None) -> TrainerLicence:
+    """A new licence from now (or, when a valid one exists, a renewal that starts where the old one ends)."""
+    if trainer.role != "trainer":
+        raise CertificationError(_("Alleen iemand met de rol trainer kan een licentie krijgen."))
+    if not 1 <= months <= 120:
+        raise CertificationError(_("Een licentie duurt 1 tot 120 maanden."))
+    now = now or utcnow()
+    current = valid_licence(trainer, now)
+    start = as_utc(current.expires_at) if current else now
+    licence = TrainerLicence(user_id=trainer.id, granted_by_id=by.id, granted_at=now, valid_from=start,
+                             expires_at=start + relativedelta(months=months),
+                             renews_id=current.id if current else None)
+    db.session.add(licence)
+    db.session.flush()
+    audit("licence.renewed" if current else "licence.granted", by, trainer, "licence", licence.id,
+          _reason(reason, required=False), at=now, valid_from=start.date().isoformat(),
+          expires_on=licence.expires_at.date().isoformat())
+    db.session.commit()
+    return licence
+
+
+def withdraw_licence(licence: TrainerLicence, by: User, reason: str, now=None) -> None:
+    if licence.withdrawn_at is not None:
+        raise CertificationError(_("Deze licentie is al ingetrokken."))
+    reason = _reason(reason)
+    now = now or utcnow()
+    licence.withdrawn_at, licence.withdrawn_by_id, licence.withdraw_reason = now, by.id, reason
+    audit("licence.withdrawn", by, licence.user, "licence", licence.id, reason, at=now)
+    db.session.commit()
+
+
+# Practice assignments ----------------------------------------------------------------------------------------
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"[\w'’-]+", text or ""))
+
+
+def practice_assignment(user: User, track: Track) -> PracticeAssignment | None:
+    return db.session.scalar(select(PracticeAssignment).where(PracticeAssignment.user_id == user.id,
+                                                              PracticeAssignment.track_slug == track.slug))
+
+
+def submit_practice(user: User, track: Track, text: str) -> PracticeVersion:
+    """Hand in a new version. Refused while the previous one waits for a trainer or after approval."""
+    practice = track.practice
+    if not practice:
+        raise CertificationError(_("Dit traject heeft geen praktijkopdracht."))
+    text = (text or "").strip()
+    if len(text) > MAX_REFLECTION:
+        raise CertificationError(_("Je tekst is te lang (hoogstens %(n)s tekens).", n=MAX_REFLECTION))
+    words = word_count(text)
+    if words < practice["min_words"]:
+        raise CertificationError(_("Je tekst heeft %(n)s woorden. Schrijf er minstens %(min)s.", n=words,
+                                   min=practice["min_words"]))
+    assignment = practice_assignment(user, track)
+    if assignment is None:
+        try:
+            with db.session.begin_nested():
+                assignment = PracticeAssignment(user_id=user.id, track_slug=track.slug)
+                db.session.add(assignment)
+        except IntegrityError:
+            assignment = practice_assignment(user, track)
+    if assignment.status == "waiting":
+        raise CertificationError(_("Je vorige versie wacht nog op de trainer. Je kunt een nieuwe versie "
+                                   "inleveren als je die hebt teruggekregen."))
+    if assignment.status == "approved":
+        raise CertificationError(_("Je praktijkopdracht is al goedgekeurd."))
+    version = PracticeVersion(assignment=assignment, number=len(assignment.versions) + 1, text=text,
+                              word_count=words)
+    db.session.add(version)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise CertificationError(_("Je tekst was net al ingeleverd. Laad de pagina opnieuw.")) from None
+    log.info("practice %s: version %s handed in by %s", assignment.id, version.number, user.id)
+    return version
+
+
+def review_practice(version: PracticeVersion, decision: str, feedback: str, by: User) -> None:
+    """Approve or return the newest version; returning needs feedback."""
+    if decision not in ("approved", "returned"):
+        raise CertificationError(_("Kies goedkeuren of teruggeven."))
+    if version.decision is not None or version.assignment.latest.id != version.id:
+        raise CertificationError(_("Over deze versie is al besloten."))
+    feedback = (feedback or "").strip()
+    if decision == "returned" and not feedback:
+        raise CertificationError(_("Schrijf feedback: wat moet er anders?"))
+    if len(feedback) > MAX_REFLECTION:
+        raise CertificationError(_("De feedback is te lang."))
+    if version.assignment.user_id == by.id:
+        raise CertificationError(_("Je kunt je eigen opdracht niet beoordelen."))
+    version.decision, version.feedback = decision, feedback or None
+    version.reviewed_by_id, version.reviewed_at = by.id, utcnow()
+    audit(f"practice.{decision}", by, version.assignment.user, "practice", version.assignment.id, feedback,
+          track=version.assignment.track_slug, version=version.number)
+    db.session.commit()
+
+
+# Sign-off ----------------------------------------------------------------------------------------------------
+
+def refusal(trainer: User, cohort: Cohort, now=None) -> str | None:
+    """Why this person may not sign certificates off in this cohort, or None when they may."""
+    if trainer.role != "trainer" or not cohort.can_manage(trainer):
+        return _("Alleen een trainer van deze groep kan certificaten aftekenen.")
+    if valid_licence(trainer, now) is None:
+        return _("Je hebt geen geldige licentie als JIM-trainer. Vraag het programmabureau om je licentie te "
+                 "verlengen.")
+    if not cohort.track_slug:
+        return _("Deze groep volgt geen certificeringstraject. Kies eerst een traject bij 'Groep bewerken'.")
+    return None
+
+
+def cohort_track(cohort: Cohort) -> Track | None:
+    if not cohort.track_slug:
+        return None
+    return db.session.scalar(select(Track).where(Track.slug == cohort.track_slug))
+
+
+def _new_number(now) -> str:
+    random_part = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"JIM-{now.year}-{random_part[:4]}-{random_part[4:]}"
+
+
+def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) -> Certificate:
+    """Sign off: checks the trainer, the licence and the learner's eligibility again, now, on the server."""
+    now = now or utcnow()
+    reason = refusal(trainer, cohort, now)
+    if reason:
+        raise CertificationError(reason)
+    # Lock the learner's row (PostgreSQL) so two trainers signing at once cannot make two certificates.
+    db.session.execute(select(User.id).where(User.id == learner.id).with_for_update())
+    track = cohort_track(cohort)
+    if track is None or track.archived:
+        raise CertificationError(_("Het traject van deze groep bestaat niet meer."))
+    eligibility = learner_eligibility(cohort, track, learner.id, now=now)
+    if eligibility is None:
+        raise CertificationError(_("Deze persoon is geen deelnemer van deze groep."))
+    if eligibility.already_certified:
+        raise CertificationError(_("%(name)s heeft al een geldig certificaat (%(number)s).", name=learner.name,
+                                   number=eligibility.certificate.number))
+    if not eligibility.eligible:
+        raise CertificationError(_("%(name)s voldoet nog niet aan alle eisen. Nog nodig: %(list)s.",
+                                   name=learner.name, list="; ".join(c.label for c in eligibility.missing)))
+    certificate = create_certificate(learner, trainer, track, cohort, now)
+    db.session.commit()
+    _mail_issued(certificate, learner)
+    return certificate
+
+
+def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohort | None, now) -> Certificate:
+    """Write the certificate and its audit event (not committed). Callers check eligibility first."""
+    organisation = learner.organisation or (cohort.organisation if cohort else None)
+    for _attempt in range(5):
+        certificate = Certificate(
+            number=_new_number(now), code=secrets.token_urlsafe(32), user_id=learner.id, track_slug=track.slug,
+            qualification=track.qualification, audience=track.audience, cohort_id=cohort.id if cohort else None,
+            issued_by_id=trainer.id, issued_at=now, expires_at=now + relativedelta(months=track.valid_months),
+            holder_name=learner.name, track_title=_qualification_title(track), trainer_name=trainer.name,
+            organisation_name=organisation.name if organisation else "",
+            organisation_kind=organisation.kind if organisation else None,
+            region=learner.region or (cohort.region if cohort else None),
+            work_context=learner.work_context or (cohort.work_context if cohort else None))
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+            break
+        except IntegrityError:
+            continue  # a number or code that exists already: draw again
+    else:  # pragma: no cover - 32^8 numbers and 256-bit codes
+        raise CertificationError(_("Er ging iets mis bij het maken van het nummer. Probeer het opnieuw."))
+    audit("certificate.issued", trainer, learner, "certificate", certificate.id, at=now, number=certificate.number,
+          track=track.slug, cohort=cohort.id if cohort else None, expires_on=certificate.expires_at.date().isoformat())
+    return certificate
+
+
+def _qualification_title(track: Track) -> str:
+    if track.renews:
+        renewed = db.session.scalar(select(Track.title).where(Track.slug == track.renews))
+        return renewed or track.title
+    return track.title
+
+
+def _mail_issued(certificate: Certificate, learner: User) -> None:
+    """Tell the learner; a mail that cannot be sent does not undo the certificate (it is on their page)."""
+    with force_locale(learner.locale or "nl"):
+        subject = _("Je certificaat %(track)s", track=certificate.track_title)
+        body = _("Gefeliciteerd, %(name)s!\n\nJe certificaat %(track)s (nummer %(number)s) is afgetekend. Het is "
+                 "geldig tot %(date)s.\n\nJe downloadt het op: %(url)s\nIedereen kan het controleren op: "
+                 "%(verify)s\n", name=learner.name, track=certificate.track_title, number=certificate.number,
+                 date=certificate.expires_at.date().strftime("%d-%m-%Y"),
+                 url=url_for("certification.mine", _external=True),
+                 verify=url_for("certification.verify", code=certificate.code, _external=True))
+    try:
+        send_mail(learner.email, subject, body)
+    except MailError:
+        log.warning("certificate %s: mail to the holder failed", certificate.id)
+
+
+def revoke_certificate(certificate: Certificate, by: User, reason: str, now=None) -> None:
+    if certificate.revoked_at is not None:
+        raise CertificationError(_("Dit certificaat is al ingetrokken."))
+    reason = _reason(reason)
+    now = now or utcnow()
+    certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = now, by.id, reason
+    audit("certificate.revoked", by, certificate.user, "certificate", certificate.id, reason, at=now,
+          number=certificate.number)
+    db.session.commit()
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    if not CODE_RE.match(code or ""):
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def can_view_certificate(user, certificate: Certificate) -> bool:
+    """The holder, admins, and the trainers of the cohort it was signed in."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.role == "admin" or certificate.user_id == user.id:
+        return True
+    return certificate.cohort is not None and certificate.cohort.can_manage(user)
+
+
+# Expiry reminders --------------------------------------------------------------------------------------------
+
+@dataclass
+class ReminderReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def send_expiry_reminders(now=None) -> ReminderReport:
+    """Mail holders whose certificate ends within 60 days, and again within 14 days; each reminder once.
+
+    A reminder is claimed with an UPDATE ... WHERE sent_at IS NULL before the mail goes out, so two runs at the
+    same time never send it twice; when the mail fails the claim is undone and the next run tries again. A
+    certificate first seen inside 14 days gets only the 14-day reminder.
+    """
+    now = now or utcnow()
+    report = ReminderReport()
+    for days, column in REMINDERS:
+        sent_at = getattr(Certificate, column)
+        candidates = db.session.scalars(
+            select(Certificate).where(Certificate.revoked_at.is_(None), Certificate.user_id.is_not(None),
+                                      Certificate.expires_at > now,
+                                      Certificate.expires_at <= now + timedelta(days=days), sent_at.is_(None))
+            .order_by(Certificate.expires_at)).all()
+        for certificate in candidates:
+            claimed = db.session.execute(
+                update(Certificate).where(Certificate.id == certificate.id, sent_at.is_(None)).values({column: now})
+            ).rowcount
+            if days == 14:  # a later 60-day reminder would make no sense any more
+                db.session.execute(update(Certificate).where(Certificate.id == certificate.id,
+                                                             Certificate.reminder_60_sent_at.is_(None))
+                                   .values(reminder_60_sent_at=now))
+            db.session.commit()
+            if not claimed:
+                continue
+            try:
+                _mail_reminder(certificate, now)
+            except MailError:
+                db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values({column: None}))
+                db.session.commit()
+                report.failed += 1
+            else:
+                report.sent += 1
+    log.info("expiry reminders: %d sent, %d failed", report.sent, report.failed)
+    return report
+
+
+def _mail_reminder(certificate: Certificate, now) -> None:
+    holder = certificate.user
+    days_left = (as_utc(certificate.expires_at) - now).days
+    with force_locale(holder.locale or "nl"):
+        subject = _("Je certificaat %(track)s verloopt over %(days)s dagen", track=certificate.track_title,
+                    days=days_left)
+        body = _("Beste %(name)s,\n\nJe certificaat %(track)s (nummer %(number)s) is geldig tot %(date)s. Wil je "
+                 "gecertificeerd blijven? Volg dan het opfristraject: vraag je trainer of organisatie naar een "
+                 "groep.\n\nJe certificaten staan op: %(url)s\n", name=holder.name, track=certificate.track_title,
+                 number=certificate.number, date=as_utc(certificate.expires_at).date().strftime("%d-%m-%Y"),
+                 url=_external_url("certification.mine"))
+    send_mail(holder.email, subject, body)
+
+
+def _external_url(endpoint: str) -> str:
+    from flask import current_app, has_request_context
+
+    if has_request_context():
+        return url_for(endpoint, _external=True)
+    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True)

@@ -1,0 +1,115 @@
+"""National figures: certified professionals against the goal of 3000, over time and by group.
+
+Every figure is an aggregate in SQL, so the dashboard costs the same handful of queries for ten certificates or
+for ten thousand. A professional counts once, however many certificates (renewals) they have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import case, distinct, func, select
+
+from jimtraining.accounts.models import WORK_CONTEXTS, User
+from jimtraining.certification.models import Certificate, TrainerLicence
+from jimtraining.cohorts.models import COHORT_STATUSES, ORGANISATION_KINDS, Cohort
+from jimtraining.extensions import db
+from jimtraining.timeutil import utcnow
+
+GOAL = 3000
+#: A licence that ends within this many days shows as "ends soon".
+LICENCE_WARNING = timedelta(days=60)
+
+
+@dataclass
+class NationalFigures:
+    goal: int = GOAL
+    #: Professionals with at least one certificate that was not revoked (the count toward the goal).
+    certified: int = 0
+    #: Of those, professionals whose certificate is valid today.
+    valid_now: int = 0
+    issued: int = 0
+    expired: int = 0
+    revoked: int = 0
+    #: (YYYY-MM, professionals certified for the first time up to and including that month)
+    over_time: list[tuple[str, int]] = field(default_factory=list)
+    by_region: list[tuple[str, int]] = field(default_factory=list)
+    by_organisation_kind: list[tuple[str, int]] = field(default_factory=list)
+    by_work_context: list[tuple[str, int]] = field(default_factory=list)
+    trainers: int = 0
+    licensed_trainers: int = 0
+    licences_ending_soon: int = 0
+    #: (status label, number of cohorts)
+    cohorts: list[tuple[str, int]] = field(default_factory=list)
+    cohorts_running: int = 0
+
+    @property
+    def percent_of_goal(self) -> int:
+        return min(100, round(100 * self.certified / self.goal)) if self.goal else 0
+
+
+def _month(column):
+    """YYYY-MM of a timestamp, in the database's own dialect."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _holder():
+    """One key per professional; a certificate whose holder was erased counts as its own person."""
+    return func.coalesce(Certificate.user_id, -Certificate.id)
+
+
+def national_figures(now=None) -> NationalFigures:
+    now = now or utcnow()
+    figures = NationalFigures()
+    professional = (Certificate.audience == "learner",)
+    not_revoked = professional + (Certificate.revoked_at.is_(None),)
+
+    row = db.session.execute(
+        select(func.count(distinct(_holder())),
+               func.count(distinct(case((Certificate.expires_at > now, _holder())))))
+        .where(*not_revoked)).one()
+    figures.certified, figures.valid_now = row[0], row[1]
+    row = db.session.execute(
+        select(func.count(), func.sum(case((Certificate.revoked_at.is_not(None), 1), else_=0)),
+               func.sum(case(((Certificate.revoked_at.is_(None)) & (Certificate.expires_at <= now), 1), else_=0)))
+        .where(*professional)).one()
+    figures.issued, figures.revoked, figures.expired = row[0] or 0, row[1] or 0, row[2] or 0
+
+    first = (select(_holder().label("holder"), func.min(Certificate.issued_at).label("first_at"))
+             .where(*not_revoked).group_by(_holder()).subquery())
+    month = _month(first.c.first_at)
+    running = 0
+    for label, count in db.session.execute(select(month, func.count()).group_by(month).order_by(month)):
+        running += count
+        figures.over_time.append((label, running))
+
+    def grouped(column, labels=None):
+        rows = db.session.execute(
+            select(column, func.count(distinct(_holder()))).where(*not_revoked).group_by(column)).all()
+        named = [((labels.get(key, key) if labels else key) or "—", count) for key, count in rows]
+        return sorted(named, key=lambda item: (-item[1], str(item[0])))
+
+    figures.by_region = grouped(Certificate.region)
+    figures.by_organisation_kind = [(str(label), count) for label, count in
+                                    grouped(Certificate.organisation_kind, ORGANISATION_KINDS)]
+    figures.by_work_context = [(str(label), count) for label, count in
+                               grouped(Certificate.work_context, WORK_CONTEXTS)]
+
+    valid = (TrainerLicence.withdrawn_at.is_(None), TrainerLicence.valid_from <= now, TrainerLicence.expires_at > now)
+    row = db.session.execute(
+        select(func.count(distinct(TrainerLicence.user_id)),
+               func.count(distinct(case((TrainerLicence.expires_at <= now + LICENCE_WARNING,
+                                         TrainerLicence.user_id)))))
+        .join(User, User.id == TrainerLicence.user_id)
+        .where(*valid, User.role == "trainer", User.is_enabled.is_(True))).one()
+    figures.licensed_trainers, figures.licences_ending_soon = row[0], row[1]
+    figures.trainers = db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == "trainer", User.is_enabled.is_(True))) or 0
+
+    counts = dict(db.session.execute(select(Cohort.status, func.count()).group_by(Cohort.status)).all())
+    figures.cohorts = [(str(label), counts.get(key, 0)) for key, label in COHORT_STATUSES.items()]
+    figures.cohorts_running = counts.get("running", 0)
+    return figures

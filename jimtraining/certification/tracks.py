@@ -1,0 +1,301 @@
+"""Read, check and load certification tracks: modules/tracks/<slug>.yml (documented in modules/README.md).
+
+``load_tracks`` only reads and checks (problems as path:line: message, never raised); ``sync_tracks`` writes the
+checked tracks to the Track table. A track that leaves the files is archived, never deleted: certificates refer
+to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from jimtraining.certification.models import AUDIENCES, Track
+from jimtraining.extensions import db
+from jimtraining.quizzes.yamlmap import read_yaml_file
+from jimtraining.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from jimtraining.curriculum.loader import ModuleFile
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 100
+MAX_TITLE = 200
+AUDIENCE_VALUES = tuple(AUDIENCES)
+TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
+REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice"}
+PRACTICE_KEYS = {"min_words", "prompt"}
+#: Whole-number fields and their ranges (inclusive).
+VALID_MONTHS = (1, 120)
+ATTENDANCE_PERCENT = (0, 100)
+ROLEPLAY_SUFFICIENT = (0, 50)
+MIN_WORDS = (50, 5000)
+#: What sync compares and writes.
+TRACK_FIELDS = ("title", "summary", "audience", "valid_months", "renews", "requirements", "position")
+
+
+@dataclass
+class TrackFile:
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    valid_months: int
+    #: Slug of the track whose certificate this refresher renews, or None.
+    renews: str | None
+    #: Always all five keys: modules [slug], quizzes [slug], attendance_percent int (0: no requirement),
+    #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str} or None.
+    requirements: dict
+    #: Index in the sorted file order.
+    position: int
+
+
+@dataclass
+class _Parsed:
+    """One file after its own checks, before the checks that need the other tracks."""
+
+    slug: str
+    relpath: str
+    track: TrackFile | None
+    renews: object
+    renews_line: int
+    audience: object
+
+
+def load_tracks(folder: Path, modules: dict[str, ModuleFile], problems: list) -> list[TrackFile]:
+    """Every track in modules/tracks/, checked against the modules (by slug) and each other."""
+    if not folder.is_dir():
+        return []
+    parsed: list[_Parsed] = []
+    seen: dict[str, str] = {}
+    files = [p for p in sorted(folder.iterdir()) if p.suffix in (".yml", ".yaml") and not p.is_dir()]
+    for position, path in enumerate(files):
+        relpath = f"tracks/{path.name}"
+        if path.stem in seen:
+            from jimtraining.curriculum.loader import Problem
+
+            problems.append(Problem(relpath, 1, _("dubbele traject-slug '%(slug)s' (ook in %(other)s)",
+                                                  slug=path.stem, other=seen[path.stem])))
+            continue
+        item = _load(path, relpath, position, modules, folder.parent, problems)
+        if item is not None:
+            seen[item.slug] = relpath
+            parsed.append(item)
+    _check_renews(parsed, problems)
+    return [item.track for item in parsed if item.track is not None]
+
+
+def _load(path: Path, relpath: str, position: int, modules: dict, root: Path, problems: list) -> _Parsed | None:
+    from jimtraining.curriculum.loader import Problem
+
+    slug = path.stem
+    if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG:
+        problems.append(Problem(relpath, 1, _("bestandsnaam moet een slug zijn: kleine letters, cijfers, streepjes")))
+        return None
+    # A file that cannot be read still exists: a refresher that renews it is not told the track is unknown.
+    unreadable = _Parsed(slug=slug, relpath=relpath, track=None, renews=None, renews_line=1, audience=None)
+    loaded = read_yaml_file(path, relpath, problems)
+    if loaded is None:
+        return unreadable
+    data, lines = loaded
+    before = len(problems)
+
+    def report(at: tuple, message: str) -> None:
+        problems.append(Problem(relpath, lines.line(*at), message))
+
+    if not isinstance(data, dict):
+        report((), _("een traject bestaat uit velden (naam: waarde)"))
+        return unreadable
+    _unknown(data, TOP_KEYS, (), report)
+    title = _required_text(data, "title", (), report, MAX_TITLE)
+    summary = _required_text(data, "summary", (), report)
+    audience = data.get("audience")
+    if audience not in AUDIENCE_VALUES:
+        report(("audience",), _("'audience' is learner (professionals) of trainer (toekomstige JIM-trainers)"))
+    valid_months = _whole_number(data, "valid_months", (), VALID_MONTHS, report, required=True)
+    renews = data.get("renews")
+    if "renews" in data and not (isinstance(renews, str) and renews.strip()):
+        report(("renews",), _("'renews' is de slug van het traject dat dit traject vernieuwt"))
+    requirements = _requirements(data, modules, root, report)
+    track = None
+    if len(problems) == before:
+        track = TrackFile(slug=slug, title=title, summary=summary, audience=audience, valid_months=valid_months,
+                          renews=renews.strip() if isinstance(renews, str) else None, requirements=requirements,
+                          position=position)
+    return _Parsed(slug=slug, relpath=relpath, track=track, renews=renews, renews_line=lines.line("renews"),
+                   audience=audience)
+
+
+def _check_renews(parsed: list[_Parsed], problems: list) -> None:
+    """A refresher renews an existing track that is not itself a refresher, and never itself."""
+    from jimtraining.curriculum.loader import Problem
+
+    by_slug = {item.slug: item for item in parsed}
+    for item in parsed:
+        if not isinstance(item.renews, str) or not item.renews.strip():
+            continue
+        target_slug = item.renews.strip()
+        target = by_slug.get(target_slug)
+        message = None
+        if target_slug == item.slug:
+            message = _("een traject kan niet zichzelf vernieuwen ('renews: %(slug)s')", slug=target_slug)
+        elif target is None:
+            message = _("onbekend traject '%(slug)s' bij 'renews'", slug=target_slug)
+        elif isinstance(target.renews, str) and target.renews.strip():
+            message = _("'%(slug)s' vernieuwt zelf al een ander traject; 'renews' noemt een gewoon traject",
+                        slug=target_slug)
+        elif item.audience in AUDIENCE_VALUES and target.audience in AUDIENCE_VALUES \
+                and item.audience != target.audience:
+            message = _("'%(slug)s' is voor een andere doelgroep ('audience'); een opfristraject heeft dezelfde",
+                        slug=target_slug)
+        if message is not None:
+            problems.append(Problem(item.relpath, item.renews_line, message))
+            item.track = None
+
+
+def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
+    """The normalised requirements (all five keys); problems are reported."""
+    at = ("requirements",)
+    normalised = {"modules": [], "quizzes": [], "attendance_percent": 0, "roleplay_sufficient": 0, "practice": None}
+    value = data.get("requirements")
+    if not isinstance(value, dict) or not value:
+        report(at, _("'requirements' ontbreekt: noem minstens één eis (modules, quizzes, attendance_percent, "
+                     "roleplay_sufficient of practice)"))
+        return normalised
+    errors = []
+
+    def counted(where: tuple, message: str) -> None:
+        errors.append(message)
+        report(where, message)
+
+    _unknown(value, REQUIREMENT_KEYS, at, counted)
+    normalised["modules"] = _module_list(value, "modules", modules, root, counted, need_quiz=False)
+    normalised["quizzes"] = _module_list(value, "quizzes", modules, root, counted, need_quiz=True)
+    normalised["attendance_percent"] = _whole_number(value, "attendance_percent", at, ATTENDANCE_PERCENT, counted)
+    normalised["roleplay_sufficient"] = _whole_number(value, "roleplay_sufficient", at, ROLEPLAY_SUFFICIENT,
+                                                      counted)
+    if "practice" in value:
+        normalised["practice"] = _practice(value["practice"], at + ("practice",), counted)
+    has_requirement = (normalised["modules"] or normalised["quizzes"] or normalised["attendance_percent"]
+                       or normalised["roleplay_sufficient"] or normalised["practice"] is not None)
+    if not errors and not has_requirement:
+        report(at, _("een traject heeft minstens één eis: modules, quizzes, attendance_percent, "
+                     "roleplay_sufficient of practice"))
+    return normalised
+
+
+def _module_list(requirements: dict, key: str, modules: dict, root: Path, report, need_quiz: bool) -> list[str]:
+    at = ("requirements", key)
+    value = requirements.get(key, [])
+    if not isinstance(value, list):
+        report(at, _("'%(key)s' is een lijst met module-slugs", key=key))
+        return []
+    result = []
+    for index, slug in enumerate(value):
+        where = at + (index,)
+        if not isinstance(slug, str) or not slug.strip():
+            report(where, _("'%(key)s' is een lijst met module-slugs", key=key))
+            continue
+        slug = slug.strip()
+        if slug in result:
+            report(where, _("'%(slug)s' staat twee keer in '%(key)s'", slug=slug, key=key))
+            continue
+        result.append(slug)
+        module = modules.get(slug)
+        if module is None:
+            report(where, _("onbekende module '%(slug)s'", slug=slug))
+        elif need_quiz and module.quiz is None and not (root / module.folder / "quiz.yml").exists():
+            # A quiz.yml with problems of its own is reported there; only a missing quiz is reported here.
+            report(where, _("module '%(slug)s' heeft geen toets (quiz.yml)", slug=slug))
+    return result
+
+
+def _practice(value, at: tuple, report) -> dict | None:
+    if not isinstance(value, dict):
+        report(at, _("'practice' heeft 'min_words' en 'prompt'"))
+        return None
+    _unknown(value, PRACTICE_KEYS, at, report)
+    min_words = _whole_number(value, "min_words", at, MIN_WORDS, report, required=True)
+    prompt = _required_text(value, "prompt", at, report)
+    return {"min_words": min_words, "prompt": prompt}
+
+
+def _unknown(mapping: dict, allowed: set[str], at: tuple, report) -> None:
+    for key in mapping:
+        if key not in allowed:
+            report(at + (str(key),), _("onbekend veld '%(key)s' (toegestaan: %(allowed)s)", key=key,
+                                       allowed=", ".join(sorted(allowed))))
+
+
+def _required_text(mapping: dict, key: str, at: tuple, report, max_length: int | None = None) -> str:
+    value = mapping.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        report(at + (key,), _("'%(key)s' ontbreekt", key=key))
+        return ""
+    if not isinstance(value, str):
+        report(at + (key,), _("'%(key)s' moet tekst zijn (zet hem tussen aanhalingstekens)", key=key))
+        return ""
+    if max_length and len(value.strip()) > max_length:
+        report(at + (key,), _("'%(key)s' is te lang (hoogstens %(n)s tekens)", key=key, n=max_length))
+        return ""
+    return value.strip()
+
+
+def _whole_number(mapping: dict, key: str, at: tuple, limits: tuple[int, int], report, required=False) -> int:
+    low, high = limits
+    if key not in mapping:
+        if required:
+            report(at + (key,), _("'%(key)s' ontbreekt (een heel getal van %(low)s tot en met %(high)s)", key=key,
+                                  low=low, high=high))
+        return 0
+    value = mapping[key]
+    if isinstance(value, bool):
+        report(at + (key,), _("'%(key)s' is een getal, geen ja of nee (true/false)", key=key))
+        return 0
+    if not isinstance(value, int) or not low <= value <= high:
+        report(at + (key,), _("'%(key)s' is een heel getal van %(low)s tot en met %(high)s", key=key, low=low,
+                              high=high))
+        return 0
+    return value
+
+
+def sync_tracks(tracks: list[TrackFile], report) -> None:
+    """Upsert tracks by slug; archive the ones whose file is gone, restore the ones that came back."""
+    now = utcnow()
+    existing = {t.slug: t for t in db.session.scalars(select(Track))}
+    seen = set()
+    for source in tracks:
+        seen.add(source.slug)
+        name = f"tracks/{source.slug}"
+        track = existing.get(source.slug)
+        if track is None:
+            track = Track(slug=source.slug, archived=False, synced_at=now)
+            for field_name in TRACK_FIELDS:
+                setattr(track, field_name, getattr(source, field_name))
+            db.session.add(track)
+            report.created.append(name)
+            continue
+        changed = False
+        for field_name in TRACK_FIELDS:
+            value = getattr(source, field_name)
+            if getattr(track, field_name) != value:
+                setattr(track, field_name, value)
+                changed = True
+        if changed:
+            track.synced_at = now
+        if track.archived:
+            track.archived = False
+            report.restored.append(name)
+        elif changed:
+            report.updated.append(name)
+        else:
+            report.unchanged += 1
+    for slug, track in existing.items():
+        if slug not in seen and not track.archived:
+            track.archived = True
+            report.archived.append(f"tracks/{slug}")
