@@ -113,6 +113,14 @@ def client(app) -> CSRFClient:
 
 
 @pytest.fixture
+def outbox(app):
+    """Mails sent during the test (Flask-Mailman's locmem backend keeps them on the extension)."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

@@ -171,7 +171,7 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
             item.already_certified = True
         if track.renews:
             item.checks.append(Check(
-                "renewal", _("Eerder een certificaat voor dit traject gehaald"), certificate is not None,
+                "renewal", _("Eerder het certificaat gehaald dat dit traject vernieuwt"), certificate is not None,
                 _("certificaat %(number)s", number=certificate.number) if certificate is not None
                 else _("geen eerder certificaat gevonden")))
     return result

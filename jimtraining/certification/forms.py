@@ -15,7 +15,7 @@ from jimtraining.extensions import db
 class PracticeForm(FlaskForm):
     text = TextAreaField(_l("Je reflectie"), validators=[
         DataRequired(_l("Schrijf je reflectie.")),
-        Length(max=MAX_REFLECTION, message=_l("Je tekst is te lang (hoogstens %(max)d tekens)."))],
+        Length(max=MAX_REFLECTION, message=_l("Je tekst is te lang (hoogstens %(n)s tekens).", n=MAX_REFLECTION))],
         filters=[strip], render_kw={"rows": 18},
         description=_l("Je mag Markdown gebruiken: **vet**, *schuin*, lijstjes met -."))
     no_client_data = BooleanField(_l("Ik heb gecontroleerd: er staan geen gegevens van jongeren, ouders of "
@@ -24,8 +24,8 @@ class PracticeForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(_l("Besluit"), choices=[("approved", _l("Goedkeuren")),
-                                                  ("returned", _l("Teruggeven met feedback"))],
+    decision = RadioField(_l("Besluit"), choices=choices([("approved", _l("Goedkeuren")),
+                                                          ("returned", _l("Teruggeven met feedback"))]),
                           validators=[InputRequired(_l("Kies goedkeuren of teruggeven."))])
     feedback = TextAreaField(_l("Feedback voor de deelnemer"), filters=[strip], render_kw={"rows": 6},
                              validators=[Length(max=MAX_REFLECTION)],
@@ -53,4 +53,4 @@ class LicenceForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reden"), filters=[strip], render_kw={"rows": 3}, validators=[
         DataRequired(_l("Geef een reden op.")), Length(max=MAX_REASON)])
-    submit = SubmitField(_l("Intrekken"))
+    submit = SubmitField(_l("Certificaat intrekken"))

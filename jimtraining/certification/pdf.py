@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 from pathlib import Path
 
 import segno
 from babel.dates import format_date
 from fpdf import FPDF
+
+# fontTools reports every step of embedding the font at INFO; that is noise in the app's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 #: static/fonts/ at the root of the project (this file is jimtraining/certification/pdf.py).
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"

@@ -40,8 +40,9 @@ NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to rea
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 MAX_REFLECTION = 20_000
 MAX_REASON = 2000
-#: Days before expiry on which a reminder goes out, and the column that remembers it was sent.
-REMINDERS = ((60, "reminder_60_sent_at"), (14, "reminder_14_sent_at"))
+#: Days before expiry on which a reminder goes out, and the column that remembers it was sent. The 14-day one
+#: goes first: it also marks the 60-day one, so a certificate first seen inside 14 days gets one mail, not two.
+REMINDERS = ((14, "reminder_14_sent_at"), (60, "reminder_60_sent_at"))
 
 
 class CertificationError(Exception):

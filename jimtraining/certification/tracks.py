@@ -151,8 +151,8 @@ def _check_renews(parsed: list[_Parsed], problems: list) -> None:
                         slug=target_slug)
         elif item.audience in AUDIENCE_VALUES and target.audience in AUDIENCE_VALUES \
                 and item.audience != target.audience:
-            message = _("'%(slug)s' is voor een andere doelgroep ('audience'); een opfristraject heeft dezelfde",
-                        slug=target_slug)
+            message = _("'%(slug)s' is voor een andere doelgroep ('audience'); een opfristraject heeft dezelfde "
+                        "doelgroep als het traject dat het vernieuwt", slug=target_slug)
         if message is not None:
             problems.append(Problem(item.relpath, item.renews_line, message))
             item.track = None

@@ -239,7 +239,7 @@ def _no_index(response):
     return response
 
 
-@bp.route("/verify/<code>")
+@bp.route("/verify/<path:code>")
 def verify(code):
     certificate = services.certificate_by_code(code)
     if certificate is None:
@@ -251,7 +251,7 @@ def verify(code):
     return _no_index(Response(html, status=status))
 
 
-@bp.route("/api/v1/certificates/<code>")
+@bp.route("/api/v1/certificates/<path:code>")
 def verify_json(code):
     certificate = services.certificate_by_code(code)
     if certificate is None:

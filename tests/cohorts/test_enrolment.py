@@ -12,14 +12,6 @@ from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 
 
-@pytest.fixture
-def outbox(app):
-    """Mails sent during the test (Flask-Mailman's locmem backend keeps them on the extension)."""
-    state = app.extensions["mailman"]
-    state.outbox = []
-    return state.outbox
-
-
 def invite(client, cohort, email="nieuw@example.org", name="Nina Nieuw"):
     return client.submit(f"/cohorts/{cohort.id}/invite", {"name": name, "email": email},
                          page=f"/cohorts/{cohort.id}/invite")

@@ -1,0 +1,151 @@
+"""Licences, certificates and the audit log for admins; the SKJ export for learners."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from jimtraining.certification.models import AuditError, AuditEvent, TrainerLicence
+from jimtraining.certification.services import CertificationError, create_certificate, grant_licence, valid_licence
+from jimtraining.extensions import db
+from jimtraining.timeutil import as_utc, utcnow
+from tests.certification.conftest import mark
+
+
+def test_admin_grants_a_licence_and_it_is_logged(client_for, world, make_user):
+    trainer = make_user(role="trainer", name="Nieuwe Trainer")
+    client = client_for(world["admin"])
+    response = client.submit("/admin/licences", {"user_id": trainer.id, "months": 24, "reason": "TtT afgerond"},
+                             page="/admin/licences")
+    assert response.status_code == 302
+    licence = valid_licence(trainer)
+    assert licence is not None
+    assert 729 <= (as_utc(licence.expires_at) - utcnow()).days <= 731
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "licence.granted"))
+    assert event.subject_id == trainer.id and event.reason == "TtT afgerond"
+    assert "Nieuwe Trainer" in client.get("/admin/licences").get_data(as_text=True)
+
+
+def test_renewal_starts_where_the_current_licence_ends_and_keeps_history(world):
+    current = valid_licence(world["trainer"])
+    renewed = grant_licence(world["trainer"], 12, world["admin"])
+    assert as_utc(renewed.valid_from) == as_utc(current.expires_at) and renewed.renews_id == current.id
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "licence.renewed")) is not None
+    assert len(db.session.scalars(select(TrainerLicence).where(TrainerLicence.user_id == world["trainer"].id)).all()) \
+        == 2
+
+
+def test_only_trainers_get_a_licence_and_months_are_bounded(client_for, world):
+    with pytest.raises(CertificationError):
+        grant_licence(world["learner"], 12, world["admin"])
+    client = client_for(world["admin"])
+    response = client.submit("/admin/licences", {"user_id": world["trainer"].id, "months": 500}, page="/admin/licences")
+    assert response.status_code == 400 and "Kies 1 tot 120 maanden" in response.get_data(as_text=True)
+    response = client.submit("/admin/licences", {"user_id": world["learner"].id, "months": 12},
+                             page="/admin/licences")
+    assert response.status_code == 400  # not a trainer: not in the list
+
+
+def test_withdrawal_needs_a_reason_ends_the_licence_and_is_logged(client_for, world):
+    licence = valid_licence(world["trainer"])
+    client = client_for(world["admin"])
+    client.submit(f"/admin/licences/{licence.id}/withdraw", {"reason": ""}, page="/admin/licences")
+    assert valid_licence(world["trainer"]) is not None
+    client.submit(f"/admin/licences/{licence.id}/withdraw", {"reason": "Gestopt als trainer."}, page="/admin/licences")
+    assert valid_licence(world["trainer"]) is None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "licence.withdrawn"))
+    assert event.reason == "Gestopt als trainer." and event.actor_id == world["admin"].id
+
+
+@pytest.mark.parametrize("path", ["/admin/licences", "/admin/certificates", "/admin/audit", "/admin/audit.csv"])
+@pytest.mark.parametrize("who", ["trainer", "learner", "actor"])
+def test_admin_pages_are_closed_to_others(client_for, world, path, who):
+    assert client_for(world[who]).get(path).status_code == 403
+
+
+def test_trainer_cannot_grant_themselves_a_licence(client_for, world, make_user):
+    unlicensed = make_user(role="trainer")
+    client = client_for(unlicensed)
+    assert client.submit("/admin/licences", {"user_id": unlicensed.id, "months": 120}).status_code == 403
+    assert valid_licence(unlicensed) is None
+
+
+def test_audit_log_cannot_be_changed_or_deleted(world):
+    grant_licence(world["trainer"], 12, world["admin"], "verlenging")
+    event = db.session.scalar(select(AuditEvent))
+    event.reason = "weggepoetst"
+    with pytest.raises(AuditError):
+        db.session.commit()
+    db.session.rollback()
+    with pytest.raises(AuditError):
+        db.session.delete(db.session.scalar(select(AuditEvent)))
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.scalar(select(AuditEvent)).reason == "verlenging"
+
+
+def test_audit_log_page_filters_and_exports(client_for, world):
+    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    db.session.commit()
+    grant_licence(world["trainer"], 12, world["admin"], "=HYPERLINK(\"x\")")
+    client = client_for(world["admin"])
+    page = client.get("/admin/audit?action=certificate.issued").get_data(as_text=True)
+    assert "certificate.issued" in page and "licence.renewed" not in page.split("<tbody>")[1]
+    rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True))))
+    assert rows[0][:3] == ["id", "at", "action"] and {r[2] for r in rows[1:]} == {"certificate.issued",
+                                                                                   "licence.renewed"}
+    assert any(r[9] == "'=HYPERLINK(\"x\")" for r in rows[1:])  # formulas are defused for spreadsheets
+
+
+def test_admin_finds_certificates_by_number_name_and_status(client_for, world):
+    found = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    create_certificate(world["second"], world["trainer"], world["track"], world["cohort"],
+                       utcnow() - timedelta(days=365 * 4))
+    db.session.commit()
+    client = client_for(world["admin"])
+    assert found.number in client.get(f"/admin/certificates?q={found.number}").get_data(as_text=True)
+    by_name = client.get("/admin/certificates?q=lotte").get_data(as_text=True)
+    assert "Lotte Leerling" in by_name and "Sem Tweede" not in by_name
+    expired = client.get("/admin/certificates?status=expired").get_data(as_text=True)
+    assert "Sem Tweede" in expired and "Lotte Leerling" not in expired
+    assert client.get("/admin/certificates?q=%25_").status_code == 200
+
+
+def test_skj_export_lists_certificates_and_attended_sessions_with_hours(client_for, world):
+    world["learner"].skj_number = "12345678"
+    db.session.commit()
+    mark(world["sessions"], world["learner"], ["present", "absent", "present", "excused", "present"])
+    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    db.session.commit()
+    response = client_for(world["learner"]).get("/certification/skj.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    sessions = [r for r in rows if r["kind"] == "session"]
+    assert len(sessions) == 3 and all(r["hours"] == "3.0" and r["skj_number"] == "12345678" for r in sessions)
+    (cert_row,) = [r for r in rows if r["kind"] == "certificate"]
+    assert cert_row["certificate_number"] == certificate.number and cert_row["status"] == "valid"
+    assert cert_row["valid_until"] == as_utc(certificate.expires_at).date().isoformat()
+
+
+def test_skj_export_holds_only_the_learners_own_data(client_for, world):
+    mark(world["sessions"], world["second"], ["present"] * 5)
+    rows = list(csv.DictReader(io.StringIO(client_for(world["learner"]).get("/certification/skj.csv")
+                                           .get_data(as_text=True))))
+    assert rows == []
+
+
+def test_learner_page_lists_own_certificates_and_the_checklist(client_for, world):
+    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"],
+                                     utcnow() - timedelta(days=365 * 3 + 10))
+    db.session.commit()
+    page = client_for(world["learner"]).get("/certification").get_data(as_text=True)
+    assert certificate.number in page and "Verlopen" in page
+    assert "Nog 6 onderdelen te gaan" in page and "Praktijkopdracht goedgekeurd" in page
+
+
+def test_cohort_form_offers_the_tracks(client_for, world):
+    client = client_for(world["trainer"])
+    url = f"/cohorts/{world['cohort'].id}/edit"
+    assert "JIMwerker" in client.get(url).get_data(as_text=True)

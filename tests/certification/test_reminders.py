@@ -1,0 +1,99 @@
+"""Expiry reminders 60 and 14 days before the end: sent by a command cron can run, each exactly once."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from jimtraining.certification import services
+from jimtraining.certification.services import create_certificate, revoke_certificate
+from jimtraining.extensions import db
+from jimtraining.mailing import MailError
+
+ISSUED = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # valid 36 months: ends 15 January 2029
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A frozen clock for the reminder service; set clock.now to move it."""
+
+    class Clock:
+        now = ISSUED
+
+    monkeypatch.setattr(services, "utcnow", lambda: Clock.now)
+    return Clock
+
+
+@pytest.fixture
+def certificate(world):
+    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], ISSUED)
+    db.session.commit()
+    return certificate
+
+
+def remind(runner):
+    result = runner.invoke(args=["certificates", "remind"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_running_the_command_twice_sends_each_reminder_once(runner, clock, certificate, outbox):
+    clock.now = datetime(2028, 11, 20, 7, 0, tzinfo=UTC)  # 56 days before the end
+    assert "1 sent" in remind(runner)
+    assert "0 sent" in remind(runner)
+    assert len(outbox) == 1 and "verloopt over 56 dagen" in outbox[0].subject
+    clock.now = datetime(2029, 1, 2, 7, 0, tzinfo=UTC)  # 13 days before the end
+    remind(runner)
+    remind(runner)
+    assert len(outbox) == 2 and "verloopt over 13 dagen" in outbox[1].subject
+    clock.now = datetime(2029, 1, 10, 7, 0, tzinfo=UTC)
+    remind(runner)
+    assert len(outbox) == 2
+
+
+def test_nothing_is_sent_long_before_the_end_or_after_it(runner, clock, certificate, outbox):
+    clock.now = datetime(2028, 6, 1, tzinfo=UTC)
+    remind(runner)
+    clock.now = datetime(2029, 1, 16, tzinfo=UTC)  # expired the day before
+    remind(runner)
+    assert outbox == []
+
+
+def test_a_certificate_first_seen_inside_14_days_gets_only_the_14_day_reminder(runner, clock, certificate, outbox):
+    clock.now = datetime(2029, 1, 5, tzinfo=UTC)
+    remind(runner)
+    clock.now = datetime(2029, 1, 6, tzinfo=UTC)
+    remind(runner)
+    assert len(outbox) == 1
+    db.session.refresh(certificate)
+    assert certificate.reminder_14_sent_at is not None and certificate.reminder_60_sent_at is not None
+
+
+def test_revoked_certificates_get_no_reminder(runner, clock, certificate, world, outbox):
+    revoke_certificate(certificate, world["admin"], "Ingetrokken.")
+    clock.now = datetime(2028, 12, 1, tzinfo=UTC)
+    remind(runner)
+    assert outbox == []
+
+
+def test_a_reminder_that_could_not_be_sent_is_tried_again_on_the_next_run(runner, clock, certificate, outbox,
+                                                                          monkeypatch):
+    clock.now = datetime(2028, 12, 1, tzinfo=UTC)
+
+    def broken(*_args):
+        raise MailError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    result = runner.invoke(args=["certificates", "remind"])
+    assert result.exit_code == 1 and "1 failed" in result.output
+    monkeypatch.undo()
+    monkeypatch.setattr(services, "utcnow", lambda: clock.now)
+    remind(runner)
+    assert len(outbox) == 1
+
+
+def test_the_reminder_mail_names_the_certificate_and_the_refresher(runner, clock, certificate, outbox, world):
+    clock.now = ISSUED.replace(year=2028, month=12) + timedelta(days=1)
+    remind(runner)
+    mail = outbox[0]
+    assert mail.to == [world["learner"].email]
+    assert certificate.number in mail.body and "15-01-2029" in mail.body and "opfristraject" in mail.body

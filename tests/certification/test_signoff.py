@@ -1,0 +1,158 @@
+"""Sign-off: only a licensed trainer of the learner's cohort, only for an eligible learner, checked on the server."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from jimtraining.certification.models import AuditEvent, Certificate, PracticeAssignment
+from jimtraining.certification.services import NUMBER_ALPHABET, create_certificate, valid_licence, withdraw_licence
+from jimtraining.extensions import db
+from jimtraining.timeutil import as_utc, utcnow
+from tests.certification.conftest import complete, give_licence
+
+
+def sign_url(world, learner=None, cohort=None):
+    return f"/cohorts/{(cohort or world['cohort']).id}/learners/{(learner or world['learner']).id}/certificate"
+
+
+def certificates():
+    return db.session.scalar(select(func.count()).select_from(Certificate))
+
+
+def test_licensed_trainer_signs_off_an_eligible_learner(client, login, world):
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    response = client.submit(sign_url(world), page=f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}")
+    assert response.status_code == 302
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate.user_id == world["learner"].id and certificate.cohort_id == world["cohort"].id
+    assert certificate.holder_name == "Lotte Leerling" and certificate.trainer_name == "Tineke Trainer"
+    assert certificate.track_title == "JIMwerker" and certificate.region == "Twente"
+    assert as_utc(certificate.expires_at).date() > (utcnow() + timedelta(days=365 * 3 - 2)).date()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert certificate.number in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.issued"))
+    assert event.actor_id == world["trainer"].id and event.subject_id == world["learner"].id
+    assert event.details["number"] == certificate.number
+
+
+def test_certificate_number_is_readable_and_code_is_long(world):
+    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    db.session.commit()
+    prefix, year, first, second = certificate.number.split("-")
+    assert prefix == "JIM" and year == str(utcnow().year)
+    assert len(first) == len(second) == 4 and set(first + second) <= set(NUMBER_ALPHABET)
+    assert len(certificate.code) >= 43  # secrets.token_urlsafe(32): 256 bits
+
+
+def test_the_learner_is_told_by_mail_with_the_verification_link(client, login, world, outbox):
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    client.submit(sign_url(world))
+    certificate = db.session.scalar(select(Certificate))
+    assert len(outbox) == 1 and outbox[0].to == [world["learner"].email]
+    assert certificate.number in outbox[0].body and f"/verify/{certificate.code}" in outbox[0].body
+
+
+@pytest.mark.parametrize("who", ["other_trainer", "learner", "second", "actor"])
+def test_sign_off_is_refused_with_403_for_anyone_but_a_trainer_of_the_cohort(client, login, world, who):
+    complete(world, world["learner"])
+    login(client, world[who])
+    response = client.submit(sign_url(world))
+    assert response.status_code == 403
+    assert "Alleen een trainer van deze groep" in response.get_data(as_text=True)
+    assert certificates() == 0
+
+
+def test_admin_cannot_sign_off_either(client, login, world):
+    complete(world, world["learner"])
+    login(client, world["admin"])
+    assert client.submit(sign_url(world)).status_code == 403
+    assert certificates() == 0
+
+
+def test_sign_off_is_refused_when_the_trainers_licence_has_expired(client, login, world, make_user):
+    complete(world, world["learner"])
+    expired = make_user(role="trainer")
+    give_licence(expired, days_left=-1, days_ago=800)
+    world["cohort"].trainers.append(expired)
+    db.session.commit()
+    login(client, expired)
+    response = client.submit(sign_url(world))
+    assert response.status_code == 403
+    assert "geen geldige licentie" in response.get_data(as_text=True)
+    assert certificates() == 0
+
+
+def test_sign_off_is_refused_when_the_licence_was_withdrawn(client, login, world):
+    complete(world, world["learner"])
+    withdraw_licence(valid_licence(world["trainer"]), world["admin"], "Klacht in behandeling.")
+    login(client, world["trainer"])
+    assert client.submit(sign_url(world)).status_code == 403
+    assert certificates() == 0
+
+
+def test_sign_off_is_refused_for_a_trainer_without_any_licence(client, login, world, make_user):
+    complete(world, world["learner"])
+    unlicensed = make_user(role="trainer")
+    world["cohort"].trainers.append(unlicensed)
+    db.session.commit()
+    login(client, unlicensed)
+    assert client.submit(sign_url(world)).status_code == 403
+
+
+def test_sign_off_is_refused_for_a_learner_who_is_not_eligible_even_when_posted_directly(client, login, world):
+    complete(world, world["learner"])  # everything but the practice assignment:
+    db.session.delete(db.session.scalar(select(PracticeAssignment)))
+    db.session.commit()
+    login(client, world["trainer"])
+    # No page showed a button; the form is posted straight to the URL.
+    response = client.submit(sign_url(world))
+    assert response.status_code == 403
+    body = response.get_data(as_text=True)
+    assert "voldoet nog niet aan alle eisen" in body and "Praktijkopdracht goedgekeurd" in body
+    assert certificates() == 0
+
+
+def test_learner_page_shows_no_sign_off_button_while_requirements_are_missing(client, login, world):
+    login(client, world["trainer"])
+    page = client.get(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}").get_data(as_text=True)
+    assert "Certificaat aftekenen" not in page and "Nog niet alle eisen zijn gehaald" in page
+
+
+def test_sign_off_of_a_learner_from_another_cohort_is_refused(client, login, world):
+    outsider = world["other"].enrollments[0].user
+    complete(world, outsider)  # even with every requirement met elsewhere
+    login(client, world["trainer"])
+    assert client.submit(sign_url(world, learner=outsider)).status_code == 403
+    assert certificates() == 0
+
+
+def test_sign_off_twice_makes_one_certificate(client, login, world):
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    assert client.submit(sign_url(world)).status_code == 302
+    second = client.submit(sign_url(world))
+    assert second.status_code == 403 and "heeft al een geldig certificaat" in second.get_data(as_text=True)
+    assert certificates() == 1
+
+
+def test_sign_off_without_csrf_token_is_refused(client, login, world):
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    assert client.post(sign_url(world)).status_code == 400
+    assert certificates() == 0
+
+
+def test_sign_off_for_an_unknown_learner_or_cohort_is_404(client, login, world):
+    login(client, world["trainer"])
+    assert client.submit(f"/cohorts/{world['cohort'].id}/learners/999999/certificate").status_code == 404
+    assert client.submit(f"/cohorts/999999/learners/{world['learner'].id}/certificate").status_code == 404
+
+
+def test_cohort_dashboard_shows_who_is_ready_to_sign(client, login, world):
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    page = client.get(f"/cohorts/{world['cohort'].id}").get_data(as_text=True)
+    assert "klaar om af te tekenen" in page and "nog 6 onderdelen" in page  # Sem Tweede has done nothing yet
