@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from jimtraining.certification.models import Certificate, PracticeAssignment, Track
-from jimtraining.cohorts.models import Attendance, Cohort, Enrollment
+from jimtraining.cohorts.models import Cohort, Enrollment
+from jimtraining.cohorts.services import attendance_counts
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
@@ -116,18 +117,9 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
                                          _("gehaald") if ok else _("nog niet gehaald"), slug))
     if requirements.get("attendance_percent"):
         needed = requirements["attendance_percent"]
-        ended = [s for s in cohort.sessions if as_utc(s.ends_at) <= now]
-        marks: dict[int, dict[int, str]] = {user_id: {} for user_id in ids}
-        for user_id, session_id, status in db.session.execute(
-            select(Attendance.user_id, Attendance.session_id, Attendance.status)
-            .where(Attendance.session_id.in_([s.id for s in ended] or [-1]), Attendance.user_id.in_(ids))
-        ):
-            marks[user_id][session_id] = status
+        counts = attendance_counts(cohort, joined, now)
         for user_id, item in result.items():
-            mine = marks[user_id]
-            expected = [s for s in ended if s.id in mine or as_utc(s.starts_at) >= joined[user_id]]
-            attended = sum(1 for s in expected if mine.get(s.id) == "present")
-            counted = sum(1 for s in expected if mine.get(s.id) != "excused")
+            attended, counted = counts[user_id]
             ok = counted > 0 and attended * 100 >= needed * counted
             detail = (_("%(percent)s%% (%(a)s van %(b)s bijeenkomsten)", percent=_percent(attended, counted),
                         a=attended, b=counted) if counted else _("nog geen bijeenkomsten voorbij"))

@@ -61,6 +61,22 @@ def _holder():
     return func.coalesce(Certificate.user_id, -Certificate.id)
 
 
+def _cumulative(per_month: dict[str, int], now) -> list[tuple[str, int]]:
+    """Running totals for every month from the first certificate up to now, months without one included."""
+    if not per_month:
+        return []
+    year, month = (int(part) for part in min(per_month).split("-"))
+    last = max(max(per_month), f"{now.year:04d}-{now.month:02d}")
+    totals, running = [], 0
+    while True:
+        label = f"{year:04d}-{month:02d}"
+        if label > last:
+            return totals
+        running += per_month.get(label, 0)
+        totals.append((label, running))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
 def national_figures(now=None) -> NationalFigures:
     now = now or utcnow()
     figures = NationalFigures()
@@ -81,10 +97,8 @@ def national_figures(now=None) -> NationalFigures:
     first = (select(_holder().label("holder"), func.min(Certificate.issued_at).label("first_at"))
              .where(*not_revoked).group_by(_holder()).subquery())
     month = _month(first.c.first_at)
-    running = 0
-    for label, count in db.session.execute(select(month, func.count()).group_by(month).order_by(month)):
-        running += count
-        figures.over_time.append((label, running))
+    per_month = dict(db.session.execute(select(month, func.count()).group_by(month).order_by(month)).all())
+    figures.over_time = _cumulative(per_month, now)
 
     def grouped(column, labels=None):
         rows = db.session.execute(

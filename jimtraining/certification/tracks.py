@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from jimtraining.certification.models import AUDIENCES, Track
+from jimtraining.curriculum.services import apply_fields
 from jimtraining.extensions import db
 from jimtraining.quizzes.yamlmap import read_yaml_file
 from jimtraining.timeutil import utcnow
@@ -280,12 +281,7 @@ def sync_tracks(tracks: list[TrackFile], report) -> None:
             db.session.add(track)
             report.created.append(name)
             continue
-        changed = False
-        for field_name in TRACK_FIELDS:
-            value = getattr(source, field_name)
-            if getattr(track, field_name) != value:
-                setattr(track, field_name, value)
-                changed = True
+        changed = apply_fields(track, source, TRACK_FIELDS)
         if changed:
             track.synced_at = now
         if track.archived:

@@ -373,6 +373,30 @@ def next_session(cohort: Cohort, now=None) -> CohortSession | None:
 
 # The trainer's dashboard ------------------------------------------------------------------------------------
 
+def attendance_counts(cohort: Cohort, joined: dict, now=None) -> dict[int, tuple[int, int]]:
+    """Per learner (user id -> enrolment moment): sessions present at, and sessions that count.
+
+    A session counts when it has ended and the learner was expected at it: held after they joined, or marked
+    for them anyway. Excused sessions count for nobody. One query, whatever the number of learners.
+    """
+    now = now or utcnow()
+    ended = [s for s in cohort.sessions if as_utc(s.ends_at) <= now]
+    marks: dict[int, dict[int, str]] = {user_id: {} for user_id in joined}
+    for user_id, session_id, status in db.session.execute(
+        select(Attendance.user_id, Attendance.session_id, Attendance.status)
+        .where(Attendance.session_id.in_([s.id for s in ended] or [-1]),
+               Attendance.user_id.in_(list(joined) or [-1]))
+    ):
+        marks[user_id][session_id] = status
+    counts = {}
+    for user_id, joined_at in joined.items():
+        mine = marks[user_id]
+        expected = [s for s in ended if s.id in mine or as_utc(s.starts_at) >= as_utc(joined_at)]
+        counts[user_id] = (sum(1 for s in expected if mine.get(s.id) == "present"),
+                           sum(1 for s in expected if mine.get(s.id) != "excused"))
+    return counts
+
+
 @dataclass
 class LearnerRow:
     user: User
@@ -420,16 +444,7 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[L
         .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.module_slug.in_(slugs or [None]))
         .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
     ).all()
-    # Attendance: sessions that have ended and that the learner was expected at (held after they joined, or
-    # marked for them anyway). Excused sessions do not count against anyone.
-    now = utcnow()
-    ended = [s for s in cohort.sessions if as_utc(s.ends_at) <= now]
-    marks: dict[int, dict[int, str]] = {user_id: {} for user_id in rows}
-    for user_id, session_id, status in db.session.execute(
-        select(Attendance.user_id, Attendance.session_id, Attendance.status)
-        .where(Attendance.session_id.in_([s.id for s in ended] or [-1]), Attendance.user_id.in_(user_ids))
-    ):
-        marks[user_id][session_id] = status
+    attendance = attendance_counts(cohort, joined)
     done = {(u, m): n for u, m, n in done_per_module}
     passed = {(u, m): (best, bool(ok)) for u, m, best, ok in quiz_rows}
     for user_id, row in rows.items():
@@ -442,9 +457,7 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[L
                 row.quiz[module.slug] = (best, ok)
             if count >= lesson_counts[module.slug] > 0 and (ok or not has_quiz):
                 row.modules_done += 1
-        mine = marks[user_id]
-        expected = [s for s in ended if s.id in mine or as_utc(s.starts_at) >= as_utc(joined[user_id])]
-        row.attended = sum(1 for s in expected if mine.get(s.id) == "present")
-        row.expected = sum(1 for s in expected if mine.get(s.id) != "excused")
+        row.attended, row.expected = attendance[user_id]
         row.attendance_percent = round(100 * row.attended / row.expected) if row.expected else None
-    return sorted(rows.values(), key=lambda r: r.user.name.lower()), modules, len(ended)
+    ended = sum(1 for s in cohort.sessions if as_utc(s.ends_at) <= utcnow())
+    return sorted(rows.values(), key=lambda r: r.user.name.lower()), modules, ended

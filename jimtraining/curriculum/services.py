@@ -36,7 +36,8 @@ class SyncReport:
         return bool(self.created or self.updated or self.archived or self.restored)
 
 
-def _apply(row, source, fields) -> bool:
+def apply_fields(row, source, fields) -> bool:
+    """Copy the named fields from source to row; True when anything changed."""
     changed = False
     for name in fields:
         value = getattr(source, name)
@@ -64,12 +65,12 @@ def sync_content(tree: ContentTree) -> SyncReport:
         module = existing.get(source.slug)
         if module is None:
             module = Module(slug=source.slug, archived=False)
-            _apply(module, source, MODULE_FIELDS)
+            apply_fields(module, source, MODULE_FIELDS)
             module.synced_at = now
             db.session.add(module)
             report.created.append(source.slug)
         else:
-            changed = _apply(module, source, MODULE_FIELDS)
+            changed = apply_fields(module, source, MODULE_FIELDS)
             if module.archived:
                 module.archived = False
                 report.restored.append(source.slug)
@@ -87,11 +88,11 @@ def sync_content(tree: ContentTree) -> SyncReport:
             lesson = lessons.get(lesson_source.slug)
             if lesson is None:
                 lesson = Lesson(slug=lesson_source.slug, archived=False, synced_at=now)
-                _apply(lesson, lesson_source, LESSON_FIELDS)
+                apply_fields(lesson, lesson_source, LESSON_FIELDS)
                 module.lessons.append(lesson)
                 report.created.append(name)
                 continue
-            changed = _apply(lesson, lesson_source, LESSON_FIELDS)
+            changed = apply_fields(lesson, lesson_source, LESSON_FIELDS)
             if lesson.archived:
                 lesson.archived = False
                 report.restored.append(name)

@@ -149,3 +149,14 @@ def test_cohort_form_offers_the_tracks(client_for, world):
     client = client_for(world["trainer"])
     url = f"/cohorts/{world['cohort'].id}/edit"
     assert "JIMwerker" in client.get(url).get_data(as_text=True)
+
+
+def test_audit_log_pages_through_many_events(client_for, world):
+    for _ in range(60):
+        grant_licence(world["trainer"], 1, world["admin"])
+    client = client_for(world["admin"])
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert "Pagina 1 van 2" in first and 'rel="next"' in first
+    second = client.get("/admin/audit?page=2").get_data(as_text=True)
+    assert "Pagina 2 van 2" in second and second.count("licence.renewed") >= 10
+    assert client.get("/admin/audit?page=99").status_code == 200

@@ -62,8 +62,11 @@ def test_totals_count_each_professional_once(known):
     assert figures.percent_of_goal == 0 and figures.goal == 3000
 
 
-def test_over_time_is_cumulative_by_month_of_the_first_certificate(known):
-    assert national_figures(now=NOW).over_time == [("2023-01", 1), ("2023-06", 2), ("2026-03", 4), ("2026-05", 5)]
+def test_over_time_is_cumulative_by_month_of_the_first_certificate_with_every_month_shown(known):
+    over_time = dict(national_figures(now=NOW).over_time)
+    assert list(over_time)[0] == "2023-01" and list(over_time)[-1] == "2026-12" and len(over_time) == 48
+    assert (over_time["2023-01"], over_time["2023-05"], over_time["2023-06"]) == (1, 1, 2)
+    assert (over_time["2026-02"], over_time["2026-03"], over_time["2026-05"], over_time["2026-12"]) == (2, 4, 5, 5)
 
 
 def test_breakdowns_by_region_kind_and_context(known):

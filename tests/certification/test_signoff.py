@@ -156,3 +156,39 @@ def test_cohort_dashboard_shows_who_is_ready_to_sign(client, login, world):
     login(client, world["trainer"])
     page = client.get(f"/cohorts/{world['cohort'].id}").get_data(as_text=True)
     assert "klaar om af te tekenen" in page and "nog 6 onderdelen" in page  # Sem Tweede has done nothing yet
+
+
+def test_cohort_dashboard_and_learner_page_cost_the_same_queries_for_3_or_30_learners(client, login, world,
+                                                                                      make_user):
+    from jimtraining.cohorts.services import enroll
+    from tests.conftest import count_queries
+
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    dashboard = f"/cohorts/{world['cohort'].id}"
+    learner_page = f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}"
+    few = count_queries(lambda: client.get(dashboard)), count_queries(lambda: client.get(learner_page))
+    for _ in range(27):
+        learner = make_user()
+        enroll(world["cohort"], learner, "code")
+        complete(world, learner)
+    many = count_queries(lambda: client.get(dashboard)), count_queries(lambda: client.get(learner_page))
+    assert many == few
+
+
+def test_refresher_sign_off_renews_the_original_qualification(client, login, world, make_user, make_cohort):
+    from tests.certification.conftest import finish_modules, make_track
+
+    make_track(slug="opfrissen", title="JIMwerker opfrissen", renews="jimwerker",
+               requirements={"modules": ["verder"], "quizzes": [], "attendance_percent": 0,
+                             "roleplay_sufficient": 0, "practice": None})
+    learner = make_user()
+    cohort = make_cohort(trainers=[world["trainer"]], learners=[learner], track_slug="opfrissen")
+    finish_modules(learner, ["verder"])
+    old = create_certificate(learner, world["trainer"], world["track"], None, utcnow() - timedelta(days=365 * 3 + 9))
+    db.session.commit()
+    login(client, world["trainer"])
+    assert client.submit(sign_url(world, learner=learner, cohort=cohort)).status_code == 302
+    new = db.session.scalar(select(Certificate).where(Certificate.id != old.id))
+    assert new.track_slug == "opfrissen" and new.qualification == "jimwerker" and new.track_title == "JIMwerker"
+    assert as_utc(new.expires_at) > as_utc(old.expires_at) + timedelta(days=365 * 3)
