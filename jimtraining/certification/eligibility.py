@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from jimtraining.certification.models import Certificate, PracticeAssignment, Track
@@ -70,6 +71,11 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
     Attendance counts the cohort's sessions that have ended and that the learner was expected at: held after
     they joined, or marked for them anyway; excused sessions count for nobody. The threshold is inclusive:
     exactly 80% meets 80%.
+
+    Re-certification (the learner already had a certificate of this qualification, expired or about to): the
+    live role-play rounds and the practice assignment must be new, from after that certificate. Modules and
+    quizzes done before still count: the knowledge stays, and quiz attempt limits would otherwise lock people
+    out; the refresher's sessions and rounds are where the practice is shown again.
     """
     now = now or utcnow()
     requirements = track.requirements or {}
@@ -82,6 +88,15 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
     if not result:
         return result
     ids = list(result)
+
+    certificates: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(
+        select(Certificate).where(Certificate.user_id.in_(ids), Certificate.qualification == track.qualification,
+                                  Certificate.revoked_at.is_(None)).order_by(Certificate.expires_at)
+    ):
+        certificates[certificate.user_id] = certificate  # the one that runs longest wins
+    #: Work that counts again must be from after this moment (None: a first certificate, all work counts).
+    since = {user_id: as_utc(c.issued_at) for user_id, c in certificates.items()}
 
     module_slugs = list(dict.fromkeys((requirements.get("modules") or []) + (requirements.get("quizzes") or [])))
     modules = {m.slug: m for m in db.session.scalars(
@@ -128,34 +143,30 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
     if requirements.get("roleplay_sufficient"):
         needed = requirements["roleplay_sufficient"]
         # Only released verdicts count: the checklist must not tell a learner what the trainer has not shared.
-        rounds = dict(db.session.execute(
-            select(RolePlayRound.professional_id, func.count())
+        rounds: dict[int, int] = {}
+        for user_id, created_at in db.session.execute(
+            select(RolePlayRound.professional_id, RolePlayRound.created_at)
             .where(RolePlayRound.professional_id.in_(ids), RolePlayRound.outcome == "sufficient",
-                   RolePlayRound.released_at.is_not(None))
-            .group_by(RolePlayRound.professional_id)).all())
+                   RolePlayRound.released_at.is_not(None))):
+            if user_id not in since or as_utc(created_at) > since[user_id]:
+                rounds[user_id] = rounds.get(user_id, 0) + 1
         for user_id, item in result.items():
             count = rounds.get(user_id, 0)
             item.checks.append(Check(
-                "roleplay", _("Minstens %(n)s rollenspel(en) als professional met 'voldoende'", n=needed),
+                "roleplay", ngettext("Minstens %(num)d rollenspel als professional met 'voldoende'",
+                                     "Minstens %(num)d rollenspellen als professional met 'voldoende'", needed),
                 count >= needed, _("%(done)s van %(n)s", done=min(count, needed), n=needed)))
     if track.practice:
         assignments = {a.user_id: a for a in db.session.scalars(
             select(PracticeAssignment).where(PracticeAssignment.user_id.in_(ids),
                                              PracticeAssignment.track_slug == track.slug))}
         labels = {"none": _("nog niet ingeleverd"), "waiting": _("ingeleverd, wacht op de trainer"),
-                  "returned": _("teruggegeven: pas je tekst aan"), "approved": _("goedgekeurd")}
+                  "returned": _("teruggegeven: pas je tekst aan"), "approved": _("goedgekeurd"),
+                  "old": _("goedgekeurd voor je vorige certificaat: lever een nieuwe versie in")}
         for user_id, item in result.items():
-            assignment = assignments.get(user_id)
-            status = assignment.status if assignment is not None else "none"
+            status = practice_status(assignments.get(user_id), since.get(user_id))
             item.checks.append(Check("practice", _("Praktijkopdracht goedgekeurd"), status == "approved",
                                      labels[status]))
-
-    certificates: dict[int, Certificate] = {}
-    for certificate in db.session.scalars(
-        select(Certificate).where(Certificate.user_id.in_(ids), Certificate.qualification == track.qualification,
-                                  Certificate.revoked_at.is_(None)).order_by(Certificate.expires_at)
-    ):
-        certificates[certificate.user_id] = certificate  # the one that runs longest wins
     for user_id, item in result.items():
         certificate = certificates.get(user_id)
         item.certificate = certificate
@@ -167,6 +178,26 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
                 _("certificaat %(number)s", number=certificate.number) if certificate is not None
                 else _("geen eerder certificaat gevonden")))
     return result
+
+
+def practice_status(assignment: PracticeAssignment | None, since=None) -> str:
+    """none, waiting, returned, approved, or old: approved, but before the learner's previous certificate, so
+    a re-certification needs a new version."""
+    if assignment is None:
+        return "none"
+    status = assignment.status
+    if status == "approved" and since is not None and as_utc(assignment.latest.submitted_at) <= since:
+        return "old"
+    return status
+
+
+def previous_certificate_moment(user_id: int, qualification: str):
+    """When the learner's newest certificate of this qualification (not revoked) was issued, or None."""
+    moment = db.session.scalar(
+        select(func.max(Certificate.issued_at)).where(Certificate.user_id == user_id,
+                                                      Certificate.qualification == qualification,
+                                                      Certificate.revoked_at.is_(None)))
+    return as_utc(moment)
 
 
 def learner_eligibility(cohort: Cohort, track: Track, user_id: int, now=None) -> Eligibility | None:

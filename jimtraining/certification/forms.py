@@ -30,6 +30,8 @@ class ReviewForm(FlaskForm):
     feedback = TextAreaField(_l("Feedback voor de deelnemer"), filters=[strip], render_kw={"rows": 6},
                              validators=[Length(max=MAX_REFLECTION)],
                              description=_l("Verplicht als je de opdracht teruggeeft: wat moet er anders?"))
+    no_client_data = BooleanField(_l("Ik heb gecontroleerd: er staan geen gegevens van jongeren, ouders of "
+                                     "collega's in waardoor iemand herkenbaar is."))
     submit = SubmitField(_l("Besluit opslaan"))
 
 

@@ -14,13 +14,14 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from jimtraining.accounts.models import User
-from jimtraining.certification.eligibility import learner_eligibility
+from jimtraining.certification.eligibility import learner_eligibility, practice_status, previous_certificate_moment
 from jimtraining.certification.models import (
     AuditEvent,
     Certificate,
@@ -83,14 +84,34 @@ def valid_licence(user: User, now=None) -> TrainerLicence | None:
         .order_by(TrainerLicence.expires_at.desc()).limit(1))
 
 
+def _lock(user: User) -> None:
+    """Take the write lock on a user's row before reading what a write depends on.
+
+    A no-op UPDATE works on both databases: PostgreSQL locks the row, SQLite takes its single write lock (a
+    SELECT ... FOR UPDATE does nothing on SQLite). A second request doing the same waits until the first commits,
+    and then reads what the first wrote.
+    """
+    db.session.execute(update(User).where(User.id == user.id).values(name=User.name))
+
+
+def _last_licence(trainer: User, now) -> TrainerLicence | None:
+    """The licence that ends last among those valid now or starting later (not withdrawn)."""
+    return db.session.scalar(
+        select(TrainerLicence).where(TrainerLicence.user_id == trainer.id, TrainerLicence.withdrawn_at.is_(None),
+                                     TrainerLicence.expires_at > now)
+        .order_by(TrainerLicence.expires_at.desc()).limit(1))
+
+
 def grant_licence(trainer: User, months: int, by: User, reason: str = "", now=None) -> TrainerLicence:
-    """A new licence from now (or, when a valid one exists, a renewal that starts where the old one ends)."""
+    """A new licence from now, or a renewal that starts where the last valid or planned licence ends."""
     if trainer.role != "trainer":
         raise CertificationError(_("Alleen iemand met de rol trainer kan een licentie krijgen."))
     if not 1 <= months <= 120:
         raise CertificationError(_("Een licentie duurt 1 tot 120 maanden."))
     now = now or utcnow()
-    current = valid_licence(trainer, now)
+    # Lock the trainer's row first: two admins (or a double click) renewing at once make one chain, not two.
+    _lock(trainer)
+    current = _last_licence(trainer, now)
     start = as_utc(current.expires_at) if current else now
     licence = TrainerLicence(user_id=trainer.id, granted_by_id=by.id, granted_at=now, valid_from=start,
                              expires_at=start + relativedelta(months=months),
@@ -104,14 +125,22 @@ def grant_licence(trainer: User, months: int, by: User, reason: str = "", now=No
     return licence
 
 
-def withdraw_licence(licence: TrainerLicence, by: User, reason: str, now=None) -> None:
+def withdraw_licence(licence: TrainerLicence, by: User, reason: str, now=None) -> list[TrainerLicence]:
+    """Withdraw a licence and the renewals planned after it: the trainer cannot sign off any more."""
     if licence.withdrawn_at is not None:
         raise CertificationError(_("Deze licentie is al ingetrokken."))
     reason = _reason(reason)
     now = now or utcnow()
-    licence.withdrawn_at, licence.withdrawn_by_id, licence.withdraw_reason = now, by.id, reason
-    audit("licence.withdrawn", by, licence.user, "licence", licence.id, reason, at=now)
+    later = db.session.scalars(
+        select(TrainerLicence).where(TrainerLicence.user_id == licence.user_id, TrainerLicence.id != licence.id,
+                                     TrainerLicence.withdrawn_at.is_(None),
+                                     TrainerLicence.valid_from >= licence.valid_from)).all()
+    withdrawn = [licence, *later]
+    for item in withdrawn:
+        item.withdrawn_at, item.withdrawn_by_id, item.withdraw_reason = now, by.id, reason
+        audit("licence.withdrawn", by, licence.user, "licence", item.id, reason, at=now)
     db.session.commit()
+    return withdrawn
 
 
 # Practice assignments ----------------------------------------------------------------------------------------
@@ -145,10 +174,11 @@ def submit_practice(user: User, track: Track, text: str) -> PracticeVersion:
                 db.session.add(assignment)
         except IntegrityError:
             assignment = practice_assignment(user, track)
-    if assignment.status == "waiting":
+    status = practice_status(assignment, previous_certificate_moment(user.id, track.qualification))
+    if status == "waiting":
         raise CertificationError(_("Je vorige versie wacht nog op de trainer. Je kunt een nieuwe versie "
                                    "inleveren als je die hebt teruggekregen."))
-    if assignment.status == "approved":
+    if status == "approved":
         raise CertificationError(_("Je praktijkopdracht is al goedgekeurd."))
     version = PracticeVersion(assignment=assignment, number=len(assignment.versions) + 1, text=text,
                               word_count=words)
@@ -175,11 +205,19 @@ def review_practice(version: PracticeVersion, decision: str, feedback: str, by: 
         raise CertificationError(_("De feedback is te lang."))
     if version.assignment.user_id == by.id:
         raise CertificationError(_("Je kunt je eigen opdracht niet beoordelen."))
-    version.decision, version.feedback = decision, feedback or None
-    version.reviewed_by_id, version.reviewed_at = by.id, utcnow()
-    audit(f"practice.{decision}", by, version.assignment.user, "practice", version.assignment.id, feedback,
+    # Conditional: when two trainers decide at the same moment, only the first decision counts.
+    decided = db.session.execute(
+        update(PracticeVersion).where(PracticeVersion.id == version.id, PracticeVersion.decision.is_(None))
+        .values(decision=decision, feedback=feedback or None, reviewed_by_id=by.id, reviewed_at=utcnow())
+    ).rowcount
+    if not decided:
+        db.session.rollback()
+        raise CertificationError(_("Over deze versie is al besloten."))
+    # The feedback itself stays with the version (it can be corrected); the log only says what was decided.
+    audit(f"practice.{decision}", by, version.assignment.user, "practice", version.assignment.id,
           track=version.assignment.track_slug, version=version.number)
     db.session.commit()
+    db.session.refresh(version)
 
 
 # Sign-off ----------------------------------------------------------------------------------------------------
@@ -189,10 +227,13 @@ def refusal(trainer: User, cohort: Cohort, now=None) -> str | None:
     if trainer.role != "trainer" or not cohort.can_manage(trainer):
         return _("Alleen een trainer van deze groep kan certificaten aftekenen.")
     if valid_licence(trainer, now) is None:
-        return _("Je hebt geen geldige licentie als JIM-trainer. Vraag het programmabureau om je licentie te "
-                 "verlengen.")
+        return _("Je hebt geen geldige licentie als JIM-trainer. Vraag het landelijk programmabureau om een "
+                 "licentie.")
     if not cohort.track_slug:
         return _("Deze groep volgt geen certificeringstraject. Kies eerst een traject bij 'Groep bewerken'.")
+    track = cohort_track(cohort)
+    if track is None or track.archived:
+        return _("Het traject van deze groep bestaat niet meer. Kies een ander traject bij 'Groep bewerken'.")
     return None
 
 
@@ -213,11 +254,11 @@ def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) ->
     reason = refusal(trainer, cohort, now)
     if reason:
         raise CertificationError(reason)
-    # Lock the learner's row (PostgreSQL) so two trainers signing at once cannot make two certificates.
-    db.session.execute(select(User.id).where(User.id == learner.id).with_for_update())
+    if learner.id == trainer.id:
+        raise CertificationError(_("Je kunt je eigen certificaat niet aftekenen. Vraag een andere trainer."))
+    # Two trainers (or a double click) signing at once: the second waits here and then finds the certificate.
+    _lock(learner)
     track = cohort_track(cohort)
-    if track is None or track.archived:
-        raise CertificationError(_("Het traject van deze groep bestaat niet meer."))
     eligibility = learner_eligibility(cohort, track, learner.id, now=now)
     if eligibility is None:
         raise CertificationError(_("Deze persoon is geen deelnemer van deze groep."))
@@ -227,20 +268,27 @@ def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) ->
     if not eligibility.eligible:
         raise CertificationError(_("%(name)s voldoet nog niet aan alle eisen. Nog nodig: %(list)s.",
                                    name=learner.name, list="; ".join(c.label for c in eligibility.missing)))
-    certificate = create_certificate(learner, trainer, track, cohort, now)
+    previous = eligibility.certificate
+    # A renewal before the end keeps the time that was left, as a licence renewal does.
+    starts = max(now, as_utc(previous.expires_at)) if previous is not None else now
+    certificate = create_certificate(learner, trainer, track, cohort, now, starts=starts)
     db.session.commit()
     _mail_issued(certificate, learner)
     return certificate
 
 
-def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohort | None, now) -> Certificate:
-    """Write the certificate and its audit event (not committed). Callers check eligibility first."""
+def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohort | None, now,
+                       starts=None) -> Certificate:
+    """Write the certificate and its audit event (not committed). Callers check eligibility first.
+
+    It is valid for the track's months from `starts` (default: the moment of signing)."""
     organisation = learner.organisation or (cohort.organisation if cohort else None)
     for _attempt in range(5):
         certificate = Certificate(
             number=_new_number(now), code=secrets.token_urlsafe(32), user_id=learner.id, track_slug=track.slug,
             qualification=track.qualification, audience=track.audience, cohort_id=cohort.id if cohort else None,
-            issued_by_id=trainer.id, issued_at=now, expires_at=now + relativedelta(months=track.valid_months),
+            issued_by_id=trainer.id, issued_at=now,
+            expires_at=(starts or now) + relativedelta(months=track.valid_months),
             holder_name=learner.name, track_title=_qualification_title(track), trainer_name=trainer.name,
             organisation_name=organisation.name if organisation else "",
             organisation_kind=organisation.kind if organisation else None,
@@ -325,12 +373,18 @@ def send_expiry_reminders(now=None) -> ReminderReport:
     """
     now = now or utcnow()
     report = ReminderReport()
+    newer = aliased(Certificate)
+    renewed = (select(newer.id).where(newer.user_id == Certificate.user_id,
+                                      newer.qualification == Certificate.qualification,
+                                      newer.revoked_at.is_(None), newer.expires_at > Certificate.expires_at)
+               .exists())
     for days, column in REMINDERS:
         sent_at = getattr(Certificate, column)
+        # Not for holders who renewed already, nor for accounts that were switched off.
         candidates = db.session.scalars(
-            select(Certificate).where(Certificate.revoked_at.is_(None), Certificate.user_id.is_not(None),
-                                      Certificate.expires_at > now,
-                                      Certificate.expires_at <= now + timedelta(days=days), sent_at.is_(None))
+            select(Certificate).join(User, User.id == Certificate.user_id)
+            .where(Certificate.revoked_at.is_(None), User.is_enabled.is_(True), Certificate.expires_at > now,
+                   Certificate.expires_at <= now + timedelta(days=days), sent_at.is_(None), ~renewed)
             .order_by(Certificate.expires_at)).all()
         for certificate in candidates:
             claimed = db.session.execute(
@@ -357,10 +411,11 @@ def send_expiry_reminders(now=None) -> ReminderReport:
 
 def _mail_reminder(certificate: Certificate, now) -> None:
     holder = certificate.user
-    days_left = (as_utc(certificate.expires_at) - now).days
+    days_left = max(1, (as_utc(certificate.expires_at) - now).days)
     with force_locale(holder.locale or "nl"):
-        subject = _("Je certificaat %(track)s verloopt over %(days)s dagen", track=certificate.track_title,
-                    days=days_left)
+        subject = ngettext("Je certificaat %(track)s verloopt over %(num)d dag",
+                           "Je certificaat %(track)s verloopt over %(num)d dagen", days_left,
+                           track=certificate.track_title)
         body = _("Beste %(name)s,\n\nJe certificaat %(track)s (nummer %(number)s) is geldig tot %(date)s. Wil je "
                  "gecertificeerd blijven? Volg dan het opfristraject: vraag je trainer of organisatie naar een "
                  "groep.\n\nJe certificaten staan op: %(url)s\n", name=holder.name, track=certificate.track_title,

@@ -112,14 +112,17 @@ def national_figures(now=None) -> NationalFigures:
     figures.by_work_context = [(str(label), count) for label, count in
                                grouped(Certificate.work_context, WORK_CONTEXTS)]
 
-    valid = (TrainerLicence.withdrawn_at.is_(None), TrainerLicence.valid_from <= now, TrainerLicence.expires_at > now)
+    # Per trainer: licensed now, and the end of the last licence that is valid or planned (renewals included).
+    chain = (select(TrainerLicence.user_id.label("user_id"), func.max(TrainerLicence.expires_at).label("ends"),
+                    func.min(TrainerLicence.valid_from).label("starts"))
+             .join(User, User.id == TrainerLicence.user_id)
+             .where(TrainerLicence.withdrawn_at.is_(None), TrainerLicence.expires_at > now, User.role == "trainer",
+                    User.is_enabled.is_(True))
+             .group_by(TrainerLicence.user_id).subquery())
     row = db.session.execute(
-        select(func.count(distinct(TrainerLicence.user_id)),
-               func.count(distinct(case((TrainerLicence.expires_at <= now + LICENCE_WARNING,
-                                         TrainerLicence.user_id)))))
-        .join(User, User.id == TrainerLicence.user_id)
-        .where(*valid, User.role == "trainer", User.is_enabled.is_(True))).one()
-    figures.licensed_trainers, figures.licences_ending_soon = row[0], row[1]
+        select(func.count(), func.sum(case((chain.c.ends <= now + LICENCE_WARNING, 1), else_=0)))
+        .where(chain.c.starts <= now)).one()
+    figures.licensed_trainers, figures.licences_ending_soon = row[0] or 0, row[1] or 0
     figures.trainers = db.session.scalar(
         select(func.count()).select_from(User).where(User.role == "trainer", User.is_enabled.is_(True))) or 0
 

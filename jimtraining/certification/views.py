@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from jimtraining.accounts.models import User
 from jimtraining.certification import services
 from jimtraining.certification.charts import bar_chart, format_number, progress_chart
-from jimtraining.certification.eligibility import learner_eligibility
+from jimtraining.certification.eligibility import learner_eligibility, practice_status, previous_certificate_moment
 from jimtraining.certification.forms import LicenceForm, PracticeForm, ReasonForm, ReviewForm
 from jimtraining.certification.models import (
     AuditEvent,
@@ -37,11 +39,21 @@ bp = Blueprint("certification", __name__)
 bp.add_app_template_global(bar_chart, "bar_chart")
 bp.add_app_template_global(progress_chart, "progress_chart")
 bp.add_app_template_global(format_number, "format_number")
+bp.add_app_template_global(services.can_view_certificate, "can_view_certificate")
 
 
-def forbidden(message: str):
+def forbidden(message: str, title: str | None = None):
     """A 403 page that says why."""
-    return render_template("errors/error.html", code=403, title=_("Geen toegang"), message=message), 403
+    return render_template("errors/error.html", code=403, title=title or _("Geen toegang"), message=message), 403
+
+
+#: Page numbers beyond this are typing mistakes (and would not fit in a database integer).
+MAX_PAGE = 100_000
+
+
+def _page(query, per_page=50):
+    page = request.args.get("page", 1, type=int)
+    return db.paginate(query, page=min(max(page or 1, 1), MAX_PAGE), per_page=per_page, error_out=False)
 
 
 def _csv(rows: list[list], filename: str) -> Response:
@@ -91,6 +103,7 @@ def _practice_track_or_404(track_slug) -> Track:
 def practice(track_slug):
     track = _practice_track_or_404(track_slug)
     assignment = services.practice_assignment(current_user, track)
+    status = practice_status(assignment, previous_certificate_moment(current_user.id, track.qualification))
     form = PracticeForm()
     findings = []
     if form.validate_on_submit():
@@ -99,20 +112,19 @@ def practice(track_slug):
             # Nothing is saved yet: the text stays in the form so the learner can take the data out.
             flash(_("Je tekst is nog niet ingeleverd. Controleer hem eerst."), "error")
             return render_template("certification/practice.html", track=track, assignment=assignment, form=form,
-                                   findings=findings), 422
+                                   findings=findings, status=status), 422
         try:
             services.submit_practice(current_user, track, form.text.data)
         except CertificationError as error:
             form.text.errors.append(str(error))
             return render_template("certification/practice.html", track=track, assignment=assignment, form=form,
-                                   findings=[]), 422
+                                   findings=[], status=status), 422
         flash(_("Je praktijkopdracht is ingeleverd. Je trainer kijkt ernaar."), "success")
         return redirect(url_for("certification.practice", track_slug=track.slug))
-    if request.method == "GET" and assignment is not None and assignment.status == "returned":
+    if request.method == "GET" and assignment is not None and status in ("returned", "old"):
         form.text.data = assignment.latest.text
-    status = 400 if form.errors else 200
     return render_template("certification/practice.html", track=track, assignment=assignment, form=form,
-                           findings=findings), status
+                           findings=findings, status=status), 400 if form.errors else 200
 
 
 @bp.route("/certification/skj.csv")
@@ -146,6 +158,10 @@ def certificate_pdf(certificate_id):
     certificate = db.get_or_404(Certificate, certificate_id)
     if not services.can_view_certificate(current_user, certificate):
         abort(403)
+    if certificate.revoked_at is not None:
+        # A revoked certificate must not circulate as a clean document.
+        return render_template("errors/error.html", code=410, title=_("Certificaat ingetrokken"),
+                               message=_("Dit certificaat is ingetrokken. Er is geen PDF meer van.")), 410
     pdf = render_pdf(holder_name=certificate.holder_name, number=certificate.number,
                      track_title=certificate.track_title, issued_on=as_utc(certificate.issued_at).date(),
                      expires_on=as_utc(certificate.expires_at).date(), trainer_name=certificate.trainer_name,
@@ -191,7 +207,14 @@ def practice_review(cohort_id, assignment_id):
         abort(404)
     form = ReviewForm()
     latest = assignment.latest
+    findings = []
     if form.validate_on_submit():
+        findings = [] if form.no_client_data.data else client_data_findings(form.feedback.data or "")
+        if findings:
+            form.feedback.errors.append(_("Staan hier gegevens van cliënten in? Haal ze weg, of vink hieronder aan "
+                                          "dat het geen gegevens van cliënten zijn."))
+            return render_template("certification/practice_review.html", cohort=cohort, assignment=assignment,
+                                   form=form, track=services.cohort_track(cohort), findings=findings), 422
         try:
             services.review_practice(latest, form.decision.data, form.feedback.data, current_user)
         except CertificationError as error:
@@ -201,7 +224,7 @@ def practice_review(cohort_id, assignment_id):
             return redirect(url_for("certification.practice_queue", cohort_id=cohort.id))
     status = 400 if form.errors else 200
     return render_template("certification/practice_review.html", cohort=cohort, assignment=assignment, form=form,
-                           track=services.cohort_track(cohort)), status
+                           track=services.cohort_track(cohort), findings=findings), status
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/learners/<int(max=2147483647):user_id>/certificate",
@@ -218,7 +241,7 @@ def sign_off(cohort_id, user_id):
         certificate = services.issue_certificate(cohort, learner, current_user)
     except CertificationError as error:
         db.session.rollback()
-        return forbidden(str(error))
+        return forbidden(str(error), _("Aftekenen kan (nog) niet"))
     flash(_("Het certificaat %(number)s voor %(name)s is afgetekend.", number=certificate.number,
             name=learner.name), "success")
     return redirect(url_for("cohorts.learner", cohort_id=cohort.id, user_id=learner.id))
@@ -283,7 +306,7 @@ def licences():
             flash(_("%(name)s heeft een licentie tot %(date)s.", name=trainer.name,
                     date=as_utc(licence.expires_at).date().strftime("%d-%m-%Y")), "success")
             return redirect(url_for("certification.licences"))
-    elif request.method == "GET" and request.args.get("user", "").isdigit():
+    elif request.method == "GET" and re.fullmatch(r"[0-9]{1,9}", request.args.get("user", "")):
         form.user_id.data = int(request.args["user"])
     trainers = list(db.session.scalars(select(User).where(User.role == "trainer").order_by(User.name)))
     by_trainer: dict[int, list[TrainerLicence]] = {t.id: [] for t in trainers}
@@ -333,7 +356,7 @@ def admin_certificates():
         query = query.where(Certificate.revoked_at.is_(None), Certificate.expires_at <= now)
     elif status == "revoked":
         query = query.where(Certificate.revoked_at.is_not(None))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = _page(query)
     return render_template("certification/admin_certificates.html", page=page, q=q,
                            status=status if status in STATUS_FILTERS else "", now=now)
 
@@ -356,11 +379,18 @@ def admin_certificate(certificate_id):
                                      .order_by(AuditEvent.id)))
     status = 400 if form.errors else 200
     return render_template("certification/admin_certificate.html", certificate=certificate, form=form,
-                           events=events), status
+                           events=events, actions=AUDIT_ACTIONS), status
 
 
-AUDIT_ACTIONS = ("certificate.issued", "certificate.revoked", "licence.granted", "licence.renewed",
-                 "licence.withdrawn", "practice.approved", "practice.returned")
+AUDIT_ACTIONS = {
+    "certificate.issued": _l("Certificaat afgetekend"),
+    "certificate.revoked": _l("Certificaat ingetrokken"),
+    "licence.granted": _l("Licentie gegeven"),
+    "licence.renewed": _l("Licentie verlengd"),
+    "licence.withdrawn": _l("Licentie ingetrokken"),
+    "practice.approved": _l("Praktijkopdracht goedgekeurd"),
+    "practice.returned": _l("Praktijkopdracht teruggegeven"),
+}
 
 
 def _audit_query():
@@ -375,8 +405,7 @@ def _audit_query():
 @admin_required
 def audit_log():
     query, action = _audit_query()
-    page = db.paginate(query, per_page=50, error_out=False)
-    return render_template("certification/audit.html", page=page, action=action, actions=AUDIT_ACTIONS)
+    return render_template("certification/audit.html", page=_page(query), action=action, actions=AUDIT_ACTIONS)
 
 
 @bp.route("/admin/audit.csv")

@@ -75,8 +75,13 @@ class CohortForm(FlaskForm):
             select(Module.slug, Module.title).where(Module.archived.is_(False)).order_by(Module.position)).all())
         from jimtraining.certification.models import Track
 
-        self.track_slug.choices = choices([("", _l("— geen —"))] + db.session.execute(
-            select(Track.slug, Track.title).where(Track.archived.is_(False)).order_by(Track.position)).all())
+        tracks = [(slug, title) for slug, title in db.session.execute(
+            select(Track.slug, Track.title).where(Track.archived.is_(False)).order_by(Track.position))]
+        current = getattr(kwargs.get("obj"), "track_slug", None)
+        if current and current not in dict(tracks):
+            # The cohort's track was removed from the content: keep it selectable so the form still saves.
+            tracks.append((current, _l("%(slug)s (bestaat niet meer)", slug=current)))
+        self.track_slug.choices = choices([("", _l("— geen —"))] + tracks)
         # Only people who already are trainers can be added: a trainer never makes anyone a trainer.
         self.trainer_ids.choices = choices(db.session.execute(
             select(User.id, User.name).where(User.role == "trainer", User.is_enabled.is_(True)).order_by(User.name)

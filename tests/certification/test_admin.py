@@ -92,7 +92,8 @@ def test_audit_log_page_filters_and_exports(client_for, world):
     grant_licence(world["trainer"], 12, world["admin"], "=HYPERLINK(\"x\")")
     client = client_for(world["admin"])
     page = client.get("/admin/audit?action=certificate.issued").get_data(as_text=True)
-    assert "certificate.issued" in page and "licence.renewed" not in page.split("<tbody>")[1]
+    body = page.split("<tbody>")[1]
+    assert "Certificaat afgetekend" in body and "Licentie verlengd" not in body
     rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True))))
     assert rows[0][:3] == ["id", "at", "action"] and {r[2] for r in rows[1:]} == {"certificate.issued",
                                                                                    "licence.renewed"}
@@ -158,5 +159,51 @@ def test_audit_log_pages_through_many_events(client_for, world):
     first = client.get("/admin/audit").get_data(as_text=True)
     assert "Pagina 1 van 2" in first and 'rel="next"' in first
     second = client.get("/admin/audit?page=2").get_data(as_text=True)
-    assert "Pagina 2 van 2" in second and second.count("licence.renewed") >= 10
+    assert "Pagina 2 van 2" in second and second.count("Licentie verlengd") >= 10
     assert client.get("/admin/audit?page=99").status_code == 200
+
+
+def test_renewing_twice_extends_the_chain_and_withdrawal_ends_the_planned_renewals_too(world):
+    current = valid_licence(world["trainer"])
+    first = grant_licence(world["trainer"], 12, world["admin"])
+    second = grant_licence(world["trainer"], 12, world["admin"])
+    assert as_utc(first.valid_from) == as_utc(current.expires_at)
+    assert as_utc(second.valid_from) == as_utc(first.expires_at) and second.renews_id == first.id
+    from jimtraining.certification.services import withdraw_licence
+
+    withdrawn = withdraw_licence(current, world["admin"], "Gestopt.")
+    assert {licence.id for licence in withdrawn} == {current.id, first.id, second.id}
+    later = utcnow() + timedelta(days=800)
+    assert valid_licence(world["trainer"], now=later) is None
+
+
+def test_licences_ending_soon_leave_out_trainers_with_a_planned_renewal(world, make_user):
+    from jimtraining.certification.stats import national_figures
+    from tests.certification.conftest import give_licence
+
+    soon = make_user(role="trainer")
+    give_licence(soon, days_left=20)
+    renewed = make_user(role="trainer")
+    give_licence(renewed, days_left=20)
+    grant_licence(renewed, 12, world["admin"])
+    figures = national_figures()
+    assert figures.licences_ending_soon == 1
+    assert figures.licensed_trainers == 4  # world's two trainers, soon, renewed
+
+
+@pytest.mark.parametrize("path", ["/admin/certificates?page=99999999999999999999", "/admin/audit?page=-5",
+                                  "/admin/audit?page=abc", "/admin/licences?user=%C2%B2",
+                                  "/admin/licences?user=99999999999999999999", "/admin/certificates?q=%00"])
+def test_odd_query_strings_give_a_page_not_an_error(client_for, world, path):
+    assert client_for(world["admin"]).get(path).status_code in (200, 400)
+
+
+def test_a_revoked_certificate_has_no_pdf_any_more(client_for, world):
+    from jimtraining.certification.services import revoke_certificate
+
+    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    db.session.commit()
+    revoke_certificate(certificate, world["admin"], "Vergissing.")
+    client = client_for(world["learner"])
+    assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 410
+    assert f"/certificates/{certificate.id}.pdf" not in client.get("/certification").get_data(as_text=True)

@@ -212,3 +212,22 @@ def test_cohort_eligibility_costs_the_same_queries_for_2_or_20_learners(world, m
     many = count_queries(lambda: cohort_eligibility(cohort, track))
     assert len(cohort_eligibility(cohort, track)) == 20
     assert many == few
+
+
+def test_recertification_needs_new_rounds_and_a_new_practice_version(world):
+    from jimtraining.certification.models import PracticeVersion
+    from jimtraining.scenarios.models import RolePlayRound
+
+    complete(world, world["learner"])
+    yesterday = utcnow() - timedelta(days=1)
+    db.session.execute(db.update(RolePlayRound).values(created_at=yesterday))
+    db.session.execute(db.update(PracticeVersion).values(submitted_at=yesterday))
+    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    db.session.commit()
+    # Three years on: the old certificate has (nearly) run out; what was done for it does not count again.
+    later = utcnow() + timedelta(days=365 * 3 - 30)
+    eligibility = learner_eligibility(world["cohort"], world["track"], world["learner"].id, now=later)
+    missing = {c.kind for c in eligibility.missing}
+    assert missing == {"roleplay", "practice"}
+    practice_check = next(c for c in eligibility.checks if c.kind == "practice")
+    assert "vorige certificaat" in practice_check.detail

@@ -178,3 +178,34 @@ def test_reflection_markdown_is_sanitised_for_the_trainer(client_for, world):
     client = client_for(world["trainer"])
     page = client.get(review_url(world, assignment)).get_data(as_text=True)
     assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
+
+
+def test_trainer_feedback_with_client_data_is_held_back_until_confirmed(client_for, world):
+    client = client_for(world["learner"])
+    hand_in(client)
+    assignment = db.session.scalar(select(PracticeAssignment))
+    client = client_for(world["trainer"])
+    url = review_url(world, assignment)
+    feedback = "Bel de moeder even op 06-12345678."
+    held = client.submit(url, {"decision": "returned", "feedback": feedback}, page=url)
+    assert held.status_code == 422 and "een telefoonnummer" in held.get_data(as_text=True)
+    assert feedback in held.get_data(as_text=True)
+    db.session.refresh(assignment.latest)
+    assert assignment.latest.decision is None
+    done = client.submit(url, {"decision": "returned", "feedback": feedback, "no_client_data": "y"}, page=url)
+    assert done.status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "practice.returned"))
+    assert "06-12345678" not in event.reason  # the log says what was decided, not the feedback text
+
+
+def test_two_trainers_deciding_at_once_keep_the_first_decision(world):
+    from jimtraining.certification.services import CertificationError, review_practice, submit_practice
+
+    submit_practice(world["learner"], world["track"], REFLECTION)
+    version = db.session.scalar(select(PracticeVersion))
+    # The second trainer's page still shows the version as undecided when the first one saves.
+    db.session.execute(db.update(PracticeVersion).values(decision="approved"))
+    with pytest.raises(CertificationError):
+        review_practice(version, "returned", "Toch niet goed.", world["trainer"])
+    db.session.expire_all()
+    assert db.session.scalar(select(PracticeVersion)).decision == "approved"

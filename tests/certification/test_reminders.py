@@ -97,3 +97,26 @@ def test_the_reminder_mail_names_the_certificate_and_the_refresher(runner, clock
     mail = outbox[0]
     assert mail.to == [world["learner"].email]
     assert certificate.number in mail.body and "15-01-2029" in mail.body and "opfristraject" in mail.body
+
+
+def test_no_reminder_for_a_holder_who_already_renewed(runner, clock, certificate, world, outbox):
+    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"],
+                       datetime(2028, 12, 1, tzinfo=UTC))
+    db.session.commit()
+    clock.now = datetime(2028, 12, 20, tzinfo=UTC)
+    remind(runner)
+    assert outbox == []
+
+
+def test_no_reminder_for_a_switched_off_account(runner, clock, certificate, world, outbox):
+    world["learner"].is_enabled = False
+    db.session.commit()
+    clock.now = datetime(2028, 12, 20, tzinfo=UTC)
+    remind(runner)
+    assert outbox == []
+
+
+def test_a_one_day_reminder_says_dag_not_dagen(runner, clock, certificate, outbox):
+    clock.now = datetime(2029, 1, 14, 9, 0, tzinfo=UTC)
+    remind(runner)
+    assert outbox[0].subject.endswith("verloopt over 1 dag")

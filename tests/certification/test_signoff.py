@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
 from jimtraining.certification.models import AuditEvent, Certificate, PracticeAssignment
@@ -192,3 +193,98 @@ def test_refresher_sign_off_renews_the_original_qualification(client, login, wor
     new = db.session.scalar(select(Certificate).where(Certificate.id != old.id))
     assert new.track_slug == "opfrissen" and new.qualification == "jimwerker" and new.track_title == "JIMwerker"
     assert as_utc(new.expires_at) > as_utc(old.expires_at) + timedelta(days=365 * 3)
+
+
+def test_a_trainer_cannot_sign_off_their_own_certificate(client, login, world):
+    from jimtraining.cohorts.services import enroll
+
+    enroll(world["cohort"], world["trainer"], "code")  # joined their own group with its code
+    complete(world, world["trainer"])
+    login(client, world["trainer"])
+    response = client.submit(sign_url(world, learner=world["trainer"]))
+    assert response.status_code == 403 and "eigen certificaat" in response.get_data(as_text=True)
+    assert certificates() == 0
+
+
+def test_two_sign_offs_at_the_same_moment_make_one_certificate(app, world, monkeypatch):
+    """The second request waits for the first one's lock and then finds the certificate (SQLite and PostgreSQL)."""
+    import threading
+
+    from jimtraining.certification import services
+
+    complete(world, world["learner"])
+    ids = world["cohort"].id, world["learner"].id, world["trainer"].id
+    real = services.learner_eligibility
+    # Short: the request that waits for the lock must not hit SQLite's 5-second busy timeout meanwhile.
+    both_checked = threading.Barrier(2, timeout=1)
+
+    def slow_eligibility(*args, **kwargs):
+        result = real(*args, **kwargs)
+        try:
+            both_checked.wait()  # without a lock both would pass the check before either writes
+        except threading.BrokenBarrierError:
+            pass  # the other request is waiting for the lock, as it should
+        return result
+
+    monkeypatch.setattr(services, "learner_eligibility", slow_eligibility)
+    outcomes = []
+
+    def sign():
+        from jimtraining.accounts.models import User
+        from jimtraining.cohorts.models import Cohort
+
+        with app.app_context(), app.test_request_context():
+            cohort, learner, trainer = db.session.get(Cohort, ids[0]), db.session.get(User, ids[1]), \
+                db.session.get(User, ids[2])
+            try:
+                services.issue_certificate(cohort, learner, trainer)
+                outcomes.append("issued")
+            except services.CertificationError:
+                db.session.rollback()
+                outcomes.append("refused")
+            except Exception as error:  # noqa: BLE001 - reported in the assertion below
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    db.session.commit()
+    threads = [threading.Thread(target=sign) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["issued", "refused"]
+    assert certificates() == 1
+
+
+def test_an_archived_track_gives_no_sign_off_button_and_the_cohort_form_still_saves(client, login, world):
+    complete(world, world["learner"])
+    world["track"].archived = True
+    db.session.commit()
+    login(client, world["trainer"])
+    page = client.get(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}").get_data(as_text=True)
+    assert "Certificaat aftekenen" not in page and "bestaat niet meer" in page
+    assert client.submit(sign_url(world)).status_code == 403
+    edit = f"/cohorts/{world['cohort'].id}/edit"
+    form = client.get(edit).get_data(as_text=True)
+    assert "jimwerker (bestaat niet meer)" in form
+
+
+def test_renewal_before_the_end_keeps_the_time_that_was_left(client, login, world, make_user, make_cohort):
+    from tests.certification.conftest import finish_modules, make_track, play_round, practice
+
+    refresher = make_track(slug="opfrissen", title="JIMwerker opfrissen", renews="jimwerker",
+                           requirements={"modules": ["verder"], "quizzes": [], "attendance_percent": 0,
+                                         "roleplay_sufficient": 1,
+                                         "practice": {"min_words": 20, "prompt": "Kijk terug."}})
+    learner = make_user()
+    cohort = make_cohort(trainers=[world["trainer"]], learners=[learner], track_slug="opfrissen")
+    old = create_certificate(learner, world["trainer"], world["track"], None, utcnow() - timedelta(days=365 * 3 - 30))
+    db.session.commit()
+    finish_modules(learner, ["verder"])
+    play_round(world["sessions"][0], learner, world["actor"])
+    practice(learner, track_slug=refresher.slug, reviewer=world["trainer"])
+    login(client, world["trainer"])
+    assert client.submit(sign_url(world, learner=learner, cohort=cohort)).status_code == 302
+    new = db.session.scalar(select(Certificate).where(Certificate.id != old.id))
+    assert as_utc(new.expires_at).date() == (as_utc(old.expires_at) + relativedelta(months=36)).date()
