@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
@@ -75,9 +76,12 @@ class CohortForm(FlaskForm):
             select(Module.slug, Module.title).where(Module.archived.is_(False)).order_by(Module.position)).all())
         from jimtraining.certification.models import Track
 
-        tracks = [(slug, title) for slug, title in db.session.execute(
-            select(Track.slug, Track.title).where(Track.archived.is_(False)).order_by(Track.position))]
         current = getattr(kwargs.get("obj"), "track_slug", None)
+        query = select(Track.slug, Track.title).where(Track.archived.is_(False)).order_by(Track.position)
+        if not (current_user and current_user.is_authenticated and current_user.role == "admin"):
+            # Train-the-trainer groups are set up by the programme office: a trainer cannot turn a group into one.
+            query = query.where((Track.audience != "trainer") | (Track.slug == (current or "")))
+        tracks = [(slug, title) for slug, title in db.session.execute(query)]
         if current and current not in dict(tracks):
             # The cohort's track was removed from the content: keep it selectable so the form still saves.
             tracks.append((current, _l("%(slug)s (bestaat niet meer)", slug=current)))

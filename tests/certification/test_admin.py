@@ -207,3 +207,23 @@ def test_a_revoked_certificate_has_no_pdf_any_more(client_for, world):
     client = client_for(world["learner"])
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 410
     assert f"/certificates/{certificate.id}.pdf" not in client.get("/certification").get_data(as_text=True)
+
+
+def test_only_admins_make_a_group_follow_the_jim_trainer_track(client_for, world):
+    from tests.certification.conftest import make_track
+
+    make_track(slug="jim-trainer", title="JIM-trainer", audience="trainer")
+    url = f"/cohorts/{world['cohort'].id}/edit"
+    trainer = client_for(world["trainer"])
+    select_box = trainer.get(url).get_data(as_text=True).split('id="track_slug"')[1].split("</select>")[0]
+    assert "JIMwerker" in select_box and "JIM-trainer" not in select_box
+    data = {"name": "Groep", "organisation_id": world["cohort"].organisation_id, "region": "Twente",
+            "status": "running", "work_context": "", "track_slug": "jim-trainer", "trainer_ids": [world["trainer"].id]}
+    refused = trainer.submit(url, data, page=url)
+    assert refused.status_code != 302 and 'id="track_slug-error"' in refused.get_data(as_text=True)
+    db.session.refresh(world["cohort"])
+    assert world["cohort"].track_slug == "jimwerker"
+    admin = client_for(world["admin"])
+    assert admin.submit(url, data, page=url).status_code == 302
+    db.session.refresh(world["cohort"])
+    assert world["cohort"].track_slug == "jim-trainer"
