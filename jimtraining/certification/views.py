@@ -105,26 +105,27 @@ def practice(track_slug):
     assignment = services.practice_assignment(current_user, track)
     status = practice_status(assignment, previous_certificate_moment(current_user.id, track.qualification))
     form = PracticeForm()
-    findings = []
+
+    def page(code, findings=()):
+        return render_template("certification/practice.html", track=track, assignment=assignment, form=form,
+                               findings=list(findings), status=status), code
+
     if form.validate_on_submit():
         findings = client_data_findings(form.text.data)
         if findings and not form.no_client_data.data:
             # Nothing is saved yet: the text stays in the form so the learner can take the data out.
             flash(_("Je tekst is nog niet ingeleverd. Controleer hem eerst."), "error")
-            return render_template("certification/practice.html", track=track, assignment=assignment, form=form,
-                                   findings=findings, status=status), 422
+            return page(422, findings)
         try:
             services.submit_practice(current_user, track, form.text.data)
         except CertificationError as error:
             form.text.errors.append(str(error))
-            return render_template("certification/practice.html", track=track, assignment=assignment, form=form,
-                                   findings=[], status=status), 422
+            return page(422)
         flash(_("Je praktijkopdracht is ingeleverd. Je trainer kijkt ernaar."), "success")
         return redirect(url_for("certification.practice", track_slug=track.slug))
     if request.method == "GET" and assignment is not None and status in ("returned", "old"):
         form.text.data = assignment.latest.text
-    return render_template("certification/practice.html", track=track, assignment=assignment, form=form,
-                           findings=findings, status=status), 400 if form.errors else 200
+    return page(400 if form.errors else 200)
 
 
 @bp.route("/certification/skj.csv")
@@ -211,18 +212,18 @@ def practice_review(cohort_id, assignment_id):
     if form.validate_on_submit():
         findings = [] if form.no_client_data.data else client_data_findings(form.feedback.data or "")
         if findings:
+            # Nothing is decided yet: the feedback stays in the form.
             form.feedback.errors.append(_("Staan hier gegevens van cliënten in? Haal ze weg, of vink hieronder aan "
                                           "dat het geen gegevens van cliënten zijn."))
-            return render_template("certification/practice_review.html", cohort=cohort, assignment=assignment,
-                                   form=form, track=services.cohort_track(cohort), findings=findings), 422
-        try:
-            services.review_practice(latest, form.decision.data, form.feedback.data, current_user)
-        except CertificationError as error:
-            form.feedback.errors.append(str(error))
         else:
-            flash(_("Je besluit is opgeslagen."), "success")
-            return redirect(url_for("certification.practice_queue", cohort_id=cohort.id))
-    status = 400 if form.errors else 200
+            try:
+                services.review_practice(latest, form.decision.data, form.feedback.data, current_user)
+            except CertificationError as error:
+                form.feedback.errors.append(str(error))
+            else:
+                flash(_("Je besluit is opgeslagen."), "success")
+                return redirect(url_for("certification.practice_queue", cohort_id=cohort.id))
+    status = (422 if findings else 400) if form.errors else 200
     return render_template("certification/practice_review.html", cohort=cohort, assignment=assignment, form=form,
                            track=services.cohort_track(cohort), findings=findings), status
 
