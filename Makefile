@@ -57,3 +57,23 @@ messages: $(VENV)/.deps-run
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Security scanners; `make audit` runs both. bandit fails on high-severity findings and lists medium ones for
+# information. pip-audit looks up every pinned version in PyPI's vulnerability data; with --strict a package it
+# could not look up fails the run too, so "nothing found" never means "nothing checked" (see SECURITY.md).
+.PHONY: audit bandit pip-audit
+
+audit: bandit pip-audit
+
+bandit: $(VENV)/.deps-dev
+	@echo "== bandit: medium severity and up, for information (does not fail)"
+	$(BIN)/bandit -r jimtraining -ll -q --exit-zero
+	@echo "== bandit: high severity fails"
+	$(BIN)/bandit -r jimtraining -lll -q
+
+pip-audit: $(VENV)/.deps-dev
+	@echo "== pip-audit: requirements.txt and requirements-dev.txt against PyPI's vulnerability data"
+	@$(BIN)/pip-audit --strict --progress-spinner off --vulnerability-service pypi --no-deps --disable-pip \
+		-r requirements.txt -r requirements-dev.txt \
+	|| { echo "pip-audit failed: a pinned package has a known vulnerability, or (\"Dependency not found on"; \
+	     echo "PyPI\") pip-audit could not reach PyPI's per-version JSON API for it. See SECURITY.md."; exit 1; }

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment
-from jimtraining.extensions import babel, csrf, db, login_manager, mail, migrate
+from jimtraining.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def select_locale():
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)  # every POST needs a valid token before any view runs; views rely on it
+    limiter.init_app(app)  # login and password-reset throttling: jimtraining/accounts/throttle.py
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     login_manager.init_app(app)
@@ -67,7 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_models():
     # Importing the models registers them with SQLAlchemy (and with Alembic's autogenerate).
-    from jimtraining.accounts.models import User
+    from jimtraining.accounts import models as _accounts  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
@@ -76,10 +77,11 @@ def _register_models():
 
     @login_manager.user_loader
     def load_user(token):
-        """Sessions carry the user's session token: a password change or deactivation makes it invalid."""
-        from sqlalchemy import select
+        """The cookies carry the token of a login session, not the user id. Logging out, a password change or
+        reset and deactivation end the session on the server, and with it every copy of its cookies."""
+        from jimtraining.accounts.services import load_session
 
-        return db.session.scalar(select(User).where(User.session_token == token, User.is_enabled.is_(True)))
+        return load_session(token)
 
 
 #: Everything comes from this site: no inline scripts or styles, no other hosts, no framing.
@@ -94,6 +96,11 @@ def _register_request_guards(app):
 
     from jimtraining.web import has_nul_byte
 
+    #: No page needs the camera, the microphone or the location.
+    permissions_policy = "camera=(), microphone=(), geolocation=()"
+    #: Production only (HTTPS): one year, subdomains included.
+    strict_transport_security = "max-age=31536000; includeSubDomains"
+
     @app.before_request
     def refuse_nul_bytes():
         if has_nul_byte(request.args.values()) or has_nul_byte(request.form.values()):
@@ -101,10 +108,16 @@ def _register_request_guards(app):
 
     @app.after_request
     def security_headers(response):
+        # Every response (pages, errors, JSON, CSV, PDF, static files) gets these.
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", permissions_policy)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("PRODUCTION"):
+            # Only behind HTTPS: a local http://127.0.0.1 must not be pinned to HTTPS for a year.
+            response.headers.setdefault("Strict-Transport-Security", strict_transport_security)
         return response
 
 
@@ -114,6 +127,7 @@ def _register_blueprints(app):
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
+    from jimtraining.privacy.views import bp as privacy_bp
     from jimtraining.quizzes.views import bp as quizzes_bp
     from jimtraining.scenarios.live_views import bp as roleplay_bp
     from jimtraining.scenarios.views import bp as scenarios_bp
@@ -126,6 +140,7 @@ def _register_blueprints(app):
     app.register_blueprint(scenarios_bp)
     app.register_blueprint(roleplay_bp)
     app.register_blueprint(certification_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_error_pages(app):

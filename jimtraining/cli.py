@@ -10,10 +10,12 @@ from sqlalchemy import select
 from jimtraining.accounts import services as accounts
 from jimtraining.accounts.models import ROLES, User
 from jimtraining.accounts.passwords import password_problems
+from jimtraining.backup import backup_cli
 from jimtraining.certification.cli import certificates_cli
 from jimtraining.curriculum.loader import load_content
 from jimtraining.curriculum.services import sync_content
 from jimtraining.extensions import db
+from jimtraining.privacy.cli import privacy_cli
 
 content_cli = AppGroup("content", help="Check and load the curriculum in modules/.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -161,5 +163,5 @@ def quiz_export(module_slug, output):
 
 
 def register_cli(app):
-    for group in (content_cli, users_cli, demo_cli, quiz_cli, certificates_cli):
+    for group in (content_cli, users_cli, demo_cli, quiz_cli, certificates_cli, backup_cli, privacy_cli):
         app.cli.add_command(group)

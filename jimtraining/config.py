@@ -5,9 +5,12 @@ national installation. ``SECRET_KEY`` is required in production; on a local inst
 kept in ``instance/secret_key`` so sessions survive a restart. There is no literal fallback key in the code.
 """
 
+import logging
 import os
 import secrets
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,20 +59,56 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Throttling (Flask-Limiter). A moving window counts exactly: the 11th try within any 60 seconds is refused.
+    # The counts are kept in RATELIMIT_STORAGE_URI (see from_environment); when that store cannot be reached the
+    # limits are counted per process rather than refusing every login.
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_KEY_PREFIX": "jimtraining",
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    # Login tries per e-mail address (as typed, normalised): people who mistype need a few; guessing a password
+    # the policy accepts takes far more than 14,400 tries a day, and locking someone out lasts a minute at most.
+    "LOGIN_LIMIT_PER_ACCOUNT": "10 per minute",
+    # Login tries per client address, over all accounts: a training group of 20 behind one office connection can
+    # all log in within the same minute, typing errors included; trying passwords on many accounts cannot.
+    "LOGIN_LIMIT_PER_IP": "30 per minute; 300 per hour",
+    # Password-reset requests: each one may send a mail, so fewer.
+    "RESET_LIMIT_PER_ADDRESS": "3 per hour",
+    "RESET_LIMIT_PER_IP": "5 per minute; 20 per hour",
+    # Setting a new password through a reset link (the link itself cannot be guessed; this bounds the work).
+    "RESET_PASSWORD_LIMIT_PER_IP": "10 per minute",
+    #: How long a password-reset link works, in seconds.
+    "PASSWORD_RESET_MAX_AGE": 60 * 60,
+    #: Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address (0: none).
+    "TRUSTED_PROXIES": 0,
 }
 
 
 def from_environment(instance_path: str, given: dict) -> dict:
     """Settings read from the environment, for every key the caller did not give explicitly."""
-    production = is_production()
+    # A caller may say PRODUCTION=True itself (create_app({...})); the cookies and HSTS follow it either way.
+    production = bool(given.get("PRODUCTION", is_production()))
     settings = {
         "PRODUCTION": production,
+        # In production the session and "remember me" cookies travel over HTTPS only; they are HttpOnly and
+        # SameSite=Lax everywhere (DEFAULTS). HSTS is sent in production only (_register_request_guards).
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
     }
     if os.environ.get("BASE_URL"):
         # The public address, for links in mails sent outside a request (the expiry reminders from cron).
         settings["BASE_URL"] = os.environ["BASE_URL"]
+    if "RATELIMIT_STORAGE_URI" not in given:
+        # memory:// counts per process; redis://host:6379 lets every app server (and gunicorn worker) share counts.
+        settings["RATELIMIT_STORAGE_URI"] = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+        if production and settings["RATELIMIT_STORAGE_URI"].startswith("memory"):
+            log.warning("RATELIMIT_STORAGE_URI is not set: login throttling is counted per process.")
+    if os.environ.get("TRUSTED_PROXIES") and "TRUSTED_PROXIES" not in given:
+        value = os.environ["TRUSTED_PROXIES"].strip()
+        if not value.isdigit():
+            raise RuntimeError("TRUSTED_PROXIES must be a number: how many reverse proxies are in front of the "
+                               "app (0, 1, ...).")
+        settings["TRUSTED_PROXIES"] = int(value)
     if os.environ.get("JIM_MODULES_DIR"):
         settings["MODULES_DIR"] = os.environ["JIM_MODULES_DIR"]
     if "SECRET_KEY" not in given:

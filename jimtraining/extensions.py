@@ -3,6 +3,7 @@
 import sqlite3
 
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -26,6 +27,24 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
+
+
+def client_address() -> str:
+    """The address the request came from. Behind TRUSTED_PROXIES reverse proxies (nginx, a load balancer) that is
+    the address the nearest of them saw in X-Forwarded-For; a client cannot choose it by sending that header."""
+    from flask import current_app, request
+
+    proxies = current_app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.remote_addr or "127.0.0.1"
+
+
+#: Throttles logins and password-reset requests (see jimtraining/accounts/throttle.py). Counts live in
+#: RATELIMIT_STORAGE_URI: memory by default, Redis when several app servers must share them.
+limiter = Limiter(key_func=client_address)
 
 
 @event.listens_for(Engine, "connect")

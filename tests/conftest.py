@@ -15,7 +15,7 @@ from sqlalchemy import text
 from jimtraining import create_app
 from jimtraining.accounts.services import create_user
 from jimtraining.config import normalise_database_url
-from jimtraining.extensions import db
+from jimtraining.extensions import db, limiter
 
 PASSWORD = "lamp fiets wolk tegel"
 _TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -92,7 +92,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Each test starts with empty tables and an app context."""
+    """Each test starts with empty tables, no login or password-reset throttling counts, and an app context."""
+    limiter.reset()
     with app.app_context():
         yield
         db.session.rollback()

@@ -83,30 +83,59 @@ class ProfileForm(_ProfileFields):
     submit = SubmitField(_l("Opslaan"))
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Huidig wachtwoord"),
-                                     validators=[DataRequired(_l("Vul je huidige wachtwoord in."))],
-                                     render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(_l("Vul een nieuw wachtwoord in."))],
-                                 render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Nieuw wachtwoord nog een keer"), validators=[
+def _new_password_field():
+    return PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(_l("Vul een nieuw wachtwoord in."))],
+                         render_kw={"autocomplete": "new-password"})
+
+
+def _confirm_field():
+    return PasswordField(_l("Nieuw wachtwoord nog een keer"), validators=[
         DataRequired(_l("Vul het nieuwe wachtwoord nog een keer in.")),
         EqualTo("new_password", _l("De twee nieuwe wachtwoorden zijn niet gelijk.")),
     ], render_kw={"autocomplete": "new-password"})
-    submit = SubmitField(_l("Wachtwoord wijzigen"))
+
+
+class _NewPasswordCheck:
+    """The password policy for new_password, with the user's own name and address (passwords.py)."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._user = user
 
-    def validate_current_password(self, field):
-        if not self._user.check_password(field.data):
-            raise ValidationError(_l("Je huidige wachtwoord klopt niet."))
-
     def validate_new_password(self, field):
         problems = password_problems(field.data, self._user.name, self._user.email)
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+class PasswordChangeForm(_NewPasswordCheck, FlaskForm):
+    current_password = PasswordField(_l("Huidig wachtwoord"),
+                                     validators=[DataRequired(_l("Vul je huidige wachtwoord in."))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = _new_password_field()
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Wachtwoord wijzigen"))
+
+    def validate_current_password(self, field):
+        if not self._user.check_password(field.data):
+            raise ValidationError(_l("Je huidige wachtwoord klopt niet."))
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[
+        DataRequired(_l("Vul je e-mailadres in.")),
+        Email(_l("Dit is geen geldig e-mailadres."), check_deliverability=False),
+        Length(max=254, message=_l("Dit is geen geldig e-mailadres.")),
+    ], filters=[normalise_email], render_kw={"autocomplete": "username"})
+    submit = SubmitField(_l("Stuur mij een link"))
+
+
+class PasswordResetForm(_NewPasswordCheck, FlaskForm):
+    """A new password through the link in the mail. Without ``user`` (a refused request) it only renders."""
+
+    new_password = _new_password_field()
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Wachtwoord opslaan"))
 
 
 class UserCreateForm(_ProfileFields):

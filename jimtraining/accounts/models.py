@@ -1,5 +1,6 @@
 """People who use the platform."""
 
+import hashlib
 import secrets
 
 from flask import current_app
@@ -29,8 +30,14 @@ WORK_CONTEXTS = {
     "anders": _l("Anders"),
 }
 
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def hash_session_token(token: str) -> str:
+    """Only this hash is stored: a copy of the database does not let anyone into a session."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class User(UserMixin, db.Model):
@@ -54,17 +61,30 @@ class User(UserMixin, db.Model):
     locale = db.Column(db.String(5), nullable=False, default="nl")
     #: Deactivated users cannot log in and lose their sessions at the next request.
     is_enabled = db.Column(db.Boolean, nullable=False, default=True)
-    #: Identifies the user in the session cookie; replaced on password change or deactivation, which ends
-    #: every other session.
+    #: Replaced whenever all the user's login sessions end (password change or reset, deactivation). Password-
+    #: reset links are bound to it, so they stop working then too. The cookies carry a LoginSession token.
     session_token = db.Column(db.String(64), nullable=False, unique=True, default=new_session_token)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime(timezone=True), nullable=True)
 
     organisation = db.relationship("Organisation", lazy="joined")
 
+    #: The login session this object was loaded for (services.load_session); not columns.
+    login_token = None
+    login_session_id = None
+    login_seen_due = False
+
     # Flask-Login ---------------------------------------------------------------
     def get_id(self):
-        return self.session_token
+        """What the session and "remember me" cookies carry: the token of a LoginSession, never the user id."""
+        if self.login_token is None:
+            # login_user() was called without services.start_session() (e.g. right after accepting an invitation).
+            from flask import has_request_context, request
+
+            from jimtraining.accounts.services import start_session
+
+            start_session(self, request.user_agent.string if has_request_context() else None)
+        return self.login_token
 
     @property
     def is_active(self):
@@ -72,10 +92,9 @@ class User(UserMixin, db.Model):
 
     # Passwords -----------------------------------------------------------------
     def set_password(self, password: str) -> None:
-        """Store a scrypt hash and end every existing session of this user."""
+        """Store a scrypt hash. Ending the other sessions is up to the service (services.change_password)."""
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
-        self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -98,3 +117,30 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.email!r} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One login on one device. The cookies carry its token; logging out, a password change or reset and
+    deactivation set ``ended_at``, after which neither the session cookie nor "remember me" works any more."""
+
+    __tablename__ = "login_session"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: sha256 of the token in the cookie (hash_session_token).
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    #: Updated at most once an hour (services.SEEN_EVERY), not on every request.
+    last_seen_at = db.Column(db.DateTime(timezone=True), nullable=True)
+    ended_at = db.Column(db.DateTime(timezone=True), nullable=True)
+    #: The browser, shortened, so people can recognise their devices.
+    user_agent = db.Column(db.String(200), nullable=True)
+
+    user = db.relationship("User")
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+    def __repr__(self):
+        return f"<LoginSession {self.id} user={self.user_id} {'active' if self.ended_at is None else 'ended'}>"

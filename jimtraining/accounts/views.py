@@ -1,6 +1,9 @@
 """Login, logout, profile, password, and the admin pages for users."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import logging
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -10,14 +13,21 @@ from jimtraining.accounts.forms import (
     ConfirmForm,
     LoginForm,
     PasswordChangeForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
     ProfileForm,
     UserCreateForm,
     UserEditForm,
 )
 from jimtraining.accounts.models import User
+from jimtraining.accounts.reset_links import ResetLinkError, max_age_minutes, user_for_token
+from jimtraining.accounts.throttle import limit_per_client, limit_per_email, refusal
 from jimtraining.extensions import db
+from jimtraining.mailing import MailError, send_mail
 from jimtraining.permissions import admin_required
 from jimtraining.web import safe_next
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,7 +42,29 @@ def _profile_values(form) -> dict:
     return values
 
 
+@bp.after_app_request
+def note_session_seen(response):
+    """last_seen_at of the login session is written at most once an hour (services.SEEN_EVERY)."""
+    user = g.get("_login_user")  # only there when this request looked at current_user
+    if getattr(user, "login_seen_due", False):
+        user.login_seen_due = False
+        services.touch_session(user.login_session_id)
+    return response
+
+
+def _user_agent() -> str:
+    return request.user_agent.string or ""
+
+
+def _login_refused(request_limit):
+    # The same answer for every address, with or without an account, and for a right or wrong password.
+    return refusal("accounts/login.html", _("Er is te vaak geprobeerd in te loggen. Wacht een paar minuten en "
+                                            "probeer het dan opnieuw."), request_limit, form=LoginForm())
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limit_per_client("LOGIN_LIMIT_PER_IP", on_breach=_login_refused)
+@limit_per_email("LOGIN_LIMIT_PER_ACCOUNT", on_breach=_login_refused)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -43,6 +75,7 @@ def login():
             # One message whether or not the account exists.
             flash(_("Dit e-mailadres en wachtwoord horen niet bij een actief account."), "error")
         else:
+            services.start_session(user, _user_agent())
             login_user(user, remember=form.remember.data)
             flash(_("Welkom, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
@@ -51,8 +84,115 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    # The login session ends on the server: a copied session or "remember me" cookie no longer works either.
+    if current_user.is_authenticated:
+        services.end_session(current_user.login_token)
     logout_user()
     flash(_("Je bent uitgelogd."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+# Password reset ---------------------------------------------------------------------------------------------
+# GET and POST are separate endpoints (same address): the GET pages only show a form.
+
+def _reset_requests_refused(request_limit):
+    return refusal("accounts/forgot_password.html",
+                   _("Er zijn te veel aanvragen voor een nieuw wachtwoord gedaan. Wacht een tijdje en probeer het "
+                     "dan opnieuw. Heb je al een mail van ons gekregen? Dan kun je de link in die mail gebruiken."),
+                   request_limit, form=PasswordResetRequestForm())
+
+
+@bp.get("/password/forgot")
+def forgot_password():
+    return render_template("accounts/forgot_password.html", form=PasswordResetRequestForm())
+
+
+@bp.post("/password/forgot")
+@limit_per_client("RESET_LIMIT_PER_IP", on_breach=_reset_requests_refused)
+@limit_per_email("RESET_LIMIT_PER_ADDRESS", on_breach=_reset_requests_refused)
+def forgot_password_send():
+    form = PasswordResetRequestForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/forgot_password.html", form=form)
+    found = services.password_reset_for(form.email.data)
+    if found is not None:
+        _send_reset_mail(*found)
+    # The same answer whether or not the address has an account.
+    flash(_("Als dit adres bij ons bekend is, krijg je een mail met een link om een nieuw wachtwoord te kiezen. De "
+            "link werkt %(minutes)s minuten. Geen mail gekregen? Kijk ook bij je ongewenste mail.",
+            minutes=max_age_minutes()), "info")
+    return redirect(url_for("accounts.login"))
+
+
+def _reset_link(token: str) -> str:
+    """The link for the mail. BASE_URL, when set, decides the host, not the Host header of this request."""
+    base = current_app.config.get("BASE_URL")
+    if not base:
+        return url_for("accounts.reset_password", token=token, _external=True)
+    path = url_for("accounts.reset_password", token=token)[len(request.script_root):]
+    return base.rstrip("/") + path
+
+
+def _send_reset_mail(user: User, token: str) -> None:
+    """Mail the link in the user's own language. A mail that cannot be sent is logged, not shown: showing it
+    would tell whether the address has an account."""
+    with force_locale(user.locale or "nl"):
+        body = _("Hallo %(name)s,\n\nJe hebt gevraagd om een nieuw wachtwoord voor JIM-training. Kies een nieuw "
+                 "wachtwoord via deze link (hij werkt %(minutes)s minuten en één keer):\n%(link)s\n\nHeb je dit "
+                 "niet zelf gevraagd? Dan hoef je niets te doen: je wachtwoord blijft hetzelfde.\n\nMet "
+                 "vriendelijke groet,\nJIM-training",
+                 name=user.name, minutes=max_age_minutes(), link=_reset_link(token))
+        subject = _("Een nieuw wachtwoord kiezen voor JIM-training")
+    try:
+        send_mail(user.email, subject, body)
+    except MailError:
+        log.error("password reset mail for user %s could not be sent", user.id)
+
+
+def _reset_problem(error: ResetLinkError):
+    messages = {
+        "expired": (_("Deze link is verlopen. Een link om een nieuw wachtwoord te kiezen werkt %(minutes)s minuten. "
+                      "Vraag hieronder een nieuwe link aan.", minutes=max_age_minutes()), 410),
+        "used": (_("Deze link werkt niet meer: hij is al gebruikt, of je wachtwoord is inmiddels gewijzigd. Vraag "
+                   "hieronder een nieuwe link aan als dat nodig is."), 410),
+        "invalid": (_("Deze link klopt niet. Misschien is hij niet helemaal meegekomen uit de mail. Kopieer de hele "
+                      "link, of vraag hieronder een nieuwe aan."), 400),
+    }
+    message, status = messages[error.kind]
+    return render_template("accounts/reset_problem.html", message=message), status
+
+
+def _reset_saves_refused(request_limit):
+    return refusal("accounts/reset_password.html",
+                   _("Er is te vaak geprobeerd een nieuw wachtwoord op te slaan. Wacht een minuut en probeer het dan "
+                     "opnieuw."), request_limit, form=PasswordResetForm())
+
+
+@bp.get("/password/reset/<string(maxlength=300):token>")
+def reset_password(token):
+    try:
+        user = user_for_token(token)
+    except ResetLinkError as error:
+        return _reset_problem(error)
+    return render_template("accounts/reset_password.html", form=PasswordResetForm(user=user))
+
+
+@bp.post("/password/reset/<string(maxlength=300):token>")
+@limit_per_client("RESET_PASSWORD_LIMIT_PER_IP", on_breach=_reset_saves_refused)
+def reset_password_save(token):
+    try:
+        user = user_for_token(token)
+    except ResetLinkError as error:
+        return _reset_problem(error)
+    form = PasswordResetForm(user=user)
+    if not form.validate_on_submit():
+        return render_template("accounts/reset_password.html", form=form)
+    own_session = current_user.is_authenticated and current_user.id == user.id
+    services.reset_password(user, form.new_password.data)
+    if own_session:
+        logout_user()  # that session has just ended with the others; clear its cookies too
+    flash(_("Je wachtwoord is gewijzigd. Log in met je nieuwe wachtwoord. Op al je apparaten ben je uitgelogd."),
+          "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -77,8 +217,9 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         services.change_password(user, form.new_password.data)
-        # This session continues with the new token (and keeps "stay logged in" if it had it); all others end.
+        # Every session has ended; this device goes on in a new one (keeping "stay logged in" if it had it).
         remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        services.start_session(user, _user_agent())
         login_user(user, remember=remember_cookie in request.cookies)
         flash(_("Je wachtwoord is gewijzigd. Op andere apparaten moet je opnieuw inloggen."), "success")
         return redirect(url_for("accounts.profile"))

@@ -1,0 +1,42 @@
+"""Throttling of logins and password resets (Flask-Limiter, set up in jimtraining/extensions.py).
+
+Limits are counted per client address and per e-mail address as submitted (trimmed, lower case: the same form
+the login uses to find the account), so the refusal never depends on whether the account exists. The limits
+themselves are settings (LOGIN_LIMIT_PER_ACCOUNT etc. in jimtraining/config.py).
+"""
+
+import hashlib
+import time
+
+from flask import current_app, make_response, render_template, request
+
+from jimtraining.extensions import client_address, limiter
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def by_client() -> str:
+    return "ip:" + client_address()
+
+
+def by_submitted_email() -> str:
+    """The e-mail address in the form, normalised; hashed so the counter store holds no addresses."""
+    email = (request.form.get("email") or "").strip().lower()
+    return "email:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+
+
+def refusal(template: str, message: str, request_limit, **context):
+    """The page to show instead, with status 429 and when to try again."""
+    response = make_response(render_template(template, refusal=message, **context), 429)
+    response.headers["Retry-After"] = str(max(1, int(request_limit.reset_at - time.time())))
+    return response
+
+
+def limit_per_client(setting: str, on_breach):
+    return limiter.limit(_setting(setting), key_func=by_client, methods=["POST"], on_breach=on_breach)
+
+
+def limit_per_email(setting: str, on_breach):
+    return limiter.limit(_setting(setting), key_func=by_submitted_email, methods=["POST"], on_breach=on_breach)
