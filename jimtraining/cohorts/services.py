@@ -234,7 +234,9 @@ def parse_csv(data: bytes, cohort: Cohort) -> CsvPreview:
     except csv.Error:
         return CsvPreview([], [_("De kolommen zijn niet gescheiden door een komma of puntkomma.")])
     try:
-        return _parse_rows(csv.reader(io.StringIO(text, newline=""), dialect), cohort)
+        # Only the delimiter comes from the guess: quoting is the standard one (Excel doubles a quote inside a
+        # quoted value), which the sniffer cannot see in a header line.
+        return _parse_rows(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter), cohort)
     except csv.Error as error:
         return CsvPreview([], [_("Het bestand kan niet als CSV gelezen worden: %(reason)s", reason=error)])
 

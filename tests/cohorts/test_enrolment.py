@@ -281,3 +281,13 @@ def test_removed_learner_leaves_the_trainers_quiz_scope(client, login, two_cohor
     assert learner.id in learner_ids_of_trainer(trainer)
     remove_learner(two_cohorts["a"], learner.id)
     assert learner.id not in learner_ids_of_trainer(trainer)
+
+
+def test_csv_values_with_doubled_quotes_and_delimiters_inside_quotes_are_read_whole(two_cohorts):
+    from jimtraining.cohorts.services import parse_csv
+
+    data = (b'naam;e-mail;organisatie\n"Jan ""JJ"" Jansen";jan@example.org;"Wijkteam; Oost"\n'
+            b'Els de Wit;els@example.org;\n')
+    preview = parse_csv(data, two_cohorts["a"])
+    assert [(r.name, r.email, r.organisation) for r in preview.rows] == [
+        ('Jan "JJ" Jansen', "jan@example.org", "Wijkteam; Oost"), ("Els de Wit", "els@example.org", "")]
