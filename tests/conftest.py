@@ -96,16 +96,21 @@ def _clean_database(app):
     limiter.reset()
     with app.app_context():
         yield
-        db.session.rollback()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        if db.engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                db.session.execute(text(f'DELETE FROM "{name}"'))
-        db.session.commit()
+        empty_tables()
         db.session.remove()
+
+
+def empty_tables() -> None:
+    """Delete every row of every table (ids restart on PostgreSQL); what each test ends with."""
+    db.session.rollback()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
 
 
 @pytest.fixture

@@ -21,11 +21,11 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from jimtraining.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, empty_tables
 from tests.security import access_table as table
 
 METHODS = ("GET", "POST")
@@ -194,15 +194,7 @@ def password_reset_token(user) -> str | None:
 
 def clean_database() -> None:
     """What the suite's autouse fixture does after each test, for a fresh world within one test."""
-    db.session.rollback()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
-            db.session.execute(text(f'DELETE FROM "{name}"'))
-    db.session.commit()
+    empty_tables()
     db.session.expunge_all()
 
 
