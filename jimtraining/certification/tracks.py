@@ -276,21 +276,14 @@ def sync_tracks(tracks: list[TrackFile], report) -> None:
         track = existing.get(source.slug)
         if track is None:
             track = Track(slug=source.slug, archived=False, synced_at=now)
-            for field_name in TRACK_FIELDS:
-                setattr(track, field_name, getattr(source, field_name))
+            apply_fields(track, source, TRACK_FIELDS)
             db.session.add(track)
             report.created.append(name)
             continue
         changed = apply_fields(track, source, TRACK_FIELDS)
         if changed:
             track.synced_at = now
-        if track.archived:
-            track.archived = False
-            report.restored.append(name)
-        elif changed:
-            report.updated.append(name)
-        else:
-            report.unchanged += 1
+        report.record(track, name, changed)
     for slug, track in existing.items():
         if slug not in seen and not track.archived:
             track.archived = True

@@ -31,6 +31,16 @@ class SyncReport:
     restored: list[str] = field(default_factory=list)
     unchanged: int = 0
 
+    def record(self, row, name: str, changed: bool) -> None:
+        """Count a row that existed already: restored when it was archived, updated when its fields changed."""
+        if row.archived:
+            row.archived = False
+            self.restored.append(name)
+        elif changed:
+            self.updated.append(name)
+        else:
+            self.unchanged += 1
+
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.archived or self.restored)
@@ -71,13 +81,7 @@ def sync_content(tree: ContentTree) -> SyncReport:
             report.created.append(source.slug)
         else:
             changed = apply_fields(module, source, MODULE_FIELDS)
-            if module.archived:
-                module.archived = False
-                report.restored.append(source.slug)
-            elif changed:
-                report.updated.append(source.slug)
-            else:
-                report.unchanged += 1
+            report.record(module, source.slug, changed)
             if changed:
                 module.synced_at = now
         lessons = {lesson.slug: lesson for lesson in module.lessons}
@@ -93,13 +97,7 @@ def sync_content(tree: ContentTree) -> SyncReport:
                 report.created.append(name)
                 continue
             changed = apply_fields(lesson, lesson_source, LESSON_FIELDS)
-            if lesson.archived:
-                lesson.archived = False
-                report.restored.append(name)
-            elif changed:
-                report.updated.append(name)
-            else:
-                report.unchanged += 1
+            report.record(lesson, name, changed)
             if changed:
                 lesson.synced_at = now
         for slug, lesson in lessons.items():
