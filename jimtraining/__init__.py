@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment
-from jimtraining.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from jimtraining.extensions import RequestDomain, babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def select_locale():
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)  # every POST needs a valid token before any view runs; views rely on it
     limiter.init_app(app)  # login and password-reset throttling: jimtraining/accounts/throttle.py
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = RequestDomain(domain="messages")  # the catalogue once per request, not per string
     mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -57,6 +58,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_models()
     _register_request_guards(app)
     _register_blueprints(app)
+    if app.config.get("BENCH"):
+        from jimtraining import benchmark
+
+        benchmark.register(app)
     _register_error_pages(app)
     _register_template_helpers(app)
 

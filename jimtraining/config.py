@@ -79,6 +79,8 @@ DEFAULTS = {
     "RESET_PASSWORD_LIMIT_PER_IP": "10 per minute",
     #: How long a password-reset link works, in seconds.
     "PASSWORD_RESET_MAX_AGE": 60 * 60,
+    #: The national dashboard and /progress are computed at most this often per app process (0: every request).
+    "NATIONAL_FIGURES_CACHE_SECONDS": 60,
     #: Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address (0: none).
     "TRUSTED_PROXIES": 0,
 }
@@ -109,6 +111,10 @@ def from_environment(instance_path: str, given: dict) -> dict:
             raise RuntimeError("TRUSTED_PROXIES must be a number: how many reverse proxies are in front of the "
                                "app (0, 1, ...).")
         settings["TRUSTED_PROXIES"] = int(value)
+    if os.environ.get("JIM_BENCH") == "1" and "BENCH" not in given:
+        # `make bench` only (jimtraining/benchmark.py): the baseline page, a query-count header, no throttling.
+        settings["BENCH"] = True
+        settings["RATELIMIT_ENABLED"] = False
     if os.environ.get("JIM_MODULES_DIR"):
         settings["MODULES_DIR"] = os.environ["JIM_MODULES_DIR"]
     if "SECRET_KEY" not in given:

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask_babel import Babel
+from flask_babel import Babel, Domain, _get_current_context
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mailman import Mail
@@ -56,3 +56,21 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, with the catalogue looked up once per request instead of on every gettext
+    call (a page with a 30-learner table calls gettext about a thousand times). The cache follows the request's
+    locale object, so flask_babel.refresh() after a language switch is still obeyed."""
+
+    def get_translations(self):
+        ctx = _get_current_context()
+        if ctx is None:
+            return super().get_translations()
+        locale = getattr(ctx, "babel_locale", None)
+        cached = getattr(ctx, "jim_translations", None)
+        if locale is not None and cached is not None and cached[0] is locale:
+            return cached[1]
+        translations = super().get_translations()
+        ctx.jim_translations = (getattr(ctx, "babel_locale", None), translations)
+        return translations

@@ -38,6 +38,9 @@ def config_for_tests(url: str, **extra) -> dict:
         # Mails go to flask_mailman's in-memory outbox (mail.outbox) in tests.
         "MAIL_BACKEND": "locmem",
         "MAIL_DEFAULT_SENDER": "JIM-training <no-reply@example.org>",
+        # Every test sees the national figures as they are now (tests/certification/test_national_cache.py
+        # turns the cache on).
+        "NATIONAL_FIGURES_CACHE_SECONDS": 0,
     }
     config.update(extra)
     return config

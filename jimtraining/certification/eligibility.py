@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from jimtraining.certification.models import Certificate, PracticeAssignment, Track
 from jimtraining.cohorts.models import Cohort, Enrollment
-from jimtraining.cohorts.services import attendance_counts
+from jimtraining.cohorts.services import attendance_counts_of
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
@@ -77,96 +77,137 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
     quizzes done before still count: the knowledge stays, and quiz attempt limits would otherwise lock people
     out; the refresher's sessions and rounds are where the practice is shown again.
     """
+    return cohorts_eligibility([(cohort, track)], user_ids, now=now)[0]
+
+
+def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] | None = None,
+                        now=None) -> list[dict[int, Eligibility]]:
+    """`cohort_eligibility` for several (cohort, track) pairs at once, such as a learner's cohorts: the same
+    number of queries as for one pair, whatever the number of pairs or learners."""
+    if not pairs:
+        return []
     now = now or utcnow()
-    requirements = track.requirements or {}
-    query = select(Enrollment.user_id, Enrollment.enrolled_at).where(
-        Enrollment.cohort_id == cohort.id, Enrollment.removed_at.is_(None))
+    query = select(Enrollment.cohort_id, Enrollment.user_id, Enrollment.enrolled_at).where(
+        Enrollment.cohort_id.in_([cohort.id for cohort, _track in pairs]), Enrollment.removed_at.is_(None))
     if user_ids is not None:
         query = query.where(Enrollment.user_id.in_(user_ids or [-1]))
-    joined = {user_id: as_utc(at) for user_id, at in db.session.execute(query)}
-    result = {user_id: Eligibility(user_id, track) for user_id in joined}
-    if not result:
-        return result
-    ids = list(result)
+    joined_in: dict[int, dict] = {cohort.id: {} for cohort, _track in pairs}
+    for cohort_id, user_id, at in db.session.execute(query):
+        joined_in[cohort_id][user_id] = as_utc(at)
+    results = [{user_id: Eligibility(user_id, track) for user_id in joined_in[cohort.id]} for cohort, track in pairs]
+    if not any(results):
+        return results
+    ids = list(dict.fromkeys(user_id for result in results for user_id in result))
+    requirements = [track.requirements or {} for _cohort, track in pairs]
 
-    certificates: dict[int, Certificate] = {}
-    for certificate in db.session.scalars(
-        select(Certificate).where(Certificate.user_id.in_(ids), Certificate.qualification == track.qualification,
-                                  Certificate.revoked_at.is_(None)).order_by(Certificate.expires_at)
-    ):
-        certificates[certificate.user_id] = certificate  # the one that runs longest wins
-    #: Work that counts again must be from after this moment (None: a first certificate, all work counts).
-    since = {user_id: as_utc(c.issued_at) for user_id, c in certificates.items()}
+    def wanted(key) -> list[str]:
+        return list(dict.fromkeys(slug for r in requirements for slug in (r.get(key) or [])))
 
-    module_slugs = list(dict.fromkeys((requirements.get("modules") or []) + (requirements.get("quizzes") or [])))
+    certificates: dict[tuple[int, str], Certificate] = {}
+    # Sorted here, not in SQL: ORDER BY expires_at leads SQLite's planner to walk the (qualification, expires_at)
+    # index over every certificate in the country instead of looking up these few learners.
+    for certificate in sorted(db.session.scalars(
+        select(Certificate).where(Certificate.user_id.in_(ids),
+                                  Certificate.qualification.in_({track.qualification for _cohort, track in pairs}),
+                                  Certificate.revoked_at.is_(None))
+    ), key=lambda c: as_utc(c.expires_at)):
+        # The one that runs longest wins.
+        certificates[(certificate.user_id, certificate.qualification)] = certificate
+    module_slugs = list(dict.fromkeys(wanted("modules") + wanted("quizzes")))
     modules = {m.slug: m for m in db.session.scalars(
         select(Module).where(Module.slug.in_(module_slugs or [None])).options(db.selectinload(Module.lessons)))}
-    if requirements.get("modules"):
+    done, passed, rounds_of, assignments = {}, set(), {}, {}
+    if wanted("modules"):
         done = {(u, m): n for u, m, n in db.session.execute(
             select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
             .join(Module, Module.slug == LessonProgress.module_slug)
             .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
-            .where(LessonProgress.user_id.in_(ids), LessonProgress.module_slug.in_(requirements["modules"]),
+            .where(LessonProgress.user_id.in_(ids), LessonProgress.module_slug.in_(wanted("modules")),
                    LessonProgress.completed_at.is_not(None), Lesson.archived.is_(False))
             .group_by(LessonProgress.user_id, LessonProgress.module_slug))}
-        for user_id, item in result.items():
-            for slug in requirements["modules"]:
-                module = modules.get(slug)
-                total = len(module.active_lessons) if module is not None and not module.archived else 0
-                count = min(done.get((user_id, slug), 0), total)
-                title = module.title if module is not None else slug
-                item.checks.append(Check("modules", _("Module '%(title)s' afgerond", title=title),
-                                         total > 0 and count >= total,
-                                         _("%(done)s van %(total)s lessen", done=count, total=total), slug))
-    if requirements.get("quizzes"):
+    if wanted("quizzes"):
         passed = set(db.session.execute(
             select(QuizAttempt.user_id, QuizAttempt.module_slug)
-            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.module_slug.in_(requirements["quizzes"]),
+            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.module_slug.in_(wanted("quizzes")),
                    QuizAttempt.passed.is_(True)).distinct()))
-        for user_id, item in result.items():
-            for slug in requirements["quizzes"]:
-                module = modules.get(slug)
-                title = module.title if module is not None else slug
-                ok = (user_id, slug) in passed
-                item.checks.append(Check("quizzes", _("Toets van '%(title)s' gehaald", title=title), ok,
-                                         _("gehaald") if ok else _("nog niet gehaald"), slug))
-    if requirements.get("attendance_percent"):
-        needed = requirements["attendance_percent"]
-        counts = attendance_counts(cohort, joined, now)
-        for user_id, item in result.items():
-            attended, counted = counts[user_id]
-            ok = counted > 0 and attended * 100 >= needed * counted
-            detail = (_("%(percent)s%% (%(a)s van %(b)s bijeenkomsten)", percent=_percent(attended, counted),
-                        a=attended, b=counted) if counted else _("nog geen bijeenkomsten voorbij"))
-            item.checks.append(Check("attendance", _("Minstens %(n)s%% aanwezig bij de bijeenkomsten", n=needed),
-                                     ok, detail))
-    if requirements.get("roleplay_sufficient"):
-        needed = requirements["roleplay_sufficient"]
+    attending = [i for i, r in enumerate(requirements) if r.get("attendance_percent")]
+    counted = attendance_counts_of([(pairs[i][0], joined_in[pairs[i][0].id]) for i in attending], now) \
+        if attending else []
+    attendance = dict(zip(attending, counted, strict=True))
+    if any(r.get("roleplay_sufficient") for r in requirements):
         # Only released verdicts count: the checklist must not tell a learner what the trainer has not shared.
-        rounds: dict[int, int] = {}
         for user_id, created_at in db.session.execute(
             select(RolePlayRound.professional_id, RolePlayRound.created_at)
             .where(RolePlayRound.professional_id.in_(ids), RolePlayRound.outcome == "sufficient",
                    RolePlayRound.released_at.is_not(None))):
-            if user_id not in since or as_utc(created_at) > since[user_id]:
-                rounds[user_id] = rounds.get(user_id, 0) + 1
-        for user_id, item in result.items():
-            count = rounds.get(user_id, 0)
-            item.checks.append(Check(
-                "roleplay", ngettext("Minstens %(num)d rollenspel als professional met 'voldoende'",
-                                     "Minstens %(num)d rollenspellen als professional met 'voldoende'", needed),
-                count >= needed, _("%(done)s van %(n)s", done=min(count, needed), n=needed)))
-    if track.practice:
-        assignments = {a.user_id: a for a in db.session.scalars(
+            rounds_of.setdefault(user_id, []).append(as_utc(created_at))
+    practice_tracks = list(dict.fromkeys(track.slug for _cohort, track in pairs if track.practice))
+    if practice_tracks:
+        assignments = {(a.user_id, a.track_slug): a for a in db.session.scalars(
             select(PracticeAssignment).where(PracticeAssignment.user_id.in_(ids),
-                                             PracticeAssignment.track_slug == track.slug))}
+                                             PracticeAssignment.track_slug.in_(practice_tracks)))}
+
+    for index, ((_cohort, track), result) in enumerate(zip(pairs, results, strict=True)):
+        if result:
+            _evaluate(track, requirements[index], result, now, modules=modules, done=done, passed=passed,
+                      attendance=attendance.get(index), rounds_of=rounds_of, assignments=assignments,
+                      certificates={u: c for (u, q), c in certificates.items()
+                                    if q == track.qualification and u in result})
+    return results
+
+
+def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], now, *, modules, done, passed,
+              attendance, rounds_of, assignments, certificates) -> None:
+    """Fill in the checklist of every learner in `result` for one track, from what cohorts_eligibility loaded."""
+    #: Work that counts again must be from after this moment (None: a first certificate, all work counts).
+    since = {user_id: as_utc(c.issued_at) for user_id, c in certificates.items()}
+    # Every text is translated once per call, not once per learner: a 30-learner cohort has ~500 checks.
+    if requirements.get("modules"):
+        lessons_of = _("%(done)s van %(total)s lessen")
+        for slug in requirements["modules"]:
+            module = modules.get(slug)
+            total = len(module.active_lessons) if module is not None and not module.archived else 0
+            label = _("Module '%(title)s' afgerond", title=module.title if module is not None else slug)
+            for user_id, item in result.items():
+                count = min(done.get((user_id, slug), 0), total)
+                item.checks.append(Check("modules", label, total > 0 and count >= total,
+                                         lessons_of % {"done": count, "total": total}, slug))
+    if requirements.get("quizzes"):
+        passed_text, not_passed_text = _("gehaald"), _("nog niet gehaald")
+        for slug in requirements["quizzes"]:
+            module = modules.get(slug)
+            label = _("Toets van '%(title)s' gehaald", title=module.title if module is not None else slug)
+            for user_id, item in result.items():
+                ok = (user_id, slug) in passed
+                item.checks.append(Check("quizzes", label, ok, passed_text if ok else not_passed_text, slug))
+    if requirements.get("attendance_percent"):
+        needed = requirements["attendance_percent"]
+        label = _("Minstens %(n)s%% aanwezig bij de bijeenkomsten", n=needed)
+        attended_of, none_yet = _("%(percent)s%% (%(a)s van %(b)s bijeenkomsten)"), _("nog geen bijeenkomsten voorbij")
+        for user_id, item in result.items():
+            attended, counted = attendance[user_id]
+            ok = counted > 0 and attended * 100 >= needed * counted
+            detail = (attended_of % {"percent": _percent(attended, counted), "a": attended, "b": counted}
+                      if counted else none_yet)
+            item.checks.append(Check("attendance", label, ok, detail))
+    if requirements.get("roleplay_sufficient"):
+        needed = requirements["roleplay_sufficient"]
+        label = ngettext("Minstens %(num)d rollenspel als professional met 'voldoende'",
+                         "Minstens %(num)d rollenspellen als professional met 'voldoende'", needed)
+        done_of = _("%(done)s van %(n)s")
+        for user_id, item in result.items():
+            count = sum(1 for created_at in rounds_of.get(user_id, [])
+                        if user_id not in since or created_at > since[user_id])
+            item.checks.append(Check("roleplay", label, count >= needed,
+                                     done_of % {"done": min(count, needed), "n": needed}))
+    if track.practice:
         labels = {"none": _("nog niet ingeleverd"), "waiting": _("ingeleverd, wacht op de trainer"),
                   "returned": _("teruggegeven: pas je tekst aan"), "approved": _("goedgekeurd"),
                   "old": _("goedgekeurd voor je vorige certificaat: lever een nieuwe versie in")}
+        label = _("Praktijkopdracht goedgekeurd")
         for user_id, item in result.items():
-            status = practice_status(assignments.get(user_id), since.get(user_id))
-            item.checks.append(Check("practice", _("Praktijkopdracht goedgekeurd"), status == "approved",
-                                     labels[status]))
+            status = practice_status(assignments.get((user_id, track.slug)), since.get(user_id))
+            item.checks.append(Check("practice", label, status == "approved", labels[status]))
     for user_id, item in result.items():
         certificate = certificates.get(user_id)
         item.certificate = certificate
@@ -177,7 +218,6 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
                 "renewal", _("Eerder het certificaat gehaald dat dit traject vernieuwt"), certificate is not None,
                 _("certificaat %(number)s", number=certificate.number) if certificate is not None
                 else _("geen eerder certificaat gevonden")))
-    return result
 
 
 def practice_status(assignment: PracticeAssignment | None, since=None) -> str:
@@ -203,3 +243,8 @@ def previous_certificate_moment(user_id: int, qualification: str):
 def learner_eligibility(cohort: Cohort, track: Track, user_id: int, now=None) -> Eligibility | None:
     """One learner's eligibility, or None when they are not (or no longer) in the cohort."""
     return cohort_eligibility(cohort, track, [user_id], now=now).get(user_id)
+
+
+def learner_eligibilities(pairs: list[tuple[Cohort, Track]], user_id: int, now=None) -> list[Eligibility | None]:
+    """learner_eligibility for each (cohort, track) pair, in the queries of one."""
+    return [result.get(user_id) for result in cohorts_eligibility(pairs, [user_id], now=now)]

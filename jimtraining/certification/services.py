@@ -30,6 +30,7 @@ from jimtraining.certification.models import (
     Track,
     TrainerLicence,
 )
+from jimtraining.certification.stats import forget_national_figures
 from jimtraining.cohorts.models import Cohort
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
@@ -150,8 +151,11 @@ def word_count(text: str) -> int:
 
 
 def practice_assignment(user: User, track: Track) -> PracticeAssignment | None:
+    """The learner's assignment for the track, with its versions and who reviewed each (the page shows them)."""
     return db.session.scalar(select(PracticeAssignment).where(PracticeAssignment.user_id == user.id,
-                                                              PracticeAssignment.track_slug == track.slug))
+                                                              PracticeAssignment.track_slug == track.slug)
+                             .options(db.selectinload(PracticeAssignment.versions)
+                                      .joinedload(PracticeVersion.reviewed_by)))
 
 
 def submit_practice(user: User, track: Track, text: str) -> PracticeVersion:
@@ -282,6 +286,7 @@ def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohor
     """Write the certificate and its audit event (not committed). Callers check eligibility first.
 
     It is valid for the track's months from `starts` (default: the moment of signing)."""
+    forget_national_figures()
     organisation = learner.organisation or (cohort.organisation if cohort else None)
     for _attempt in range(5):
         certificate = Certificate(
@@ -339,6 +344,7 @@ def revoke_certificate(certificate: Certificate, by: User, reason: str, now=None
     audit("certificate.revoked", by, certificate.user, "certificate", certificate.id, reason, at=now,
           number=certificate.number)
     db.session.commit()
+    forget_national_figures()
 
 
 def certificate_by_code(code: str) -> Certificate | None:

@@ -2,13 +2,21 @@
 
 Every figure is an aggregate in SQL, so the dashboard costs the same handful of queries for ten certificates or
 for ten thousand. A professional counts once, however many certificates (renewals) they have.
+
+The pages read them through ``current_national_figures()``: computed at most once a minute per app process
+(NATIONAL_FIGURES_CACHE_SECONDS), because at national scale these aggregates scan every certificate and the
+figures change slowly. A certificate issued or revoked in this process clears the cache at once.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import case, distinct, func, select
 
 from jimtraining.accounts.models import WORK_CONTEXTS, User
@@ -43,6 +51,8 @@ class NationalFigures:
     #: (status label, number of cohorts)
     cohorts: list[tuple[str, int]] = field(default_factory=list)
     cohorts_running: int = 0
+    #: When these figures were computed (UTC).
+    computed_at: datetime | None = None
 
     @property
     def percent_of_goal(self) -> int:
@@ -77,9 +87,36 @@ def _cumulative(per_month: dict[str, int], now) -> list[tuple[str, int]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+_cache: dict[tuple, tuple[float, NationalFigures]] = {}
+_cache_lock = threading.Lock()
+
+
+def current_national_figures() -> NationalFigures:
+    """national_figures(), computed at most once per NATIONAL_FIGURES_CACHE_SECONDS in this process (per app and
+    language: the figures hold translated labels). 0 turns the cache off."""
+    seconds = current_app.config.get("NATIONAL_FIGURES_CACHE_SECONDS", 60)
+    if not seconds:
+        return national_figures()
+    key = (id(current_app._get_current_object()), str(get_locale()))
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < seconds:
+        return cached[1]
+    figures = national_figures()
+    with _cache_lock:
+        _cache[key] = (time.monotonic(), figures)
+    return figures
+
+
+def forget_national_figures() -> None:
+    """Drop the cached figures (a certificate was issued or revoked)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def national_figures(now=None) -> NationalFigures:
     now = now or utcnow()
-    figures = NationalFigures()
+    figures = NationalFigures(computed_at=now)
     professional = (Certificate.audience == "learner",)
     not_revoked = professional + (Certificate.revoked_at.is_(None),)
 

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from jimtraining.accounts.models import User
 from jimtraining.certification import services
 from jimtraining.certification.charts import bar_chart, format_number, progress_chart
-from jimtraining.certification.eligibility import learner_eligibility, practice_status, previous_certificate_moment
+from jimtraining.certification.eligibility import learner_eligibilities, practice_status, previous_certificate_moment
 from jimtraining.certification.forms import LicenceForm, PracticeForm, ReasonForm, ReviewForm
 from jimtraining.certification.models import (
     AuditEvent,
@@ -27,7 +27,7 @@ from jimtraining.certification.models import (
 )
 from jimtraining.certification.privacy import client_data_findings
 from jimtraining.certification.services import CertificationError
-from jimtraining.certification.stats import national_figures
+from jimtraining.certification.stats import current_national_figures
 from jimtraining.cohorts import services as cohort_services
 from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment
 from jimtraining.extensions import db
@@ -82,8 +82,9 @@ def _my_tracks(user) -> list[tuple[Cohort, Track]]:
 @bp.route("/certification")
 @login_required
 def mine():
-    followed = [(cohort, track, learner_eligibility(cohort, track, current_user.id))
-                for cohort, track in _my_tracks(current_user)]
+    tracks = _my_tracks(current_user)
+    followed = [(cohort, track, eligibility) for (cohort, track), eligibility
+                in zip(tracks, learner_eligibilities(tracks, current_user.id), strict=True)]
     certificates = list(db.session.scalars(
         select(Certificate).where(Certificate.user_id == current_user.id).order_by(Certificate.issued_at.desc())))
     return render_template("certification/mine.html", followed=followed, certificates=certificates, now=utcnow())
@@ -286,7 +287,7 @@ def verify_json(code):
 @bp.route("/progress")
 def public_progress():
     """The national progress toward 3000, without any personal data."""
-    return render_template("certification/public_progress.html", figures=national_figures())
+    return render_template("certification/public_progress.html", figures=current_national_figures())
 
 
 # Admins -----------------------------------------------------------------------------------------------------
@@ -425,13 +426,13 @@ def audit_export():
 @bp.route("/admin/national")
 @admin_required
 def national():
-    return render_template("certification/national.html", figures=national_figures())
+    return render_template("certification/national.html", figures=current_national_figures())
 
 
 @bp.route("/admin/national.csv")
 @admin_required
 def national_export():
-    figures = national_figures()
+    figures = current_national_figures()
     rows = [["section", "label", "value"],
             ["total", "goal", figures.goal], ["total", "certified", figures.certified],
             ["total", "valid_now", figures.valid_now], ["total", "certificates_issued", figures.issued],

@@ -381,22 +381,30 @@ def attendance_counts(cohort: Cohort, joined: dict, now=None) -> dict[int, tuple
     A session counts when it has ended and the learner was expected at it: held after they joined, or marked
     for them anyway. Excused sessions count for nobody. One query, whatever the number of learners.
     """
+    return attendance_counts_of([(cohort, joined)], now)[0]
+
+
+def attendance_counts_of(groups: list[tuple[Cohort, dict]], now=None) -> list[dict[int, tuple[int, int]]]:
+    """attendance_counts for several (cohort, joined) pairs at once: still one query, whatever their number."""
     now = now or utcnow()
-    ended = [s for s in cohort.sessions if as_utc(s.ends_at) <= now]
-    marks: dict[int, dict[int, str]] = {user_id: {} for user_id in joined}
+    ended = [[s for s in cohort.sessions if as_utc(s.ends_at) <= now] for cohort, _joined in groups]
+    marks: dict[int, dict[int, str]] = {user_id: {} for _cohort, joined in groups for user_id in joined}
     for user_id, session_id, status in db.session.execute(
         select(Attendance.user_id, Attendance.session_id, Attendance.status)
-        .where(Attendance.session_id.in_([s.id for s in ended] or [-1]),
-               Attendance.user_id.in_(list(joined) or [-1]))
+        .where(Attendance.session_id.in_([s.id for sessions in ended for s in sessions] or [-1]),
+               Attendance.user_id.in_(list(marks) or [-1]))
     ):
-        marks[user_id][session_id] = status
-    counts = {}
-    for user_id, joined_at in joined.items():
-        mine = marks[user_id]
-        expected = [s for s in ended if s.id in mine or as_utc(s.starts_at) >= as_utc(joined_at)]
-        counts[user_id] = (sum(1 for s in expected if mine.get(s.id) == "present"),
-                           sum(1 for s in expected if mine.get(s.id) != "excused"))
-    return counts
+        marks[user_id][session_id] = status  # session ids are unique across cohorts
+    result = []
+    for (_cohort, joined), sessions in zip(groups, ended, strict=True):
+        counts = {}
+        for user_id, joined_at in joined.items():
+            mine = marks[user_id]
+            expected = [s for s in sessions if s.id in mine or as_utc(s.starts_at) >= as_utc(joined_at)]
+            counts[user_id] = (sum(1 for s in expected if mine.get(s.id) == "present"),
+                               sum(1 for s in expected if mine.get(s.id) != "excused"))
+        result.append(counts)
+    return result
 
 
 @dataclass

@@ -38,7 +38,7 @@ from jimtraining.cohorts.forms import (
     UploadForm,
     local_to_utc,
 )
-from jimtraining.cohorts.models import ATTENDANCE_STATUSES, Cohort, CohortSession, Organisation
+from jimtraining.cohorts.models import ATTENDANCE_STATUSES, Attendance, Cohort, CohortSession, Organisation
 from jimtraining.cohorts.services import CohortError
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, outbox, send_mail
@@ -169,7 +169,9 @@ def learner(cohort_id, user_id):
     rows, modules, past = services.cohort_matrix(cohort, learner_id=user_id)
     if not rows:
         abort(404)
-    attendance = {a.session_id: a.status for s in cohort.sessions for a in s.attendance if a.user_id == user_id}
+    attendance = {session_id: status for session_id, status in db.session.execute(  # one query, not one per session
+        select(Attendance.session_id, Attendance.status).join(CohortSession, CohortSession.id == Attendance.session_id)
+        .where(CohortSession.cohort_id == cohort.id, Attendance.user_id == user_id))}
     return render_template("cohorts/learner.html", cohort=cohort, row=rows[0], modules=modules, past=past,
                            attendance=attendance, statuses=ATTENDANCE_STATUSES, confirm=ConfirmForm(),
                            certification=learner_certification(cohort, user_id))

@@ -269,7 +269,8 @@ def _export_quiz_attempts(user) -> dict:
     from jimtraining.quizzes.models import QuizAttempt
 
     attempts = db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
-                                  .order_by(QuizAttempt.started_at, QuizAttempt.id)).all()
+                                  .order_by(QuizAttempt.started_at, QuizAttempt.id)
+                                  .options(db.selectinload(QuizAttempt.answers))).all()
     return {"quiz_attempts": [{**pick(a, ATTEMPT_FIELDS),
                                "answers": [pick(answer, ANSWER_FIELDS)
                                            for answer in sorted(a.answers, key=lambda item: item.id)]}
@@ -332,7 +333,8 @@ def _export_scenario_runs(user) -> dict:
     from jimtraining.scenarios.models import ScenarioRun
 
     runs = db.session.scalars(select(ScenarioRun).where(ScenarioRun.user_id == user.id)
-                              .order_by(ScenarioRun.started_at, ScenarioRun.id)).all()
+                              .order_by(ScenarioRun.started_at, ScenarioRun.id)
+                              .options(db.selectinload(ScenarioRun.choices))).all()
     return {"scenario_runs": [
         {**pick(run, ("scenario_slug", "started_at", "finished_at", "current_node", "variables")),
          "choices": [pick(c, ("step", "node_id", "choice_index", "undone", "made_at")) for c in run.choices]}
@@ -343,18 +345,28 @@ def _export_rounds(user) -> dict:
     """Every round the person was in. Of a round where they played the professional: the outcome, the scores and
     the actor's feedback, once the trainer released them (as on the debrief page). Of rounds where they played
     the young person or observed: only that they were there; someone else's assessment is not theirs."""
-    from jimtraining.cohorts.models import CohortSession
     from jimtraining.scenarios.models import RolePlayRound, RoundNote, RoundScore, round_observer
 
     observed = select(round_observer.c.round_id).where(round_observer.c.user_id == user.id)
     rounds = db.session.scalars(
         select(RolePlayRound).where(or_(RolePlayRound.professional_id == user.id, RolePlayRound.player_id == user.id,
                                         RolePlayRound.id.in_(observed)))
-        .order_by(RolePlayRound.created_at, RolePlayRound.id)).all()
+        .order_by(RolePlayRound.created_at, RolePlayRound.id).options(db.selectinload(RolePlayRound.session))).all()
     observer_of = set(db.session.scalars(observed))
+    # The scores and notes of the released rounds where they were the professional: one query each, not per round.
+    assessed = [r.id for r in rounds if r.professional_id == user.id and r.released_at is not None]
+    scores_of: dict[int, list] = {round_id: [] for round_id in assessed}
+    notes_of: dict[int, list] = {round_id: [] for round_id in assessed}
+    if assessed:
+        for score in db.session.scalars(select(RoundScore).where(RoundScore.round_id.in_(assessed))
+                                        .order_by(RoundScore.id)):
+            scores_of[score.round_id].append(score)
+        for note in db.session.scalars(select(RoundNote).where(RoundNote.round_id.in_(assessed))
+                                       .order_by(RoundNote.id)):
+            notes_of[note.round_id].append(note)
     items = []
     for round_ in rounds:
-        session = db.session.get(CohortSession, round_.session_id)
+        session = round_.session
         roles = [role for role, yes in (("professional", round_.professional_id == user.id),
                                         ("player", round_.player_id == user.id),
                                         ("observer", round_.id in observer_of)) if yes]
@@ -367,11 +379,10 @@ def _export_rounds(user) -> dict:
             if released:
                 item.update(outcome=round_.outcome, released_at=value(round_.released_at))
                 item["scores_received"] = [pick(s, ("view", "criterion_id", "level", "comment", "scored_at"))
-                                           for s in sorted(round_.scores, key=lambda s: s.id)
-                                           if s.rater_id != user.id]
+                                           for s in scores_of[round_.id] if s.rater_id != user.id]
                 # The actor's aftercare note is about how playing felt for the actor: not about you.
                 item["feedback_received"] = [pick(n, ("kind", "text", "written_at"))
-                                             for n in sorted(round_.notes, key=lambda n: n.id)
+                                             for n in notes_of[round_.id]
                                              if n.author_id != user.id and n.kind == "actor_feedback"]
         items.append(item)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.extensions import db
@@ -203,11 +203,12 @@ def questions_by_key(quiz: Quiz) -> dict[str, Question]:
 
 def attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> dict[str, DrawnQuestion]:
     """The drawn questions of an attempt as they were drawn, whatever happened to quiz.yml since."""
-    current = questions_by_key(quiz)
+    current = None  # the quiz's questions, loaded only for attempts from before snapshots were kept
     result = {}
     for entry in attempt.drawn:
         snapshot = entry.get("question")
-        if snapshot is None:  # attempts from before snapshots were kept
+        if snapshot is None:
+            current = current if current is not None else questions_by_key(quiz)
             row = current[entry["key"]]
             snapshot = {"type": row.type, "text": row.text, "points": row.points, "feedback": row.feedback,
                         "data": row.data}
@@ -243,7 +244,7 @@ def read_responses(attempt: QuizAttempt, quiz: Quiz, form) -> tuple[dict[str, ob
     return responses, errors
 
 
-def _claim(attempt: QuizAttempt, new_status: str | None = None) -> bool:
+def _claim(attempt_id: int, new_status: str | None = None) -> bool:
     """Take the write lock on an open attempt; with new_status, close it. False when it is no longer open.
 
     The conditional UPDATE is atomic on SQLite and PostgreSQL, so of two submits at the same moment exactly one
@@ -251,7 +252,7 @@ def _claim(attempt: QuizAttempt, new_status: str | None = None) -> bool:
     """
     values = {"status": new_status} if new_status else {"status": IN_PROGRESS}
     result = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == IN_PROGRESS).values(**values)
+        update(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.status == IN_PROGRESS).values(**values)
     )
     return result.rowcount == 1
 
@@ -276,7 +277,7 @@ def save_answers(attempt: QuizAttempt, responses: dict[str, object]) -> None:
     db.session.commit()  # end any read transaction: the claim below must be the first statement
     if attempt.time_is_up():
         raise QuizError(_("De tijd is om. Lever je toets in; antwoorden van na de eindtijd tellen niet."))
-    if not _claim(attempt):
+    if not _claim(attempt.id):
         db.session.rollback()
         raise QuizError(_("Deze poging is al ingeleverd. Je antwoorden zijn niet meer te wijzigen."))
     _store(attempt, responses)
@@ -287,41 +288,54 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     """Hand in an attempt: store the last answers (unless the time is up), grade, close.
 
     Returns False (and changes nothing) when the attempt was already handed in, for instance by a second click.
+
+    Everything that can be worked out beforehand is: the write lock (the claim) is held for four statements, so
+    a whole group handing in at the same moment does not queue behind each other's grading.
     """
-    db.session.commit()
+    questions = attempt_questions(attempt, quiz)
+    keys = [entry["key"] for entry in attempt.drawn]
+    attempt_id, submitted_at, pass_mark = attempt.id, attempt.submitted_at, quiz.pass_mark
     late = attempt.time_is_up()
-    if not _claim(attempt, new_status=GRADED):
+    db.session.commit()  # end any read transaction: the claim below must be the first statement
+    if not _claim(attempt_id, new_status=GRADED):
         db.session.rollback()
         return False
-    if not late:
-        _store(attempt, responses)
-    db.session.flush()
-    _grade(attempt, quiz)
-    db.session.commit()
-    log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt.id, attempt.status, attempt.percent)
-    return True
-
-
-def _grade(attempt: QuizAttempt, quiz: Quiz) -> None:
-    """Score every drawn question; open answers wait for a trainer."""
-    db.session.refresh(attempt)
-    questions = attempt_questions(attempt, quiz)
-    answers = {a.question_key: a for a in attempt.answers}
     now = utcnow()
-    waiting = False
-    for entry in attempt.drawn:
-        question = questions[entry["key"]]
-        answer = answers.get(question.key)
-        if answer is None:
-            answer = AttemptAnswer(attempt=attempt, question_key=question.key, response=None, saved_at=now)
-            db.session.add(answer)
-        fraction = QUESTION_TYPES[question.type].grade(question.data, answer.response)
-        answer.fraction = fraction
-        answer.needs_review = fraction is None
-        answer.points_awarded = None if fraction is None else round(fraction * question.points, 4)
+    existing = {a.question_key: a for a in db.session.scalars(
+        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))}
+    new_rows, waiting, score = [], False, 0.0
+    for key in keys:
+        question, answer = questions[key], existing.get(key)
+        response = answer.response if answer is not None else None
+        if not late and key in responses:
+            response = responses[key]
+        fraction = QUESTION_TYPES[question.type].grade(question.data, response)
+        points = None if fraction is None else round(fraction * question.points, 4)
         waiting = waiting or fraction is None
-    attempt.submitted_at = attempt.submitted_at or now
-    _finish(attempt, quiz, waiting)
+        score += points or 0
+        if answer is None:
+            new_rows.append({"attempt_id": attempt_id, "question_key": key, "response": response,
+                             "fraction": fraction, "points_awarded": points, "needs_review": fraction is None,
+                             "saved_at": now})
+            continue
+        if answer.response != response:
+            answer.response, answer.saved_at = response, now
+        answer.fraction, answer.points_awarded, answer.needs_review = fraction, points, fraction is None
+    if new_rows:
+        db.session.execute(insert(AttemptAnswer), new_rows)
+    max_score = float(sum(questions[key].points for key in keys))
+    values = {"submitted_at": submitted_at or now, "max_score": max_score}
+    if waiting:
+        values.update(status=PENDING_REVIEW, score=None, percent=None, passed=None)
+    else:
+        score = round(score, 4)
+        percent = round(100 * score / max_score, 2) if max_score else 0.0
+        values.update(status=GRADED, score=score, percent=percent, passed=percent >= pass_mark, graded_at=now)
+    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt_id).values(**values))
+    db.session.commit()
+    log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],
+             values.get("percent"))
+    return True
 
 
 def _finish(attempt: QuizAttempt, quiz: Quiz, waiting: bool) -> None:

@@ -108,7 +108,7 @@ class RolePlayRound(db.Model):
                            index=True)
     scenario_slug = db.Column(db.String(100), nullable=False)
     #: The learner who plays the professional.
-    professional_id = db.Column(db.Integer, db.ForeignKey("user_account.id"), nullable=False)
+    professional_id = db.Column(db.Integer, db.ForeignKey("user_account.id"), nullable=False, index=True)
     #: Who plays the young person: a booked trainee-actor, or a learner when no actor is there.
     player_id = db.Column(db.Integer, db.ForeignKey("user_account.id"), nullable=False)
     timer_minutes = db.Column(db.Integer, nullable=False, default=10)

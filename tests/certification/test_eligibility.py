@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from jimtraining.certification.eligibility import cohort_eligibility, learner_eligibility
+from jimtraining.certification.eligibility import cohort_eligibility, learner_eligibilities, learner_eligibility
 from jimtraining.certification.services import create_certificate
 from jimtraining.cohorts.services import remove_learner
 from jimtraining.curriculum.models import Lesson
@@ -212,6 +212,29 @@ def test_cohort_eligibility_costs_the_same_queries_for_2_or_20_learners(world, m
     many = count_queries(lambda: cohort_eligibility(cohort, track))
     assert len(cohort_eligibility(cohort, track)) == 20
     assert many == few
+
+
+def test_a_learners_cohorts_are_checked_together_as_each_alone_in_the_queries_of_one(world, make_cohort):
+    from jimtraining.cohorts.services import enroll
+
+    learner, track = world["learner"], world["track"]
+    complete(world, learner)
+    light = make_track(slug="licht", title="Licht", requirements={"modules": ["basis"], "quizzes": [],
+                                                                "attendance_percent": 50, "roleplay_sufficient": 0,
+                                                                "practice": None})
+    second = make_cohort(trainers=[world["trainer"]], track_slug="licht")
+    add_sessions(second, count=2)
+    enroll(second, learner, "code")  # joined after the sessions, so none counts
+    pairs = [(world["cohort"], track), (second, light)]
+    db.session.expire_all()
+    together = learner_eligibilities(pairs, learner.id)
+    alone = [learner_eligibility(cohort, t, learner.id) for cohort, t in pairs]
+    assert [(e.track.slug, e.eligible, [(c.kind, c.met, c.detail) for c in e.checks]) for e in together] == \
+           [(e.track.slug, e.eligible, [(c.kind, c.met, c.detail) for c in e.checks]) for e in alone]
+    assert together[0].eligible and not together[1].eligible  # attendance in the second cohort: none yet
+    # With the cohorts and their sessions loaded (as the page has them), two cohorts cost what one does.
+    one = count_queries(lambda: learner_eligibilities(pairs[:1], learner.id))
+    assert count_queries(lambda: learner_eligibilities(pairs, learner.id)) == one
 
 
 def test_recertification_needs_new_rounds_and_a_new_practice_version(world):

@@ -347,9 +347,11 @@ def test_odd_review_points_get_a_message(app, client, login, make_user, make_coh
 def test_concurrent_submits_grade_once(app, make_user, login, quiz_module, monkeypatch):
     from jimtraining.quizzes import services
 
-    calls = []
-    real_grade = services._grade
-    monkeypatch.setattr(services, "_grade", lambda attempt, quiz: (calls.append(attempt.id), real_grade(attempt, quiz)))
+    outcomes = []
+    real_submit = services.submit_attempt
+    monkeypatch.setattr(services, "submit_attempt",
+                        lambda attempt, quiz, responses: outcomes.append(real_submit(attempt, quiz, responses))
+                        or outcomes[-1])
     user = make_user()
     clients = [app.test_client() for _ in range(4)]
     for c in clients:
@@ -370,7 +372,9 @@ def test_concurrent_submits_grade_once(app, make_user, login, quiz_module, monke
         t.start()
     for t in threads:
         t.join()
-    assert len(calls) == 1
+    assert sorted(outcomes) == [False] * (len(outcomes) - 1) + [True]  # one hand-in graded, the others refused
+    answers = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)).all()
+    assert sorted(a.question_key for a in answers) == sorted(entry["key"] for entry in attempt.drawn)
 
 
 def test_trainers_see_and_grade_only_their_own_learners(app, client, login, make_user, make_cohort, learner,
