@@ -9,11 +9,12 @@ TRANSLATIONS := jimtraining/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-browser lint check-content messages translations clean help
+.PHONY: run test test-browser lint check-content messages translations clean help bench
 
 help:
 	@echo "make run     - install, migrate, load modules/, add demo data, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    - the whole test suite (PostgreSQL and browser tests when available)"
+	@echo "make bench   - load test at ten times national scale (PostgreSQL too with BENCH_DATABASE_URL)"
 	@echo "make lint    - ruff"
 	@echo "make messages - extract UI strings and update the catalogs in $(TRANSLATIONS)"
 
@@ -31,6 +32,10 @@ $(VENV)/.deps-dev: requirements-dev.txt requirements.txt $(VENV)/.deps-run
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+$(VENV)/.deps-bench: requirements-bench.txt $(VENV)/.deps-dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	@touch $@
+
 %.mo: %.po $(VENV)/.deps-run
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
@@ -45,8 +50,13 @@ run: $(VENV)/.deps-run translations
 test: $(VENV)/.deps-dev translations
 	tests/run-suite
 
+# Builds its own data set in bench/work/ (and in BENCH_DATABASE_URL, whose public schema is rebuilt), serves it
+# with gunicorn, loads every page with locust and writes bench/results.json. See README, "Performance".
+bench: $(VENV)/.deps-bench translations
+	$(BIN)/python -m bench.run
+
 lint: $(VENV)/.deps-dev
-	$(BIN)/ruff check jimtraining tests app.py
+	$(BIN)/ruff check jimtraining tests bench app.py
 
 check-content: $(VENV)/.deps-run
 	$(BIN)/flask content check

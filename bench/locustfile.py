@@ -1,0 +1,246 @@
+"""The load of `make bench`: one locust user class per measured page (bench/run.py starts one class at a time).
+
+Accounts come from the manifest the data builder wrote (BENCH_MANIFEST). Every user first logs in and prepares
+what it needs (quiz attempts to hand in); when all users are ready the statistics are reset, and for BENCH_SECONDS
+every user requests its page without pause. So logins and preparation are never part of a page's figures.
+
+A response counts as an error unless it is exactly what a person would get: the page itself (200 and a piece of
+its content), or for a form the redirect to the page that follows a success. Each response carries X-SQL-Queries
+(bench mode). When the run stops, the figures per page are written to BENCH_STATS_OUT as JSON.
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+from collections import defaultdict
+
+import gevent
+from gevent.event import Event
+from locust import FastHttpUser, constant, events, task
+from locust.contrib.fasthttp import FastHttpSession
+from locust.exception import StopUser
+
+from bench.forms import answer_fields
+
+MANIFEST = json.loads(open(os.environ["BENCH_MANIFEST"], encoding="utf-8").read())
+PASSWORD = MANIFEST["password"]
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: Per page: [requests seen, SQL statements in them].
+QUERIES: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+_counters: dict[str, itertools.count] = defaultdict(itertools.count)
+
+
+def take(pool: str, items: list):
+    """The next account of a pool: every user of a run gets its own (gevent runs one greenlet at a time)."""
+    return items[next(_counters[pool]) % len(items)]
+
+
+def count_queries(name: str, response) -> None:
+    value = response.headers.get("X-SQL-Queries")
+    if value is not None:
+        QUERIES[name][0] += 1
+        QUERIES[name][1] += int(value)
+
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "12"))
+ALL_READY = Event()
+_ready = {"users": 0}
+
+
+def user_ready(environment) -> None:
+    """Count a user that has logged in and prepared; the last one starts the measurement."""
+    _ready["users"] += 1
+    if _ready["users"] >= environment.parsed_options.num_users and not ALL_READY.is_set():
+        environment.stats.reset_all()
+        QUERIES.clear()
+        ALL_READY.set()
+        gevent.spawn_later(SECONDS, environment.runner.quit)
+
+
+@events.quitting.add_listener
+def _write_stats(environment, **_kwargs):
+    target = os.environ.get("BENCH_STATS_OUT")
+    if not target:
+        return
+    pages = {}
+    for (name, _method), entry in environment.stats.entries.items():
+        if name == "login" or not entry.num_requests:
+            continue
+        queries = QUERIES.get(name, [0, 0])
+        pages[name] = {
+            "requests": entry.num_requests, "failures": entry.num_failures, "rps": entry.total_rps,
+            "p50_ms": entry.get_response_time_percentile(0.50), "p95_ms": entry.get_response_time_percentile(0.95),
+            "p99_ms": entry.get_response_time_percentile(0.99),
+            "sql_per_request": queries[1] / queries[0] if queries[0] else None,
+        }
+    errors = [f"{error.name}: {error.error} ({error.occurrences}x)" for error in environment.stats.errors.values()]
+    with open(target, "w", encoding="utf-8") as fh:
+        json.dump({"measured": ALL_READY.is_set(), "pages": pages, "errors": errors}, fh)
+
+
+class BenchUser(FastHttpUser):
+    abstract = True
+    wait_time = constant(0)
+    pool = "browsers"
+    account: dict | str = ""
+    csrf_token = ""
+
+    def on_start(self):
+        self.csrf_token = self.log_in(self.client, take(self.pool, self.accounts()))
+        self.prepare()
+        user_ready(self.environment)
+        ALL_READY.wait()
+
+    def accounts(self) -> list:
+        return MANIFEST[self.pool]
+
+    def prepare(self) -> None:
+        """What a user needs before the measurement starts (nothing for most pages)."""
+
+    def log_in(self, client, account) -> str:
+        """Log `client` in as `account`; returns the CSRF token of the new session."""
+        self.account = account
+        email = account if isinstance(account, str) else account["email"]
+        with client.get("/login", name="login", catch_response=True) as page:
+            token = CSRF.search(page.text or "")
+            if not token:
+                page.failure("no csrf token on the login page")
+                return ""
+        with client.post("/login", name="login", allow_redirects=False, catch_response=True,
+                         data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}) as answer:
+            if answer.status_code != 302:
+                answer.failure(f"login of {email} refused: HTTP {answer.status_code}")
+                return ""
+        with client.get("/", name="login", catch_response=True) as home:
+            token = CSRF.search(home.text or "")
+            if not token:
+                home.failure("no csrf token after login")
+                return ""
+            return token.group(1)
+
+    def page(self, name: str, url: str, marker: str):
+        with self.client.get(url, name=name, catch_response=True) as response:
+            count_queries(name, response)
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif marker not in (response.text or ""):
+                response.failure(f"the page lacks {marker!r}")
+
+    def form(self, name: str, url: str, data: dict, expect: str, client=None, token=None):
+        """POST a form; success is the redirect to a URL containing `expect`. Returns the Location."""
+        client = client or self.client
+        with client.post(url, name=name, data={"csrf_token": token or self.csrf_token, **data},
+                         allow_redirects=False, catch_response=True) as response:
+            count_queries(name, response)
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or expect not in location:
+                response.failure(f"HTTP {response.status_code} to {location!r}, expected a redirect to *{expect}*")
+                return None
+            return location
+
+
+class Baseline(BenchUser):
+    """The yardstick: 20 rows from one table in the base template, logged in as a learner."""
+
+    @task
+    def baseline(self):
+        self.page("baseline", "/bench/baseline", "<table")
+
+
+class LearnerDashboard(BenchUser):
+    @task
+    def dashboard(self):
+        self.page("learner dashboard", "/", 'class="site-header"')
+
+
+class LessonPage(BenchUser):
+    @task
+    def lesson(self):
+        self.page("lesson page", self.account["lesson"], "<article")
+
+
+class QuizPage(BenchUser):
+    @task
+    def quiz(self):
+        self.page("quiz page", self.account["quiz"], "<h1")
+
+
+class QuizSubmit(BenchUser):
+    """Hand in quiz attempts. Before the measurement every user logs in as several learners (a session each),
+    starts an attempt on each of their modules and reads the questions; during it, it only hands them in."""
+
+    pool = "submitters"
+    #: Learners per user: enough open attempts that no user runs out within the measurement.
+    ACCOUNTS = int(os.environ.get("BENCH_SUBMIT_ACCOUNTS", "10"))
+
+    def prepare(self):
+        self.ready: list[tuple] = []
+        accounts = [self.account] + [take(self.pool, self.accounts()) for _ in range(self.ACCOUNTS - 1)]
+        for number, account in enumerate(accounts):
+            if number == 0:
+                client, token = self.client, self.csrf_token
+            else:
+                client = FastHttpSession(self.host, self.environment.events.request, self)
+                token = self.log_in(client, account)
+            for module in account["modules"]:
+                location = self.form("login", f"/modules/{module}/quiz/start", {}, "/quiz/attempts/", client, token)
+                if location is None:
+                    continue
+                path = location[location.index("/quiz/attempts/"):]
+                with client.get(path, name="login") as response:
+                    fields = answer_fields(response.text or "")
+                self.ready.append((client, token, path, {name: values[0] for name, values in fields.items()}))
+
+    @task
+    def submit(self):
+        if not self.ready:
+            raise StopUser()
+        client, token, path, data = self.ready.pop()
+        self.form("quiz submit", f"{path}/submit", data, "/result", client, token)
+
+
+class CohortDashboard(BenchUser):
+    pool = "trainers"
+
+    @task
+    def cohort(self):
+        self.page("cohort dashboard", f"/cohorts/{self.account['cohort_id']}", "<table")
+
+
+class RoundScoring(BenchUser):
+    """A trainer scores a live role-play round on a phone: every rubric criterion, again and again."""
+
+    pool = "trainers"
+
+    @task
+    def score(self):
+        round_ = random.choice(self.account["rounds"])
+        data = {f"level-{criterion}": str(random.randint(1, 4)) for criterion in round_["criteria"]}
+        self.form("live round scoring", f"/rounds/{round_['id']}/scores", data, f"/rounds/{round_['id']}")
+
+
+class CertificateVerification(BenchUser):
+    """Anyone checks a certificate: no login."""
+
+    def on_start(self):
+        user_ready(self.environment)
+        ALL_READY.wait()
+
+    @task
+    def verify(self):
+        code = random.choice(MANIFEST["certificate_codes"])
+        self.page("certificate verification", f"/verify/{code}", "JIM-")
+
+
+class NationalDashboard(BenchUser):
+    pool = "admin"
+
+    def accounts(self) -> list:
+        return [MANIFEST["admin"]]
+
+    @task
+    def national(self):
+        self.page("national dashboard", "/admin/national", "<svg")

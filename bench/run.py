@@ -1,0 +1,482 @@
+"""`make bench`: the platform at ten times national scale, under load, compared with a minimal page.
+
+For each database (SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set):
+
+1. build the data set (bench/build.py, fixed seed) in the bench's own database;
+2. serve the app with gunicorn (2 x cores + 1 workers) on 127.0.0.1, in bench mode (jimtraining/benchmark.py);
+3. load every page in turn with locust (headless, one user class per page, bench/locustfile.py) and read
+   requests/s, p50/p95/p99, errors and SQL queries per request;
+4. the concurrency check: 300 learners hand in a quiz (each one twice at the same moment, like a double click)
+   while 30 trainers score a role-play round, all released at once; then the rows are counted;
+5. memory: the peak RSS of the workers, and their RSS after each of three identical rounds of load.
+
+The table is printed and written to bench/results.json, and as Markdown to bench/results.md. The run fails
+(exit 1) when a page is below its share of the baseline's throughput, a request failed, or the concurrency check
+found a lost or doubled row.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results.json"
+BIN = Path(sys.executable).parent
+
+#: (locust user class, request name in the results, minimum share of the baseline's requests/s).
+PAGES = [
+    ("Baseline", "baseline", None),
+    ("LearnerDashboard", "learner dashboard", 0.5),
+    ("LessonPage", "lesson page", 0.5),
+    ("QuizPage", "quiz page", 0.5),
+    ("QuizSubmit", "quiz submit", 0.5),
+    ("CohortDashboard", "cohort dashboard", 0.5),
+    ("RoundScoring", "live round scoring", 0.5),
+    ("CertificateVerification", "certificate verification", 0.5),
+    ("NationalDashboard", "national dashboard", 0.25),
+]
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+# The server -------------------------------------------------------------------------------------------------
+
+class Server:
+    """gunicorn serving app:app in bench mode against one database."""
+
+    def __init__(self, database_url: str, port: int, workers: int):
+        self.url = f"http://127.0.0.1:{port}"
+        self.workers = workers
+        instance = WORK / "instance"
+        instance.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, JIM_BENCH="1", DATABASE_URL=database_url, JIM_INSTANCE_PATH=str(instance),
+                   SECRET_KEY="bench-only-not-secret")
+        env.pop("JIM_ENV", None)
+        env.pop("FLASK_ENV", None)
+        self.log = open(WORK / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",
+             "--log-level", "warning", "--timeout", "60", "app:app"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn stopped; see {WORK / 'gunicorn.log'}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2):  # noqa: S310 - localhost
+                    pass
+                if len(self.worker_pids()) >= workers:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise SystemExit("gunicorn did not answer within 60 s")
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if not children.exists():
+            return []
+        return [int(pid) for pid in children.read_text().split()]
+
+    def memory(self) -> dict:
+        """RSS now and at its peak (VmHWM) per worker, in MiB (Linux /proc)."""
+        rss, peak = [], []
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            rss.append(int(fields["VmRSS"].split()[0]) / 1024)
+            peak.append(int(fields["VmHWM"].split()[0]) / 1024)
+        return {"rss_mib": [round(v, 1) for v in rss], "peak_rss_mib": round(max(peak, default=0), 1)}
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+# The load -----------------------------------------------------------------------------------------------------
+
+def run_locust(server: Server, user_class: str, seconds: int, users: int, manifest: Path, tag: str) -> dict:
+    """One headless locust run of one user class: every user logs in and prepares, then `seconds` of load.
+    Returns {"pages": {request name: figures}, "errors": [...]} (bench/locustfile.py writes it)."""
+    stats_out = WORK / f"stats-{tag}-{user_class}.json"
+    env = dict(os.environ, BENCH_MANIFEST=str(manifest), BENCH_STATS_OUT=str(stats_out), BENCH_SECONDS=str(seconds),
+               PYTHONPATH=str(ROOT))
+    command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
+               "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds + 240}s",
+               "--host", server.url, "--loglevel", "WARNING", "--stop-timeout", "10", user_class]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
+                          timeout=seconds + 300)
+    if not stats_out.exists():
+        raise SystemExit(f"locust wrote no figures for {user_class}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    figures = json.loads(stats_out.read_text())
+    if not figures["measured"]:
+        raise SystemExit(f"{user_class}: the users never got ready (logins failed?): {figures['errors'][:5]}")
+    return figures
+
+
+def page_result(name: str, run: dict) -> dict:
+    row = run["pages"].get(name)
+    if row is None:
+        return {"page": name, "requests": 0, "rps": 0.0, "p50_ms": None, "p95_ms": None, "p99_ms": None,
+                "errors": 0, "sql_per_request": None}
+    return {
+        "page": name, "requests": row["requests"], "rps": round(row["rps"], 1),
+        "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"], "errors": row["failures"],
+        "sql_per_request": None if row["sql_per_request"] is None else round(row["sql_per_request"], 1),
+    }
+
+
+# The concurrency check --------------------------------------------------------------------------------------------
+
+def concurrency_check(server: Server, manifest: dict, database_url: str) -> dict:
+    """300 learners submit (twice each, at once) while 30 trainers score; then count the rows."""
+    import requests
+
+    from bench.forms import answer_fields
+
+    learners = manifest["concurrency"]["learners"]
+    trainers = manifest["concurrency"]["trainers"]
+    password = manifest["password"]
+    errors: list[str] = []
+    lock = threading.Lock()
+    sent_answers: dict[str, dict] = {}
+    sent_levels: dict[int, dict] = {}
+
+    def failed(message: str) -> None:
+        with lock:
+            errors.append(message)
+
+    def log_in(email: str):
+        http = requests.Session()
+        page = http.get(server.url + "/login", timeout=60)
+        token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        answer = http.post(server.url + "/login", data={"email": email, "password": password, "csrf_token": token},
+                           allow_redirects=False, timeout=60)
+        if answer.status_code != 302:
+            raise RuntimeError(f"login of {email}: HTTP {answer.status_code}")
+        home = http.get(server.url + "/", timeout=60)
+        return http, home.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+    prepared = []  # (callable that sends the simultaneous request(s))
+
+    def prepare_learner(entry):
+        http, token = log_in(entry["email"])
+        start = http.post(f"{server.url}/modules/{entry['module']}/quiz/start", data={"csrf_token": token},
+                          allow_redirects=False, timeout=60)
+        location = start.headers.get("Location", "")
+        if start.status_code != 302 or "/quiz/attempts/" not in location:
+            raise RuntimeError(f"quiz start for {entry['email']}: HTTP {start.status_code} -> {location}")
+        path = location[location.index("/quiz/attempts/"):]
+        fields = answer_fields(http.get(server.url + path, timeout=60).text)
+        data = {name: values[0] for name, values in fields.items()}
+        with lock:
+            sent_answers[entry["email"]] = {"attempt": int(path.rsplit("/", 1)[1]),
+                                            "questions": len({name[2:].split(":", 1)[0] for name in data})}
+
+        def submit():
+            response = http.post(f"{server.url}{path}/submit", data={"csrf_token": token, **data},
+                                 allow_redirects=False, timeout=120)
+            if response.status_code != 302 or "/result" not in response.headers.get("Location", ""):
+                failed(f"submit {path} by {entry['email']}: HTTP {response.status_code}")
+        return [submit, submit]  # the same form twice at the same moment: a double click
+
+    def prepare_trainer(entry):
+        http, token = log_in(entry["email"])
+        levels = {criterion: str(1 + (index % 4)) for index, criterion in enumerate(entry["criteria"])}
+        with lock:
+            sent_levels[entry["round_id"]] = {"email": entry["email"], "levels": levels}
+
+        def score():
+            data = {"csrf_token": token, **{f"level-{c}": v for c, v in levels.items()}}
+            response = http.post(f"{server.url}/rounds/{entry['round_id']}/scores", data=data,
+                                 allow_redirects=False, timeout=120)
+            if response.status_code != 302:
+                failed(f"scores for round {entry['round_id']} by {entry['email']}: HTTP {response.status_code}")
+        return [score]
+
+    say(f"   logging in {len(learners)} learners and {len(trainers)} trainers, opening the attempts ...")
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        for actions in pool.map(prepare_learner, learners):
+            prepared.extend(actions)
+        for actions in pool.map(prepare_trainer, trainers):
+            prepared.extend(actions)
+
+    barrier = threading.Barrier(len(prepared))
+
+    def fire(action):
+        barrier.wait()
+        try:
+            action()
+        except Exception as error:  # noqa: BLE001 - every failure is reported
+            failed(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=fire, args=(action,)) for action in prepared]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+
+    counts = count_rows(database_url, manifest, sent_answers, sent_levels)
+    return {"requests_at_once": len(prepared), "seconds": round(elapsed, 1), "http_errors": errors[:20],
+            "http_error_count": len(errors), **counts}
+
+
+def count_rows(database_url: str, manifest: dict, sent_answers: dict, sent_levels: dict) -> dict:
+    """Exactly one handed-in attempt per learner (graded, or waiting for the trainer when an open question was
+    drawn) with one answer row per question, and exactly the sent level per trainer and criterion."""
+    from sqlalchemy import create_engine, text
+
+    from jimtraining.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    problems = []
+    with engine.connect() as conn:
+        emails = {entry["email"]: entry["module"] for entry in manifest["concurrency"]["learners"]}
+        rows = conn.execute(text(
+            "SELECT u.email, a.id, a.status, a.module_slug, "
+            "(SELECT count(*) FROM attempt_answer x WHERE x.attempt_id = a.id), "
+            "(SELECT count(*) FROM attempt_answer x WHERE x.attempt_id = a.id AND x.response IS NOT NULL "
+            "AND CAST(x.response AS TEXT) <> 'null') "
+            "FROM quiz_attempt a JOIN user_account u ON u.id = a.user_id WHERE u.email IN :emails"
+        ).bindparams(_expanding("emails")), {"emails": list(emails)}).all()
+        by_email: dict[str, list] = {}
+        for row in rows:
+            by_email.setdefault(row[0], []).append(row)
+        attempts = answers = 0
+        for email, module in emails.items():
+            mine = [row for row in by_email.get(email, []) if row[3] == module]
+            attempts += len(mine)
+            if len(mine) != 1:
+                problems.append(f"{email}: {len(mine)} attempts on {module} (expected 1)")
+                continue
+            _email, attempt_id, status, _module, total, answered = mine[0]
+            answers += answered
+            sent = sent_answers.get(email, {})
+            if status not in ("graded", "pending_review"):  # pending_review: an open question waits for the trainer
+                problems.append(f"{email}: attempt {attempt_id} is {status}, not handed in")
+            if answered != sent.get("questions") or total != answered:
+                problems.append(f"{email}: attempt {attempt_id} has {answered} answers ({total} rows), "
+                                f"{sent.get('questions')} questions were answered")
+        scores = 0
+        for round_id, sent in sent_levels.items():
+            stored = dict(conn.execute(text(
+                "SELECT s.criterion_id, s.level FROM round_score s JOIN user_account u ON u.id = s.rater_id "
+                "WHERE s.round_id = :round AND u.email = :email"), {"round": round_id, "email": sent["email"]}).all())
+            scores += len(stored)
+            expected = {c: int(v) for c, v in sent["levels"].items()}
+            if stored != expected:
+                problems.append(f"round {round_id}: stored {stored}, sent {expected}")
+    engine.dispose()
+    return {"learners": len(emails), "attempts": attempts, "answers": answers, "trainers": len(sent_levels),
+            "scores": scores, "problems": problems[:20], "problem_count": len(problems)}
+
+
+def _expanding(name):
+    from sqlalchemy import bindparam
+
+    return bindparam(name, expanding=True)
+
+
+# One database ---------------------------------------------------------------------------------------------------
+
+def bench_database(label: str, database_url: str, args) -> dict:
+    from bench.build import build
+
+    tag = "sqlite" if label == "SQLite" else "postgresql"
+    manifest_path = WORK / f"manifest-{tag}.json"
+    say(f"\n== {label}: building the data set (seed {args.seed}) ...")
+    manifest = build(database_url, str(manifest_path), seed=args.seed)
+    say(f"   {manifest['build_seconds']:.0f} s; " + ", ".join(
+        f"{table} {rows:,}" for table, rows in sorted(manifest["counts"].items()) if rows >= 1000))
+
+    workers = 2 * cores() + 1
+    server = Server(database_url, args.port, workers)
+    try:
+        say(f"   gunicorn: {workers} workers on {server.url}; locust: {args.users} users, {args.seconds} s per page")
+        run_locust(server, "Baseline", 3, args.users, manifest_path, f"{tag}-warmup")
+        pages, failures = [], []
+        for user_class, name, _target in PAGES:
+            run = run_locust(server, user_class, args.seconds, args.users, manifest_path, tag)
+            result = page_result(name, run)
+            pages.append(result)
+            failures += run["errors"]
+            say(f"   {name:26} {result['rps']:7.1f} req/s  p95 {result['p95_ms']} ms  errors {result['errors']}")
+        baseline_rps = pages[0]["rps"] or 1.0
+        for result in pages:
+            result["ratio"] = round(result["rps"] / baseline_rps, 2)
+            target = next((t for _c, n, t in PAGES if n == result["page"]), None)
+            result["target"] = target
+        memory_after_pages = server.memory()
+
+        say("   concurrency check: 300 learners submit twice at once, 30 trainers score ...")
+        concurrency = concurrency_check(server, manifest, database_url)
+
+        say("   memory: three identical rounds of load ...")
+        rounds = []
+        for _ in range(3):
+            for user_class in ("LearnerDashboard", "LessonPage", "CohortDashboard", "NationalDashboard"):
+                run_locust(server, user_class, max(3, args.seconds // 3), args.users, manifest_path, f"{tag}-mem")
+            rounds.append(server.memory())
+        memory = {
+            "workers": workers,
+            "peak_rss_mib": max(r["peak_rss_mib"] for r in [memory_after_pages, *rounds]),
+            "rss_after_round_mib": [round(max(r["rss_mib"], default=0), 1) for r in rounds],
+        }
+        memory["growth_round2_to_3_mib"] = round(memory["rss_after_round_mib"][2] - memory["rss_after_round_mib"][1], 1)
+    finally:
+        server.stop()
+    return {"database": label, "build_seconds": manifest["build_seconds"], "rows": manifest["counts"],
+            "workers": workers, "users": args.users, "seconds_per_page": args.seconds, "pages": pages,
+            "concurrency": concurrency, "memory": memory, "failures": failures[:30]}
+
+
+def table(result: dict) -> str:
+    lines = [f"\n{result['database']}: {result['workers']} gunicorn workers, {result['users']} locust users, "
+             f"{result['seconds_per_page']} s per page",
+             f"{'page':28}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}{'SQL/req':>9}"
+             f"{'vs base':>9}{'target':>8}"]
+
+    def ms(value):
+        return "-" if value is None else f"{value:.0f}"
+
+    for page in result["pages"]:
+        name = ("  " + page["page"]) if page.get("part_of") else page["page"]
+        target = "" if not page.get("target") else f">={page['target']:.0%}"
+        sql = "-" if page["sql_per_request"] is None else f"{page['sql_per_request']:.1f}"
+        lines.append(f"{name:28}{page['rps']:8.1f}{ms(page['p50_ms']):>8}{ms(page['p95_ms']):>8}"
+                     f"{ms(page['p99_ms']):>8}{page['errors']:8d}{sql:>9}{page['ratio']:8.0%} {target:>7}")
+    c = result["concurrency"]
+    lines.append(f"concurrency: {c['requests_at_once']} requests at once ({c['learners']} learners x 2 submits, "
+                 f"{c['trainers']} trainers scoring) in {c['seconds']} s: {c['http_error_count']} HTTP errors; "
+                 f"{c['attempts']} attempts, {c['answers']} answers, {c['scores']} scores; "
+                 f"{c['problem_count']} lost or doubled")
+    m = result["memory"]
+    lines.append(f"memory: peak RSS of a worker {m['peak_rss_mib']} MiB; largest worker after three identical "
+                 f"rounds {m['rss_after_round_mib']} MiB (round 2 -> 3: {m['growth_round2_to_3_mib']:+} MiB)")
+    return "\n".join(lines)
+
+
+def markdown(report: dict) -> str:
+    """The results as Markdown tables, for the README (bench/results.md)."""
+    machine = report["machine"]
+    lines = [f"Run of {report['when'][:10]} on {machine['cores']} cores, Python {machine['python']}, "
+             f"{report['seconds_total']} s in all."]
+    for result in report["results"]:
+        rows = result["rows"]
+        progress = rows.get("lesson_progress", 0) + rows.get("attempt_answer", 0)
+        lines += ["", f"**{result['database']}**: {rows.get('user_account', 0):,} accounts, {rows.get('cohort', 0):,} "
+                  f"cohorts, {progress:,} progress and answer rows, {rows.get('certificate', 0):,} certificates "
+                  f"(built in {result['build_seconds']:.0f} s); {result['workers']} gunicorn workers, "
+                  f"{result['users']} locust users, {result['seconds_per_page']} s per page.", "",
+                  "| page | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/request | vs baseline | target |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for page in result["pages"]:
+            target = f"≥ {page['target']:.0%}" if page.get("target") else ""
+            ok = "" if not page.get("target") else (" ✓" if page["ratio"] >= page["target"] else " ✗")
+            cells = [page["page"], f"{page['rps']:.1f}"] + [
+                "–" if page[key] is None else f"{page[key]:.0f}" for key in ("p50_ms", "p95_ms", "p99_ms")] + [
+                str(page["errors"]), "–" if page["sql_per_request"] is None else f"{page['sql_per_request']:.1f}",
+                f"{page['ratio']:.0%}{ok}", target]
+            lines.append("| " + " | ".join(cells) + " |")
+        c, m = result["concurrency"], result["memory"]
+        lines += ["", f"Concurrency: {c['requests_at_once']} requests released at once ({c['learners']} learners "
+                  f"handing in a quiz twice, {c['trainers']} trainers scoring): {c['http_error_count']} HTTP errors; "
+                  f"{c['attempts']} attempts, {c['answers']} answers and {c['scores']} scores stored; "
+                  f"{c['problem_count']} lost or doubled. Memory: peak RSS of a worker {m['peak_rss_mib']} MiB; "
+                  f"after three identical rounds of load {m['rss_after_round_mib']} MiB "
+                  f"(round 2 to 3: {m['growth_round2_to_3_mib']:+} MiB)."]
+    return "\n".join(lines) + "\n"
+
+
+def verdict(result: dict) -> list[str]:
+    problems = []
+    for page in result["pages"]:
+        if page.get("part_of"):
+            continue
+        if page["errors"]:
+            problems.append(f"{result['database']}: {page['page']}: {page['errors']} failed requests")
+        if page["requests"] == 0:
+            problems.append(f"{result['database']}: {page['page']}: no requests measured")
+        if page.get("target") and page["ratio"] < page["target"]:
+            problems.append(f"{result['database']}: {page['page']} reaches {page['ratio']:.0%} of the baseline "
+                            f"(target {page['target']:.0%})")
+    c = result["concurrency"]
+    if c["http_error_count"] or c["problem_count"]:
+        problems.append(f"{result['database']}: concurrency check: {c['http_error_count']} HTTP errors, "
+                        f"{c['problem_count']} lost or doubled rows: {c['http_errors'][:3]} {c['problems'][:3]}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "12")),
+                        help="load per page (default 12, BENCH_SECONDS)")
+    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", "10")),
+                        help="simultaneous locust users per page (default 10, BENCH_USERS)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "5099")))
+    parser.add_argument("--seed", type=int, default=20261201)
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    databases = [("SQLite", f"sqlite:///{WORK / 'bench.db'}")]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    else:
+        say("BENCH_DATABASE_URL is not set: PostgreSQL is skipped (e.g. "
+            "BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench; its public schema is rebuilt).")
+
+    results = [bench_database(label, url, args) for label, url in databases]
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cores": cores(), "python": platform.python_version(), "system": platform.platform()},
+        "seconds_total": round(time.monotonic() - started),
+        "results": results,
+    }
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    RESULTS.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
+    for result in results:
+        say(table(result))
+    problems = [problem for result in results for problem in verdict(result)]
+    say(f"\nwritten to {RESULTS.relative_to(ROOT)}; {report['seconds_total']} s in all")
+    if problems:
+        say("\nFAILED:\n  " + "\n  ".join(problems))
+        return 1
+    say("every page within its target, no errors, no lost or doubled rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
