@@ -103,6 +103,8 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
     def wanted(key) -> list[str]:
         return list(dict.fromkeys(slug for r in requirements for slug in (r.get(key) or [])))
 
+    module_reqs, quiz_reqs = wanted("modules"), wanted("quizzes")
+
     certificates: dict[tuple[int, str], Certificate] = {}
     # Sorted here, not in SQL: ORDER BY expires_at leads SQLite's planner to walk the (qualification, expires_at)
     # index over every certificate in the country instead of looking up these few learners.
@@ -113,22 +115,22 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
     ), key=lambda c: as_utc(c.expires_at)):
         # The one that runs longest wins.
         certificates[(certificate.user_id, certificate.qualification)] = certificate
-    module_slugs = list(dict.fromkeys(wanted("modules") + wanted("quizzes")))
+    module_slugs = list(dict.fromkeys(module_reqs + quiz_reqs))
     modules = {m.slug: m for m in db.session.scalars(
         select(Module).where(Module.slug.in_(module_slugs or [None])).options(db.selectinload(Module.lessons)))}
     done, passed, rounds_of, assignments = {}, set(), {}, {}
-    if wanted("modules"):
+    if module_reqs:
         done = {(u, m): n for u, m, n in db.session.execute(
             select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
             .join(Module, Module.slug == LessonProgress.module_slug)
             .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
-            .where(LessonProgress.user_id.in_(ids), LessonProgress.module_slug.in_(wanted("modules")),
+            .where(LessonProgress.user_id.in_(ids), LessonProgress.module_slug.in_(module_reqs),
                    LessonProgress.completed_at.is_not(None), Lesson.archived.is_(False))
             .group_by(LessonProgress.user_id, LessonProgress.module_slug))}
-    if wanted("quizzes"):
+    if quiz_reqs:
         passed = set(db.session.execute(
             select(QuizAttempt.user_id, QuizAttempt.module_slug)
-            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.module_slug.in_(wanted("quizzes")),
+            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.module_slug.in_(quiz_reqs),
                    QuizAttempt.passed.is_(True)).distinct()))
     attending = [i for i, r in enumerate(requirements) if r.get("attendance_percent")]
     counted = attendance_counts_of([(pairs[i][0], joined_in[pairs[i][0].id]) for i in attending], now) \

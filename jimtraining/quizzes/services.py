@@ -323,14 +323,8 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
         answer.fraction, answer.points_awarded, answer.needs_review = fraction, points, fraction is None
     if new_rows:
         db.session.execute(insert(AttemptAnswer), new_rows)
-    max_score = float(sum(questions[key].points for key in keys))
-    values = {"submitted_at": submitted_at or now, "max_score": max_score}
-    if waiting:
-        values.update(status=PENDING_REVIEW, score=None, percent=None, passed=None)
-    else:
-        score = round(score, 4)
-        percent = round(100 * score / max_score, 2) if max_score else 0.0
-        values.update(status=GRADED, score=score, percent=percent, passed=percent >= pass_mark, graded_at=now)
+    values = {"submitted_at": submitted_at or now,
+              **_outcome(float(sum(questions[key].points for key in keys)), score, waiting, pass_mark, now)}
     db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt_id).values(**values))
     db.session.commit()
     log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],
@@ -338,18 +332,23 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     return True
 
 
-def _finish(attempt: QuizAttempt, quiz: Quiz, waiting: bool) -> None:
-    questions = attempt_questions(attempt, quiz)
-    attempt.max_score = float(sum(questions[e["key"]].points for e in attempt.drawn))
+def _outcome(max_score: float, score: float, waiting: bool, pass_mark: int, now) -> dict:
+    """An attempt's result fields: waiting for a trainer while an open answer is not graded, else its score."""
     if waiting:
-        attempt.status = PENDING_REVIEW
-        attempt.score = attempt.percent = attempt.passed = None
-        return
-    attempt.status = GRADED
-    attempt.score = round(sum(a.points_awarded or 0 for a in attempt.answers), 4)
-    attempt.percent = round(100 * attempt.score / attempt.max_score, 2) if attempt.max_score else 0.0
-    attempt.passed = attempt.percent >= quiz.pass_mark
-    attempt.graded_at = utcnow()
+        return {"max_score": max_score, "status": PENDING_REVIEW, "score": None, "percent": None, "passed": None}
+    score = round(score, 4)
+    percent = round(100 * score / max_score, 2) if max_score else 0.0
+    return {"max_score": max_score, "status": GRADED, "score": score, "percent": percent,
+            "passed": percent >= pass_mark, "graded_at": now}
+
+
+def _finish(attempt: QuizAttempt, quiz: Quiz) -> None:
+    """Grade an attempt whose every answer now has its points (the last open answer was just reviewed)."""
+    questions = attempt_questions(attempt, quiz)
+    max_score = float(sum(questions[e["key"]].points for e in attempt.drawn))
+    score = sum(a.points_awarded or 0 for a in attempt.answers)
+    for name, value in _outcome(max_score, score, False, quiz.pass_mark, utcnow()).items():
+        setattr(attempt, name, value)
 
 
 def review_answer(answer: AttemptAnswer, quiz: Quiz, points: float, feedback: str, reviewer) -> None:
@@ -367,7 +366,7 @@ def review_answer(answer: AttemptAnswer, quiz: Quiz, points: float, feedback: st
     attempt = answer.attempt
     db.session.flush()
     if attempt.status == PENDING_REVIEW and not any(a.needs_review for a in attempt.answers):
-        _finish(attempt, quiz, waiting=False)
+        _finish(attempt, quiz)
     db.session.commit()
     log.info("open answer %s reviewed by %s: %s points", answer.id, reviewer.id, points)
 
