@@ -245,8 +245,8 @@ def make_cohort():
     return make
 
 
-def count_queries(action) -> int:
-    """How many SQL statements `action()` runs (for the query budgets)."""
+def statements_run(action) -> list[str]:
+    """The SQL statements `action()` runs, in order."""
     from sqlalchemy import event
 
     statements = []
@@ -259,4 +259,9 @@ def count_queries(action) -> int:
         action()
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
+    return statements
+
+
+def count_queries(action) -> int:
+    """How many SQL statements `action()` runs (for the query budgets)."""
+    return len(statements_run(action))

@@ -4,14 +4,19 @@ import hashlib
 from datetime import timedelta
 
 from flask_login import login_user
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from jimtraining.accounts import services
 from jimtraining.accounts.models import LoginSession
 from jimtraining.accounts.services import change_password, set_enabled
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, statements_run
+
+
+def open_profile_three_times(client) -> None:
+    for _ in range(3):
+        assert client.get("/profile").status_code == 200
 
 NEW_PASSWORD = "kompas regenjas tulp vijver"
 
@@ -154,18 +159,8 @@ def test_pages_do_not_write_to_the_database_for_the_session(app, login, make_use
     user = make_user()
     client = app.test_client()
     login(client, user)
-    writes = []
-
-    def note(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        for _ in range(3):
-            assert client.get("/profile").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+    writes = [s for s in statements_run(lambda: open_profile_three_times(client))
+              if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
 
 
@@ -177,18 +172,8 @@ def test_last_seen_is_written_at_most_once_an_hour(app, login, make_user, monkey
     first_seen = session.last_seen_at
     later = utcnow() + timedelta(hours=1, minutes=1)
     monkeypatch.setattr(services, "utcnow", lambda: later)
-    writes = []
-
-    def note(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("UPDATE"):
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        for _ in range(3):
-            assert client.get("/profile").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+    writes = [s for s in statements_run(lambda: open_profile_three_times(client))
+              if s.lstrip().upper().startswith("UPDATE")]
     assert len(writes) == 1 and "login_session" in writes[0]
     [session] = sessions_of(user)
     assert session.last_seen_at > first_seen
