@@ -80,3 +80,14 @@ class LessonProgress(db.Model):
     started_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
     #: Set when the learner marks the lesson as done; cleared when they undo it.
     completed_at = db.Column(db.DateTime(timezone=True), nullable=True)
+
+
+class ContentVersion(db.Model):
+    """One row: a token that changes, in the same transaction, whenever a content row (module, lesson, quiz,
+    question) is written. Each process keeps the curriculum in memory and reloads it only when the token differs
+    from the one it loaded (jimtraining/curriculum/catalogue.py)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    #: A random value, new on every change (a counter could repeat after the table was emptied).
+    token = db.Column(db.String(32), nullable=False)
+    changed_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import has_request_context, request, url_for
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from jimtraining.curriculum.catalogue import LessonInfo, ModuleInfo, catalogue
 from jimtraining.curriculum.loader import ContentTree, lesson_for_path, resolve_relative
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.services import passed_modules, sync_quiz
 from jimtraining.rendering import render_markdown
-from jimtraining.timeutil import utcnow
+from jimtraining.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -133,19 +134,24 @@ def active_modules() -> list[Module]:
 
 def completed_lessons(user_id: int) -> set[tuple[str, str]]:
     """(module_slug, lesson_slug) of every lesson this user marked as done."""
-    rows = db.session.execute(
-        select(LessonProgress.module_slug, LessonProgress.lesson_slug)
+    return {(module_slug, lesson_slug) for module_slug, lesson_slug, _at, _id in _completions(user_id)}
+
+
+def _completions(user_id: int) -> list:
+    """(module_slug, lesson_slug, completed_at, id) of every lesson this user marked as done."""
+    return db.session.execute(
+        select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at,
+               LessonProgress.id)
         .where(LessonProgress.user_id == user_id, LessonProgress.completed_at.is_not(None))
     ).all()
-    return {(row.module_slug, row.lesson_slug) for row in rows}
 
 
 @dataclass
 class ModuleStatus:
-    module: Module
+    module: ModuleInfo
     done: int
     total: int
-    missing_prerequisites: list[Module]
+    missing_prerequisites: list[ModuleInfo]
     #: None when the module has no quiz.
     quiz_passed: bool | None = None
 
@@ -173,11 +179,13 @@ class LearnerProgress:
 
     statuses: list[ModuleStatus]
     done: set[tuple[str, str]]
+    #: (module_slug, lesson_slug) of the active lesson the learner marked as done last, or None.
+    last_done: tuple[str, str] | None = None
 
     def status_of(self, module_slug: str) -> ModuleStatus | None:
         return next((s for s in self.statuses if s.module.slug == module_slug), None)
 
-    def is_done(self, lesson: Lesson) -> bool:
+    def is_done(self, lesson) -> bool:
         return (lesson.module.slug, lesson.slug) in self.done
 
     @property
@@ -186,18 +194,21 @@ class LearnerProgress:
 
 
 def learner_progress(user) -> LearnerProgress:
-    """Progress and lock state of every active module for one user, in a fixed number of queries."""
-    modules = active_modules()
-    done = completed_lessons(user.id)
+    """Progress and lock state of every active module for one user: three small queries (the content version,
+    the lessons done, the quizzes passed); the curriculum itself comes from the process's catalogue."""
+    modules = catalogue().active
+    completions = _completions(user.id)
+    done = {(module_slug, lesson_slug) for module_slug, lesson_slug, _at, _id in completions}
     passed = passed_modules(user.id)
     by_slug = {m.slug: m for m in modules}
     counts = {}
     quiz_passed = {}
+    active_lessons = set()
     for module in modules:
         active = module.active_lessons
+        active_lessons.update((module.slug, lesson.slug) for lesson in active)
         counts[module.slug] = (sum((module.slug, lesson.slug) in done for lesson in active), len(active))
-        has_quiz = module.quiz is not None and not module.quiz.archived
-        quiz_passed[module.slug] = (module.slug in passed) if has_quiz else None
+        quiz_passed[module.slug] = (module.slug in passed) if module.active_quiz is not None else None
     statuses = []
     for module in modules:
         missing = [
@@ -209,31 +220,24 @@ def learner_progress(user) -> LearnerProgress:
             missing = []
         statuses.append(ModuleStatus(module, counts[module.slug][0], counts[module.slug][1], missing,
                                      quiz_passed[module.slug]))
-    return LearnerProgress(statuses, done)
+    shown = [row for row in completions if (row[0], row[1]) in active_lessons]
+    last = max(shown, key=lambda row: (as_utc(row[2]), row[3]), default=None)
+    return LearnerProgress(statuses, done, (last[0], last[1]) if last is not None else None)
 
 
-def continue_lesson(user, progress: LearnerProgress) -> Lesson | None:
+def continue_lesson(user, progress: LearnerProgress) -> LessonInfo | None:
     """The lesson to continue with: after the lesson finished last, the first one not yet done.
 
     Opening a lesson writes nothing (no state change on GET), so "where you left off" is the last lesson the
     learner marked as done.
     """
-    last = db.session.execute(
-        select(LessonProgress.module_slug, LessonProgress.lesson_slug)
-        .join(Module, Module.slug == LessonProgress.module_slug)
-        .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.slug == LessonProgress.lesson_slug))
-        .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None),
-               Lesson.archived.is_(False), Module.archived.is_(False))
-        .order_by(LessonProgress.completed_at.desc(), LessonProgress.id.desc())
-        .limit(1)
-    ).first()
     ordered = [lesson for s in progress.statuses if not s.locked for lesson in s.module.active_lessons]
     if not ordered:
         return None
     start = 0
-    if last is not None:
+    if progress.last_done is not None:
         for index, lesson in enumerate(ordered):
-            if lesson.module.slug == last.module_slug and lesson.slug == last.lesson_slug:
+            if (lesson.module.slug, lesson.slug) == progress.last_done:
                 start = index
                 break
     for lesson in ordered[start:] + ordered[:start]:
@@ -242,7 +246,7 @@ def continue_lesson(user, progress: LearnerProgress) -> Lesson | None:
     return None
 
 
-def set_lesson_done(user, lesson: Lesson, done: bool) -> LessonProgress:
+def set_lesson_done(user, lesson: Lesson | LessonInfo, done: bool) -> LessonProgress:
     """Mark a lesson as done (or not done any more) for the user; safe when two requests race."""
     keys = {"user_id": user.id, "module_slug": lesson.module.slug, "lesson_slug": lesson.slug}
     query = select(LessonProgress).filter_by(**keys)

@@ -144,8 +144,10 @@ class QuizSummary:
 
 # Attempts ---------------------------------------------------------------------------------------------------
 
-def start_attempt(user, quiz: Quiz, rng: random.Random | None = None) -> QuizAttempt:
-    """Resume the open attempt, or draw the questions for a new one. Raises QuizError when none are left."""
+def start_attempt(user, quiz, rng: random.Random | None = None) -> QuizAttempt:
+    """Resume the open attempt, or draw the questions for a new one. Raises QuizError when none are left.
+
+    `quiz` is a Quiz or the catalogue's QuizInfo: the questions are read from the database here."""
     module_slug = quiz.module.slug
     summary = QuizSummary(quiz, attempts_of(user.id, module_slug))
     if summary.open_attempt is not None:
@@ -153,7 +155,8 @@ def start_attempt(user, quiz: Quiz, rng: random.Random | None = None) -> QuizAtt
     if not summary.can_start:
         raise QuizError(_("Je hebt al je pogingen voor deze toets gebruikt."))
     rng = rng or random.SystemRandom()
-    questions = quiz.active_questions
+    questions = list(db.session.scalars(
+        select(Question).where(Question.quiz_id == quiz.id, Question.archived.is_(False)).order_by(Question.position)))
     chosen = rng.sample(questions, min(quiz.draw_count, len(questions)))
     drawn = []
     for question in chosen:
@@ -196,9 +199,9 @@ class DrawnQuestion:
     data: dict
 
 
-def questions_by_key(quiz: Quiz) -> dict[str, Question]:
-    """All questions of the quiz, archived ones too."""
-    return {q.key: q for q in quiz.questions}
+def questions_by_key(quiz) -> dict[str, Question]:
+    """All questions of the quiz (a Quiz or the catalogue's QuizInfo), archived ones too."""
+    return {q.key: q for q in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id))}
 
 
 def attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> dict[str, DrawnQuestion]:

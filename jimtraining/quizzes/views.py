@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from jimtraining.cohorts.services import learner_ids_of_trainer
 from jimtraining.curriculum import services as curriculum
+from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
 from jimtraining.permissions import can_view_attempt, sees_all_content, trainer_required
@@ -37,8 +38,8 @@ def _own_attempt_or_404(attempt_id):
     attempt = db.get_or_404(QuizAttempt, attempt_id)
     if attempt.user_id != current_user.id:
         abort(404)  # another learner's attempt does not exist for you
-    module = db.session.scalar(select(Module).where(Module.slug == attempt.module_slug))
-    quiz = module.quiz if module else None
+    module = catalogue().module(attempt.module_slug)
+    quiz = module.quiz if module is not None else None
     if quiz is None:
         abort(404)
     return attempt, quiz
@@ -137,8 +138,8 @@ def result(attempt_id):
     attempt = db.get_or_404(QuizAttempt, attempt_id)
     if not can_view_attempt(current_user, attempt) or not _trains(attempt.user_id):
         abort(404)
-    module = db.session.scalar(select(Module).where(Module.slug == attempt.module_slug))
-    quiz = module.quiz if module else None
+    module = catalogue().module(attempt.module_slug)
+    quiz = module.quiz if module is not None else None
     if quiz is None:
         abort(404)
     if attempt.status == IN_PROGRESS:
