@@ -13,13 +13,13 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
-from jimtraining.certification.models import Certificate, PracticeAssignment, Track
-from jimtraining.cohorts.models import Cohort, Enrollment
-from jimtraining.cohorts.services import attendance_counts_of
-from jimtraining.curriculum.models import Lesson, LessonProgress, Module
+from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion, Track
+from jimtraining.cohorts.models import Cohort
+from jimtraining.cohorts.services import GroupProgress, groups_progress
+from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
-from jimtraining.quizzes.models import QuizAttempt
 from jimtraining.scenarios.models import RolePlayRound
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -81,61 +81,43 @@ def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None 
 
 
 def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] | None = None,
-                        now=None) -> list[dict[int, Eligibility]]:
+                        now=None, progress: list[GroupProgress] | None = None) -> list[dict[int, Eligibility]]:
     """`cohort_eligibility` for several (cohort, track) pairs at once, such as a learner's cohorts: the same
-    number of queries as for one pair, whatever the number of pairs or learners."""
+    number of queries as for one pair, whatever the number of pairs or learners.
+
+    `progress` (groups_progress of the pairs' cohorts, in the same order, covering the tracks' modules and
+    quizzes) is what the cohort dashboard already loaded for its matrix; without it, it is loaded here.
+    """
     if not pairs:
         return []
     now = now or utcnow()
-    query = select(Enrollment.cohort_id, Enrollment.user_id, Enrollment.enrolled_at).where(
-        Enrollment.cohort_id.in_([cohort.id for cohort, _track in pairs]), Enrollment.removed_at.is_(None))
-    if user_ids is not None:
-        query = query.where(Enrollment.user_id.in_(user_ids or [-1]))
-    joined_in: dict[int, dict] = {cohort.id: {} for cohort, _track in pairs}
-    for cohort_id, user_id, at in db.session.execute(query):
-        joined_in[cohort_id][user_id] = as_utc(at)
-    results = [{user_id: Eligibility(user_id, track) for user_id in joined_in[cohort.id]} for cohort, track in pairs]
-    if not any(results):
-        return results
-    ids = list(dict.fromkeys(user_id for result in results for user_id in result))
     requirements = [track.requirements or {} for _cohort, track in pairs]
 
     def wanted(key) -> list[str]:
         return list(dict.fromkeys(slug for r in requirements for slug in (r.get(key) or [])))
 
     module_reqs, quiz_reqs = wanted("modules"), wanted("quizzes")
+    if progress is None:
+        progress = groups_progress([cohort for cohort, _track in pairs], module_reqs + quiz_reqs, user_ids, now)
+    results = [{user_id: Eligibility(user_id, track) for user_id in group.joined}
+               for (_cohort, track), group in zip(pairs, progress, strict=True)]
+    if not any(results):
+        return results
+    ids = list(dict.fromkeys(user_id for result in results for user_id in result))
 
     certificates: dict[tuple[int, str], Certificate] = {}
-    # Sorted here, not in SQL: ORDER BY expires_at leads SQLite's planner to walk the (qualification, expires_at)
-    # index over every certificate in the country instead of looking up these few learners.
+    qualifications = {track.qualification for _cohort, track in pairs}
+    # Only the learners in SQL; the qualification and the order are applied here. A condition on qualification
+    # (or ORDER BY expires_at) leads SQLite's planner, which has no statistics, to walk the (qualification,
+    # expires_at) index over every certificate in the country instead of looking up these few learners.
     for certificate in sorted(db.session.scalars(
-        select(Certificate).where(Certificate.user_id.in_(ids),
-                                  Certificate.qualification.in_({track.qualification for _cohort, track in pairs}),
-                                  Certificate.revoked_at.is_(None))
+        select(Certificate).where(Certificate.user_id.in_(ids), Certificate.revoked_at.is_(None))
     ), key=lambda c: as_utc(c.expires_at)):
-        # The one that runs longest wins.
-        certificates[(certificate.user_id, certificate.qualification)] = certificate
-    module_slugs = list(dict.fromkeys(module_reqs + quiz_reqs))
-    modules = {m.slug: m for m in db.session.scalars(
-        select(Module).where(Module.slug.in_(module_slugs or [None])).options(db.selectinload(Module.lessons)))}
-    done, passed, rounds_of, assignments = {}, set(), {}, {}
-    if module_reqs:
-        done = {(u, m): n for u, m, n in db.session.execute(
-            select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
-            .join(Module, Module.slug == LessonProgress.module_slug)
-            .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
-            .where(LessonProgress.user_id.in_(ids), LessonProgress.module_slug.in_(module_reqs),
-                   LessonProgress.completed_at.is_not(None), Lesson.archived.is_(False))
-            .group_by(LessonProgress.user_id, LessonProgress.module_slug))}
-    if quiz_reqs:
-        passed = set(db.session.execute(
-            select(QuizAttempt.user_id, QuizAttempt.module_slug)
-            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.module_slug.in_(quiz_reqs),
-                   QuizAttempt.passed.is_(True)).distinct()))
-    attending = [i for i, r in enumerate(requirements) if r.get("attendance_percent")]
-    counted = attendance_counts_of([(pairs[i][0], joined_in[pairs[i][0].id]) for i in attending], now) \
-        if attending else []
-    attendance = dict(zip(attending, counted, strict=True))
+        if certificate.qualification in qualifications:
+            # The one that runs longest wins.
+            certificates[(certificate.user_id, certificate.qualification)] = certificate
+    modules = {slug: module for slug in module_reqs + quiz_reqs if (module := catalogue().module(slug)) is not None}
+    rounds_of, practice = {}, {}
     if any(r.get("roleplay_sufficient") for r in requirements):
         # Only released verdicts count: the checklist must not tell a learner what the trainer has not shared.
         for user_id, created_at in db.session.execute(
@@ -145,21 +127,32 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
             rounds_of.setdefault(user_id, []).append(as_utc(created_at))
     practice_tracks = list(dict.fromkeys(track.slug for _cohort, track in pairs if track.practice))
     if practice_tracks:
-        assignments = {(a.user_id, a.track_slug): a for a in db.session.scalars(
-            select(PracticeAssignment).where(PracticeAssignment.user_id.in_(ids),
-                                             PracticeAssignment.track_slug.in_(practice_tracks)))}
+        practice = _latest_practice_versions(ids, practice_tracks)
 
-    for index, ((_cohort, track), result) in enumerate(zip(pairs, results, strict=True)):
+    for (_cohort, track), requirement, group, result in zip(pairs, requirements, progress, results, strict=True):
         if result:
-            _evaluate(track, requirements[index], result, now, modules=modules, done=done, passed=passed,
-                      attendance=attendance.get(index), rounds_of=rounds_of, assignments=assignments,
-                      certificates={u: c for (u, q), c in certificates.items()
-                                    if q == track.qualification and u in result})
+            _evaluate(track, requirement, result, now, modules=modules, group=group, rounds_of=rounds_of,
+                      practice=practice, certificates={u: c for (u, q), c in certificates.items()
+                                                       if q == track.qualification and u in result})
     return results
 
 
-def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], now, *, modules, done, passed,
-              attendance, rounds_of, assignments, certificates) -> None:
+def _latest_practice_versions(user_ids: list[int], track_slugs: list[str]) -> dict[tuple[int, str], tuple]:
+    """(user id, track slug) -> (decision, submitted_at) of the newest version of each practice assignment."""
+    other = aliased(PracticeVersion)
+    newest = (select(func.max(other.number)).where(other.assignment_id == PracticeAssignment.id)
+              .correlate(PracticeAssignment).scalar_subquery())
+    return {(user_id, track_slug): (decision, submitted_at) for user_id, track_slug, decision, submitted_at
+            in db.session.execute(
+                select(PracticeAssignment.user_id, PracticeAssignment.track_slug, PracticeVersion.decision,
+                       PracticeVersion.submitted_at)
+                .join(PracticeVersion, PracticeVersion.assignment_id == PracticeAssignment.id)
+                .where(PracticeAssignment.user_id.in_(user_ids), PracticeAssignment.track_slug.in_(track_slugs),
+                       PracticeVersion.number == newest))}
+
+
+def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], now, *, modules,
+              group: GroupProgress, rounds_of, practice, certificates) -> None:
     """Fill in the checklist of every learner in `result` for one track, from what cohorts_eligibility loaded."""
     #: Work that counts again must be from after this moment (None: a first certificate, all work counts).
     since = {user_id: as_utc(c.issued_at) for user_id, c in certificates.items()}
@@ -171,7 +164,7 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
             total = len(module.active_lessons) if module is not None and not module.archived else 0
             label = _("Module '%(title)s' afgerond", title=module.title if module is not None else slug)
             for user_id, item in result.items():
-                count = min(done.get((user_id, slug), 0), total)
+                count = min(group.lessons_done.get((user_id, slug), 0), total)
                 item.checks.append(Check("modules", label, total > 0 and count >= total,
                                          lessons_of % {"done": count, "total": total}, slug))
     if requirements.get("quizzes"):
@@ -180,14 +173,14 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
             module = modules.get(slug)
             label = _("Toets van '%(title)s' gehaald", title=module.title if module is not None else slug)
             for user_id, item in result.items():
-                ok = (user_id, slug) in passed
+                ok = group.quiz.get((user_id, slug), (None, False))[1]
                 item.checks.append(Check("quizzes", label, ok, passed_text if ok else not_passed_text, slug))
     if requirements.get("attendance_percent"):
         needed = requirements["attendance_percent"]
         label = _("Minstens %(n)s%% aanwezig bij de bijeenkomsten", n=needed)
         attended_of, none_yet = _("%(percent)s%% (%(a)s van %(b)s bijeenkomsten)"), _("nog geen bijeenkomsten voorbij")
         for user_id, item in result.items():
-            attended, counted = attendance[user_id]
+            attended, counted = group.attendance[user_id]
             ok = counted > 0 and attended * 100 >= needed * counted
             detail = (attended_of % {"percent": _percent(attended, counted), "a": attended, "b": counted}
                       if counted else none_yet)
@@ -208,7 +201,8 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
                   "old": _("goedgekeurd voor je vorige certificaat: lever een nieuwe versie in")}
         label = _("Praktijkopdracht goedgekeurd")
         for user_id, item in result.items():
-            status = practice_status(assignments.get((user_id, track.slug)), since.get(user_id))
+            newest = practice.get((user_id, track.slug))
+            status = "none" if newest is None else _practice_status(*newest, since.get(user_id))
             item.checks.append(Check("practice", label, status == "approved", labels[status]))
     for user_id, item in result.items():
         certificate = certificates.get(user_id)
@@ -225,10 +219,15 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
 def practice_status(assignment: PracticeAssignment | None, since=None) -> str:
     """none, waiting, returned, approved, or old: approved, but before the learner's previous certificate, so
     a re-certification needs a new version."""
-    if assignment is None:
+    if assignment is None or assignment.latest is None:
         return "none"
-    status = assignment.status
-    if status == "approved" and since is not None and as_utc(assignment.latest.submitted_at) <= since:
+    return _practice_status(assignment.latest.decision, assignment.latest.submitted_at, since)
+
+
+def _practice_status(decision: str | None, submitted_at, since=None) -> str:
+    """practice_status from the newest version's decision and the moment it was handed in."""
+    status = decision or "waiting"
+    if status == "approved" and since is not None and as_utc(submitted_at) <= since:
         return "old"
     return status
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment, Invitation, Organisation
+from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
@@ -407,9 +408,77 @@ def attendance_counts_of(groups: list[tuple[Cohort, dict]], now=None) -> list[di
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """The fields of an account that the progress pages show."""
+
+    id: int
+    name: str
+    email: str
+    skj_number: str | None
+
+
+@dataclass
+class GroupProgress:
+    """What the active learners of one cohort did, counted in SQL (see groups_progress)."""
+
+    cohort: Cohort
+    #: Active learners by user id.
+    people: dict[int, Person] = field(default_factory=dict)
+    #: user id -> moment they joined the cohort (UTC).
+    joined: dict = field(default_factory=dict)
+    #: (user id, module slug) -> active lessons of the module marked as done.
+    lessons_done: dict[tuple[int, str], int] = field(default_factory=dict)
+    #: (user id, module slug) -> (best percentage or None, passed), for every module with attempts.
+    quiz: dict[tuple[int, str], tuple[float | None, bool]] = field(default_factory=dict)
+    #: user id -> (sessions present at, sessions that count); see attendance_counts.
+    attendance: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+def groups_progress(cohorts: list[Cohort], module_slugs, user_ids=None, now=None) -> list[GroupProgress]:
+    """Progress of the active learners (or of the given ones among them) of several cohorts in the named modules.
+
+    Four queries, whatever the number of cohorts or learners: enrolments, lessons done, quiz results, attendance.
+    The trainer's matrix and the certification checklist both read it, so a dashboard counts everything once.
+    """
+    groups = [GroupProgress(cohort) for cohort in cohorts]
+    by_cohort = {group.cohort.id: group for group in groups}
+    query = (select(Enrollment.cohort_id, Enrollment.enrolled_at, User.id, User.name, User.email, User.skj_number)
+             .join(User, User.id == Enrollment.user_id)
+             .where(Enrollment.cohort_id.in_(list(by_cohort) or [-1]), Enrollment.removed_at.is_(None)))
+    if user_ids is not None:
+        query = query.where(Enrollment.user_id.in_(list(user_ids) or [-1]))
+    for cohort_id, joined_at, user_id, name, email, skj_number in db.session.execute(query):
+        group = by_cohort[cohort_id]
+        group.people[user_id] = Person(user_id, name, email, skj_number)
+        group.joined[user_id] = as_utc(joined_at)
+    ids = list(dict.fromkeys(user_id for group in groups for user_id in group.joined))
+    if not ids:
+        return groups
+    slugs = list(dict.fromkeys(module_slugs or ()))
+    lessons_done, quiz = {}, {}
+    if slugs:
+        lessons_done = {(user_id, slug): count for user_id, slug, count in db.session.execute(
+            select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
+            .join(Module, Module.slug == LessonProgress.module_slug)
+            .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
+            .where(LessonProgress.user_id.in_(ids), LessonProgress.module_slug.in_(slugs),
+                   LessonProgress.completed_at.is_not(None), Lesson.archived.is_(False))
+            .group_by(LessonProgress.user_id, LessonProgress.module_slug))}
+        quiz = {(user_id, slug): (best, bool(ok)) for user_id, slug, best, ok in db.session.execute(
+            select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.percent),
+                   func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)))
+            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.module_slug.in_(slugs))
+            .group_by(QuizAttempt.user_id, QuizAttempt.module_slug))}
+    attendance = attendance_counts_of([(group.cohort, group.joined) for group in groups], now)
+    for group, counts in zip(groups, attendance, strict=True):
+        group.lessons_done, group.quiz, group.attendance = lessons_done, quiz, counts
+    return groups
+
+
 @dataclass
 class LearnerRow:
-    user: User
+    user: Person
     modules_done: int = 0
     lessons_done: int = 0
     quiz: dict = field(default_factory=dict)  # module slug -> (best percent or None, passed)
@@ -419,55 +488,42 @@ class LearnerRow:
     attendance_percent: int | None = None
 
 
-def cohort_matrix(cohort: Cohort, learner_id: int | None = None) -> tuple[list[LearnerRow], list[Module], int]:
+def matrix_modules(cohort: Cohort) -> list:
+    """The cohort's modules that are not archived, in the cohort's order (from the curriculum catalogue)."""
+    return [module for module in catalogue().modules(cohort.module_slugs) if not module.archived]
+
+
+def cohort_matrix(cohort: Cohort, learner_id: int | None = None,
+                  progress: GroupProgress | None = None) -> tuple[list[LearnerRow], list, int]:
     """One row per active learner: modules done, quiz best score and pass per module, attendance percentage;
     with the cohort's modules and the number of sessions that have ended.
 
-    Costs the same number of queries for 5 or 500 learners: every figure is an aggregate in SQL.
+    Costs the same number of queries for 5 or 500 learners: every figure is an aggregate in SQL. `progress`
+    (groups_progress for at least the cohort's modules) saves loading it again.
     """
-    modules = [m for m in db.session.scalars(
-        select(Module).where(Module.slug.in_(cohort.module_slugs or [None]), Module.archived.is_(False))
-        .options(db.selectinload(Module.lessons))
-    )]
-    modules.sort(key=lambda m: (cohort.module_slugs or []).index(m.slug))
-    enroll_query = (select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.removed_at.is_(None))
-                    .options(db.joinedload(Enrollment.user)))
-    if learner_id is not None:
-        enroll_query = enroll_query.where(Enrollment.user_id == learner_id)
-    enrollments = list(db.session.scalars(enroll_query).unique())
-    rows = {e.user_id: LearnerRow(e.user) for e in enrollments}
-    joined = {e.user_id: e.enrolled_at for e in enrollments}
-    slugs = [m.slug for m in modules]
-    user_ids = list(rows) or [-1]
-    lesson_counts = {m.slug: len(m.active_lessons) for m in modules}
-    done_per_module = db.session.execute(
-        select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
-        .join(Module, Module.slug == LessonProgress.module_slug)
-        .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
-        .where(LessonProgress.user_id.in_(user_ids), LessonProgress.module_slug.in_(slugs or [None]),
-               LessonProgress.completed_at.is_not(None), Lesson.archived.is_(False))
-        .group_by(LessonProgress.user_id, LessonProgress.module_slug)
-    ).all()
-    quiz_rows = db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.percent),
-               func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)))
-        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.module_slug.in_(slugs or [None]))
-        .group_by(QuizAttempt.user_id, QuizAttempt.module_slug)
-    ).all()
-    attendance = attendance_counts(cohort, joined)
-    done = {(u, m): n for u, m, n in done_per_module}
-    passed = {(u, m): (best, bool(ok)) for u, m, best, ok in quiz_rows}
-    for user_id, row in rows.items():
+    modules = matrix_modules(cohort)
+    if progress is None:
+        progress = groups_progress([cohort], [m.slug for m in modules],
+                                   None if learner_id is None else [learner_id])[0]
+    rows = []
+    for user_id, person in progress.people.items():
+        if learner_id is not None and user_id != learner_id:
+            continue
+        row = LearnerRow(person)
         for module in modules:
-            count = done.get((user_id, module.slug), 0)
+            count = progress.lessons_done.get((user_id, module.slug), 0)
             row.lessons_done += count
-            best, ok = passed.get((user_id, module.slug), (None, False))
-            has_quiz = module.quiz is not None and not module.quiz.archived
-            if has_quiz:
-                row.quiz[module.slug] = (best, ok)
-            if count >= lesson_counts[module.slug] > 0 and (ok or not has_quiz):
+            if module.active_quiz is None:
+                if count >= len(module.active_lessons) > 0:
+                    row.modules_done += 1
+                continue
+            best, ok = progress.quiz.get((user_id, module.slug), (None, False))
+            row.quiz[module.slug] = (best, ok)
+            if count >= len(module.active_lessons) > 0 and ok:
                 row.modules_done += 1
-        row.attended, row.expected = attendance[user_id]
+        row.attended, row.expected = progress.attendance.get(user_id, (0, 0))
         row.attendance_percent = round(100 * row.attended / row.expected) if row.expected else None
-    ended = sum(1 for s in cohort.sessions if as_utc(s.ends_at) <= utcnow())
-    return sorted(rows.values(), key=lambda r: r.user.name.lower()), modules, ended
+        rows.append(row)
+    now = utcnow()
+    ended = sum(1 for s in cohort.sessions if as_utc(s.ends_at) <= now)
+    return sorted(rows, key=lambda r: r.user.name.lower()), modules, ended

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from jimtraining.accounts import services as accounts
 from jimtraining.accounts.forms import ConfirmForm
-from jimtraining.certification.presenters import cohort_certification, learner_certification
+from jimtraining.certification.presenters import cohort_overview, learner_certification
 from jimtraining.cohorts import services
 from jimtraining.cohorts.calendar import cohort_calendar, session_calendar
 from jimtraining.cohorts.forms import (
@@ -133,12 +133,12 @@ SORT_KEYS = {
 @trainer_required
 def dashboard(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
-    rows, modules, past = services.cohort_matrix(cohort)
+    rows, modules, past, certification = cohort_overview(cohort)
     sort = request.args.get("sort", "name")
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]))
     return render_template("cohorts/dashboard.html", cohort=cohort, rows=rows, modules=modules, past=past,
                            sort=sort if sort in SORT_KEYS else "name", confirm=ConfirmForm(),
-                           next_session=services.next_session(cohort), certification=cohort_certification(cohort))
+                           next_session=services.next_session(cohort), certification=certification)
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")
