@@ -32,6 +32,7 @@ from jimtraining.certification.models import (
 )
 from jimtraining.certification.stats import forget_national_figures
 from jimtraining.cohorts.models import Cohort
+from jimtraining.curriculum.catalogue import TrackInfo, catalogue
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
 from jimtraining.timeutil import as_utc, utcnow
@@ -241,10 +242,9 @@ def refusal(trainer: User, cohort: Cohort, now=None) -> str | None:
     return None
 
 
-def cohort_track(cohort: Cohort) -> Track | None:
-    if not cohort.track_slug:
-        return None
-    return db.session.scalar(select(Track).where(Track.slug == cohort.track_slug))
+def cohort_track(cohort: Cohort) -> TrackInfo | None:
+    """The track the cohort follows (from the curriculum catalogue: no query while the content is unchanged)."""
+    return catalogue().track(cohort.track_slug)
 
 
 def _new_number(now) -> str:

@@ -1,18 +1,18 @@
 """The curriculum as plain read-only data, kept in memory by each process.
 
-Modules, lessons and quizzes change only when `flask content sync` writes them, yet every learner page needs all
-of them (the module list, lock states, progress bars). Loading them as ORM objects on each request cost more than
-the rest of such a page. So a process loads them once into the small classes below and keeps them, keyed by the
-token in the one-row table `content_version`:
+Modules, lessons, quizzes and certification tracks change only when `flask content sync` writes them, yet every
+learner page needs all of them (the module list, lock states, progress bars). Loading them as ORM objects on each
+request cost more than the rest of such a page. So a process loads them once into the small classes below and
+keeps them, keyed by the token in the one-row table `content_version`:
 
-- every flush that writes a module, lesson, quiz or question also gives that row a new random token, in the same
-  transaction (`_content_written`), whichever process or command does it;
+- every flush that writes a module, lesson, quiz, question or track also gives that row a new random token, in
+  the same transaction (`_content_written`), whichever process or command does it;
 - a request reads the token (one small query) and uses the kept copy while the token is the same, so a sync is
   seen by every process at its next request.
 
 The objects have the attributes of the ORM rows that pages and services read (`module.active_lessons`,
-`lesson.module`, `lesson.source_path`, `module.quiz`, ...). They are shared between requests: never change them.
-Writes go through the ORM models, looked up by id or slug.
+`lesson.module`, `lesson.source_path`, `module.quiz`, `track.requirements`, ...). They are shared between requests:
+never change them. Writes go through the ORM models, looked up by id or slug.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
+from jimtraining.certification.models import Track
 from jimtraining.curriculum.models import ContentVersion, Lesson, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import Question, Quiz
@@ -91,6 +92,31 @@ class ModuleInfo:
 
 
 @dataclass(eq=False)
+class TrackInfo:
+    """A certification track (modules/tracks/), as certification.models.Track."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    renews: str | None
+    valid_months: int
+    requirements: dict
+    position: int
+    archived: bool
+
+    @property
+    def qualification(self) -> str:
+        """The slug a certificate of this track certifies (the renewed track for a refresher)."""
+        return self.renews or self.slug
+
+    @property
+    def practice(self) -> dict | None:
+        return (self.requirements or {}).get("practice")
+
+
+@dataclass(eq=False)
 class Catalogue:
     #: The content_version token this copy was loaded at (None: the row is missing, the copy is not kept).
     token: str | None
@@ -98,9 +124,14 @@ class Catalogue:
     by_slug: dict[str, ModuleInfo] = field(default_factory=dict)
     #: The modules shown to learners, in curriculum order.
     active: list[ModuleInfo] = field(default_factory=list)
+    #: Every certification track, archived ones too, by slug.
+    tracks: dict[str, TrackInfo] = field(default_factory=dict)
 
     def module(self, slug: str) -> ModuleInfo | None:
         return self.by_slug.get(slug)
+
+    def track(self, slug: str | None) -> TrackInfo | None:
+        return self.tracks.get(slug) if slug else None
 
     def modules(self, slugs) -> list[ModuleInfo]:
         """The named modules that exist (archived ones too), in the order given."""
@@ -127,7 +158,7 @@ def catalogue() -> Catalogue:
 
 
 def _load(token: str | None) -> Catalogue:
-    """Three queries: modules, lessons, quizzes (questions are not part of it)."""
+    """Four queries: modules, lessons, quizzes, tracks (questions are not part of it)."""
     modules = {}
     for row in db.session.execute(select(Module.__table__).order_by(Module.position, Module.id)).mappings():
         modules[row["id"]] = ModuleInfo(
@@ -152,13 +183,18 @@ def _load(token: str | None) -> Catalogue:
     for module_id, module in modules.items():
         module.lessons = tuple(lessons[module_id])
         module.active_lessons = tuple(lesson for lesson in module.lessons if not lesson.archived)
+    tracks = {row["slug"]: TrackInfo(
+        id=row["id"], slug=row["slug"], title=row["title"], summary=row["summary"], audience=row["audience"],
+        renews=row["renews"], valid_months=row["valid_months"], requirements=row["requirements"] or {},
+        position=row["position"], archived=row["archived"])
+        for row in db.session.execute(select(Track.__table__).order_by(Track.position, Track.id)).mappings()}
     return Catalogue(token=token, by_slug={m.slug: m for m in modules.values()},
-                     active=[m for m in modules.values() if not m.archived])
+                     active=[m for m in modules.values() if not m.archived], tracks=tracks)
 
 
 # Keeping the token current -------------------------------------------------------------------------------------
 
-CONTENT_MODELS = (Module, Lesson, Quiz, Question)
+CONTENT_MODELS = (Module, Lesson, Quiz, Question, Track)
 
 
 @event.listens_for(Session, "after_flush")
