@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion, Track
@@ -64,6 +64,29 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
+# Built once (see jimtraining/cohorts/services.py, _ENROLLED); the lists are bound when they run.
+_USER_IDS = bindparam("user_ids", expanding=True)
+# Only the learners in SQL; the qualification and the order are applied in Python. A condition on qualification
+# (or ORDER BY expires_at) leads SQLite's planner, which has no statistics, to walk the (qualification,
+# expires_at) index over every certificate in the country instead of looking up these few learners.
+_CERTIFICATES = select(Certificate).where(Certificate.user_id.in_(_USER_IDS), Certificate.revoked_at.is_(None))
+# Only released verdicts count: the checklist must not tell a learner what the trainer has not shared.
+_SUFFICIENT_ROUNDS = (select(RolePlayRound.professional_id, RolePlayRound.created_at)
+                      .where(RolePlayRound.professional_id.in_(_USER_IDS), RolePlayRound.outcome == "sufficient",
+                             RolePlayRound.released_at.is_not(None)))
+# The newest version of each practice assignment: its decision and when it was handed in (not its text).
+_ANY_VERSION = aliased(PracticeVersion)
+_NEWEST_NUMBER = (select(func.max(_ANY_VERSION.number)).where(_ANY_VERSION.assignment_id == PracticeAssignment.id)
+                  .correlate(PracticeAssignment).scalar_subquery())
+_NEWEST_PRACTICE = (
+    select(PracticeAssignment.user_id, PracticeAssignment.track_slug, PracticeVersion.decision,
+           PracticeVersion.submitted_at)
+    .join(PracticeVersion, PracticeVersion.assignment_id == PracticeAssignment.id)
+    .where(PracticeAssignment.user_id.in_(_USER_IDS),
+           PracticeAssignment.track_slug.in_(bindparam("tracks", expanding=True)),
+           PracticeVersion.number == _NEWEST_NUMBER))
+
+
 def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None = None,
                        now=None) -> dict[int, Eligibility]:
     """Eligibility of the cohort's active learners (or of the given ones among them) for `track`.
@@ -107,27 +130,20 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
 
     certificates: dict[tuple[int, str], Certificate] = {}
     qualifications = {track.qualification for _cohort, track in pairs}
-    # Only the learners in SQL; the qualification and the order are applied here. A condition on qualification
-    # (or ORDER BY expires_at) leads SQLite's planner, which has no statistics, to walk the (qualification,
-    # expires_at) index over every certificate in the country instead of looking up these few learners.
-    for certificate in sorted(db.session.scalars(
-        select(Certificate).where(Certificate.user_id.in_(ids), Certificate.revoked_at.is_(None))
-    ), key=lambda c: as_utc(c.expires_at)):
+    for certificate in sorted(db.session.scalars(_CERTIFICATES, {"user_ids": ids}),
+                              key=lambda c: as_utc(c.expires_at)):
         if certificate.qualification in qualifications:
             # The one that runs longest wins.
             certificates[(certificate.user_id, certificate.qualification)] = certificate
     modules = {slug: module for slug in module_reqs + quiz_reqs if (module := catalogue().module(slug)) is not None}
     rounds_of, practice = {}, {}
     if any(r.get("roleplay_sufficient") for r in requirements):
-        # Only released verdicts count: the checklist must not tell a learner what the trainer has not shared.
-        for user_id, created_at in db.session.execute(
-            select(RolePlayRound.professional_id, RolePlayRound.created_at)
-            .where(RolePlayRound.professional_id.in_(ids), RolePlayRound.outcome == "sufficient",
-                   RolePlayRound.released_at.is_not(None))):
+        for user_id, created_at in db.session.execute(_SUFFICIENT_ROUNDS, {"user_ids": ids}):
             rounds_of.setdefault(user_id, []).append(as_utc(created_at))
     practice_tracks = list(dict.fromkeys(track.slug for _cohort, track in pairs if track.practice))
     if practice_tracks:
-        practice = _latest_practice_versions(ids, practice_tracks)
+        practice = {(user_id, track_slug): (decision, submitted_at) for user_id, track_slug, decision, submitted_at
+                    in db.session.execute(_NEWEST_PRACTICE, {"user_ids": ids, "tracks": practice_tracks})}
 
     for (_cohort, track), requirement, group, result in zip(pairs, requirements, progress, results, strict=True):
         if result:
@@ -135,20 +151,6 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
                       practice=practice, certificates={u: c for (u, q), c in certificates.items()
                                                        if q == track.qualification and u in result})
     return results
-
-
-def _latest_practice_versions(user_ids: list[int], track_slugs: list[str]) -> dict[tuple[int, str], tuple]:
-    """(user id, track slug) -> (decision, submitted_at) of the newest version of each practice assignment."""
-    other = aliased(PracticeVersion)
-    newest = (select(func.max(other.number)).where(other.assignment_id == PracticeAssignment.id)
-              .correlate(PracticeAssignment).scalar_subquery())
-    return {(user_id, track_slug): (decision, submitted_at) for user_id, track_slug, decision, submitted_at
-            in db.session.execute(
-                select(PracticeAssignment.user_id, PracticeAssignment.track_slug, PracticeVersion.decision,
-                       PracticeVersion.submitted_at)
-                .join(PracticeVersion, PracticeVersion.assignment_id == PracticeAssignment.id)
-                .where(PracticeAssignment.user_id.in_(user_ids), PracticeAssignment.track_slug.in_(track_slugs),
-                       PracticeVersion.number == newest))}
 
 
 def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], now, *, modules,

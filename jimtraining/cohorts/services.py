@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.accounts.models import User
@@ -376,6 +376,36 @@ def next_session(cohort: Cohort, now=None) -> CohortSession | None:
 
 # The trainer's dashboard ------------------------------------------------------------------------------------
 
+# The statements of the progress pages are built once, here: building and caching a select in SQLAlchemy costs
+# more than SQLite needs to run one of these on its indexes. The lists are bound at run time (expanding IN).
+_ENROLLED = (
+    select(Enrollment.cohort_id, Enrollment.enrolled_at, User.id, User.name, User.email, User.skj_number)
+    .join(User, User.id == Enrollment.user_id)
+    .where(Enrollment.cohort_id.in_(bindparam("cohort_ids", expanding=True)), Enrollment.removed_at.is_(None)))
+_ENROLLED_AMONG = _ENROLLED.where(Enrollment.user_id.in_(bindparam("user_ids", expanding=True)))
+_LESSONS_DONE = (
+    select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
+    .where(LessonProgress.user_id.in_(bindparam("user_ids", expanding=True)),
+           LessonProgress.module_slug.in_(bindparam("slugs", expanding=True)),
+           LessonProgress.completed_at.is_not(None))
+    .group_by(LessonProgress.user_id, LessonProgress.module_slug))
+# The same, leaving out lessons that were archived: only needed when one of the modules has such a lesson.
+_ACTIVE_LESSONS_DONE = (
+    _LESSONS_DONE.join(Module, Module.slug == LessonProgress.module_slug)
+    .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
+    .where(Lesson.archived.is_(False)))
+_QUIZ_RESULTS = (
+    select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.percent),
+           func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)))
+    .where(QuizAttempt.user_id.in_(bindparam("user_ids", expanding=True)),
+           QuizAttempt.module_slug.in_(bindparam("slugs", expanding=True)))
+    .group_by(QuizAttempt.user_id, QuizAttempt.module_slug))
+_ATTENDANCE_MARKS = (
+    select(Attendance.user_id, Attendance.session_id, Attendance.status)
+    .where(Attendance.session_id.in_(bindparam("session_ids", expanding=True)),
+           Attendance.user_id.in_(bindparam("user_ids", expanding=True))))
+
+
 def attendance_counts(cohort: Cohort, joined: dict, now=None) -> dict[int, tuple[int, int]]:
     """Per learner (user id -> enrolment moment): sessions present at, and sessions that count.
 
@@ -390,11 +420,9 @@ def attendance_counts_of(groups: list[tuple[Cohort, dict]], now=None) -> list[di
     now = now or utcnow()
     ended = [[s for s in cohort.sessions if as_utc(s.ends_at) <= now] for cohort, _joined in groups]
     marks: dict[int, dict[int, str]] = {user_id: {} for _cohort, joined in groups for user_id in joined}
-    for user_id, session_id, status in db.session.execute(
-        select(Attendance.user_id, Attendance.session_id, Attendance.status)
-        .where(Attendance.session_id.in_([s.id for sessions in ended for s in sessions] or [-1]),
-               Attendance.user_id.in_(list(marks) or [-1]))
-    ):
+    session_ids = [s.id for sessions in ended for s in sessions]
+    for user_id, session_id, status in db.session.execute(_ATTENDANCE_MARKS,
+                                                          {"session_ids": session_ids, "user_ids": list(marks)}):
         marks[user_id][session_id] = status  # session ids are unique across cohorts
     result = []
     for (_cohort, joined), sessions in zip(groups, ended, strict=True):
@@ -443,12 +471,9 @@ def groups_progress(cohorts: list[Cohort], module_slugs, user_ids=None, now=None
     """
     groups = [GroupProgress(cohort) for cohort in cohorts]
     by_cohort = {group.cohort.id: group for group in groups}
-    query = (select(Enrollment.cohort_id, Enrollment.enrolled_at, User.id, User.name, User.email, User.skj_number)
-             .join(User, User.id == Enrollment.user_id)
-             .where(Enrollment.cohort_id.in_(list(by_cohort) or [-1]), Enrollment.removed_at.is_(None)))
-    if user_ids is not None:
-        query = query.where(Enrollment.user_id.in_(list(user_ids) or [-1]))
-    for cohort_id, joined_at, user_id, name, email, skj_number in db.session.execute(query):
+    enrolled = db.session.execute(_ENROLLED, {"cohort_ids": list(by_cohort)}) if user_ids is None else \
+        db.session.execute(_ENROLLED_AMONG, {"cohort_ids": list(by_cohort), "user_ids": list(user_ids)})
+    for cohort_id, joined_at, user_id, name, email, skj_number in enrolled:
         group = by_cohort[cohort_id]
         group.people[user_id] = Person(user_id, name, email, skj_number)
         group.joined[user_id] = as_utc(joined_at)
@@ -458,18 +483,12 @@ def groups_progress(cohorts: list[Cohort], module_slugs, user_ids=None, now=None
     slugs = list(dict.fromkeys(module_slugs or ()))
     lessons_done, quiz = {}, {}
     if slugs:
+        content = catalogue()
+        archived = any(len(module.lessons) != len(module.active_lessons) for module in content.modules(slugs))
         lessons_done = {(user_id, slug): count for user_id, slug, count in db.session.execute(
-            select(LessonProgress.user_id, LessonProgress.module_slug, func.count())
-            .join(Module, Module.slug == LessonProgress.module_slug)
-            .join(Lesson, (Lesson.module_id == Module.id) & (Lesson.slug == LessonProgress.lesson_slug))
-            .where(LessonProgress.user_id.in_(ids), LessonProgress.module_slug.in_(slugs),
-                   LessonProgress.completed_at.is_not(None), Lesson.archived.is_(False))
-            .group_by(LessonProgress.user_id, LessonProgress.module_slug))}
-        quiz = {(user_id, slug): (best, bool(ok)) for user_id, slug, best, ok in db.session.execute(
-            select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.percent),
-                   func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)))
-            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.module_slug.in_(slugs))
-            .group_by(QuizAttempt.user_id, QuizAttempt.module_slug))}
+            _ACTIVE_LESSONS_DONE if archived else _LESSONS_DONE, {"user_ids": ids, "slugs": slugs})}
+        quiz = {(user_id, slug): (best, bool(ok)) for user_id, slug, best, ok
+                in db.session.execute(_QUIZ_RESULTS, {"user_ids": ids, "slugs": slugs})}
     attendance = attendance_counts_of([(group.cohort, group.joined) for group in groups], now)
     for group, counts in zip(groups, attendance, strict=True):
         group.lessons_done, group.quiz, group.attendance = lessons_done, quiz, counts
@@ -482,10 +501,14 @@ class LearnerRow:
     modules_done: int = 0
     lessons_done: int = 0
     quiz: dict = field(default_factory=dict)  # module slug -> (best percent or None, passed)
+    #: (best percent rounded, or None; passed) per module with a quiz, in the order of the matrix's columns.
+    quiz_cells: list = field(default_factory=list)
     #: Sessions present at, and sessions expected at (ended, held since joining or marked, not excused).
     attended: int = 0
     expected: int = 0
     attendance_percent: int | None = None
+    #: "75% (3 van 4)" for the dashboard (certification.presenters.cohort_overview writes it).
+    attendance_text: str | None = None
 
 
 def matrix_modules(cohort: Cohort) -> list:
@@ -519,6 +542,7 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None,
                 continue
             best, ok = progress.quiz.get((user_id, module.slug), (None, False))
             row.quiz[module.slug] = (best, ok)
+            row.quiz_cells.append((None if best is None else int(round(best)), ok))
             if count >= len(module.active_lessons) > 0 and ok:
                 row.modules_done += 1
         row.attended, row.expected = progress.attendance.get(user_id, (0, 0))

@@ -58,6 +58,20 @@ def test_an_archived_lesson_no_longer_counts_against_the_module(world):
     assert all(c.met for c in check(world, "modules"))
 
 
+def test_a_done_lesson_that_was_archived_does_not_stand_in_for_an_active_one(world, client, login):
+    from jimtraining.curriculum.services import set_lesson_done
+
+    lessons = {lesson.slug: lesson for lesson in db.session.scalars(db.select(Lesson))}
+    set_lesson_done(world["learner"], lessons["derde"], True)
+    lessons["derde"].archived = True  # "verder" now has one active lesson, "vierde", which is not done
+    db.session.commit()
+    verder = next(c for c in check(world, "modules") if c.slug == "verder")
+    assert not verder.met and verder.detail == "0 van 1 lessen"
+    login(client, world["trainer"])
+    page = client.get(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}").get_data(as_text=True)
+    assert "0 van 1 lessen" in page
+
+
 def test_quiz_passed_on_the_last_allowed_attempt_counts(world):
     attempt(world["learner"], passed=False)
     attempt(world["learner"], passed=False)
