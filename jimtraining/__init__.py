@@ -182,10 +182,12 @@ def _register_error_pages(app):
 
 
 def _register_template_helpers(app):
+    from jimtraining import formatting
     from jimtraining.permissions import TEMPLATE_PREDICATES
     from jimtraining.rendering import render_markdown
     from jimtraining.timeutil import as_utc
 
+    formatting.register(app)
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals["render_markdown"] = render_markdown
     app.jinja_env.globals["as_utc"] = as_utc

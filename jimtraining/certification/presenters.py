@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from jimtraining.accounts.forms import ConfirmForm
@@ -22,10 +24,34 @@ def cohort_overview(cohort: Cohort) -> tuple[list[LearnerRow], list, int, dict]:
         slugs += list(requirements.get("modules") or []) + list(requirements.get("quizzes") or [])
     progress = groups_progress([cohort], slugs)
     rows, modules, past = cohort_matrix(cohort, progress=progress[0])
+    # The words of each row are made here, once per text rather than once per cell in the template: a
+    # 30-learner table would otherwise translate the same few texts hundreds of times.
+    of = _("%(a)s van %(b)s")
+    for row in rows:
+        row.attendance_text = (None if row.attendance_percent is None else
+                               f"{row.attendance_percent}% ({of % {'a': row.attended, 'b': row.expected}})")
     if track is None:
-        return rows, modules, past, {"track": None, "eligibility": {}}
+        return rows, modules, past, {"track": None, "eligibility": {}, "cells": {}}
     eligibility = cohorts_eligibility([(cohort, track)], progress=progress)[0]
-    return rows, modules, past, {"track": track, "eligibility": eligibility}
+    return rows, modules, past, {"track": track, "eligibility": eligibility, "cells": _certificate_cells(eligibility)}
+
+
+def _certificate_cells(eligibility: dict) -> dict[int, tuple[str, str]]:
+    """user id -> (certified, eligible or missing; the words) for the certificate column of the dashboard."""
+    certified, eligible = _("gecertificeerd"), _("klaar om af te tekenen")
+    missing: dict[int, str] = {}
+    cells = {}
+    for user_id, item in eligibility.items():
+        if item.already_certified:
+            cells[user_id] = ("certified", certified)
+        elif item.eligible:
+            cells[user_id] = ("eligible", eligible)
+        else:
+            count = len(item.missing)
+            if count not in missing:
+                missing[count] = ngettext("nog %(num)d onderdeel", "nog %(num)d onderdelen", count)
+            cells[user_id] = ("missing", missing[count])
+    return cells
 
 
 def learner_certification(cohort: Cohort, user_id: int) -> dict:
