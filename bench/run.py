@@ -4,8 +4,9 @@ For each database (SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set)
 
 1. build the data set (bench/build.py, fixed seed) in the bench's own database;
 2. serve the app with gunicorn (2 x cores + 1 workers) on 127.0.0.1, in bench mode (jimtraining/benchmark.py);
-3. load every page in turn with locust (headless, one user class per page, bench/locustfile.py) and read
-   requests/s, p50/p95/p99, errors and SQL queries per request;
+3. load every page in turn with locust (headless, one user class per page, bench/locustfile.py), each page
+   between two runs of the baseline page, and read requests/s, p50/p95/p99, errors and SQL queries per request;
+   a page's ratio is taken against the baseline runs next to it (see measure_pages);
 4. the concurrency check: 300 learners hand in a quiz (each one twice at the same moment, like a double click)
    while 30 trainers score a role-play round, all released at once; then the rows are counted;
 5. memory: the peak RSS of the workers, and their RSS after each of three identical rounds of load.
@@ -151,6 +152,51 @@ def page_result(name: str, run: dict) -> dict:
         "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"], "errors": row["failures"],
         "sql_per_request": None if row["sql_per_request"] is None else round(row["sql_per_request"], 1),
     }
+
+
+def measure_pages(server: Server, args, manifest_path: Path, tag: str) -> tuple[list[dict], list[str]]:
+    """Every page, each between two runs of the baseline: B P1 B P2 B ... Pn B.
+
+    A page's ratio is its requests/s over the mean of the two baseline runs next to it, so both were measured
+    within the same half minute: on a shared machine the speed of the whole machine drifts by a third over a few
+    minutes, which a single baseline at the start would mistake for a slow or fast page. The baseline row shows
+    the mean of all its runs."""
+    failures: list[str] = []
+    baselines: list[dict] = []
+
+    def load(user_class: str, name: str) -> dict:
+        run = run_locust(server, user_class, args.seconds, args.users, manifest_path, f"{tag}-{len(baselines)}")
+        failures.extend(run["errors"])
+        return page_result(name, run)
+
+    baselines.append(load("Baseline", "baseline"))
+    pages = []
+    for user_class, name, target in PAGES[1:]:
+        result = load(user_class, name)
+        baselines.append(load("Baseline", "baseline"))
+        before, after = baselines[-2]["rps"], baselines[-1]["rps"]
+        result["baseline_rps"] = round((before + after) / 2, 1)
+        result["ratio"] = round(result["rps"] / (result["baseline_rps"] or 1.0), 2)
+        result["target"] = target
+        pages.append(result)
+        say(f"   {name:26} {result['rps']:7.1f} req/s  ({result['ratio']:.0%} of the baseline's "
+            f"{result['baseline_rps']:.1f} next to it)  p95 {result['p95_ms']} ms  errors {result['errors']}")
+    baseline = _mean_of(baselines)
+    baseline.update(ratio=1.0, target=None, baseline_rps=baseline["rps"], runs=[b["rps"] for b in baselines])
+    say(f"   {'baseline':26} {baseline['rps']:7.1f} req/s  (mean of {len(baselines)} runs: "
+        + ", ".join(f"{b['rps']:.0f}" for b in baselines) + ")")
+    return [baseline, *pages], failures
+
+
+def _mean_of(runs: list[dict]) -> dict:
+    """One row for several runs of the same page: requests summed, rates and percentiles averaged."""
+    def mean(key):
+        values = [run[key] for run in runs if run[key] is not None]
+        return round(sum(values) / len(values), 1) if values else None
+
+    return {"page": runs[0]["page"], "requests": sum(run["requests"] for run in runs), "rps": mean("rps"),
+            "p50_ms": mean("p50_ms"), "p95_ms": mean("p95_ms"), "p99_ms": mean("p99_ms"),
+            "errors": sum(run["errors"] for run in runs), "sql_per_request": mean("sql_per_request")}
 
 
 # The concurrency check --------------------------------------------------------------------------------------------
@@ -323,20 +369,10 @@ def bench_database(label: str, database_url: str, args) -> dict:
     workers = 2 * cores() + 1
     server = Server(database_url, args.port, workers)
     try:
-        say(f"   gunicorn: {workers} workers on {server.url}; locust: {args.users} users, {args.seconds} s per page")
+        say(f"   gunicorn: {workers} workers on {server.url}; locust: {args.users} users, {args.seconds} s per page, "
+            "each page between two runs of the baseline")
         run_locust(server, "Baseline", 3, args.users, manifest_path, f"{tag}-warmup")
-        pages, failures = [], []
-        for user_class, name, _target in PAGES:
-            run = run_locust(server, user_class, args.seconds, args.users, manifest_path, tag)
-            result = page_result(name, run)
-            pages.append(result)
-            failures += run["errors"]
-            say(f"   {name:26} {result['rps']:7.1f} req/s  p95 {result['p95_ms']} ms  errors {result['errors']}")
-        baseline_rps = pages[0]["rps"] or 1.0
-        for result in pages:
-            result["ratio"] = round(result["rps"] / baseline_rps, 2)
-            target = next((t for _c, n, t in PAGES if n == result["page"]), None)
-            result["target"] = target
+        pages, failures = measure_pages(server, args, manifest_path, tag)
         memory_after_pages = server.memory()
 
         say("   concurrency check: 300 learners submit twice at once, 30 trainers score ...")
@@ -365,7 +401,7 @@ def table(result: dict) -> str:
     lines = [f"\n{result['database']}: {result['workers']} gunicorn workers, {result['users']} locust users, "
              f"{result['seconds_per_page']} s per page",
              f"{'page':28}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}{'SQL/req':>9}"
-             f"{'vs base':>9}{'target':>8}"]
+             f"{'base/s':>8}{'vs base':>9}{'target':>8}"]
 
     def ms(value):
         return "-" if value is None else f"{value:.0f}"
@@ -375,7 +411,8 @@ def table(result: dict) -> str:
         target = "" if not page.get("target") else f">={page['target']:.0%}"
         sql = "-" if page["sql_per_request"] is None else f"{page['sql_per_request']:.1f}"
         lines.append(f"{name:28}{page['rps']:8.1f}{ms(page['p50_ms']):>8}{ms(page['p95_ms']):>8}"
-                     f"{ms(page['p99_ms']):>8}{page['errors']:8d}{sql:>9}{page['ratio']:8.0%} {target:>7}")
+                     f"{ms(page['p99_ms']):>8}{page['errors']:8d}{sql:>9}{page['baseline_rps']:8.1f}"
+                     f"{page['ratio']:8.0%} {target:>7}")
     c = result["concurrency"]
     lines.append(f"concurrency: {c['requests_at_once']} requests at once ({c['learners']} learners x 2 submits, "
                  f"{c['trainers']} trainers scoring) in {c['seconds']} s: {c['http_error_count']} HTTP errors; "
@@ -399,15 +436,16 @@ def markdown(report: dict) -> str:
                   f"cohorts, {progress:,} progress and answer rows, {rows.get('certificate', 0):,} certificates "
                   f"(built in {result['build_seconds']:.0f} s); {result['workers']} gunicorn workers, "
                   f"{result['users']} locust users, {result['seconds_per_page']} s per page.", "",
-                  "| page | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/request | vs baseline | target |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| page | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/request | baseline req/s next to it "
+                  "| vs baseline | target |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for page in result["pages"]:
             target = f"≥ {page['target']:.0%}" if page.get("target") else ""
             ok = "" if not page.get("target") else (" ✓" if page["ratio"] >= page["target"] else " ✗")
             cells = [page["page"], f"{page['rps']:.1f}"] + [
                 "–" if page[key] is None else f"{page[key]:.0f}" for key in ("p50_ms", "p95_ms", "p99_ms")] + [
                 str(page["errors"]), "–" if page["sql_per_request"] is None else f"{page['sql_per_request']:.1f}",
-                f"{page['ratio']:.0%}{ok}", target]
+                f"{page['baseline_rps']:.1f}", f"{page['ratio']:.0%}{ok}", target]
             lines.append("| " + " | ".join(cells) + " |")
         c, m = result["concurrency"], result["memory"]
         lines += ["", f"Concurrency: {c['requests_at_once']} requests released at once ({c['learners']} learners "
