@@ -1,12 +1,12 @@
 """The curriculum as plain read-only data, kept in memory by each process.
 
-Modules, lessons, quizzes and certification tracks change only when `flask content sync` writes them, yet every
-learner page needs all of them (the module list, lock states, progress bars). Loading them as ORM objects on each
-request cost more than the rest of such a page. So a process loads them once into the small classes below and
-keeps them, keyed by the token in the one-row table `content_version`:
+Modules, lessons, quizzes, certification tracks and role-play scenarios change only when `flask content sync` writes
+them, yet every learner page needs all of them (the module list, lock states, progress bars). Loading them as ORM
+objects on each request cost more than the rest of such a page. So a process loads them once into the small classes
+below and keeps them, keyed by the token in the one-row table `content_version`:
 
-- every flush that writes a module, lesson, quiz, question or track also gives that row a new random token, in
-  the same transaction (`_content_written`), whichever process or command does it;
+- every flush that writes a module, lesson, quiz, question, track or scenario also gives that row a new random
+  token, in the same transaction (`_content_written`), whichever process or command does it;
 - a request reads the token (one small query) and uses the kept copy while the token is the same, so a sync is
   seen by every process at its next request.
 
@@ -30,6 +30,7 @@ from jimtraining.certification.models import Track
 from jimtraining.curriculum.models import ContentVersion, Lesson, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import Question, Quiz
+from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import utcnow
 
 
@@ -117,6 +118,18 @@ class TrackInfo:
 
 
 @dataclass(eq=False)
+class ScenarioInfo:
+    """A role-play scenario (modules/scenarios/), as scenarios.models.Scenario. `data` is shared: read it only."""
+
+    id: int
+    slug: str
+    title: str
+    work_context: str
+    data: dict
+    archived: bool
+
+
+@dataclass(eq=False)
 class Catalogue:
     #: The content_version token this copy was loaded at (None: the row is missing, the copy is not kept).
     token: str | None
@@ -126,12 +139,17 @@ class Catalogue:
     active: list[ModuleInfo] = field(default_factory=list)
     #: Every certification track, archived ones too, by slug.
     tracks: dict[str, TrackInfo] = field(default_factory=dict)
+    #: Every role-play scenario, archived ones too, by slug.
+    scenarios: dict[str, ScenarioInfo] = field(default_factory=dict)
 
     def module(self, slug: str) -> ModuleInfo | None:
         return self.by_slug.get(slug)
 
     def track(self, slug: str | None) -> TrackInfo | None:
         return self.tracks.get(slug) if slug else None
+
+    def scenario(self, slug: str | None) -> ScenarioInfo | None:
+        return self.scenarios.get(slug) if slug else None
 
     def modules(self, slugs) -> list[ModuleInfo]:
         """The named modules that exist (archived ones too), in the order given."""
@@ -158,7 +176,7 @@ def catalogue() -> Catalogue:
 
 
 def _load(token: str | None) -> Catalogue:
-    """Four queries: modules, lessons, quizzes, tracks (questions are not part of it)."""
+    """Five queries: modules, lessons, quizzes, tracks, scenarios (quiz questions are not part of it)."""
     modules = {}
     for row in db.session.execute(select(Module.__table__).order_by(Module.position, Module.id)).mappings():
         modules[row["id"]] = ModuleInfo(
@@ -188,13 +206,17 @@ def _load(token: str | None) -> Catalogue:
         renews=row["renews"], valid_months=row["valid_months"], requirements=row["requirements"] or {},
         position=row["position"], archived=row["archived"])
         for row in db.session.execute(select(Track.__table__).order_by(Track.position, Track.id)).mappings()}
+    scenarios = {row["slug"]: ScenarioInfo(id=row["id"], slug=row["slug"], title=row["title"],
+                                           work_context=row["work_context"], data=row["data"],
+                                           archived=row["archived"])
+                 for row in db.session.execute(select(Scenario.__table__)).mappings()}
     return Catalogue(token=token, by_slug={m.slug: m for m in modules.values()},
-                     active=[m for m in modules.values() if not m.archived], tracks=tracks)
+                     active=[m for m in modules.values() if not m.archived], tracks=tracks, scenarios=scenarios)
 
 
 # Keeping the token current -------------------------------------------------------------------------------------
 
-CONTENT_MODELS = (Module, Lesson, Quiz, Question, Track)
+CONTENT_MODELS = (Module, Lesson, Quiz, Question, Track, Scenario)
 
 
 @event.listens_for(Session, "after_flush")

@@ -85,9 +85,9 @@ class LessonProgress(db.Model):
 
 
 class ContentVersion(db.Model):
-    """One row: a token that changes, in the same transaction, whenever a content row (module, lesson, quiz,
-    question, track) is written. Each process keeps the curriculum in memory and reloads it only when the token differs
-    from the one it loaded (jimtraining/curriculum/catalogue.py)."""
+    """One row: a token that changes, in the same transaction, whenever a content row (module, lesson, quiz, question,
+    track, scenario) is written. Each process keeps the curriculum in memory and reloads it only when the token
+    differs from the one it loaded (jimtraining/curriculum/catalogue.py)."""
 
     id = db.Column(db.Integer, primary_key=True)
     #: A random value, new on every change (a counter could repeat after the table was emptied).

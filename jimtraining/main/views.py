@@ -19,9 +19,9 @@ def index():
     progress = curriculum.learner_progress(current_user)
     cohorts = []
     if current_user.role == "learner":
-        for cohort in cohort_services.memberships(current_user):
-            todo = [s for s in progress.statuses if s.module.slug in (cohort.module_slugs or []) and not s.completed]
-            cohorts.append({"cohort": cohort, "next": cohort_services.next_session(cohort), "todo": todo})
+        for card in cohort_services.group_cards(current_user):
+            todo = [s for s in progress.statuses if s.module.slug in card.module_slugs and not s.completed]
+            cohorts.append({"cohort": card, "next": card.next_session, "todo": todo})
     return render_template(
         "main/dashboard.html",
         statuses=progress.statuses,

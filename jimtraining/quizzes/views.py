@@ -129,7 +129,7 @@ def submit(attempt_id):
         flash(_("De tijd was om. We hebben de antwoorden beoordeeld die je op tijd had opgeslagen."), "info")
     else:
         flash(_("Je toets is ingeleverd."), "success")
-    return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.result", attempt_id=attempt_id))  # not attempt.id: the commit expired it
 
 
 @bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>/result")

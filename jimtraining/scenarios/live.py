@@ -6,12 +6,13 @@ import logging
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.accounts.models import User
+from jimtraining.cohorts.models import CohortSession, Enrollment, cohort_trainer
 from jimtraining.extensions import db
-from jimtraining.scenarios.models import ActorBooking, RolePlayRound, RoundNote, RoundScore
+from jimtraining.scenarios.models import ActorBooking, RolePlayRound, RoundNote, RoundScore, round_observer
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -40,22 +41,40 @@ def book_actor(session, actor: User) -> None:
     log.info("session %s: actor %s booked", session.id, actor.id)
 
 
+_SESSION_ID, _USER_ID = bindparam("session_id"), bindparam("user_id")
+#: What decides a person's part in a round, in one query: trains the cohort, is an active member of it, is booked
+#: as trainee-actor for the session, observes the round (the same rules as Cohort.can_manage and is_member).
+_PART_FACTS = select(
+    select(cohort_trainer.c.user_id).join(CohortSession, CohortSession.cohort_id == cohort_trainer.c.cohort_id)
+    .where(CohortSession.id == _SESSION_ID, cohort_trainer.c.user_id == _USER_ID).exists(),
+    select(Enrollment.id).join(CohortSession, CohortSession.cohort_id == Enrollment.cohort_id)
+    .where(CohortSession.id == _SESSION_ID, Enrollment.user_id == _USER_ID, Enrollment.removed_at.is_(None)).exists(),
+    select(ActorBooking.id).where(ActorBooking.session_id == _SESSION_ID, ActorBooking.actor_id == _USER_ID).exists(),
+    select(round_observer.c.user_id)
+    .where(round_observer.c.round_id == bindparam("round_id"), round_observer.c.user_id == _USER_ID).exists(),
+)
+
+
 def role_in_round(user, round_: RolePlayRound) -> str | None:
-    """trainer, player, professional, observer, or None (no access)."""
+    """trainer, player, professional, observer, or None (no access). One query (none for an admin)."""
     if not user or not user.is_authenticated:
         return None
-    if round_.session.cohort.can_manage(user):
+    if user.role == "admin":
+        return "trainer"  # admins manage every cohort
+    trains, member, booked, observes = db.session.execute(
+        _PART_FACTS, {"session_id": round_.session_id, "user_id": user.id, "round_id": round_.id}).one()
+    if user.role == "trainer" and trains:
         return "trainer"
     if user.id == round_.player_id:
         # A trainee-actor sees a brief only while booked for the session; a learner only while in the group.
         if user.role == "actor":
-            return "player" if is_booked(round_.session, user) else None
-        return "player" if round_.session.cohort.is_member(user) else None
-    if not round_.session.cohort.is_member(user):
+            return "player" if booked else None
+        return "player" if member else None
+    if not member:
         return None
     if user.id == round_.professional_id:
         return "professional"
-    if any(o.id == user.id for o in round_.observers):
+    if observes:
         return "observer"
     return None
 

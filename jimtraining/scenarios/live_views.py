@@ -8,6 +8,7 @@ from sqlalchemy import select
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.models import Cohort, CohortSession
+from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.permissions import roles_required
 from jimtraining.rendering import render_markdown
@@ -48,7 +49,7 @@ def _round_or_404(round_id):
     role = live.role_in_round(current_user, round_)
     if role is None:
         abort(403)
-    scenario = db.session.scalar(select(Scenario).where(Scenario.slug == round_.scenario_slug))
+    scenario = catalogue().scenario(round_.scenario_slug)  # content: read from the process's catalogue
     if scenario is None:
         abort(404)
     return round_, role, scenario
@@ -135,13 +136,13 @@ def scores(round_id):
         abort(403)
     if round_.released_at is not None and role != "trainer":
         flash(_("De ronde is al afgerond; scores zijn niet meer te wijzigen."), "error")
-        return redirect(url_for("roleplay.round", round_id=round_.id))
+        return redirect(url_for("roleplay.round", round_id=round_id))
     errors = live.save_scores(round_, current_user, VIEW_OF_ROLE[role], scenario.data["rubric"], request.form)
     if errors:
         flash(" ".join(errors), "error")
     else:
         flash(_("Je scores zijn opgeslagen."), "success")
-    return redirect(url_for("roleplay.round", round_id=round_.id))
+    return redirect(url_for("roleplay.round", round_id=round_id))
 
 
 @bp.route("/rounds/<int(max=2147483647):round_id>/notes", methods=["POST"])
