@@ -72,10 +72,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_models():
-    # Importing the models registers them with SQLAlchemy (and with Alembic's autogenerate).
+    # Importing the models registers them with SQLAlchemy (and with Alembic's autogenerate); importing the
+    # catalogue and the stamps registers the listeners that keep the curriculum in memory and the cohort
+    # dashboards fresh.
     from jimtraining.accounts import models as _accounts  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
+    from jimtraining.cohorts import stamps as _stamps  # noqa: F401
+    from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
     from jimtraining.scenarios import models as _scenarios  # noqa: F401
@@ -110,6 +114,13 @@ def _register_request_guards(app):
     def refuse_nul_bytes():
         if has_nul_byte(request.args.values()) or has_nul_byte(request.form.values()):
             abort(400)
+
+    @app.before_request
+    def settle_language():
+        """Decide the language before a form's view runs. Deciding it when the first text is translated would,
+        after the view committed (the message of a saved form), load the account again: a commit expires it."""
+        if request.method == "POST":
+            get_locale()
 
     @app.after_request
     def security_headers(response):

@@ -81,6 +81,9 @@ DEFAULTS = {
     "PASSWORD_RESET_MAX_AGE": 60 * 60,
     #: The national dashboard and /progress are computed at most this often per app process (0: every request).
     "NATIONAL_FIGURES_CACHE_SECONDS": 60,
+    #: A cohort dashboard's figures are reused while nothing they count changed (cohorts/stamps.py), for at most
+    #: this long (0: counted on every request).
+    "DASHBOARD_CACHE_SECONDS": 60,
     #: Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address (0: none).
     "TRUSTED_PROXIES": 0,
 }

@@ -166,6 +166,18 @@ def login():
 
 
 @pytest.fixture
+def client_for(app, login):
+    """A fresh logged-in client for each person: client_for(user)."""
+
+    def make(user):
+        client = app.test_client()
+        login(client, user)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def content_dir(tmp_path):
     """A modules/ folder to write test content into; returns a ContentWriter."""
     return ContentWriter(tmp_path / "modules")

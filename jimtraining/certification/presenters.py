@@ -2,38 +2,143 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.certification import services
-from jimtraining.certification.eligibility import cohorts_eligibility, learner_eligibility
+from jimtraining.certification.eligibility import RENEWAL_WINDOW, cohorts_eligibility, learner_eligibility
 from jimtraining.cohorts.models import Cohort
-from jimtraining.cohorts.services import LearnerRow, cohort_matrix, groups_progress, matrix_modules
+from jimtraining.cohorts.services import LearnerRow, cohort_matrix, enrolments, groups_progress, matrix_modules
+from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.timeutil import as_utc, utcnow
 
 
-def cohort_overview(cohort: Cohort) -> tuple[list[LearnerRow], list, int, dict]:
-    """The trainer's dashboard: the progress matrix and every learner's eligibility, from one count of the
-    learners' progress in the cohort's modules and the track's (a fixed number of queries)."""
+@dataclass(eq=False)
+class CohortOverview:
+    """What a cohort dashboard shows of its learners. Shared between requests while it is kept: never change it."""
+
+    rows: list[LearnerRow]
+    modules: list
+    #: Sessions that have ended.
+    past: int
+    #: {"track": the cohort's track or None, "cells": user id -> (certified/eligible/missing, words)}.
+    certification: dict
+    #: The progress table as HTML per sort order, rendered once (see `table`).
+    tables: dict[str, Markup] = field(default_factory=dict)
+
+    def table(self, cohort: Cohort, sort: str, key) -> Markup:
+        """The progress table sorted by `key`, rendered the first time this order is asked for."""
+        html = self.tables.get(sort)
+        if html is None:
+            html = self.tables[sort] = Markup(render_template(  # noqa: S704 - a rendered (escaping) template
+                "cohorts/_matrix.html", cohort=cohort, rows=sorted(self.rows, key=key), modules=self.modules,
+                certification=self.certification))
+        return html
+
+
+def cohort_overview(cohort: Cohort, now=None) -> CohortOverview:
+    """The trainer's dashboard: the progress matrix, the number of sessions that ended and, per learner, what the
+    certificate column says. Counted once for the matrix and the checklist (a fixed number of queries), and
+    kept by the process while nothing it depends on changed (see `_key`)."""
+    now = now or utcnow()
+    enrolled = enrolments([cohort])
+    key = _key(cohort, enrolled)
+    memory = _memory()
+    kept = memory.get(cohort.id) if key is not None else None
+    if kept is not None and kept.key == key and now < kept.until:
+        return kept.overview
+    overview, until = _count(cohort, enrolled, now)
+    seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
+    if key is not None and seconds > 0:
+        memory.put(cohort.id, _Kept(key, min(until, now + timedelta(seconds=seconds)), overview))
+    return overview
+
+
+def _count(cohort: Cohort, enrolled: list, now) -> tuple[CohortOverview, datetime]:
+    """The overview, and the moment the clock alone changes it (a session ends, a certificate enters the renewal
+    window)."""
     track = services.cohort_track(cohort)
     modules = matrix_modules(cohort)
     slugs = [m.slug for m in modules]
     if track is not None:
         requirements = track.requirements or {}
         slugs += list(requirements.get("modules") or []) + list(requirements.get("quizzes") or [])
-    progress = groups_progress([cohort], slugs)
-    rows, modules, past = cohort_matrix(cohort, progress=progress[0])
+    progress = groups_progress([cohort], slugs, now=now, enrolled=enrolled)
+    rows, modules, past = cohort_matrix(cohort, progress=progress[0], now=now)
     # The words of each row are made here, once per text rather than once per cell in the template: a
     # 30-learner table would otherwise translate the same few texts hundreds of times.
     of = _("%(a)s van %(b)s")
     for row in rows:
         row.attendance_text = (None if row.attendance_percent is None else
                                f"{row.attendance_percent}% ({of % {'a': row.attended, 'b': row.expected}})")
+    moments = [as_utc(s.ends_at) for s in cohort.sessions]
     if track is None:
-        return rows, modules, past, {"track": None, "eligibility": {}, "cells": {}}
-    eligibility = cohorts_eligibility([(cohort, track)], progress=progress)[0]
-    return rows, modules, past, {"track": track, "eligibility": eligibility, "cells": _certificate_cells(eligibility)}
+        return CohortOverview(rows, modules, past, {"track": None, "cells": {}}), _first_after(now, moments)
+    eligibility = cohorts_eligibility([(cohort, track)], now=now, progress=progress)[0]
+    moments += [as_utc(item.certificate.expires_at) - RENEWAL_WINDOW for item in eligibility.values()
+                if item.certificate is not None]
+    return (CohortOverview(rows, modules, past, {"track": track, "cells": _certificate_cells(eligibility)}),
+            _first_after(now, moments))
+
+
+def _first_after(now, moments):
+    return min((moment for moment in moments if moment > now), default=datetime.max.replace(tzinfo=UTC))
+
+
+def _key(cohort: Cohort, enrolled: list) -> tuple | None:
+    """Everything the overview depends on besides the clock: the language, the curriculum, the cohort's modules,
+    track and sessions, and per learner the name, the moment they joined and the progress token that every
+    write about them renews (jimtraining/cohorts/stamps.py). None: do not keep (no content token)."""
+    content = catalogue().token
+    if content is None:
+        return None
+    return (str(get_locale()), content, tuple(cohort.module_slugs or ()), cohort.track_slug,
+            tuple((s.id, as_utc(s.starts_at), as_utc(s.ends_at)) for s in cohort.sessions),
+            tuple((user_id, name, joined_at, token) for _c, joined_at, user_id, name, _e, _s, token in enrolled))
+
+
+@dataclass
+class _Kept:
+    key: tuple
+    until: datetime
+    overview: CohortOverview
+
+
+class _Memory:
+    """The overviews a process computed last, per cohort (the most recently used SIZE cohorts)."""
+
+    SIZE = 256
+
+    def __init__(self):
+        self._items: OrderedDict[int, _Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, cohort_id: int) -> _Kept | None:
+        with self._lock:
+            kept = self._items.get(cohort_id)
+            if kept is not None:
+                self._items.move_to_end(cohort_id)
+            return kept
+
+    def put(self, cohort_id: int, kept: _Kept) -> None:
+        with self._lock:
+            self._items[cohort_id] = kept
+            self._items.move_to_end(cohort_id)
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+
+
+def _memory() -> _Memory:
+    return current_app.extensions.setdefault("jim_cohort_overviews", _Memory())
 
 
 def _certificate_cells(eligibility: dict) -> dict[int, tuple[str, str]]:

@@ -32,6 +32,7 @@ from jimtraining.certification.models import (
 )
 from jimtraining.certification.stats import forget_national_figures
 from jimtraining.cohorts.models import Cohort
+from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.curriculum.catalogue import TrackInfo, catalogue
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
@@ -218,6 +219,7 @@ def review_practice(version: PracticeVersion, decision: str, feedback: str, by: 
     if not decided:
         db.session.rollback()
         raise CertificationError(_("Over deze versie is al besloten."))
+    progress_changed(db.session, [version.assignment.user_id])  # a Core write: no flush listener sees it
     # The feedback itself stays with the version (it can be corrected); the log only says what was decided.
     audit(f"practice.{decision}", by, version.assignment.user, "practice", version.assignment.id,
           track=version.assignment.track_slug, version=version.number)

@@ -73,7 +73,8 @@ class Cohort(db.Model):
     track_slug = db.Column(db.String(100), nullable=True)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
-    organisation = db.relationship("Organisation")
+    #: Joined: every page of a cohort shows its organisation.
+    organisation = db.relationship("Organisation", lazy="joined")
     trainers = db.relationship("User", secondary=cohort_trainer, order_by="User.name")
     enrollments = db.relationship("Enrollment", back_populates="cohort", cascade="all, delete-orphan")
     sessions = db.relationship("CohortSession", back_populates="cohort", order_by="CohortSession.starts_at",
@@ -105,6 +106,9 @@ class Enrollment(db.Model):
     enrolled_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
     #: Set when a trainer removed the learner; history stays, access to the cohort ends.
     removed_at = db.Column(db.DateTime(timezone=True), nullable=True)
+    #: New (random) whenever something the cohort dashboard counts about this learner is written
+    #: (jimtraining/cohorts/stamps.py); the dashboard reuses its figures while it stays the same.
+    progress_token = db.Column(db.String(32), nullable=True)
 
     cohort = db.relationship("Cohort", back_populates="enrollments")
     user = db.relationship("User", lazy="joined")

@@ -18,7 +18,15 @@ from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.accounts.models import User
-from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment, Invitation, Organisation
+from jimtraining.cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortSession,
+    Enrollment,
+    Invitation,
+    Organisation,
+    cohort_trainer,
+)
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
@@ -68,6 +76,45 @@ def memberships(user) -> list[Cohort]:
         select(Cohort).join(Enrollment).where(Enrollment.user_id == user.id, Enrollment.removed_at.is_(None))
         .options(db.selectinload(Cohort.sessions), db.selectinload(Cohort.trainers)).order_by(Cohort.name)
     ).unique())
+
+
+@dataclass
+class GroupCard:
+    """What the learner's start page shows of one of their cohorts."""
+
+    id: int
+    name: str
+    module_slugs: list[str]
+    trainer_names: list[str] = field(default_factory=list)
+    #: (id, title, starts_at) of the first session that has not ended, or None.
+    next_session: tuple | None = None
+
+
+_MY_COHORTS = (select(Cohort.id, Cohort.name, Cohort.module_slugs).join(Enrollment)
+               .where(Enrollment.user_id == bindparam("user_id"), Enrollment.removed_at.is_(None))
+               .order_by(Cohort.name, Cohort.id))
+_TRAINER_NAMES = (select(cohort_trainer.c.cohort_id, User.name).join(User, User.id == cohort_trainer.c.user_id)
+                  .where(cohort_trainer.c.cohort_id.in_(bindparam("cohort_ids", expanding=True)))
+                  .order_by(User.name))
+_COMING_SESSIONS = (select(CohortSession.cohort_id, CohortSession.id, CohortSession.title, CohortSession.starts_at)
+                    .where(CohortSession.cohort_id.in_(bindparam("cohort_ids", expanding=True)),
+                           CohortSession.ends_at >= bindparam("now"))
+                    .order_by(CohortSession.starts_at.desc()))
+
+
+def group_cards(user, now=None) -> list[GroupCard]:
+    """The cohorts a learner is an active member of, with trainers and next session: three small queries."""
+    cards = [GroupCard(id=id_, name=name, module_slugs=list(slugs or []))
+             for id_, name, slugs in db.session.execute(_MY_COHORTS, {"user_id": user.id})]
+    if not cards:
+        return cards
+    by_id = {card.id: card for card in cards}
+    for cohort_id, name in db.session.execute(_TRAINER_NAMES, {"cohort_ids": list(by_id)}):
+        by_id[cohort_id].trainer_names.append(name)
+    for cohort_id, session_id, title, starts_at in db.session.execute(
+            _COMING_SESSIONS, {"cohort_ids": list(by_id), "now": now or utcnow()}):
+        by_id[cohort_id].next_session = (session_id, title, as_utc(starts_at))  # the earliest comes last
+    return cards
 
 
 def learner_ids_of_trainer(trainer) -> set[int] | None:
@@ -379,7 +426,8 @@ def next_session(cohort: Cohort, now=None) -> CohortSession | None:
 # The statements of the progress pages are built once, here: building and caching a select in SQLAlchemy costs
 # more than SQLite needs to run one of these on its indexes. The lists are bound at run time (expanding IN).
 _ENROLLED = (
-    select(Enrollment.cohort_id, Enrollment.enrolled_at, User.id, User.name, User.email, User.skj_number)
+    select(Enrollment.cohort_id, Enrollment.enrolled_at, User.id, User.name, User.email, User.skj_number,
+           Enrollment.progress_token)
     .join(User, User.id == Enrollment.user_id)
     .where(Enrollment.cohort_id.in_(bindparam("cohort_ids", expanding=True)), Enrollment.removed_at.is_(None)))
 _ENROLLED_AMONG = _ENROLLED.where(Enrollment.user_id.in_(bindparam("user_ids", expanding=True)))
@@ -463,17 +511,27 @@ class GroupProgress:
     attendance: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
-def groups_progress(cohorts: list[Cohort], module_slugs, user_ids=None, now=None) -> list[GroupProgress]:
+def enrolments(cohorts: list[Cohort], user_ids=None) -> list:
+    """The active learners of the cohorts (or the given ones among them), one query: rows of cohort id, moment
+    they joined, user id, name, e-mail, SKJ number and progress token (jimtraining/cohorts/stamps.py)."""
+    cohort_ids = [cohort.id for cohort in cohorts]
+    if user_ids is None:
+        return db.session.execute(_ENROLLED, {"cohort_ids": cohort_ids}).all()
+    return db.session.execute(_ENROLLED_AMONG, {"cohort_ids": cohort_ids, "user_ids": list(user_ids)}).all()
+
+
+def groups_progress(cohorts: list[Cohort], module_slugs, user_ids=None, now=None,
+                    enrolled: list | None = None) -> list[GroupProgress]:
     """Progress of the active learners (or of the given ones among them) of several cohorts in the named modules.
 
-    Four queries, whatever the number of cohorts or learners: enrolments, lessons done, quiz results, attendance.
-    The trainer's matrix and the certification checklist both read it, so a dashboard counts everything once.
+    Four queries, whatever the number of cohorts or learners: enrolments (unless `enrolled` brings them), lessons
+    done, quiz results, attendance. The trainer's matrix and the certification checklist both read it, so a
+    dashboard counts everything once.
     """
     groups = [GroupProgress(cohort) for cohort in cohorts]
     by_cohort = {group.cohort.id: group for group in groups}
-    enrolled = db.session.execute(_ENROLLED, {"cohort_ids": list(by_cohort)}) if user_ids is None else \
-        db.session.execute(_ENROLLED_AMONG, {"cohort_ids": list(by_cohort), "user_ids": list(user_ids)})
-    for cohort_id, joined_at, user_id, name, email, skj_number in enrolled:
+    for cohort_id, joined_at, user_id, name, email, skj_number, _token in (
+            enrolled if enrolled is not None else enrolments(cohorts, user_ids)):
         group = by_cohort[cohort_id]
         group.people[user_id] = Person(user_id, name, email, skj_number)
         group.joined[user_id] = as_utc(joined_at)
@@ -516,8 +574,8 @@ def matrix_modules(cohort: Cohort) -> list:
     return [module for module in catalogue().modules(cohort.module_slugs) if not module.archived]
 
 
-def cohort_matrix(cohort: Cohort, learner_id: int | None = None,
-                  progress: GroupProgress | None = None) -> tuple[list[LearnerRow], list, int]:
+def cohort_matrix(cohort: Cohort, learner_id: int | None = None, progress: GroupProgress | None = None,
+                  now=None) -> tuple[list[LearnerRow], list, int]:
     """One row per active learner: modules done, quiz best score and pass per module, attendance percentage;
     with the cohort's modules and the number of sessions that have ended.
 
@@ -527,7 +585,7 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None,
     modules = matrix_modules(cohort)
     if progress is None:
         progress = groups_progress([cohort], [m.slug for m in modules],
-                                   None if learner_id is None else [learner_id])[0]
+                                   None if learner_id is None else [learner_id], now=now)[0]
     rows = []
     for user_id, person in progress.people.items():
         if learner_id is not None and user_id != learner_id:
@@ -548,6 +606,6 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None,
         row.attended, row.expected = progress.attendance.get(user_id, (0, 0))
         row.attendance_percent = round(100 * row.attended / row.expected) if row.expected else None
         rows.append(row)
-    now = utcnow()
+    now = now or utcnow()
     ended = sum(1 for s in cohort.sessions if as_utc(s.ends_at) <= now)
     return sorted(rows, key=lambda r: r.user.name.lower()), modules, ended

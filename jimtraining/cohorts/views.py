@@ -133,12 +133,12 @@ SORT_KEYS = {
 @trainer_required
 def dashboard(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
-    rows, modules, past, certification = cohort_overview(cohort)
+    overview = cohort_overview(cohort)
     sort = request.args.get("sort", "name")
-    rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]))
-    return render_template("cohorts/dashboard.html", cohort=cohort, rows=rows, modules=modules, past=past,
-                           sort=sort if sort in SORT_KEYS else "name", confirm=ConfirmForm(),
-                           next_session=services.next_session(cohort), certification=certification)
+    sort = sort if sort in SORT_KEYS else "name"
+    return render_template("cohorts/dashboard.html", cohort=cohort, learners=len(overview.rows),
+                           matrix=overview.table(cohort, sort, SORT_KEYS[sort]), sort=sort,
+                           next_session=services.next_session(cohort), certification=overview.certification)
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")

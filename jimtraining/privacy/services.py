@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from jimtraining.accounts.models import User
+from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.extensions import db
 from jimtraining.privacy.registry import (
     ERASE_LABELS,
@@ -121,6 +122,7 @@ def erase_user(user: User, by: User, reason: str, now=None) -> Counter:
                 else:
                     continue
                 ctx.counts[f"{entry.table}.{link.erase}"] += max(result.rowcount or 0, 0)
+        progress_changed(db.session, [ctx.user_id])  # Core statements: the dashboards' listener does not see them
         # The ORM objects in this session still hold what the statements above changed.
         db.session.expire_all()
         for entry in entries:

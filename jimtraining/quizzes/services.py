@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import (
     GRADED,
@@ -297,7 +298,7 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     """
     questions = attempt_questions(attempt, quiz)
     keys = [entry["key"] for entry in attempt.drawn]
-    attempt_id, submitted_at, pass_mark = attempt.id, attempt.submitted_at, quiz.pass_mark
+    attempt_id, user_id, submitted_at, pass_mark = attempt.id, attempt.user_id, attempt.submitted_at, quiz.pass_mark
     late = attempt.time_is_up()
     db.session.commit()  # end any read transaction: the claim below must be the first statement
     if not _claim(attempt_id, new_status=GRADED):
@@ -325,10 +326,12 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
             answer.response, answer.saved_at = response, now
         answer.fraction, answer.points_awarded, answer.needs_review = fraction, points, fraction is None
     if new_rows:
-        db.session.execute(insert(AttemptAnswer), new_rows)
+        # render_nulls: one INSERT for all rows, also when some have no fraction yet (an open question).
+        db.session.execute(insert(AttemptAnswer).execution_options(render_nulls=True), new_rows)
     values = {"submitted_at": submitted_at or now,
               **_outcome(float(sum(questions[key].points for key in keys)), score, waiting, pass_mark, now)}
     db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt_id).values(**values))
+    progress_changed(db.session, [user_id])  # a Core write: the dashboards' flush listener does not see it
     db.session.commit()
     log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],
              values.get("percent"))

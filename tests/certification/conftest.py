@@ -24,18 +24,6 @@ REFLECTION = ("Ik liet de jongere zelf kiezen wie de JIM werd. Daarna sprak ik d
               "eerst wat hij zag voordat ik mijn plan gaf.")
 
 
-@pytest.fixture
-def client_for(app, login):
-    """A fresh logged-in client for each person: client_for(user)."""
-
-    def make(user):
-        client = app.test_client()
-        login(client, user)
-        return client
-
-    return make
-
-
 def make_track(slug="jimwerker", title="JIMwerker", requirements=None, valid_months=36, renews=None,
                audience="learner") -> Track:
     track = Track(slug=slug, title=title, summary="Voor professionals.", audience=audience, renews=renews,

@@ -16,7 +16,9 @@ HOT_POSTS = ("quizzes.start", "quizzes.submit", "roleplay.scores", "curriculum.m
 
 BUDGETS: dict[str, int] = {
     # --- main ---------------------------------------------------------------------------------------------------
-    "main.index": 10,  # progress (modules, lessons, quizzes) and a learner's cohorts with their sessions
+    # The content token, the lessons done (with the last one), the quizzes passed; the learner's cohorts, their
+    # trainers and next sessions. The curriculum itself comes from the process's catalogue (curriculum/catalogue.py).
+    "main.index": 7,
     "main.healthz": 1,
 
     # --- accounts -----------------------------------------------------------------------------------------------
@@ -36,28 +38,27 @@ BUDGETS: dict[str, int] = {
     "privacy.erase_confirm": 28,  # one COUNT per link of the registry (the erasure preview)
 
     # --- curriculum ---------------------------------------------------------------------------------------------
-    "curriculum.overview": 6,
-    "curriculum.module": 7,
-    "curriculum.lesson": 6,
-    "curriculum.module_file": 6,
-    # set_lesson_done commits, after which the user, lesson, module, quiz and lessons are loaded again (5).
-    "curriculum.mark_done": 16,
+    "curriculum.overview": 4,
+    "curriculum.module": 5,
+    "curriculum.lesson": 4,
+    "curriculum.module_file": 4,
+    # set_lesson_done writes the row and the learner's progress token (cohorts/stamps.py), then commits.
+    "curriculum.mark_done": 12,
 
     # --- quizzes ------------------------------------------------------------------------------------------------
-    "quizzes.quiz": 7,
-    "quizzes.start": 13,
-    # Claim, store, grade and close. SQLite inserts the six answers one by one (PostgreSQL: one batched INSERT,
-    # 19 in all). Where the open question lands in the shuffled draw decides whether the answers' UPDATEs go in
-    # 2 or 3 batches: the test fixes the draw in the costlier order.
-    "quizzes.submit": 24,
-    "quizzes.attempt": 7,
-    "quizzes.result": 9,
+    "quizzes.quiz": 5,
+    "quizzes.start": 12,
+    # The attempt, the content token, then the claim, the stored answers, one INSERT of the new answers, closing the
+    # attempt and the learner's progress token (cohorts/stamps.py).
+    "quizzes.submit": 8,
+    "quizzes.attempt": 4,
+    "quizzes.result": 7,
     "quizzes.overview": 7,
     "quizzes.results": 5,
     "quizzes.results_csv": 5,
     "quizzes.statistics": 6,
     "quizzes.review_queue": 3,
-    "quizzes.review": 8,
+    "quizzes.review": 7,
 
     # --- scenarios (practice) -----------------------------------------------------------------------------------
     "scenarios.index": 2,
@@ -67,19 +68,23 @@ BUDGETS: dict[str, int] = {
     "scenarios.choices": 4,
 
     # --- live role-play -----------------------------------------------------------------------------------------
-    "roleplay.round": 9,
-    "roleplay.scores": 13,  # one INSERT per criterion on SQLite, one batched INSERT on PostgreSQL (12)
-    "roleplay.debrief": 9,
+    "roleplay.round": 7,
+    # The round (with its observers), the person's part in it (one query), the content token (the scenario comes
+    # from the catalogue), the rater's scores and their INSERTs or UPDATEs.
+    "roleplay.scores": 8,
+    "roleplay.debrief": 7,
     "roleplay.actor_home": 6,
 
     # --- cohorts ------------------------------------------------------------------------------------------------
     "cohorts.index": 3,
     "cohorts.new": 5,
     "cohorts.edit": 7,
-    # The matrix (one aggregate per figure), the next session and every learner's eligibility (cohort_eligibility).
-    "cohorts.dashboard": 22,
-    "cohorts.export": 9,
-    "cohorts.learner": 24,  # the matrix row, attendance, eligibility, and the licence check for the sign-off button
+    # The cohort with its trainers and sessions, the learners with their progress tokens, the content token; when
+    # something changed also the aggregates of groups_progress and the certification facts (certification/
+    # presenters.py, cohort_overview). This is the count when nothing is kept yet.
+    "cohorts.dashboard": 12,
+    "cohorts.export": 7,
+    "cohorts.learner": 16,  # the matrix row, attendance, eligibility, and the licence check for the sign-off button
     "cohorts.invite": 3,
     "cohorts.upload": 3,
     "cohorts.session_new": 3,
@@ -94,7 +99,7 @@ BUDGETS: dict[str, int] = {
     "cohorts.mail_outbox": 1,
 
     # --- certification ------------------------------------------------------------------------------------------
-    "certification.mine": 17,  # the checklists of all the learner's cohorts in one batch (cohorts_eligibility)
+    "certification.mine": 14,  # the checklists of all the learner's cohorts in one batch (cohorts_eligibility)
     "certification.skj_export": 3,
     "certification.practice": 9,
     "certification.certificate_pdf": 4,

@@ -14,10 +14,9 @@ from jimtraining.timeutil import utcnow
 from tests.certification import conftest as certification
 from tests.certification.conftest import REFLECTION, finish_modules, mark, play_round
 
-# The certification world (modules, a track, a licensed trainer, a cohort with ended sessions) and a logged-in
-# client per person, as fixtures here too.
+# The certification world (modules, a track, a licensed trainer, a cohort with ended sessions) as a fixture here
+# too (client_for, a logged-in client per person, is in tests/conftest.py).
 world = certification.world
-client_for = certification.client_for
 
 #: Free text of the learner (Lotte) and of the second learner (Sem), each unmistakable.
 LOTTE = {

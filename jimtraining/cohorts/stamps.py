@@ -1,0 +1,65 @@
+"""Progress tokens: a learner's enrolment rows get a new random token whenever something the cohort dashboard
+counts about them is written: lessons done, quiz attempts, attendance, live role-play rounds they played as the
+professional, practice assignments and certificates.
+
+The dashboard reads the tokens with the learners' names (a query it needs anyway) and may reuse what it computed
+before while every token, the cohort's own fields and sessions, the curriculum and the clock say nothing changed
+(jimtraining/certification/presenters.py, `cohort_overview`).
+
+ORM writes are seen by a flush listener, in the same transaction. A write with a Core statement (UPDATE/INSERT
+on one of these tables) must call `progress_changed` itself; tests/cohorts/test_dashboard_freshness.py checks
+every way a figure on the dashboard can change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from itertools import chain
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion
+from jimtraining.cohorts.models import Attendance, Enrollment
+from jimtraining.curriculum.models import LessonProgress
+from jimtraining.quizzes.models import QuizAttempt
+from jimtraining.scenarios.models import RolePlayRound
+
+#: Written rows of these kinds change a learner's figures; the attribute names the learner.
+_LEARNER_OF = {
+    LessonProgress: "user_id",
+    QuizAttempt: "user_id",
+    Attendance: "user_id",
+    RolePlayRound: "professional_id",
+    PracticeAssignment: "user_id",
+    Certificate: "user_id",
+}
+
+
+def progress_changed(session: Session, user_ids) -> None:
+    """Give the enrolment rows of these learners a new token (in the session's transaction, not committed)."""
+    ids = sorted({user_id for user_id in user_ids if user_id is not None})
+    if ids:
+        session.connection().execute(
+            update(Enrollment).where(Enrollment.user_id.in_(ids)).values(progress_token=uuid.uuid4().hex))
+
+
+@event.listens_for(Session, "after_flush")
+def _progress_written(session, _flush_context) -> None:
+    learners, assignments = set(), set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        attribute = _LEARNER_OF.get(type(obj))
+        if attribute is None and not isinstance(obj, PracticeVersion):
+            continue
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        values = inspect(obj).dict  # what is loaded: reading a deleted row's attribute could load it again
+        if attribute is not None:
+            learners.add(values.get(attribute))
+        else:
+            assignments.add(values.get("assignment_id"))
+    assignments.discard(None)
+    if assignments:
+        learners.update(session.connection().execute(
+            select(PracticeAssignment.user_id).where(PracticeAssignment.id.in_(sorted(assignments)))).scalars())
+    progress_changed(session, learners)
