@@ -93,6 +93,9 @@ def _register_models():
         return load_session(token)
 
 
+#: Flash messages kept in the session while no page has shown them yet.
+MAX_WAITING_MESSAGES = 5
+
 #: Everything comes from this site: no inline scripts or styles, no other hosts, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -121,6 +124,16 @@ def _register_request_guards(app):
         after the view committed (the message of a saved form), load the account again: a commit expires it."""
         if request.method == "POST":
             get_locale()
+
+    @app.after_request
+    def keep_few_messages(response):
+        """Keep only the newest messages waiting to be shown. A browser shows them on the page after a form, but a
+        client that does not follow redirects would otherwise let the session cookie grow with every form it sends,
+        until browsers refuse the cookie (about 4 KB) and with it the login."""
+        waiting = session.get("_flashes")
+        if waiting and len(waiting) > MAX_WAITING_MESSAGES:
+            session["_flashes"] = waiting[-MAX_WAITING_MESSAGES:]
+        return response
 
     @app.after_request
     def security_headers(response):

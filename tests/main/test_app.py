@@ -108,3 +108,19 @@ def test_nul_byte_in_a_form_is_refused_with_a_message(client, make_user):
     response = client.submit("/login", {"email": "sam\x00@example.org", "password": "x"}, page="/login")
     assert response.status_code == 400
     assert "Er ging iets mis met wat je stuurde" in response.get_data(as_text=True)
+
+
+def test_messages_that_no_page_showed_do_not_pile_up_in_the_session_cookie(client, make_user, login,
+                                                                           synced_content):
+    """A client that never follows the redirect after a form (a script, a load test) keeps getting messages;
+    the session keeps the newest five, so the cookie cannot outgrow what browsers accept."""
+    login(client, make_user())
+    token = client.csrf_token()
+    for _ in range(30):
+        response = client.post("/modules/basis/eerste/undo", data={"csrf_token": token})  # flashes a message
+        assert response.status_code == 302
+    with client.session_transaction() as session:
+        waiting = session.get("_flashes", [])
+    assert 1 <= len(waiting) <= 5
+    page = client.get("/modules/basis/eerste").get_data(as_text=True)
+    assert page.count("De les staat weer op") == len(waiting)
