@@ -170,22 +170,22 @@ class QuizPage(BenchUser):
 
 class QuizSubmit(BenchUser):
     """Hand in quiz attempts. Before the measurement every user logs in as several learners (a session each),
-    starts an attempt on each of their modules and reads the questions; during it, it only hands them in."""
+    starts an attempt on each of their open modules and reads the questions, until it holds SUBMITS attempts;
+    during it, it only hands them in. Every user holds the same number, so all of them hand in at full speed
+    until the end (a user that ran out would leave the others to carry the load, and fewer users mean fewer
+    requests per second)."""
 
     pool = "submitters"
-    #: Learners per user: enough open attempts that no user runs out within the measurement.
-    ACCOUNTS = int(os.environ.get("BENCH_SUBMIT_ACCOUNTS", "10"))
+    #: Attempts per user: several seconds of hand-ins at full speed.
+    SUBMITS = int(os.environ.get("BENCH_SUBMITS_PER_USER", "80"))
 
     def prepare(self):
         self.ready: list[tuple] = []
-        accounts = [self.account] + [take(self.pool, self.accounts()) for _ in range(self.ACCOUNTS - 1)]
-        for number, account in enumerate(accounts):
-            if number == 0:
-                client, token = self.client, self.csrf_token
-            else:
-                client = FastHttpSession(self.host, self.environment.events.request, self)
-                token = self.log_in(client, account)
+        client, token, account = self.client, self.csrf_token, self.account
+        while True:
             for module in account["modules"]:
+                if len(self.ready) >= self.SUBMITS:
+                    return
                 location = self.form("login", f"/modules/{module}/quiz/start", {}, "/quiz/attempts/", client, token)
                 if location is None:
                     continue
@@ -193,6 +193,9 @@ class QuizSubmit(BenchUser):
                 with client.get(path, name="login") as response:
                     fields = answer_fields(response.text or "")
                 self.ready.append((client, token, path, {name: values[0] for name, values in fields.items()}))
+            account = take(self.pool, self.accounts())
+            client = FastHttpSession(self.host, self.environment.events.request, self)
+            token = self.log_in(client, account)
 
     @task
     def submit(self):
