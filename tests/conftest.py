@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -41,6 +42,9 @@ def config_for_tests(url: str, **extra) -> dict:
         # Every test sees the national figures as they are now (tests/certification/test_national_cache.py
         # turns the cache on).
         "NATIONAL_FIGURES_CACHE_SECONDS": 0,
+        # Tests write content with SQL too (emptying the tables): every request checks the content token
+        # (tests/curriculum/test_catalogue.py checks the interval).
+        "CONTENT_CHECK_SECONDS": 0,
     }
     config.update(extra)
     return config
@@ -104,8 +108,11 @@ def _clean_database(app):
 
 
 def empty_tables() -> None:
-    """Delete every row of every table (ids restart on PostgreSQL); what each test ends with."""
+    """Delete every row of every table (ids restart on PostgreSQL), and forget what the process kept of them (the
+    curriculum, cohort dashboards); what each test ends with."""
     db.session.rollback()
+    current_app.extensions.pop("jim_catalogue", None)
+    current_app.extensions.pop("jim_cohort_overviews", None)
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         quoted = ", ".join(f'"{name}"' for name in tables)

@@ -45,13 +45,14 @@ class CohortOverview:
         return html
 
 
-def cohort_overview(cohort: Cohort, now=None) -> CohortOverview:
+def cohort_overview(cohort: Cohort, now=None, enrolled: list | None = None, sessions=None) -> CohortOverview:
     """The trainer's dashboard: the progress matrix, the number of sessions that ended and, per learner, what the
     certificate column says. Counted once for the matrix and the checklist (a fixed number of queries), and
-    kept by the process while nothing it depends on changed (see `_key`)."""
+    kept by the process while nothing it depends on changed (see `_key`). `enrolled` and `sessions`, when the
+    caller has them (cohorts.services.roster), save loading them again."""
     now = now or utcnow()
-    enrolled = enrolments([cohort])
-    key = _key(cohort, enrolled)
+    enrolled = enrolments([cohort]) if enrolled is None else enrolled
+    key = _key(cohort, enrolled, cohort.sessions if sessions is None else sessions)
     memory = _memory()
     kept = memory.get(cohort.id) if key is not None else None
     if kept is not None and kept.key == key and now < kept.until:
@@ -94,7 +95,7 @@ def _first_after(now, moments):
     return min((moment for moment in moments if moment > now), default=datetime.max.replace(tzinfo=UTC))
 
 
-def _key(cohort: Cohort, enrolled: list) -> tuple | None:
+def _key(cohort: Cohort, enrolled: list, sessions) -> tuple | None:
     """Everything the overview depends on besides the clock: the language, the curriculum, the cohort's modules,
     track and sessions, and per learner the name, the moment they joined and the progress token that every
     write about them renews (jimtraining/cohorts/stamps.py). None: do not keep (no content token)."""
@@ -102,7 +103,7 @@ def _key(cohort: Cohort, enrolled: list) -> tuple | None:
     if content is None:
         return None
     return (str(get_locale()), content, tuple(cohort.module_slugs or ()), cohort.track_slug,
-            tuple((s.id, as_utc(s.starts_at), as_utc(s.ends_at)) for s in cohort.sessions),
+            tuple(sorted((s.id, as_utc(s.starts_at), as_utc(s.ends_at)) for s in sessions)),
             tuple((user_id, name, joined_at, token) for _c, joined_at, user_id, name, _e, _s, token in enrolled))
 
 

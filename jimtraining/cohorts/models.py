@@ -51,6 +51,14 @@ cohort_trainer = db.Table(
 )
 
 
+def may_manage(user, trains) -> bool:
+    """The rule of Cohort.can_manage: admins manage every cohort, a trainer only the cohorts they train. `trains`
+    answers (when asked) whether this user is one of the cohort's trainers."""
+    if not user or not user.is_authenticated:
+        return False
+    return user.role == "admin" or (user.role == "trainer" and trains())
+
+
 class Cohort(db.Model):
     """A group of learners trained together by one or more trainers (or a hogeschool class and its lecturer)."""
 
@@ -82,9 +90,7 @@ class Cohort(db.Model):
 
     def can_manage(self, user) -> bool:
         """Admins manage every cohort; a trainer only the cohorts they train."""
-        if not user or not user.is_authenticated:
-            return False
-        return user.role == "admin" or (user.role == "trainer" and any(t.id == user.id for t in self.trainers))
+        return may_manage(user, lambda: any(t.id == user.id for t in self.trainers))
 
     def is_member(self, user) -> bool:
         return bool(user and user.is_authenticated and any(

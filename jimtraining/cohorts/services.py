@@ -10,12 +10,13 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import bindparam, case, func, literal_column, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.models import (
@@ -90,30 +91,35 @@ class GroupCard:
     next_session: tuple | None = None
 
 
-_MY_COHORTS = (select(Cohort.id, Cohort.name, Cohort.module_slugs).join(Enrollment)
-               .where(Enrollment.user_id == bindparam("user_id"), Enrollment.removed_at.is_(None))
-               .order_by(Cohort.name, Cohort.id))
-_TRAINER_NAMES = (select(cohort_trainer.c.cohort_id, User.name).join(User, User.id == cohort_trainer.c.user_id)
-                  .where(cohort_trainer.c.cohort_id.in_(bindparam("cohort_ids", expanding=True)))
-                  .order_by(User.name))
-_COMING_SESSIONS = (select(CohortSession.cohort_id, CohortSession.id, CohortSession.title, CohortSession.starts_at)
-                    .where(CohortSession.cohort_id.in_(bindparam("cohort_ids", expanding=True)),
-                           CohortSession.ends_at >= bindparam("now"))
-                    .order_by(CohortSession.starts_at.desc()))
+#: Separates the trainers' names that the database strings together (a character no name contains).
+_NAME_SEPARATOR = "\x1f"
+_MY_COHORT = aliased(Cohort)
+_COMING = aliased(CohortSession)
+#: The learner's cohorts with their trainers' names and their first session that has not ended, in one query.
+_GROUP_CARDS = (
+    select(
+        _MY_COHORT.id, _MY_COHORT.name, _MY_COHORT.module_slugs,
+        select(func.aggregate_strings(User.name, _NAME_SEPARATOR))
+        .select_from(cohort_trainer).join(User, User.id == cohort_trainer.c.user_id)
+        .where(cohort_trainer.c.cohort_id == _MY_COHORT.id).scalar_subquery(),
+        _COMING.id, _COMING.title, _COMING.starts_at)
+    .join(Enrollment, Enrollment.cohort_id == _MY_COHORT.id)
+    .outerjoin(_COMING, _COMING.id == (
+        select(CohortSession.id)
+        .where(CohortSession.cohort_id == _MY_COHORT.id, CohortSession.ends_at >= bindparam("now"))
+        .order_by(CohortSession.starts_at, CohortSession.id).limit(1).scalar_subquery()))
+    .where(Enrollment.user_id == bindparam("user_id"), Enrollment.removed_at.is_(None))
+    .order_by(_MY_COHORT.name, _MY_COHORT.id))
 
 
 def group_cards(user, now=None) -> list[GroupCard]:
-    """The cohorts a learner is an active member of, with trainers and next session: three small queries."""
-    cards = [GroupCard(id=id_, name=name, module_slugs=list(slugs or []))
-             for id_, name, slugs in db.session.execute(_MY_COHORTS, {"user_id": user.id})]
-    if not cards:
-        return cards
-    by_id = {card.id: card for card in cards}
-    for cohort_id, name in db.session.execute(_TRAINER_NAMES, {"cohort_ids": list(by_id)}):
-        by_id[cohort_id].trainer_names.append(name)
-    for cohort_id, session_id, title, starts_at in db.session.execute(
-            _COMING_SESSIONS, {"cohort_ids": list(by_id), "now": now or utcnow()}):
-        by_id[cohort_id].next_session = (session_id, title, as_utc(starts_at))  # the earliest comes last
+    """The cohorts a learner is an active member of, with trainers and next session: one query."""
+    cards = []
+    for id_, name, slugs, trainers, session_id, title, starts_at in db.session.execute(
+            _GROUP_CARDS, {"user_id": user.id, "now": now or utcnow()}):
+        cards.append(GroupCard(id=id_, name=name, module_slugs=list(slugs or []),
+                               trainer_names=sorted(trainers.split(_NAME_SEPARATOR)) if trainers else [],
+                               next_session=(session_id, title, as_utc(starts_at)) if session_id else None))
     return cards
 
 
@@ -509,6 +515,59 @@ class GroupProgress:
     quiz: dict[tuple[int, str], tuple[float | None, bool]] = field(default_factory=dict)
     #: user id -> (sessions present at, sessions that count); see attendance_counts.
     attendance: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLine:
+    """A session as the cohort dashboard lists it."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+#: The cohort, whether this user trains it and its trainers' names, in one query (the dashboard's access check).
+_DASHBOARD_HEAD = select(
+    Cohort,
+    select(cohort_trainer.c.user_id).where(cohort_trainer.c.cohort_id == Cohort.id,
+                                           cohort_trainer.c.user_id == bindparam("user_id")).exists(),
+    select(func.aggregate_strings(User.name, _NAME_SEPARATOR)).select_from(cohort_trainer)
+    .join(User, User.id == cohort_trainer.c.user_id).where(cohort_trainer.c.cohort_id == Cohort.id)
+    .scalar_subquery(),
+).where(Cohort.id == bindparam("cohort_id"))
+#: The cohort's active learners (as _ENROLLED) and its sessions, in one query: rows of a kind, then the fields.
+_ROSTER = union_all(
+    select(literal_column("'learner'"), Enrollment.user_id, User.name, Enrollment.enrolled_at,
+           null().cast(CohortSession.ends_at.type), User.email, User.skj_number, Enrollment.progress_token)
+    .join(User, User.id == Enrollment.user_id)
+    .where(Enrollment.cohort_id == bindparam("cohort_id"), Enrollment.removed_at.is_(None)),
+    select(literal_column("'session'"), CohortSession.id, CohortSession.title, CohortSession.starts_at,
+           CohortSession.ends_at, null().cast(User.email.type), null().cast(User.skj_number.type),
+           null().cast(Enrollment.progress_token.type))
+    .where(CohortSession.cohort_id == bindparam("cohort_id")))
+
+
+def dashboard_head(cohort_id: int, user) -> tuple[Cohort, bool, list[str]] | None:
+    """The cohort, whether `user` is one of its trainers, and the trainers' names (by name); None: no cohort."""
+    row = db.session.execute(_DASHBOARD_HEAD, {"cohort_id": cohort_id, "user_id": user.id}).one_or_none()
+    if row is None:
+        return None
+    cohort, trains, names = row
+    return cohort, bool(trains), sorted(names.split(_NAME_SEPARATOR)) if names else []
+
+
+def roster(cohort: Cohort) -> tuple[list[SessionLine], list]:
+    """The cohort's sessions (in time order) and its active learners as `enrolments` gives them, in one query."""
+    sessions, enrolled = [], []
+    for kind, id_, name, first, second, email, skj_number, token in db.session.execute(
+            _ROSTER, {"cohort_id": cohort.id}):
+        if kind == "session":
+            sessions.append(SessionLine(id_, name, as_utc(first), as_utc(second)))
+        else:
+            enrolled.append((cohort.id, first, id_, name, email, skj_number, token))
+    sessions.sort(key=lambda s: (s.starts_at, s.id))
+    return sessions, enrolled
 
 
 def enrolments(cohorts: list[Cohort], user_ids=None) -> list:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from itertools import chain
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion
@@ -36,12 +36,15 @@ _LEARNER_OF = {
 }
 
 
+_RENEW = (update(Enrollment).where(Enrollment.user_id.in_(bindparam("user_ids", expanding=True)))
+          .values(progress_token=bindparam("token")))
+
+
 def progress_changed(session: Session, user_ids) -> None:
     """Give the enrolment rows of these learners a new token (in the session's transaction, not committed)."""
     ids = sorted({user_id for user_id in user_ids if user_id is not None})
     if ids:
-        session.connection().execute(
-            update(Enrollment).where(Enrollment.user_id.in_(ids)).values(progress_token=uuid.uuid4().hex))
+        session.connection().execute(_RENEW, {"user_ids": ids, "token": uuid.uuid4().hex})
 
 
 @event.listens_for(Session, "after_flush")

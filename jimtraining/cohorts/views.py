@@ -38,7 +38,14 @@ from jimtraining.cohorts.forms import (
     UploadForm,
     local_to_utc,
 )
-from jimtraining.cohorts.models import ATTENDANCE_STATUSES, Attendance, Cohort, CohortSession, Organisation
+from jimtraining.cohorts.models import (
+    ATTENDANCE_STATUSES,
+    Attendance,
+    Cohort,
+    CohortSession,
+    Organisation,
+    may_manage,
+)
 from jimtraining.cohorts.services import CohortError
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, outbox, send_mail
@@ -132,13 +139,23 @@ SORT_KEYS = {
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>")
 @trainer_required
 def dashboard(cohort_id):
-    cohort = _managed_cohort_or_404(cohort_id)
-    overview = cohort_overview(cohort)
+    # As _managed_cohort_or_404, in fewer queries: this is the page a trainer keeps open during a session.
+    head = services.dashboard_head(cohort_id, current_user)
+    if head is None:
+        abort(404)
+    cohort, trains, trainer_names = head
+    if not may_manage(current_user, lambda: trains):
+        abort(403)
+    sessions, enrolled = services.roster(cohort)
+    overview = cohort_overview(cohort, enrolled=enrolled, sessions=sessions)
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORT_KEYS else "name"
+    now = utcnow()
     return render_template("cohorts/dashboard.html", cohort=cohort, learners=len(overview.rows),
+                           trainer_names=trainer_names, sessions=sessions,
                            matrix=overview.table(cohort, sort, SORT_KEYS[sort]), sort=sort,
-                           next_session=services.next_session(cohort), certification=overview.certification)
+                           next_session=next((s for s in sessions if s.ends_at >= now), None),
+                           certification=overview.certification)
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")

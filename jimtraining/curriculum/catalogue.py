@@ -7,8 +7,9 @@ below and keeps them, keyed by the token in the one-row table `content_version`:
 
 - every flush that writes a module, lesson, quiz, question, track or scenario also gives that row a new random
   token, in the same transaction (`_content_written`), whichever process or command does it;
-- a request reads the token (one small query) and uses the kept copy while the token is the same, so a sync is
-  seen by every process at its next request.
+- a process reads the token (one small query) at most every CONTENT_CHECK_SECONDS (default 2; 0: on every
+  request) and uses the kept copy while the token is the same, so a sync is seen by every process within that
+  time, and by the process that wrote it at once.
 
 The objects have the attributes of the ORM rows that pages and services read (`module.active_lessons`,
 `lesson.module`, `lesson.source_path`, `module.quiz`, `track.requirements`, ...). They are shared between requests:
@@ -17,6 +18,7 @@ never change them. Writes go through the ORM models, looked up by id or slug.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -161,16 +163,19 @@ _CACHE_KEY = "jim_catalogue"
 
 
 def catalogue() -> Catalogue:
-    """The curriculum as it is in the database now: one small query, plus a full load after a content change."""
+    """The curriculum as it is in the database: one small query (the token) at most every CONTENT_CHECK_SECONDS
+    per process, and a full load after a content change. A change written by this process is seen at once."""
     memo = g.get("_jim_catalogue") if has_app_context() else None
     if memo is not None:
         return memo
-    token = db.session.execute(_TOKEN).scalar()
-    kept = current_app.extensions.get(_CACHE_KEY)
-    if token is None or kept is None or kept.token != token:
-        kept = _load(token)
+    kept, checked = current_app.extensions.get(_CACHE_KEY, (None, 0.0))
+    seconds = current_app.config.get("CONTENT_CHECK_SECONDS", 0)
+    if kept is None or not seconds or time.monotonic() - checked >= seconds:
+        token = db.session.execute(_TOKEN).scalar()
+        if token is None or kept is None or kept.token != token:
+            kept = _load(token)
         if token is not None:
-            current_app.extensions[_CACHE_KEY] = kept
+            current_app.extensions[_CACHE_KEY] = (kept, time.monotonic())
     g._jim_catalogue = kept
     return kept
 
@@ -237,16 +242,24 @@ def _content_written(session, _flush_context) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _content_rolled_back(session) -> None:
-    """The request may have read its own uncommitted content: read the token again after a rollback."""
+    """The request may have read its own uncommitted content: read everything again after a rollback."""
     if session.info.pop("content_written", False):
-        _forget_in_request()
+        _forget()
 
 
 @event.listens_for(Session, "after_commit")
 def _content_committed(session) -> None:
-    session.info.pop("content_written", None)
+    """This process wrote content: its next request reads the token again instead of waiting for the next check."""
+    if session.info.pop("content_written", False):
+        _forget()
 
 
 def _forget_in_request() -> None:
     if has_app_context():
         g.pop("_jim_catalogue", None)
+
+
+def _forget() -> None:
+    if has_app_context():
+        g.pop("_jim_catalogue", None)
+        current_app.extensions.pop(_CACHE_KEY, None)

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import has_request_context, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.curriculum.catalogue import LessonInfo, ModuleInfo, catalogue
 from jimtraining.curriculum.loader import ContentTree, lesson_for_path, resolve_relative
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
-from jimtraining.quizzes.services import passed_modules, sync_quiz
+from jimtraining.quizzes.models import QuizAttempt
+from jimtraining.quizzes.services import sync_quiz
 from jimtraining.rendering import render_markdown
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -137,13 +138,20 @@ def completed_lessons(user_id: int) -> set[tuple[str, str]]:
     return {(module_slug, lesson_slug) for module_slug, lesson_slug, _at, _id in _completions(user_id)}
 
 
+_COMPLETIONS = (select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at,
+                       LessonProgress.id)
+                .where(LessonProgress.user_id == bindparam("user_id"), LessonProgress.completed_at.is_not(None)))
+#: A learner's lessons done and quizzes passed in one query (rows of the second part have no lesson).
+_DONE_AND_PASSED = union_all(
+    _COMPLETIONS,
+    select(QuizAttempt.module_slug, null().cast(LessonProgress.lesson_slug.type),
+           null().cast(LessonProgress.completed_at.type), null().cast(LessonProgress.id.type))
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.passed.is_(True)).distinct())
+
+
 def _completions(user_id: int) -> list:
     """(module_slug, lesson_slug, completed_at, id) of every lesson this user marked as done."""
-    return db.session.execute(
-        select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at,
-               LessonProgress.id)
-        .where(LessonProgress.user_id == user_id, LessonProgress.completed_at.is_not(None))
-    ).all()
+    return db.session.execute(_COMPLETIONS, {"user_id": user_id}).all()
 
 
 @dataclass
@@ -194,12 +202,16 @@ class LearnerProgress:
 
 
 def learner_progress(user) -> LearnerProgress:
-    """Progress and lock state of every active module for one user: three small queries (the content version,
-    the lessons done, the quizzes passed); the curriculum itself comes from the process's catalogue."""
+    """Progress and lock state of every active module for one user: one query for the lessons done and the quizzes
+    passed; the curriculum itself comes from the process's catalogue."""
     modules = catalogue().active
-    completions = _completions(user.id)
+    completions, passed = [], set()
+    for row in db.session.execute(_DONE_AND_PASSED, {"user_id": user.id}):
+        if row[1] is None:
+            passed.add(row[0])
+        else:
+            completions.append(row)
     done = {(module_slug, lesson_slug) for module_slug, lesson_slug, _at, _id in completions}
-    passed = passed_modules(user.id)
     by_slug = {m.slug: m for m in modules}
     counts = {}
     quiz_passed = {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.cohorts.stamps import progress_changed
@@ -248,22 +248,30 @@ def read_responses(attempt: QuizAttempt, quiz: Quiz, form) -> tuple[dict[str, ob
     return responses, errors
 
 
+# The statements of saving and handing in, built once (building one costs more than SQLite needs to run it).
+_CLAIM = (update(QuizAttempt)
+          .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.status == IN_PROGRESS)
+          .values(status=bindparam("new_status")))
+_STORED_ANSWERS = select(AttemptAnswer).where(AttemptAnswer.attempt_id == bindparam("attempt_id"))
+#: What closing an attempt writes (_outcome and the hand-in moment).
+_RESULT_FIELDS = ("submitted_at", "status", "score", "max_score", "percent", "passed", "graded_at")
+_CLOSE = (update(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))
+          .values({name: bindparam(f"new_{name}") for name in _RESULT_FIELDS}))
+_INSERT_ANSWERS = insert(AttemptAnswer).execution_options(render_nulls=True)  # one INSERT, also with NULLs
+
+
 def _claim(attempt_id: int, new_status: str | None = None) -> bool:
     """Take the write lock on an open attempt; with new_status, close it. False when it is no longer open.
 
     The conditional UPDATE is atomic on SQLite and PostgreSQL, so of two submits at the same moment exactly one
     wins; the other sees no row to change.
     """
-    values = {"status": new_status} if new_status else {"status": IN_PROGRESS}
-    result = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.status == IN_PROGRESS).values(**values)
-    )
+    result = db.session.execute(_CLAIM, {"attempt_id": attempt_id, "new_status": new_status or IN_PROGRESS})
     return result.rowcount == 1
 
 
 def _store(attempt: QuizAttempt, responses: dict[str, object]) -> None:
-    existing = {a.question_key: a for a in db.session.scalars(
-        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))}
+    existing = {a.question_key: a for a in db.session.scalars(_STORED_ANSWERS, {"attempt_id": attempt.id})}
     now = utcnow()
     for key, response in responses.items():
         answer = existing.get(key)
@@ -305,8 +313,7 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
         db.session.rollback()
         return False
     now = utcnow()
-    existing = {a.question_key: a for a in db.session.scalars(
-        select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))}
+    existing = {a.question_key: a for a in db.session.scalars(_STORED_ANSWERS, {"attempt_id": attempt_id})}
     new_rows, waiting, score = [], False, 0.0
     for key in keys:
         question, answer = questions[key], existing.get(key)
@@ -326,11 +333,10 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
             answer.response, answer.saved_at = response, now
         answer.fraction, answer.points_awarded, answer.needs_review = fraction, points, fraction is None
     if new_rows:
-        # render_nulls: one INSERT for all rows, also when some have no fraction yet (an open question).
-        db.session.execute(insert(AttemptAnswer).execution_options(render_nulls=True), new_rows)
-    values = {"submitted_at": submitted_at or now,
+        db.session.execute(_INSERT_ANSWERS, new_rows)
+    values = {"submitted_at": submitted_at or now, "graded_at": None,
               **_outcome(float(sum(questions[key].points for key in keys)), score, waiting, pass_mark, now)}
-    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt_id).values(**values))
+    db.session.execute(_CLOSE, {"attempt_id": attempt_id, **{f"new_{name}": values[name] for name in _RESULT_FIELDS}})
     progress_changed(db.session, [user_id])  # a Core write: the dashboards' flush listener does not see it
     db.session.commit()
     log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],

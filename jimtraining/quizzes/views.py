@@ -6,7 +6,7 @@ import io
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from jimtraining.cohorts.services import learner_ids_of_trainer
 from jimtraining.curriculum import services as curriculum
@@ -34,9 +34,13 @@ def _quiz_or_404(module_slug):
     return progress, status, quiz
 
 
+#: Built once: the hand-in is the page a whole group opens at the same moment.
+_ATTEMPT = select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))
+
+
 def _own_attempt_or_404(attempt_id):
-    attempt = db.get_or_404(QuizAttempt, attempt_id)
-    if attempt.user_id != current_user.id:
+    attempt = db.session.execute(_ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
+    if attempt is None or attempt.user_id != current_user.id:
         abort(404)  # another learner's attempt does not exist for you
     module = catalogue().module(attempt.module_slug)
     quiz = module.quiz if module is not None else None

@@ -3,7 +3,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import lazyload
 
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.accounts.models import User
@@ -43,9 +44,18 @@ def _managed_session(cohort_id, session_id):
     return cohort, session
 
 
+#: A round without the people it names: scoring and notes need none of them, and loading them (each with their
+#: organisation) cost more than the rest of a scoring request. The round page loads the two names it shows.
+_ROUND = (select(RolePlayRound).where(RolePlayRound.id == bindparam("round_id"))
+          .options(lazyload(RolePlayRound.professional), lazyload(RolePlayRound.player),
+                   lazyload(RolePlayRound.observers)))
+
+
 def _round_or_404(round_id):
     """Load the round (404) and the current user's part in it (403 when they have none)."""
-    round_ = db.get_or_404(RolePlayRound, round_id)
+    round_ = db.session.execute(_ROUND, {"round_id": round_id}).scalar_one_or_none()
+    if round_ is None:
+        abort(404)
     role = live.role_in_round(current_user, round_)
     if role is None:
         abort(403)

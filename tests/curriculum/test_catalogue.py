@@ -97,3 +97,27 @@ def test_pages_stay_right_without_the_version_row(client, login, learner, synced
     db.session.commit()
     # Without a token nothing is kept, so even a write that bypassed the ORM shows at once.
     assert "0 van 1 lessen klaar" in client.get("/modules/basis").get_data(as_text=True)
+
+
+def test_with_a_check_interval_other_processes_writes_show_after_it_and_own_writes_at_once(
+        app, client, login, learner, synced_content, monkeypatch):
+    import jimtraining.curriculum.catalogue as catalogue_module
+
+    monkeypatch.setitem(app.config, "CONTENT_CHECK_SECONDS", 60)
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(catalogue_module.time, "monotonic", lambda: clock["now"])
+    login(client, learner)
+    client.get("/modules/basis")
+    statements = statements_run(lambda: client.get("/modules/basis"))
+    assert not any("content_version" in s for s in statements), "checked the token within the interval"
+    other = create_engine(db.engine.url)
+    with other.begin() as connection:
+        connection.execute(text("UPDATE module SET title = 'Van een ander proces' WHERE slug = 'basis'"))
+        connection.execute(text("UPDATE content_version SET token = 'ander-proces' WHERE id = 1"))
+    other.dispose()
+    assert "Van een ander proces" not in client.get("/modules/basis").get_data(as_text=True)
+    clock["now"] += 61
+    assert "Van een ander proces" in client.get("/modules/basis").get_data(as_text=True)
+    synced_content.module("01-basis", title="Basis, door dit proces")
+    sync_content(load_content(synced_content.root))
+    assert "Basis, door dit proces" in client.get("/modules/basis").get_data(as_text=True)
