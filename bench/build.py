@@ -546,6 +546,9 @@ class Writer:
         # A queue, not a bare pipe: its feeder thread sends while the builder goes on, so building and writing
         # overlap; bounded, so rows never pile up in memory when the writer falls behind.
         self.inbox = context.Queue(maxsize=24)
+        # When building fails, rows may still wait to be sent: exiting must not wait for a writer that has stopped
+        # (close() waits for the writer's answer, so nothing is lost when all goes well).
+        self.inbox.cancel_join_thread()
         self.outbox = context.Queue()
         self.process = context.Process(target=_sink, args=(url, dialect, layouts, self.inbox, self.outbox),
                                        daemon=True)
@@ -1294,7 +1297,7 @@ class Builder:
             self.w.add("enrollment", {
                 "id": self.ids("enrollment"), "cohort_id": cohort_id, "user_id": member.user_id,
                 "source": rng.choices(("trainer", "code", "invitation", "csv"), weights=(3, 3, 3, 1))[0],
-                "enrolled_at": enrolled, "removed_at": removed})
+                "enrolled_at": enrolled, "removed_at": removed, "progress_token": None})
             members.append(member)
         return members
 
