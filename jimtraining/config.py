@@ -134,6 +134,9 @@ def from_environment(instance_path: str, given: dict) -> dict:
         from jimtraining.mailing import mail_settings
 
         settings.update(mail_settings(instance_path, os.environ))
+    from jimtraining.extensions import sqlite_synchronous
+
+    sqlite_synchronous()  # a wrong SQLITE_SYNCHRONOUS stops the app at start, not at its first query
     if "SQLALCHEMY_DATABASE_URI" not in given:
         default_db = "sqlite:///" + str(Path(instance_path) / "jimtraining.db")
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ.get("DATABASE_URL") or default_db)

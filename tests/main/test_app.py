@@ -68,6 +68,17 @@ def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(app):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL: see extensions.sqlite_synchronous
+
+
+def test_sqlite_synchronous_can_be_full_and_refuses_other_values(monkeypatch, tmp_path):
+    from jimtraining.extensions import sqlite_synchronous
+
+    monkeypatch.setenv("SQLITE_SYNCHRONOUS", "full")
+    assert sqlite_synchronous() == "FULL"
+    monkeypatch.setenv("SQLITE_SYNCHRONOUS", "off")
+    with pytest.raises(RuntimeError, match="SQLITE_SYNCHRONOUS"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "x.db"), "SECRET_KEY": "x"})
 
 
 def test_unknown_page_gets_a_dutch_404_page(client):
