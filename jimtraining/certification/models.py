@@ -18,7 +18,21 @@ AUDIENCES = {"learner": _l("Professionals"), "trainer": _l("JIM-trainers")}
 CERTIFICATE_STATUSES = {"valid": _l("Geldig"), "expired": _l("Verlopen"), "revoked": _l("Ingetrokken")}
 
 
-class Track(db.Model):
+class TrackRules:
+    """What follows from a track's fields (slug, renews, requirements); shared by the Track row and the
+    catalogue's TrackInfo."""
+
+    @property
+    def qualification(self) -> str:
+        """The slug a certificate of this track certifies (the renewed track for a refresher)."""
+        return self.renews or self.slug
+
+    @property
+    def practice(self) -> dict | None:
+        return (self.requirements or {}).get("practice")
+
+
+class Track(TrackRules, db.Model):
     """A route to a certificate, read from modules/tracks/<slug>.yml by `flask content sync`."""
 
     id = db.Column(db.Integer, primary_key=True)
@@ -40,15 +54,6 @@ class Track(db.Model):
     #: True when the file was removed; certificates of the track stay valid.
     archived = db.Column(db.Boolean, nullable=False, default=False)
     synced_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
-
-    @property
-    def qualification(self) -> str:
-        """The slug a certificate of this track certifies (the renewed track for a refresher)."""
-        return self.renews or self.slug
-
-    @property
-    def practice(self) -> dict | None:
-        return (self.requirements or {}).get("practice")
 
 
 class PracticeAssignment(db.Model):

@@ -28,7 +28,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
-from jimtraining.certification.models import Track
+from jimtraining.certification.models import Track, TrackRules
 from jimtraining.curriculum.models import ContentVersion, Lesson, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import Question, Quiz
@@ -95,7 +95,7 @@ class ModuleInfo:
 
 
 @dataclass(eq=False)
-class TrackInfo:
+class TrackInfo(TrackRules):
     """A certification track (modules/tracks/), as certification.models.Track."""
 
     id: int
@@ -108,15 +108,6 @@ class TrackInfo:
     requirements: dict
     position: int
     archived: bool
-
-    @property
-    def qualification(self) -> str:
-        """The slug a certificate of this track certifies (the renewed track for a refresher)."""
-        return self.renews or self.slug
-
-    @property
-    def practice(self) -> dict | None:
-        return (self.requirements or {}).get("practice")
 
 
 @dataclass(eq=False)
