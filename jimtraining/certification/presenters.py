@@ -102,9 +102,9 @@ def _key(cohort: Cohort, enrolled: list, sessions) -> tuple | None:
     content = catalogue().token
     if content is None:
         return None
+    learners = sorted((user_id, name, joined_at, token) for _c, joined_at, user_id, name, _e, _s, token in enrolled)
     return (str(get_locale()), content, tuple(cohort.module_slugs or ()), cohort.track_slug,
-            tuple(sorted((s.id, as_utc(s.starts_at), as_utc(s.ends_at)) for s in sessions)),
-            tuple((user_id, name, joined_at, token) for _c, joined_at, user_id, name, _e, _s, token in enrolled))
+            tuple(sorted((s.id, as_utc(s.starts_at), as_utc(s.ends_at)) for s in sessions)), tuple(learners))
 
 
 @dataclass

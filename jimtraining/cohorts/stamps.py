@@ -9,6 +9,10 @@ before while every token, the cohort's own fields and sessions, the curriculum a
 ORM writes are seen by a flush listener, in the same transaction. A write with a Core statement (UPDATE/INSERT
 on one of these tables) must call `progress_changed` itself; tests/cohorts/test_dashboard_freshness.py checks
 every way a figure on the dashboard can change.
+
+One race is left to the dashboard's time limit (DASHBOARD_CACHE_SECONDS): on PostgreSQL, a learner's write that
+runs while a trainer's enrolment of that learner in another cohort is not yet committed cannot renew the new
+enrolment row, so that cohort's dashboard may show the older figure for up to that long.
 """
 
 from __future__ import annotations

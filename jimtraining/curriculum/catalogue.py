@@ -11,6 +11,10 @@ below and keeps them, keyed by the token in the one-row table `content_version`:
   request) and uses the kept copy while the token is the same, so a sync is seen by every process within that
   time, and by the process that wrote it at once.
 
+A sync that commits while a process is loading can leave that process with a mix of old and new content under
+the old token, and for CONTENT_CHECK_SECONDS after a sync by another process a hand-in is graded against the
+old pass mark; both heal at the next check.
+
 The objects have the attributes of the ORM rows that pages and services read (`module.active_lessons`,
 `lesson.module`, `lesson.source_path`, `module.quiz`, `track.requirements`, ...). They are shared between requests:
 never change them. Writes go through the ORM models, looked up by id or slug.

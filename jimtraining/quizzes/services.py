@@ -249,14 +249,16 @@ def read_responses(attempt: QuizAttempt, quiz: Quiz, form) -> tuple[dict[str, ob
 
 
 # The statements of saving and handing in, built once (building one costs more than SQLite needs to run it).
+# synchronize_session=False: both callers commit right after, which expires the attempt in the session anyway.
 _CLAIM = (update(QuizAttempt)
           .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.status == IN_PROGRESS)
-          .values(status=bindparam("new_status")))
+          .values(status=bindparam("new_status")).execution_options(synchronize_session=False))
 _STORED_ANSWERS = select(AttemptAnswer).where(AttemptAnswer.attempt_id == bindparam("attempt_id"))
 #: What closing an attempt writes (_outcome and the hand-in moment).
 _RESULT_FIELDS = ("submitted_at", "status", "score", "max_score", "percent", "passed", "graded_at")
 _CLOSE = (update(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))
-          .values({name: bindparam(f"new_{name}") for name in _RESULT_FIELDS}))
+          .values({name: bindparam(f"new_{name}") for name in _RESULT_FIELDS})
+          .execution_options(synchronize_session=False))
 _INSERT_ANSWERS = insert(AttemptAnswer).execution_options(render_nulls=True)  # one INSERT, also with NULLs
 
 
