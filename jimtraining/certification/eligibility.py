@@ -87,6 +87,12 @@ _NEWEST_PRACTICE = (
            PracticeVersion.number == _NEWEST_NUMBER))
 
 
+def counted_modules(tracks) -> list[str]:
+    """Slugs of the modules whose lessons or quiz the tracks require, each once."""
+    return list(dict.fromkeys(slug for track in tracks for key in ("modules", "quizzes")
+                              for slug in ((track.requirements or {}).get(key) or [])))
+
+
 def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None = None,
                        now=None) -> dict[int, Eligibility]:
     """Eligibility of the cohort's active learners (or of the given ones among them) for `track`.
@@ -115,13 +121,9 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
         return []
     now = now or utcnow()
     requirements = [track.requirements or {} for _cohort, track in pairs]
-
-    def wanted(key) -> list[str]:
-        return list(dict.fromkeys(slug for r in requirements for slug in (r.get(key) or [])))
-
-    module_reqs, quiz_reqs = wanted("modules"), wanted("quizzes")
+    counted = counted_modules([track for _cohort, track in pairs])
     if progress is None:
-        progress = groups_progress([cohort for cohort, _track in pairs], module_reqs + quiz_reqs, user_ids, now)
+        progress = groups_progress([cohort for cohort, _track in pairs], counted, user_ids, now)
     results = [{user_id: Eligibility(user_id, track) for user_id in group.joined}
                for (_cohort, track), group in zip(pairs, progress, strict=True)]
     if not any(results):
@@ -135,7 +137,7 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
         if certificate.qualification in qualifications:
             # The one that runs longest wins.
             certificates[(certificate.user_id, certificate.qualification)] = certificate
-    modules = {slug: module for slug in module_reqs + quiz_reqs if (module := catalogue().module(slug)) is not None}
+    modules = {slug: module for slug in counted if (module := catalogue().module(slug)) is not None}
     rounds_of, practice = {}, {}
     if any(r.get("roleplay_sufficient") for r in requirements):
         for user_id, created_at in db.session.execute(_SUFFICIENT_ROUNDS, {"user_ids": ids}):

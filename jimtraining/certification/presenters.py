@@ -15,7 +15,12 @@ from markupsafe import Markup
 
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.certification import services
-from jimtraining.certification.eligibility import RENEWAL_WINDOW, cohorts_eligibility, learner_eligibility
+from jimtraining.certification.eligibility import (
+    RENEWAL_WINDOW,
+    cohorts_eligibility,
+    counted_modules,
+    learner_eligibility,
+)
 from jimtraining.cohorts.models import Cohort
 from jimtraining.cohorts.services import LearnerRow, cohort_matrix, enrolments, groups_progress, matrix_modules
 from jimtraining.curriculum.catalogue import catalogue
@@ -69,10 +74,7 @@ def _count(cohort: Cohort, enrolled: list, now) -> tuple[CohortOverview, datetim
     window)."""
     track = services.cohort_track(cohort)
     modules = matrix_modules(cohort)
-    slugs = [m.slug for m in modules]
-    if track is not None:
-        requirements = track.requirements or {}
-        slugs += list(requirements.get("modules") or []) + list(requirements.get("quizzes") or [])
+    slugs = [m.slug for m in modules] + (counted_modules([track]) if track is not None else [])
     progress = groups_progress([cohort], slugs, now=now, enrolled=enrolled)
     rows, modules, past = cohort_matrix(cohort, progress=progress[0], now=now)
     # The words of each row are made here, once per text rather than once per cell in the template: a

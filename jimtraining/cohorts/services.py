@@ -93,15 +93,26 @@ class GroupCard:
 
 #: Separates the trainers' names that the database strings together (a character no name contains).
 _NAME_SEPARATOR = "\x1f"
+
+
+def _trainer_names_of(cohort_id):
+    """A scalar subquery: the names of the trainers of the cohort `cohort_id` (a column) strung together."""
+    return (select(func.aggregate_strings(User.name, _NAME_SEPARATOR)).select_from(cohort_trainer)
+            .join(User, User.id == cohort_trainer.c.user_id).where(cohort_trainer.c.cohort_id == cohort_id)
+            .scalar_subquery())
+
+
+def _names(strung: str | None) -> list[str]:
+    """The names _trainer_names_of strung together, by name."""
+    return sorted(strung.split(_NAME_SEPARATOR)) if strung else []
+
+
 _MY_COHORT = aliased(Cohort)
 _COMING = aliased(CohortSession)
 #: The learner's cohorts with their trainers' names and their first session that has not ended, in one query.
 _GROUP_CARDS = (
     select(
-        _MY_COHORT.id, _MY_COHORT.name, _MY_COHORT.module_slugs,
-        select(func.aggregate_strings(User.name, _NAME_SEPARATOR))
-        .select_from(cohort_trainer).join(User, User.id == cohort_trainer.c.user_id)
-        .where(cohort_trainer.c.cohort_id == _MY_COHORT.id).scalar_subquery(),
+        _MY_COHORT.id, _MY_COHORT.name, _MY_COHORT.module_slugs, _trainer_names_of(_MY_COHORT.id),
         _COMING.id, _COMING.title, _COMING.starts_at)
     .join(Enrollment, Enrollment.cohort_id == _MY_COHORT.id)
     .outerjoin(_COMING, _COMING.id == (
@@ -118,7 +129,7 @@ def group_cards(user, now=None) -> list[GroupCard]:
     for id_, name, slugs, trainers, session_id, title, starts_at in db.session.execute(
             _GROUP_CARDS, {"user_id": user.id, "now": now or utcnow()}):
         cards.append(GroupCard(id=id_, name=name, module_slugs=list(slugs or []),
-                               trainer_names=sorted(trainers.split(_NAME_SEPARATOR)) if trainers else [],
+                               trainer_names=_names(trainers),
                                next_session=(session_id, title, as_utc(starts_at)) if session_id else None))
     return cards
 
@@ -422,9 +433,10 @@ def set_attendance(session: CohortSession, statuses: dict[int, str], source: str
     log.info("session %s: attendance for %d learner(s) by %s", session.id, len(statuses), source)
 
 
-def next_session(cohort: Cohort, now=None) -> CohortSession | None:
+def next_session(sessions, now=None):
+    """The first of these sessions (in time order) that has not ended, or None."""
     now = now or utcnow()
-    return next((s for s in cohort.sessions if as_utc(s.ends_at) >= now), None)
+    return next((s for s in sessions if as_utc(s.ends_at) >= now), None)
 
 
 # The trainer's dashboard ------------------------------------------------------------------------------------
@@ -460,17 +472,13 @@ _ATTENDANCE_MARKS = (
            Attendance.user_id.in_(bindparam("user_ids", expanding=True))))
 
 
-def attendance_counts(cohort: Cohort, joined: dict, now=None) -> dict[int, tuple[int, int]]:
-    """Per learner (user id -> enrolment moment): sessions present at, and sessions that count.
+def attendance_counts_of(groups: list[tuple[Cohort, dict]], now=None) -> list[dict[int, tuple[int, int]]]:
+    """Per (cohort, joined: user id -> enrolment moment) pair, per learner: sessions present at, and sessions
+    that count. One query, whatever the number of cohorts or learners.
 
     A session counts when it has ended and the learner was expected at it: held after they joined, or marked
-    for them anyway. Excused sessions count for nobody. One query, whatever the number of learners.
+    for them anyway. Excused sessions count for nobody.
     """
-    return attendance_counts_of([(cohort, joined)], now)[0]
-
-
-def attendance_counts_of(groups: list[tuple[Cohort, dict]], now=None) -> list[dict[int, tuple[int, int]]]:
-    """attendance_counts for several (cohort, joined) pairs at once: still one query, whatever their number."""
     now = now or utcnow()
     ended = [[s for s in cohort.sessions if as_utc(s.ends_at) <= now] for cohort, _joined in groups]
     marks: dict[int, dict[int, str]] = {user_id: {} for _cohort, joined in groups for user_id in joined}
@@ -513,7 +521,7 @@ class GroupProgress:
     lessons_done: dict[tuple[int, str], int] = field(default_factory=dict)
     #: (user id, module slug) -> (best percentage or None, passed), for every module with attempts.
     quiz: dict[tuple[int, str], tuple[float | None, bool]] = field(default_factory=dict)
-    #: user id -> (sessions present at, sessions that count); see attendance_counts.
+    #: user id -> (sessions present at, sessions that count); see attendance_counts_of.
     attendance: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
@@ -532,20 +540,16 @@ _DASHBOARD_HEAD = select(
     Cohort,
     select(cohort_trainer.c.user_id).where(cohort_trainer.c.cohort_id == Cohort.id,
                                            cohort_trainer.c.user_id == bindparam("user_id")).exists(),
-    select(func.aggregate_strings(User.name, _NAME_SEPARATOR)).select_from(cohort_trainer)
-    .join(User, User.id == cohort_trainer.c.user_id).where(cohort_trainer.c.cohort_id == Cohort.id)
-    .scalar_subquery(),
+    _trainer_names_of(Cohort.id),
 ).where(Cohort.id == bindparam("cohort_id"))
-#: The cohort's active learners (as _ENROLLED) and its sessions, in one query: rows of a kind, then the fields.
+#: The cohort's active learners (the rows of _ENROLLED, then a NULL) and its sessions (cohort id, starts_at, id,
+#: title, three NULLs, ends_at) in one query; the kind comes last.
 _ROSTER = union_all(
-    select(literal_column("'learner'"), Enrollment.user_id, User.name, Enrollment.enrolled_at,
-           null().cast(CohortSession.ends_at.type), User.email, User.skj_number, Enrollment.progress_token)
-    .join(User, User.id == Enrollment.user_id)
-    .where(Enrollment.cohort_id == bindparam("cohort_id"), Enrollment.removed_at.is_(None)),
-    select(literal_column("'session'"), CohortSession.id, CohortSession.title, CohortSession.starts_at,
-           CohortSession.ends_at, null().cast(User.email.type), null().cast(User.skj_number.type),
-           null().cast(Enrollment.progress_token.type))
-    .where(CohortSession.cohort_id == bindparam("cohort_id")))
+    _ENROLLED.add_columns(null().cast(CohortSession.ends_at.type), literal_column("'learner'")),
+    select(CohortSession.cohort_id, CohortSession.starts_at, CohortSession.id, CohortSession.title,
+           null().cast(User.email.type), null().cast(User.skj_number.type),
+           null().cast(Enrollment.progress_token.type), CohortSession.ends_at, literal_column("'session'"))
+    .where(CohortSession.cohort_id.in_(bindparam("cohort_ids", expanding=True))))
 
 
 def dashboard_head(cohort_id: int, user) -> tuple[Cohort, bool, list[str]] | None:
@@ -554,18 +558,18 @@ def dashboard_head(cohort_id: int, user) -> tuple[Cohort, bool, list[str]] | Non
     if row is None:
         return None
     cohort, trains, names = row
-    return cohort, bool(trains), sorted(names.split(_NAME_SEPARATOR)) if names else []
+    return cohort, bool(trains), _names(names)
 
 
 def roster(cohort: Cohort) -> tuple[list[SessionLine], list]:
     """The cohort's sessions (in time order) and its active learners as `enrolments` gives them, in one query."""
     sessions, enrolled = [], []
-    for kind, id_, name, first, second, email, skj_number, token in db.session.execute(
-            _ROSTER, {"cohort_id": cohort.id}):
-        if kind == "session":
-            sessions.append(SessionLine(id_, name, as_utc(first), as_utc(second)))
+    for row in db.session.execute(_ROSTER, {"cohort_ids": [cohort.id]}):
+        if row[-1] == "session":
+            _cohort_id, starts_at, session_id, title, *_nothing, ends_at, _kind = row
+            sessions.append(SessionLine(session_id, title, as_utc(starts_at), as_utc(ends_at)))
         else:
-            enrolled.append((cohort.id, first, id_, name, email, skj_number, token))
+            enrolled.append(tuple(row[:7]))
     sessions.sort(key=lambda s: (s.starts_at, s.id))
     return sessions, enrolled
 

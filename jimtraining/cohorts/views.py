@@ -150,12 +150,10 @@ def dashboard(cohort_id):
     overview = cohort_overview(cohort, enrolled=enrolled, sessions=sessions)
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORT_KEYS else "name"
-    now = utcnow()
     return render_template("cohorts/dashboard.html", cohort=cohort, learners=len(overview.rows),
                            trainer_names=trainer_names, sessions=sessions,
                            matrix=overview.table(cohort, sort, SORT_KEYS[sort]), sort=sort,
-                           next_session=next((s for s in sessions if s.ends_at >= now), None),
-                           certification=overview.certification)
+                           next_session=services.next_session(sessions), certification=overview.certification)
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")

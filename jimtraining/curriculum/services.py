@@ -133,25 +133,13 @@ def active_modules() -> list[Module]:
     ).all())
 
 
-def completed_lessons(user_id: int) -> set[tuple[str, str]]:
-    """(module_slug, lesson_slug) of every lesson this user marked as done."""
-    return {(module_slug, lesson_slug) for module_slug, lesson_slug, _at, _id in _completions(user_id)}
-
-
-_COMPLETIONS = (select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at,
-                       LessonProgress.id)
-                .where(LessonProgress.user_id == bindparam("user_id"), LessonProgress.completed_at.is_not(None)))
 #: A learner's lessons done and quizzes passed in one query (rows of the second part have no lesson).
 _DONE_AND_PASSED = union_all(
-    _COMPLETIONS,
+    select(LessonProgress.module_slug, LessonProgress.lesson_slug, LessonProgress.completed_at, LessonProgress.id)
+    .where(LessonProgress.user_id == bindparam("user_id"), LessonProgress.completed_at.is_not(None)),
     select(QuizAttempt.module_slug, null().cast(LessonProgress.lesson_slug.type),
            null().cast(LessonProgress.completed_at.type), null().cast(LessonProgress.id.type))
     .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.passed.is_(True)).distinct())
-
-
-def _completions(user_id: int) -> list:
-    """(module_slug, lesson_slug, completed_at, id) of every lesson this user marked as done."""
-    return db.session.execute(_COMPLETIONS, {"user_id": user_id}).all()
 
 
 @dataclass
