@@ -12,7 +12,7 @@ from jimtraining.quizzes.yamlmap import read_yaml_file
 
 QUIZ_KEYS = {"title", "draw", "pass_mark", "max_attempts", "time_limit", "shuffle_options", "show_answers",
              "questions"}
-QUESTION_KEYS = {"id", "type", "text", "points", "feedback"}
+QUESTION_KEYS = {"id", "type", "text", "points", "feedback", "goal"}
 SHOW_ANSWERS = ("after_attempt", "after_passing")
 MAX_TIME_LIMIT = 600
 
@@ -26,6 +26,8 @@ class QuestionFile:
     points: int
     feedback: str
     data: dict
+    #: The module goal (1 = the first of the module's `goals`) this question tests, or None.
+    goal: int | None = None
 
 
 @dataclass
@@ -150,12 +152,17 @@ def _load_question(raw, index: int, path: tuple, report, seen: set[str]) -> Ques
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 100:
         report(path + ("points",), _("'points' is een heel getal van 1 tot 100"))
         ok = False
+    goal = raw.get("goal")
+    if goal is not None and (isinstance(goal, bool) or not isinstance(goal, int) or not 1 <= goal <= 50):
+        report(path + ("goal",), _("'goal' is het nummer van het leerdoel in module.md dat de vraag toetst (1 = het "
+                                   "eerste)"))
+        ok = False
     problems_before = report.count
     qtype.check(raw, path, report)
     if not ok or report.count != problems_before:
         return None
     return QuestionFile(key=key, position=index + 1, type=qtype.key, text=raw["text"].strip(), points=points,
-                        feedback=raw["feedback"].strip(), data=qtype.normalise(raw))
+                        feedback=raw["feedback"].strip(), data=qtype.normalise(raw), goal=goal)
 
 
 class _Reporter:
