@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 from flask_babel import gettext as _
 
+from jimtraining.curriculum.competences import load_competences
 from jimtraining.quizzes.loader import QuizFile, load_quiz
 
 MODULE_DIR_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -91,6 +92,8 @@ class ContentTree:
     scenarios: list = field(default_factory=list)
     #: Certification tracks from modules/tracks/.
     tracks: list = field(default_factory=list)
+    #: The JIM competences from modules/competences.yml, by id (empty when the file is absent).
+    competences: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -349,6 +352,7 @@ def load_content(root: Path | str) -> ContentTree:
     if not root.is_dir():
         return ContentTree([], [Problem(str(root), 1, _("de map met modules bestaat niet"))])
 
+    competences = load_competences(root, problems)
     module_dirs = []
     for entry in sorted(root.iterdir()):
         if not entry.is_dir() or entry.name.startswith(".") or entry.name in OTHER_CONTENT_DIRS:
@@ -392,7 +396,7 @@ def load_content(root: Path | str) -> ContentTree:
 
     scenarios = load_scenarios(root / "scenarios", {m.slug for m in modules}, problems)
     tracks = load_tracks(root / "tracks", {m.slug: m for m in modules}, problems)
-    return ContentTree(modules, problems, scenarios, tracks)
+    return ContentTree(modules, problems, scenarios, tracks, competences)
 
 
 def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleFile | None:
