@@ -49,7 +49,8 @@ def load_competences(root: Path, problems: list) -> dict[str, Competence]:
         at = lines.line("competences", index)
         if not isinstance(item, dict) or not all(isinstance(item.get(key), str) and item[key].strip()
                                                  for key in ("id", "name", "description")):
-            problems.append(Problem(FILENAME, at, _("elke competentie heeft een 'id', een 'name' en een 'description'")))
+            problems.append(Problem(FILENAME, at,
+                                    _("elke competentie heeft een 'id', een 'name' en een 'description'")))
             continue
         if set(item) - {"id", "name", "description"}:
             problems.append(Problem(FILENAME, at, _("onbekend veld bij een competentie (toegestaan: id, name, "
