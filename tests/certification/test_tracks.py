@@ -88,13 +88,14 @@ def test_shipped_tracks_have_the_agreed_requirements():
     assert tree.problems == []
     tracks = {t.slug: t for t in tree.tracks}
     assert set(tracks) == {"jimwerker", "jimwerker-opfrissen", "jim-trainer"}
-    all_modules = [m.slug for m in tree.modules]
-    assert len(all_modules) == 6
+    jimwerker_modules = ["wat-is-jim", "een-jim-vinden", "de-rol-van-de-jimwerker", "samenwerken-met-het-netwerk",
+                         "jim-in-verschillende-werkvelden", "resultaten-en-onderbouwing"]
+    assert [m.slug for m in tree.modules][:6] == jimwerker_modules
 
     jimwerker = tracks["jimwerker"]
     assert (jimwerker.audience, jimwerker.valid_months, jimwerker.renews) == ("learner", 36, None)
-    assert jimwerker.requirements["modules"] == all_modules
-    assert jimwerker.requirements["quizzes"] == all_modules
+    assert jimwerker.requirements["modules"] == jimwerker_modules
+    assert jimwerker.requirements["quizzes"] == jimwerker_modules
     assert (jimwerker.requirements["attendance_percent"], jimwerker.requirements["roleplay_sufficient"]) == (80, 2)
     assert jimwerker.requirements["practice"]["min_words"] == 300
 
@@ -107,10 +108,35 @@ def test_shipped_tracks_have_the_agreed_requirements():
 
     trainer = tracks["jim-trainer"]
     assert (trainer.audience, trainer.valid_months, trainer.renews) == ("trainer", 24, None)
-    assert trainer.requirements["modules"] == all_modules
-    assert trainer.requirements["quizzes"] == all_modules
+    # A future trainer knows the approach first: every JIMwerker module and quiz is part of the trainer track too.
+    assert set(jimwerker_modules) <= set(trainer.requirements["modules"])
+    assert set(jimwerker_modules) <= set(trainer.requirements["quizzes"])
     assert (trainer.requirements["attendance_percent"], trainer.requirements["roleplay_sufficient"]) == (90, 3)
     assert trainer.requirements["practice"]["min_words"] == 500
+
+
+def test_future_trainers_have_modules_of_their_own_on_training_the_approach():
+    """Modules that the JIMwerker track does not ask (training the JIM-aanpak): at least two, with at least eight
+    lessons between them, each with a quiz whose every question tests a goal of its module, every goal at least
+    twice, and each open only after all the JIMwerker modules."""
+    tree = load_content(PROJECT_ROOT / "modules")
+    assert tree.problems == []
+    modules = {m.slug: m for m in tree.modules}
+    jimwerker = set(next(t for t in tree.tracks if t.slug == "jimwerker").requirements["modules"])
+    for_trainers = [m for m in tree.modules if m.slug not in jimwerker]
+    assert len(for_trainers) >= 2
+    assert sum(len(m.lessons) for m in for_trainers) >= 8
+
+    def needs(slug, seen=()):
+        direct = set(modules[slug].prerequisites)
+        return direct.union(*(needs(p, seen + (slug,)) for p in direct if p not in seen))
+
+    for module in for_trainers:
+        assert jimwerker <= needs(module.slug), module.slug
+        assert module.quiz is not None, module.slug
+        goals = [q.goal for q in module.quiz.questions]
+        assert all(goal is not None and 1 <= goal <= len(module.goals) for goal in goals), module.slug
+        assert all(goals.count(n) >= 2 for n in range(1, len(module.goals) + 1)), module.slug
 
 
 def test_every_shipped_practice_prompt_warns_against_personal_data():
