@@ -16,6 +16,7 @@ from jimtraining.curriculum.loader import load_content
 from jimtraining.curriculum.services import sync_content
 from jimtraining.extensions import db
 from jimtraining.privacy.cli import privacy_cli
+from jimtraining.quizzes.cues import cue_report
 
 content_cli = AppGroup("content", help="Check and load the curriculum in modules/.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -32,8 +33,11 @@ def _load_or_report():
 
 @content_cli.command("check")
 def content_check():
-    """Validate every module and lesson; exit 1 and list each problem as path:line: message."""
+    """Validate every module and lesson; exit 1 and list each problem as path:line: message. Also print the cue
+    patterns of the question banks (warnings there do not fail the check)."""
     tree = _load_or_report()
+    for line in cue_report(tree.modules):
+        click.echo(line)
     if not tree.ok:
         click.echo(f"{len(tree.problems)} problem(s) found.", err=True)
         sys.exit(1)

@@ -36,6 +36,8 @@ MAX_SLUG = 100
 MAX_FOLDER = 120
 MAX_FILENAME = 160
 LESSON_KEYS = {"title", "minutes"}
+#: Fields of a goal written as a mapping: `{text: "...", competence: <id from competences.yml>}`.
+GOAL_KEYS = {"text", "competence"}
 
 _LINK_RE = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _REF_DEF_RE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
@@ -80,6 +82,8 @@ class ModuleFile:
     lessons: list[LessonFile] = field(default_factory=list)
     #: The module's quiz (quiz.yml), if it has one.
     quiz: QuizFile | None = None
+    #: The competence id of each goal (same order as `goals`), None for a goal that names none.
+    goal_competences: list[str | None] = field(default_factory=list)
     prerequisite_lines: list[int] = field(default_factory=list)
     prerequisites_line: int = 1
 
@@ -236,6 +240,43 @@ def _string_list(fm: FrontMatter, key: str, relpath: str, problems: list[Problem
     return [v.strip() for v in value]
 
 
+def _goals(fm: FrontMatter, relpath: str, problems: list[Problem],
+           competences: dict) -> tuple[list[str], list[str | None]]:
+    """The goals' texts and competence ids. A goal is a sentence, or `{text, competence}`. Once competences.yml
+    exists every goal names one of its ids; an unknown id is always a problem."""
+    value = fm.data.get("goals")
+    line = fm.key_lines.get("goals", 1)
+    if not value or not isinstance(value, list):
+        problems.append(Problem(relpath, line, _("'%(key)s' ontbreekt of is leeg", key="goals")))
+        return [], []
+    lines = fm.item_lines.get("goals", [])
+    texts: list[str] = []
+    ids: list[str | None] = []
+    for index, item in enumerate(value):
+        at = lines[index] if index < len(lines) else line
+        text, competence = (item, None) if isinstance(item, str) else (None, None)
+        if isinstance(item, dict):
+            text, competence = item.get("text"), item.get("competence")
+            allowed = ", ".join(sorted(GOAL_KEYS))
+            for key in item:
+                if key not in GOAL_KEYS:
+                    problems.append(Problem(relpath, at, _("onbekend veld '%(key)s' bij een leerdoel (toegestaan: "
+                                                           "%(allowed)s)", key=key, allowed=allowed)))
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(relpath, at, _("een leerdoel is een zin, of de velden 'text' en 'competence'")))
+            text = ""
+        if competence is not None and (not isinstance(competence, str) or competence not in competences):
+            problems.append(Problem(relpath, at, _("onbekende competentie '%(id)s' (zie competences.yml)",
+                                                   id=competence)))
+            competence = None
+        elif competence is None and competences:
+            problems.append(Problem(relpath, at, _("dit leerdoel noemt geen competentie: schrijf het als 'text' met "
+                                                   "'competence' (een id uit competences.yml)")))
+        texts.append(text.strip())
+        ids.append(competence)
+    return texts, ids
+
+
 def _sources(fm: FrontMatter, relpath: str, problems: list[Problem]) -> list[dict]:
     value = fm.data.get("sources")
     line = fm.key_lines.get("sources", 1)
@@ -380,7 +421,7 @@ def load_content(root: Path | str) -> ContentTree:
 
     seen_modules: dict[str, str] = {}
     for entry, (position, slug) in module_dirs:
-        module = _load_module(root, entry, position, slug, lesson_paths, problems)
+        module = _load_module(root, entry, position, slug, lesson_paths, problems, competences)
         if module is None:
             continue
         if slug in seen_modules:
@@ -399,7 +440,7 @@ def load_content(root: Path | str) -> ContentTree:
     return ContentTree(modules, problems, scenarios, tracks, competences)
 
 
-def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleFile | None:
+def _load_module(root, entry, position, slug, lesson_paths, problems, competences) -> ModuleFile | None:
     relpath = f"{entry.name}/module.md"
     module_md = entry / "module.md"
     if not module_md.is_file():
@@ -409,6 +450,7 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
     if fm is None:
         return None
     _unknown_keys(fm, MODULE_KEYS, relpath, problems)
+    goals, goal_competences = _goals(fm, relpath, problems, competences)
     module = ModuleFile(
         slug=slug,
         position=position,
@@ -417,7 +459,8 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
         summary=_required_text(fm, "summary", relpath, problems, _("samenvatting ontbreekt ('summary')")),
         minutes=_minutes(fm, relpath, problems),
         prerequisites=_string_list(fm, "prerequisites", relpath, problems, required=False),
-        goals=_string_list(fm, "goals", relpath, problems, required=True),
+        goals=goals,
+        goal_competences=goal_competences,
         sources=_sources(fm, relpath, problems),
         body=fm.body,
         prerequisite_lines=fm.item_lines.get("prerequisites", []),
@@ -467,7 +510,7 @@ def _load_module(root, entry, position, slug, lesson_paths, problems) -> ModuleF
         check_links(lesson_rel, lesson_fm.body, lesson_fm.body_line, root, lesson_paths, problems)
     quiz_path = entry / "quiz.yml"
     if quiz_path.exists():
-        module.quiz = load_quiz(quiz_path, f"{entry.name}/quiz.yml", problems)
+        module.quiz = load_quiz(quiz_path, f"{entry.name}/quiz.yml", problems, goal_count=len(module.goals))
     if not module.lessons and not any(p.path.startswith(entry.name + "/") for p in problems):
         problems.append(Problem(relpath, 1, _("deze module heeft nog geen lessen")))
     return module

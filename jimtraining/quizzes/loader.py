@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,9 @@ class QuizFile:
     questions: list[QuestionFile] = field(default_factory=list)
 
 
-def load_quiz(path: Path, relpath: str, problems: list) -> QuizFile | None:
-    """Parse and check one quiz.yml; problems are appended, never raised."""
+def load_quiz(path: Path, relpath: str, problems: list, goal_count: int = 0) -> QuizFile | None:
+    """Parse and check one quiz.yml; problems are appended, never raised. `goal_count` is the number of goals of
+    the module (0: unknown), against which the questions' `goal` numbers are checked."""
     from jimtraining.curriculum.loader import Problem  # the one Problem type of the content check
 
     loaded = read_yaml_file(path, relpath, problems)
@@ -116,7 +118,34 @@ def load_quiz(path: Path, relpath: str, problems: list) -> QuizFile | None:
                             draw=draw, count=len(questions)))
     else:
         quiz.draw_count = draw
+    if goal_count:
+        _check_goals(quiz, goal_count, report)
     return quiz
+
+
+def _check_goals(quiz: QuizFile, goal_count: int, report) -> None:
+    """A `goal` names one of the module's goals. Once one question of a bank names its goal, all do, every goal
+    has at least two questions and an attempt draws at least one question per goal."""
+    tagged = [q for q in quiz.questions if q.goal is not None]
+    for question in tagged:
+        if question.goal > goal_count:
+            report(("questions", question.position - 1, "goal"), _(
+                "leerdoel %(goal)s bestaat niet: module.md heeft %(count)s leerdoelen", goal=question.goal,
+                count=goal_count))
+    if not tagged:
+        return
+    for question in quiz.questions:
+        if question.goal is None:
+            report(("questions", question.position - 1, "id"), _(
+                "deze vraag noemt geen leerdoel ('goal'); in deze toets noemt elke vraag het leerdoel dat ze toetst"))
+    per_goal = Counter(q.goal for q in tagged)
+    for goal in range(1, goal_count + 1):
+        if per_goal[goal] < 2:
+            report(("questions",), _("leerdoel %(goal)s wordt door minder dan twee vragen getoetst (%(count)s); "
+                                     "geef elk leerdoel minstens twee vragen", goal=goal, count=per_goal[goal]))
+    if quiz.draw_count and quiz.draw_count < goal_count:
+        report(("draw",), _("'draw' is %(draw)s, maar de module heeft %(count)s leerdoelen: trek minstens één vraag "
+                            "per leerdoel", draw=quiz.draw_count, count=goal_count))
 
 
 def _load_question(raw, index: int, path: tuple, report, seen: set[str]) -> QuestionFile | None:

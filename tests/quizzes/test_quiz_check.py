@@ -128,3 +128,70 @@ def test_yaml_alias_bomb_is_checked_quickly(content_dir):
 def test_pass_mark_below_one_percent_is_reported(content_dir):
     text = base().replace("pass_mark: 60", "pass_mark: 0.4")
     assert problems(content_dir, text) == ["01-basis/quiz.yml:3: 'pass_mark' is een percentage van 1 tot en met 100"]
+
+
+TWO_GOALS = ('---\ntitle: "Basis"\nsummary: "Kort."\nminutes: 30\ngoals:\n  - "Doel een."\n  - "Doel twee."\n'
+             'sources:\n  - title: "Een bron"\n---\nIntro.\n')
+
+
+def tagged(goals=(1, 1, 2, 2, 1, 2), draw=6):
+    """The base bank with `goal: N` on its six questions in order (None: no goal)."""
+    lines, numbers = [], iter(goals)
+    for line in base(draw=draw).splitlines(keepends=True):
+        lines.append(line)
+        if line.startswith("    type: "):
+            goal = next(numbers)
+            if goal is not None:
+                lines.append(f"    goal: {goal}\n")
+    return "".join(lines)
+
+
+def goal_problems(content_dir, text):
+    content_dir.raw("01-basis/module.md", TWO_GOALS)
+    content_dir.lesson("01-basis", "01-les.md")
+    content_dir.raw("01-basis/quiz.yml", text)
+    return [str(p) for p in load_content(content_dir.root).problems]
+
+
+def test_a_bank_whose_questions_cover_every_goal_twice_has_no_problems(content_dir):
+    assert goal_problems(content_dir, tagged()) == []
+
+
+def test_a_goal_number_beyond_the_modules_goals_is_reported_on_its_line(content_dir):
+    text = tagged(goals=(1, 1, 2, 2, 3, 2))
+    line = text.splitlines().index("    goal: 3") + 1
+    assert f"01-basis/quiz.yml:{line}: leerdoel 3 bestaat niet: module.md heeft 2 leerdoelen" in \
+        goal_problems(content_dir, text)
+
+
+def test_in_a_tagged_bank_a_question_without_a_goal_is_reported_on_its_line(content_dir):
+    text = tagged(goals=(1, 1, 2, 2, None, 2))
+    line = text.splitlines().index("  - id: stappen") + 1
+    assert goal_problems(content_dir, text) == [
+        f"01-basis/quiz.yml:{line}: deze vraag noemt geen leerdoel ('goal'); in deze toets noemt elke vraag het "
+        "leerdoel dat ze toetst"]
+
+
+def test_a_goal_with_fewer_than_two_questions_is_reported(content_dir):
+    found = goal_problems(content_dir, tagged(goals=(1, 1, 1, 1, 1, 2)))
+    assert found == ["01-basis/quiz.yml:7: leerdoel 2 wordt door minder dan twee vragen getoetst (1); geef elk "
+                     "leerdoel minstens twee vragen"]
+
+
+def test_drawing_fewer_questions_than_the_module_has_goals_is_reported(content_dir):
+    assert goal_problems(content_dir, tagged(draw=1)) == [
+        "01-basis/quiz.yml:2: 'draw' is 1, maar de module heeft 2 leerdoelen: trek minstens één vraag per leerdoel"]
+
+
+def test_a_bank_without_goals_is_not_held_to_them(content_dir):
+    assert goal_problems(content_dir, base(draw=1)) == []
+
+
+def test_every_shipped_question_tests_a_goal_and_every_attempt_can_cover_all_goals():
+    for module in load_content(PROJECT_ROOT / "modules").modules:
+        quiz = module.quiz
+        per_goal = Counter(q.goal for q in quiz.questions)
+        assert None not in per_goal, module.slug
+        assert all(per_goal[n] >= 2 for n in range(1, len(module.goals) + 1)), (module.slug, per_goal)
+        assert quiz.draw_count >= len(module.goals), module.slug
+        assert quiz.show_answers == "after_passing", module.slug
