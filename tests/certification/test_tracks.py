@@ -111,6 +111,11 @@ def test_shipped_tracks_have_the_agreed_requirements():
     # A future trainer knows the approach first: every JIMwerker module and quiz is part of the trainer track too.
     assert set(jimwerker_modules) <= set(trainer.requirements["modules"])
     assert set(jimwerker_modules) <= set(trainer.requirements["quizzes"])
+    # Issue 17 acceptance 5: the trainer track asks at least two modules of its own, with at least 8 lessons.
+    own = [slug for slug in trainer.requirements["modules"] if slug not in jimwerker_modules]
+    assert len(own) >= 2 and set(own) <= set(trainer.requirements["quizzes"])
+    lessons = {m.slug: len(m.lessons) for m in load_content(PROJECT_ROOT / "modules").modules}
+    assert sum(lessons[slug] for slug in own) >= 8
     assert (trainer.requirements["attendance_percent"], trainer.requirements["roleplay_sufficient"]) == (90, 3)
     assert trainer.requirements["practice"]["min_words"] == 500
 
