@@ -27,12 +27,15 @@ def _load_or_report():
     tree = load_content(current_app.config["MODULES_DIR"])
     for problem in tree.problems:
         click.echo(str(problem), err=True)
+    for warning in tree.warnings:
+        click.echo(f"warning: {warning}", err=True)
     return tree
 
 
 @content_cli.command("check")
 def content_check():
-    """Validate every module and lesson; exit 1 and list each problem as path:line: message."""
+    """Validate every module and lesson; exit 1 and list each problem as path:line: message. Warnings are listed
+    as warning: path:line: message and do not fail the check."""
     tree = _load_or_report()
     if not tree.ok:
         click.echo(f"{len(tree.problems)} problem(s) found.", err=True)

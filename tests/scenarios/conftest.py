@@ -35,12 +35,15 @@ roles:
 rubric:
   - id: regie
     criterion: "Regie bij de jongere"
-    competence: "Jongere in de regie"
+    competence: jongere-in-de-regie
     levels: ["neemt over", "vraagt soms", "vraagt vaak", "laat regie steeds bij de jongere"]
   - id: samen
     criterion: "Gelijkwaardig met de JIM"
-    competence: "Samenwerken"
+    competence: gelijkwaardig-samenwerken
     levels: ["l1", "l2", "l3", "l4"]
+rubric_cutoff:
+  min_level: 2
+  min_total: 5
 debrief:
   reactions: ["Hoe voelde het?"]
   description: ["Wat gebeurde er?"]
@@ -94,6 +97,7 @@ practice:
         - to: einde-leerzaam
     - id: einde-goed
       ending: true
+      best: true
       title: "Sanne kiest zelf"
       text: "Oma wordt de JIM."
       jimwerker: "JIMWERKER-GOED"
