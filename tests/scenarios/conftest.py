@@ -108,13 +108,24 @@ practice:
       jimwerker: "JIMWERKER-LEERZAAM"
 """
 
+COMPETENCES_YML = """\
+competences:
+  - id: jongere-in-de-regie
+    name: "De jongere in de regie"
+    description: "Uitleg."
+  - id: gelijkwaardig-samenwerken
+    name: "Gelijkwaardig samenwerken met de JIM"
+    description: "Uitleg."
+"""
+
 
 @pytest.fixture
 def scenario_content(synced_content):
-    """The test curriculum plus the test scenario, synced."""
+    """The test curriculum plus two competences and the test scenario, synced."""
     from jimtraining.curriculum.loader import load_content
     from jimtraining.curriculum.services import sync_content
 
+    synced_content.raw("competences.yml", COMPETENCES_YML)
     synced_content.raw("scenarios/testscenario.yml", SCENARIO_YML)
     tree = load_content(synced_content.root)
     assert tree.ok, [str(p) for p in tree.problems]
