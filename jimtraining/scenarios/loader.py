@@ -114,8 +114,12 @@ def _load(path: Path, relpath: str, module_slugs: set[str], problems: list, comp
     for criterion in data["rubric"]:
         known = competences.get(criterion["competence"])
         criterion["competence_name"] = known.name if known is not None else criterion["competence"].strip()
-    _warn_about_choices(data["practice"], lambda at, message: warnings.append(
-        Problem(relpath, lines.line(*at), message)))
+    try:
+        _warn_about_choices(data["practice"], lambda at, message: warnings.append(
+            Problem(relpath, lines.line(*at), message)))
+    except RuntimeError:  # redirects that send each other round for ever: a learner would get an error page
+        report(("practice",), _("een reeks 'redirect'-knopen komt nooit bij een knoop met tekst"))
+        return None
     return ScenarioFile(slug=slug, title=data["title"].strip(), data=data)
 
 

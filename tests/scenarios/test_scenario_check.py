@@ -227,3 +227,26 @@ def test_cli_check_prints_warnings_and_still_passes(runner, content_dir, app, mo
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
     assert "warning: scenarios/test.yml:" in result.output and "OK:" in result.output
+
+
+def test_a_loop_of_redirects_is_a_problem_not_a_crash(content_dir):
+    text = SCENARIO_YML.replace('''    - id: check
+      redirect:
+        - if: "regie >= 2"
+          to: einde-goed
+        - to: einde-leerzaam''', '''    - id: check
+      redirect:
+        - if: "regie >= 2"
+          to: einde-goed
+        - to: rondje
+    - id: rondje
+      redirect:
+        - if: "regie >= 9"
+          to: einde-leerzaam
+        - to: check''')
+    assert text != SCENARIO_YML
+    content_dir.module("01-basis")
+    content_dir.lesson("01-basis", "01-les.md")
+    content_dir.raw("scenarios/test.yml", text)
+    tree = load_content(content_dir.root)
+    assert any("komt nooit bij een knoop met tekst" in str(p) for p in tree.problems), tree.problems
