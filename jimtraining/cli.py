@@ -28,13 +28,15 @@ def _load_or_report():
     tree = load_content(current_app.config["MODULES_DIR"])
     for problem in tree.problems:
         click.echo(str(problem), err=True)
+    for warning in tree.warnings:
+        click.echo(f"warning: {warning}", err=True)
     return tree
 
 
 @content_cli.command("check")
 def content_check():
-    """Validate every module and lesson; exit 1 and list each problem as path:line: message. Also print the cue
-    patterns of the question banks (warnings there do not fail the check)."""
+    """Validate every module and lesson; exit 1 and list each problem as path:line: message. Warnings are listed
+    as warning: path:line: message and do not fail the check; so are the cue patterns of the question banks."""
     tree = _load_or_report()
     for line in cue_report(tree.modules):
         click.echo(line)

@@ -218,6 +218,15 @@ class ContentWriter:
         path.write_text(text, encoding="utf-8")
         return path
 
+    def competences(self, text: str, goal_competence: str):
+        """Write competences.yml; with a competence list every module goal names one, so the goals of the modules
+        written so far get `goal_competence`."""
+        for module_md in self.root.glob("*/module.md"):
+            module_md.write_text(module_md.read_text(encoding="utf-8").replace(
+                '  - "Je kunt iets uitleggen."',
+                f'  - text: "Je kunt iets uitleggen."\n    competence: {goal_competence}'), encoding="utf-8")
+        return self.raw("competences.yml", text)
+
 
 @pytest.fixture
 def synced_content(app, content_dir, monkeypatch):

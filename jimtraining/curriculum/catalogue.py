@@ -37,6 +37,7 @@ from jimtraining.curriculum.models import ContentVersion, Lesson, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import Question, Quiz
 from jimtraining.scenarios.models import Scenario
+from jimtraining.scenarios.rubric import RubricCutoff, cutoff_of
 from jimtraining.timeutil import utcnow
 
 
@@ -124,6 +125,11 @@ class ScenarioInfo:
     work_context: str
     data: dict
     archived: bool
+
+    @property
+    def cutoff(self) -> RubricCutoff | None:
+        """The rubric's cut-off for "voldoende" (scenarios.rubric.RubricCutoff), None for data from before."""
+        return cutoff_of(self.data)
 
 
 @dataclass(eq=False)

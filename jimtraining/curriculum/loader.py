@@ -98,6 +98,9 @@ class ContentTree:
     tracks: list = field(default_factory=list)
     #: The JIM competences from modules/competences.yml, by id (empty when the file is absent).
     competences: dict = field(default_factory=dict)
+    #: What deserves an author's look but does not stop the check (path:line: message), e.g. a scenario whose
+    #: best choices are all written first.
+    warnings: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -435,9 +438,10 @@ def load_content(root: Path | str) -> ContentTree:
     from jimtraining.certification.tracks import load_tracks
     from jimtraining.scenarios.loader import load_scenarios
 
-    scenarios = load_scenarios(root / "scenarios", {m.slug for m in modules}, problems)
+    warnings: list[Problem] = []
+    scenarios = load_scenarios(root / "scenarios", {m.slug for m in modules}, problems, competences, warnings)
     tracks = load_tracks(root / "tracks", {m.slug: m for m in modules}, problems)
-    return ContentTree(modules, problems, scenarios, tracks, competences)
+    return ContentTree(modules, problems, scenarios, tracks, competences, warnings)
 
 
 def _load_module(root, entry, position, slug, lesson_paths, problems, competences) -> ModuleFile | None:

@@ -2,10 +2,15 @@
 
 A condition is `<variable> <op> <integer>` (op: >= <= > < == !=), several joined with ` and `. It is parsed,
 never evaluated as code.
+
+The choices of a node are shown in an order fixed by a seed (one per run) and the node: the same run shows the same
+order on every refresh and after "een stap terug", another run shows another order. The written order decides
+nothing for the learner; a choice is always stored by its written index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import operator
 import re
 
@@ -39,10 +44,22 @@ def holds(condition: str | None, variables: dict[str, int]) -> bool:
     return all(OPERATORS[op](variables.get(name, 0), value) for name, op, value in parse_condition(condition))
 
 
-def visible_choices(node: dict, variables: dict[str, int]) -> list[tuple[int, dict]]:
-    """(index, choice) of the choices whose condition holds, in the written order."""
-    return [(index, choice) for index, choice in enumerate(node.get("choices") or [])
-            if holds(choice.get("if"), variables)]
+def choice_order(node_id: str, count: int, seed: str | None) -> list[int]:
+    """The written indexes 0..count-1 in the order to show them: written order without a seed, else an order that
+    depends only on (seed, node id). Each index gets a SHA-256 key, so the order is a uniform shuffle that no
+    library update can change, and all choices of a node are ordered at once: a choice that appears or disappears
+    through its condition never moves the others relative to each other."""
+    if seed is None:
+        return list(range(count))
+    return sorted(range(count), key=lambda index: hashlib.sha256(f"{seed}\x00{node_id}\x00{index}".encode()).digest())
+
+
+def visible_choices(node: dict, variables: dict[str, int], seed: str | None = None) -> list[tuple[int, dict]]:
+    """(written index, choice) of the choices whose condition holds, in the order of the seed (written order
+    without one)."""
+    choices = node.get("choices") or []
+    return [(index, choices[index]) for index in choice_order(node.get("id", ""), len(choices), seed)
+            if holds(choices[index].get("if"), variables)]
 
 
 def follow_redirects(nodes: dict[str, dict], node_id: str, variables: dict[str, int]) -> str:

@@ -10,31 +10,53 @@ from flask_babel import gettext as _
 
 from jimtraining.quizzes.types import check_ids
 from jimtraining.quizzes.yamlmap import read_yaml_file
+from jimtraining.scenarios import analysis
 from jimtraining.scenarios.engine import ConditionError, parse_condition
+from jimtraining.scenarios.rubric import HIGHEST_LEVEL, LOWEST_LEVEL, RubricCutoff, cutoff_of
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ROLE_KINDS = {"young_person", "parent", "jim", "professional", "referrer", "teacher", "other"}
 WORK_CONTEXTS = {"jeugdhulp", "wijkteam", "participatiewet", "onderwijs", "dakloze-jongeren", "anders"}
-TOP_KEYS = {"title", "summary", "work_context", "situation", "learning_goals", "roles", "rubric", "debrief",
-            "practice"}
+TOP_KEYS = {"title", "summary", "work_context", "situation", "learning_goals", "roles", "rubric", "rubric_cutoff",
+            "debrief", "practice"}
 ROLE_KEYS = {"id", "name", "kind", "played_by", "trainee_brief", "actor_brief"}
 ACTOR_BRIEF_KEYS = {"who", "feels_and_wants", "hides", "opens_up_when", "closes_down_when", "will_not_play"}
 RUBRIC_KEYS = {"id", "criterion", "competence", "levels"}
+CUTOFF_KEYS = {"min_level", "min_total"}
 DEBRIEF_PHASES = ("reactions", "description", "analysis", "summary")
 PRACTICE_KEYS = {"allow_back", "variables", "start", "nodes"}
-NODE_KEYS = {"id", "text", "image", "choices", "redirect", "ending", "title", "jimwerker"}
+NODE_KEYS = {"id", "text", "image", "choices", "redirect", "ending", "best", "title", "jimwerker"}
 CHOICE_KEYS = {"text", "to", "feedback", "effects", "if"}
+
+
+#: `content check` warns when one written position holds the best choice in more than this share of the nodes
+#: that have one (and there are at least MIN_RANKED_NODES of those).
+POSITION_SHARE_WARNING = 0.6
+MIN_RANKED_NODES = 4
+#: ... and when a learner who always takes the first choice on screen reaches the best ending this often or more.
+FIRST_OPTION_WARNING = 0.25
 
 
 @dataclass
 class ScenarioFile:
     slug: str
     title: str
+    #: The checked file; each rubric criterion also carries `competence_name` from competences.yml.
     data: dict
 
+    @property
+    def cutoff(self) -> RubricCutoff | None:
+        return cutoff_of(self.data)
 
-def load_scenarios(folder: Path, module_slugs: set[str], problems: list) -> list[ScenarioFile]:
-    """Every scenario in modules/scenarios/, checked; problems are appended as path:line: message."""
+
+def load_scenarios(folder: Path, module_slugs: set[str], problems: list, competences: dict | None = None,
+                   warnings: list | None = None) -> list[ScenarioFile]:
+    """Every scenario in modules/scenarios/, checked; problems are appended as path:line: message.
+
+    `competences` (from competences.yml, by id) are what a rubric criterion's `competence` may name; when there is
+    no competences.yml (None or empty) the names are not checked. `warnings` receives what deserves a look but
+    does not stop the check: best choices written in one position, an easy best ending for a clicker.
+    """
     if not folder.is_dir():
         return []
     scenarios = []
@@ -42,13 +64,15 @@ def load_scenarios(folder: Path, module_slugs: set[str], problems: list) -> list
         if path.suffix not in (".yml", ".yaml") or path.is_dir():
             continue
         relpath = f"scenarios/{path.name}"
-        scenario = _load(path, relpath, module_slugs, problems)
+        scenario = _load(path, relpath, module_slugs, problems, competences or {},
+                         warnings if warnings is not None else [])
         if scenario is not None:
             scenarios.append(scenario)
     return scenarios
 
 
-def _load(path: Path, relpath: str, module_slugs: set[str], problems: list) -> ScenarioFile | None:
+def _load(path: Path, relpath: str, module_slugs: set[str], problems: list, competences: dict,
+          warnings: list) -> ScenarioFile | None:
     from jimtraining.curriculum.loader import Problem
 
     slug = path.stem
@@ -81,12 +105,38 @@ def _load(path: Path, relpath: str, module_slugs: set[str], problems: list) -> S
             if goal not in module_slugs:
                 report(("learning_goals", index), _("onbekende module '%(slug)s'", slug=goal))
     _check_roles(data.get("roles"), report)
-    _check_rubric(data.get("rubric"), report)
+    _check_rubric(data.get("rubric"), competences, report)
+    _check_cutoff(data.get("rubric_cutoff"), data.get("rubric"), report)
     _check_debrief(data.get("debrief"), report)
     _check_practice(data.get("practice"), report)
     if len(problems) != before:
         return None
+    for criterion in data["rubric"]:
+        known = competences.get(criterion["competence"])
+        criterion["competence_name"] = known.name if known is not None else criterion["competence"].strip()
+    try:
+        _warn_about_choices(data["practice"], lambda at, message: warnings.append(
+            Problem(relpath, lines.line(*at), message)))
+    except RuntimeError:  # redirects that send each other round for ever: a learner would get an error page
+        report(("practice",), _("een reeks 'redirect'-knopen komt nooit bij een knoop met tekst"))
+        return None
     return ScenarioFile(slug=slug, title=data["title"].strip(), data=data)
+
+
+def _warn_about_choices(practice: dict, warn) -> None:
+    """Warnings, not problems: the order on screen is shuffled per run, so a written position gives nothing away
+    to a learner; it still shows an author's habit (and the written order is what a trainer sees in the choice
+    overview). The clicker's chance is what acceptance asks; the shipped scenarios are held to it by a test."""
+    bias = analysis.position_bias(practice)
+    if bias is not None and bias.total >= MIN_RANKED_NODES and bias.count > POSITION_SHARE_WARNING * bias.total:
+        warn(("practice", "nodes"), _(
+            "de beste keuze (hoogste som van effecten) staat in %(count)s van %(total)s knopen op plek "
+            "%(position)s: wissel de volgorde", count=bias.count, total=bias.total, position=bias.position))
+    chance = analysis.first_option_chance(practice)
+    if chance >= FIRST_OPTION_WARNING:
+        warn(("practice",), _(
+            "wie steeds de eerste keuze op het scherm neemt, haalt het beste einde in %(percent)s%% van de keren: "
+            "maak de weg naar het beste einde minder voor de hand liggend", percent=round(chance * 100)))
 
 
 def _text(value) -> bool:
@@ -137,7 +187,7 @@ def _check_roles(roles, report) -> None:
         report(("roles",), _("precies één rol heeft kind: professional"))
 
 
-def _check_rubric(rubric, report) -> None:
+def _check_rubric(rubric, competences: dict, report) -> None:
     if not isinstance(rubric, list) or not rubric:
         report(("rubric",), _("'rubric' noemt minstens één criterium"))
         return
@@ -149,9 +199,35 @@ def _check_rubric(rubric, report) -> None:
         _unknown(item, RUBRIC_KEYS, at, report)
         if not _text(item.get("criterion")) or not _text(item.get("competence")):
             report(at, _("elk criterium heeft een 'criterion' en een 'competence'"))
+        elif competences and item["competence"] not in competences:
+            report(at + ("competence",), _("onbekende competentie '%(id)s': kies een id uit competences.yml "
+                                          "(%(list)s)", id=item["competence"], list=", ".join(competences)))
         levels = item.get("levels")
         if not isinstance(levels, list) or len(levels) != 4 or not all(_text(level) for level in levels):
             report(at + ("levels",), _("elk criterium heeft precies 4 niveaus, beschreven als gedrag"))
+
+
+def _check_cutoff(cutoff, rubric, report) -> None:
+    """rubric_cutoff: {min_level: 1-4, min_total: within what the rubric's criteria can add up to}."""
+    at = ("rubric_cutoff",)
+    if not isinstance(cutoff, dict):
+        report(at, _("'rubric_cutoff' ontbreekt: wanneer is een ronde voldoende? (min_level en min_total)"))
+        return
+    _unknown(cutoff, CUTOFF_KEYS, at, report)
+    count = len(rubric) if isinstance(rubric, list) else 0
+    level, total = cutoff.get("min_level"), cutoff.get("min_total")
+    if isinstance(level, bool) or not isinstance(level, int) or not LOWEST_LEVEL <= level <= HIGHEST_LEVEL:
+        report(at + ("min_level",), _("'min_level' is een heel getal van %(low)s tot %(high)s",
+                                      low=LOWEST_LEVEL, high=HIGHEST_LEVEL))
+        level = None
+    if isinstance(total, bool) or not isinstance(total, int) or not (
+            LOWEST_LEVEL * count <= total <= HIGHEST_LEVEL * count):
+        report(at + ("min_total",), _("'min_total' is een heel getal van %(low)s tot %(high)s (%(n)s criteria "
+                                      "met niveau 1 tot 4)", low=LOWEST_LEVEL * count, high=HIGHEST_LEVEL * count,
+                                      n=count))
+    elif level is not None and total < level * count:
+        report(at + ("min_total",), _("'min_total' (%(total)s) is lager dan min_level × criteria (%(floor)s): "
+                                      "zo telt hij nooit mee", total=total, floor=level * count))
 
 
 def _check_debrief(debrief, report) -> None:
@@ -252,6 +328,14 @@ def _check_practice(practice, report) -> None:
     if not endings:
         report(at + ("nodes",), _("het scenario heeft geen einde ('ending: true')"))
         return
+    best = [node_id for node_id in node_ids if by_id[node_id][1].get("best") is True]
+    for node_id in node_ids:
+        node = by_id[node_id][1]
+        if "best" in node and (node.get("best") is not True or not node.get("ending")):
+            report(at + ("nodes", by_id[node_id][0], "best"), _("alleen een einde kan 'best: true' hebben"))
+    if len(best) != 1:
+        report(at + ("nodes",), _("precies één einde heeft 'best: true': het einde waar een JIMwerker naartoe "
+                                  "werkt"))
     reverse: dict[str, list[str]] = {node_id: [] for node_id in node_ids}
     for source, targets in edges.items():
         for target in targets:

@@ -1,6 +1,7 @@
 """Role-play scenarios (from modules/scenarios/) and branching practice runs."""
 
 from jimtraining.extensions import db
+from jimtraining.scenarios.rubric import RubricCutoff, cutoff_of
 from jimtraining.timeutil import utcnow
 
 
@@ -22,6 +23,11 @@ class Scenario(db.Model):
     @property
     def nodes(self) -> dict[str, dict]:
         return {node["id"]: node for node in self.practice["nodes"]}
+
+    @property
+    def cutoff(self) -> RubricCutoff | None:
+        """The rubric's cut-off for "voldoende" (scenarios.rubric.RubricCutoff), None for data from before."""
+        return cutoff_of(self.data)
 
 
 class ScenarioRun(db.Model):

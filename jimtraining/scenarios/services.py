@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections import Counter
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -69,6 +72,20 @@ def start_run(user, scenario: Scenario) -> ScenarioRun:
     db.session.commit()
     log.info("practice run %s started: user=%s scenario=%s", run.id, user.id, scenario.slug)
     return run
+
+
+def choice_seed(run: ScenarioRun) -> str:
+    """The seed of the order in which this run shows choices: derived from the run's id and the app's secret, so it
+    is the same on every page of the run (refresh, "een stap terug") and differs from run to run, with nothing
+    stored. A new SECRET_KEY reshuffles the order of open runs; the stored choices (written indexes) stay valid."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(secret, f"scenario-run:{run.id}".encode(), hashlib.sha256).hexdigest()
+
+
+def choices_on_screen(run: ScenarioRun, node: dict) -> list[tuple[int, dict]]:
+    """(written index, choice) of the choices the learner can make at the node, in this run's order."""
+    return engine.visible_choices(node, run.variables, choice_seed(run))
 
 
 def _state(run: ScenarioRun) -> None:

@@ -10,7 +10,7 @@ from jimtraining.cohorts.services import learner_ids_of_trainer
 from jimtraining.extensions import db
 from jimtraining.permissions import trainer_required
 from jimtraining.rendering import render_markdown
-from jimtraining.scenarios import engine, services
+from jimtraining.scenarios import services
 from jimtraining.scenarios.models import ScenarioRun
 from jimtraining.scenarios.services import PracticeError
 
@@ -75,7 +75,7 @@ def play(run_id):
         last = {n["id"]: n for n in run.practice["nodes"]}[made.node_id]["choices"][made.choice_index]
     scenario = services.get_scenario_or_none(run.scenario_slug)
     return render_template("scenarios/play.html", run=run, node=node, text=render_markdown(node.get("text", "")),
-                           choices=engine.visible_choices(node, run.variables), last=last, scenario=scenario,
+                           choices=services.choices_on_screen(run, node), last=last, scenario=scenario,
                            step=len(run.active_choices) + 1, form=ConfirmForm())
 
 

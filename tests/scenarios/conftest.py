@@ -35,12 +35,15 @@ roles:
 rubric:
   - id: regie
     criterion: "Regie bij de jongere"
-    competence: "Jongere in de regie"
+    competence: jongere-in-de-regie
     levels: ["neemt over", "vraagt soms", "vraagt vaak", "laat regie steeds bij de jongere"]
   - id: samen
     criterion: "Gelijkwaardig met de JIM"
-    competence: "Samenwerken"
+    competence: gelijkwaardig-samenwerken
     levels: ["l1", "l2", "l3", "l4"]
+rubric_cutoff:
+  min_level: 2
+  min_total: 5
 debrief:
   reactions: ["Hoe voelde het?"]
   description: ["Wat gebeurde er?"]
@@ -94,6 +97,7 @@ practice:
         - to: einde-leerzaam
     - id: einde-goed
       ending: true
+      best: true
       title: "Sanne kiest zelf"
       text: "Oma wordt de JIM."
       jimwerker: "JIMWERKER-GOED"
@@ -104,13 +108,24 @@ practice:
       jimwerker: "JIMWERKER-LEERZAAM"
 """
 
+COMPETENCES_YML = """\
+competences:
+  - id: jongere-in-de-regie
+    name: "De jongere in de regie"
+    description: "Uitleg."
+  - id: gelijkwaardig-samenwerken
+    name: "Gelijkwaardig samenwerken met de JIM"
+    description: "Uitleg."
+"""
+
 
 @pytest.fixture
 def scenario_content(synced_content):
-    """The test curriculum plus the test scenario, synced."""
+    """The test curriculum plus two competences and the test scenario, synced."""
     from jimtraining.curriculum.loader import load_content
     from jimtraining.curriculum.services import sync_content
 
+    synced_content.competences(COMPETENCES_YML, "jongere-in-de-regie")
     synced_content.raw("scenarios/testscenario.yml", SCENARIO_YML)
     tree = load_content(synced_content.root)
     assert tree.ok, [str(p) for p in tree.problems]

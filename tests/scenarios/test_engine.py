@@ -44,3 +44,43 @@ def test_conditions(condition, variables, expected):
 def test_conditions_are_parsed_never_evaluated(bad):
     with pytest.raises(engine.ConditionError):
         engine.parse_condition(bad)
+
+
+# The order of choices on screen ----------------------------------------------------------------------------------
+
+FOUR = {"id": "kiezen", "choices": [{"text": t, "to": "x"} for t in "abcd"]}
+
+
+def test_without_a_seed_choices_keep_their_written_order():
+    assert [i for i, _c in engine.visible_choices(FOUR, {})] == [0, 1, 2, 3]
+
+
+def test_the_same_seed_gives_the_same_order_every_time():
+    first = engine.visible_choices(FOUR, {}, "seed-1")
+    assert all(engine.visible_choices(FOUR, {}, "seed-1") == first for _ in range(5))
+    assert sorted(i for i, _c in first) == [0, 1, 2, 3]
+
+
+def test_different_seeds_give_different_orders_and_every_choice_is_sometimes_first():
+    orders = {tuple(i for i, _c in engine.visible_choices(FOUR, {}, f"run-{n}")) for n in range(40)}
+    assert len(orders) > 10
+    assert {order[0] for order in orders} == {0, 1, 2, 3}
+
+
+def test_the_order_depends_on_the_node_too():
+    other = dict(FOUR, id="anders")
+    orders = [(engine.choice_order("kiezen", 4, f"run-{n}"), engine.choice_order("anders", 4, f"run-{n}"))
+              for n in range(10)]
+    assert any(mine != theirs for mine, theirs in orders)
+    assert engine.visible_choices(other, {}, "run-1") == [(i, other["choices"][i])
+                                                          for i in engine.choice_order("anders", 4, "run-1")]
+
+
+def test_a_choice_that_appears_through_its_condition_does_not_reorder_the_others():
+    node = {"id": "kiezen", "choices": [{"text": "a", "to": "x"}, {"text": "b", "to": "x", "if": "moed >= 1"},
+                                        {"text": "c", "to": "x"}, {"text": "d", "to": "x"}]}
+    for n in range(20):
+        hidden = [i for i, _c in engine.visible_choices(node, {"moed": 0}, f"run-{n}")]
+        shown = [i for i, _c in engine.visible_choices(node, {"moed": 1}, f"run-{n}")]
+        assert 1 not in hidden and 1 in shown
+        assert [i for i in shown if i != 1] == hidden

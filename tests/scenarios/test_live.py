@@ -58,6 +58,13 @@ def test_actor_sees_the_brief_of_the_role_they_play_and_not_the_trainee_briefs_o
     assert "TRAINEE-BRIEF-PRO" not in page
 
 
+def test_score_form_names_each_criterion_with_the_name_of_its_competence(app, login, setup):
+    page = as_user(app, login, setup["trainer"]).get(f"/rounds/{setup['round'].id}").get_data(as_text=True)
+    assert '<span class="meta">(De jongere in de regie)</span>' in page
+    assert '<span class="meta">(Gelijkwaardig samenwerken met de JIM)</span>' in page
+    assert "(jongere-in-de-regie)" not in page
+
+
 def test_actor_without_a_booking_gets_403(app, login, make_user, setup):
     unbooked = make_user(role="actor", name="Niet Geboekt")
     assert as_user(app, login, unbooked).get(f"/rounds/{setup['round'].id}").status_code == 403

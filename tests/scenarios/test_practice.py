@@ -1,5 +1,7 @@
 """Playing a scenario in the browser-less client: choices, feedback, going back, results, and what is hidden."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -115,3 +117,47 @@ def test_choice_overview_counts_the_trainers_learners_with_a_fixed_query_count(a
         make_choice(start_run(learner, scenario), "begin", 0)
     assert count_queries(lambda: client.get("/scenarios/testscenario/choices")) == few
     assert "Praten: <strong>22</strong>" in client.get("/scenarios/testscenario/choices").get_data(as_text=True)
+
+
+# The order of the choices on screen ------------------------------------------------------------------------------
+
+def order_on_page(client, run_id) -> list[str]:
+    """The choice texts in the order the play page shows them."""
+    page = client.get(f"/practice/{run_id}").get_data(as_text=True)
+    return re.findall(r'<input type="radio" name="choice" value="\d+" required> ([^<]+)</label>', page)
+
+
+def test_each_run_shows_the_choices_in_its_own_order(client, learner, scenario_content):
+    orders = [tuple(order_on_page(client, start(client))) for _ in range(12)]
+    assert all(sorted(order) == ["Ingrijpen", "Praten"] for order in orders)
+    assert len(set(orders)) == 2, "twelve runs, and every one showed the choices in the same order"
+
+
+def test_the_order_stays_the_same_on_refresh_and_after_going_back(client, learner, scenario_content):
+    run_id = start(client)
+    first = order_on_page(client, run_id)
+    assert order_on_page(client, run_id) == first
+    choose(client, run_id, "begin", 0)
+    at_gesprek = order_on_page(client, run_id)
+    client.submit(f"/practice/{run_id}/back", page=f"/practice/{run_id}")
+    assert order_on_page(client, run_id) == first
+    choose(client, run_id, "begin", 0)
+    assert order_on_page(client, run_id) == at_gesprek
+
+
+def test_a_choice_is_stored_by_what_was_chosen_not_by_where_it_stood(client, learner, scenario_content):
+    for _ in range(4):
+        run_id = start(client)
+        page = client.get(f"/practice/{run_id}").get_data(as_text=True)
+        value = re.search(r'value="(\d+)" required> Praten</label>', page).group(1)
+        choose(client, run_id, "begin", value)
+        assert db.session.get(ScenarioRun, run_id).current_node == "gesprek"
+
+
+def test_the_rubric_cutoff_is_on_the_stored_scenario_and_in_the_catalogue(app, scenario_content):
+    from jimtraining.curriculum.catalogue import catalogue
+    from jimtraining.scenarios.models import Scenario
+
+    stored = db.session.scalar(select(Scenario).where(Scenario.slug == "testscenario"))
+    assert (stored.cutoff.min_level, stored.cutoff.min_total, stored.cutoff.criteria) == (2, 5, ("regie", "samen"))
+    assert catalogue().scenario("testscenario").cutoff == stored.cutoff
