@@ -122,3 +122,38 @@ def test_the_hour_that_happens_twice_means_the_first_time_round(client, login, t
     session = db.session.scalar(select(CohortSession).where(CohortSession.title == "Terugkomdag"))
     assert as_utc(session.starts_at) == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
     assert as_utc(session.ends_at) == datetime(2027, 10, 31, 2, 30, tzinfo=UTC)  # 3:30 winter time: two hours
+
+
+def test_the_migration_gives_sessions_that_exist_their_own_uid(tmp_path):
+    """Issue 14 item 15: sessions planned before the upgrade get a random UID each, sequence 0 and a LAST-MODIFIED;
+    downgrading removes the columns again."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import create_engine, inspect, text
+
+    from jimtraining import create_app
+    from tests.conftest import config_for_tests
+
+    url = f"sqlite:///{tmp_path}/before.db"
+    with create_app(config_for_tests(url)).app_context():
+        upgrade(revision="0012_progress_token")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO organisation (id, name, kind, created_at) "
+                                    "VALUES (1, 'O', 'wijkteam', '2026-01-01')"))
+            connection.execute(text("INSERT INTO cohort (id, name, organisation_id, region, status, join_code, "
+                                    "module_slugs, created_at) VALUES (1, 'G', 1, 'Twente', 'planned', 'ABC', '[]', "
+                                    "'2026-01-01')"))
+            for session_id in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO cohort_session (id, cohort_id, title, starts_at, ends_at, agenda, sketches, "
+                    "checkin_secret) VALUES (:id, 1, 'B', '2026-02-01 10:00', '2026-02-01 12:00', '', '[]', 's')"),
+                    {"id": session_id})
+        upgrade()
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT calendar_uid, calendar_sequence, calendar_modified_at "
+                                           "FROM cohort_session ORDER BY id")).all()
+        assert len({uuid.UUID(uid) for uid, _sequence, _modified in rows}) == 2
+        assert all(sequence == 0 and modified for _uid, sequence, modified in rows)
+        downgrade(revision="0012_progress_token")
+        assert "calendar_uid" not in {c["name"] for c in inspect(create_engine(url)).get_columns("cohort_session")}
+        db.session.remove()
