@@ -17,25 +17,25 @@ def runs_as_formula(cell: str) -> bool:
 
 
 def read_csv(response, excel: bool = False) -> list[list[str]]:
-    """Check how a CSV download is framed (one charset, BOM, separator, line ends, file name) and return its rows,
-    after checking that no cell of any row runs as a formula."""
+    """The rows of a CSV download, after checking that no cell of any row runs as a formula (first, so that a test
+    of that fails for that reason) and how the file is framed (one charset, BOM, separator, line ends, name)."""
     assert response.status_code == 200, response.status_code
+    data = response.data[len(BOM):] if response.data.startswith(BOM) else response.data
+    text = data.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if excel else ","))
+    formulas = [cell for row in rows for cell in row if runs_as_formula(cell)]
+    assert formulas == [], f"cells a spreadsheet would run: {formulas}"
+    assert rows and all(len(row) == len(rows[0]) for row in rows), "every row has the header's columns"
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment; filename=")
     if excel:
         assert response.data.startswith(BOM), "Excel needs the byte order mark to read UTF-8"
         assert disposition.endswith('-excel.csv"')
-        text, delimiter = response.data[len(BOM):].decode("utf-8"), ";"
     else:
         assert not response.data.startswith(BOM)
         assert disposition.endswith('.csv"') and "-excel" not in disposition
-        text, delimiter = response.data.decode("utf-8"), ","
     assert text.endswith("\r\n")  # RFC 4180, and what Excel writes
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    assert rows and all(len(row) == len(rows[0]) for row in rows), "every row has the header's columns"
-    formulas = [cell for row in rows for cell in row if runs_as_formula(cell)]
-    assert formulas == [], f"cells a spreadsheet would run: {formulas}"
     return rows
 
 
