@@ -19,7 +19,3 @@ def has_nul_byte(values) -> bool:
     """True when any submitted value holds a NUL character, which no database column can store."""
     return any("\x00" in value for value in values)
 
-
-def csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; prefix those with a quote."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -3,8 +3,6 @@ the admin's licences, certificates, audit log and national dashboard, and the pu
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -30,10 +28,10 @@ from jimtraining.certification.services import CertificationError
 from jimtraining.certification.stats import current_national_figures
 from jimtraining.cohorts import services as cohort_services
 from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment
+from jimtraining.exports.csv import csv_response
 from jimtraining.extensions import db
 from jimtraining.permissions import admin_required, trainer_required
 from jimtraining.timeutil import as_utc, utcnow
-from jimtraining.web import csv_safe
 
 bp = Blueprint("certification", __name__)
 bp.add_app_template_global(bar_chart, "bar_chart")
@@ -54,15 +52,6 @@ MAX_PAGE = 100_000
 def _page(query, per_page=50):
     page = request.args.get("page", 1, type=int)
     return db.paginate(query, page=min(max(page or 1, 1), MAX_PAGE), per_page=per_page, error_out=False)
-
-
-def _csv(rows: list[list], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([csv_safe(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
-    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _date(moment) -> str:
@@ -149,7 +138,7 @@ def skj_export():
         hours = (as_utc(session.ends_at) - as_utc(session.starts_at)).total_seconds() / 3600
         rows.append([user.skj_number or "", user.name, "session", _date(session.starts_at),
                      f"{cohort_name}: {session.title}", f"{hours:.1f}", "", "", "present"])
-    return _csv(rows, "jim-training-skj.csv")
+    return csv_response(rows, "jim-training-skj.csv")
 
 
 @bp.route("/certificates/<int(max=2147483647):certificate_id>.pdf")
@@ -420,7 +409,7 @@ def audit_export():
         rows.append([event.id, as_utc(event.at).isoformat(), event.action, event.actor_id, event.actor_name,
                      event.subject_id, event.subject_name, event.object_type, event.object_id, event.reason,
                      "; ".join(f"{k}={v}" for k, v in sorted((event.details or {}).items()))])
-    return _csv(rows, "audit-log.csv")
+    return csv_response(rows, "audit-log.csv")
 
 
 @bp.route("/admin/national")
@@ -444,4 +433,4 @@ def national_export():
     rows += [["organisation_kind", label, count] for label, count in figures.by_organisation_kind]
     rows += [["work_context", label, count] for label, count in figures.by_work_context]
     rows += [["cohorts", label, count] for label, count in figures.cohorts]
-    return _csv(rows, "landelijke-voortgang.csv")
+    return csv_response(rows, "landelijke-voortgang.csv")

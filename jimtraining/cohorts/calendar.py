@@ -1,22 +1,35 @@
-"""iCalendar (.ics) files for sessions, built with the icalendar library."""
+"""iCalendar (.ics) files for sessions, built with the icalendar library (RFC 5545).
 
-from icalendar import Calendar, Event
+A calendar app keeps an event by its UID and replaces it when a file brings a higher SEQUENCE (or a later
+LAST-MODIFIED / DTSTAMP): the session's random `calendar_uid` and the `calendar_sequence` and `calendar_modified_at`
+that jimtraining/cohorts/models.py keeps up make a moved session move in the learner's calendar too.
+"""
 
-from jimtraining.timeutil import as_utc, utcnow
+from icalendar import Calendar, Event, vText, vUri
+from werkzeug.urls import iri_to_uri
+
+from jimtraining.timeutil import as_utc
 
 
 def _calendar(name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//JIM-training//NL")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    # icalendar writes properties it does not know (X-WR-CALNAME, and NAME in version 7.3) unescaped: a comma,
+    # semicolon, backslash or line break in a cohort's name would break the file. vText escapes them.
+    calendar.add("name", vText(name))  # RFC 7986
+    calendar.add("x-wr-calname", vText(name))  # what most calendar apps read
     return calendar
 
 
 def _event(session) -> Event:
     event = Event()
-    event.add("uid", f"session-{session.id}@jimtraining")
-    event.add("dtstamp", utcnow())
+    modified = as_utc(session.calendar_modified_at)
+    event.add("uid", session.calendar_uid)
+    # Without a METHOD, DTSTAMP is when the event's information was last revised (RFC 5545 3.8.7.2).
+    event.add("dtstamp", modified)
+    event.add("last-modified", modified)
+    event.add("sequence", session.calendar_sequence)
     event.add("dtstart", as_utc(session.starts_at))
     event.add("dtend", as_utc(session.ends_at))
     event.add("summary", f"{session.cohort.name}: {session.title}")
@@ -24,8 +37,11 @@ def _event(session) -> Event:
         event.add("location", session.location)
     description = session.agenda or ""
     if session.online_url:
-        event.add("url", session.online_url)
-        description = f"{description}\n\n{session.online_url}".strip()
+        # A URI value is not TEXT: it is not escaped, so spaces and other letters must be percent-encoded (and a
+        # host name in IDNA form). Nothing that is already encoded is encoded twice.
+        uri = iri_to_uri(session.online_url)
+        event.add("url", vUri(uri))
+        description = f"{description}\n\n{uri}".strip()
     if description:
         event.add("description", description)
     return event

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -37,8 +38,17 @@ YEARS = (2000, 2100)
 
 
 def local_to_utc(date, time) -> datetime:
-    """A date and time in Dutch time, as UTC."""
+    """A date and time in Dutch time, as UTC. In the hour that happens twice when the clocks go back (the last
+    Sunday of October, 2:00-3:00) this is the first time round, still summer time (fold=0): a trainer who plans
+    something then means the time that comes first. A time that does not exist (see `local_time_exists`) must
+    be refused before this is called; zoneinfo would silently move it an hour."""
     return datetime.combine(date, time, tzinfo=LOCAL).astimezone(UTC)
+
+
+def local_time_exists(date, time) -> bool:
+    """False for a time the clocks skip: the last Sunday of March has no 2:00-2:59 in the Netherlands."""
+    moment = datetime.combine(date, time, tzinfo=LOCAL)
+    return moment.astimezone(UTC).astimezone(LOCAL).replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 def _year_in_range(form, field):
@@ -129,14 +139,21 @@ class SessionForm(FlaskForm):
                              description=_l("Eén per regel."))
     submit = SubmitField(_l("Opslaan"))
 
+    def _check_time_exists(self, field):
+        date = self.date.data
+        if field.data and date and YEARS[0] <= date.year <= YEARS[1] and not local_time_exists(date, field.data):
+            raise ValidationError(_l("%(time)s bestaat niet op %(date)s: de klok gaat dan een uur vooruit, van "
+                                     "2:00 naar 3:00. Kies een andere tijd.",
+                                     time=field.data.strftime("%H:%M"), date=format_date(date, "d MMMM y")))
+
+    def validate_start_time(self, field):
+        self._check_time_exists(field)
+
     def validate_end_time(self, field):
         if field.data and self.start_time.data and field.data <= self.start_time.data:
             raise ValidationError(_l("De eindtijd ligt voor de begintijd."))
-        if field.data and self.start_time.data and self.date.data and YEARS[0] <= self.date.data.year <= YEARS[1]:
-            # The night the clocks change has an hour that does not exist.
-            if local_to_utc(self.date.data, field.data) <= local_to_utc(self.date.data, self.start_time.data):
-                raise ValidationError(_l("Deze tijden bestaan niet op die dag (de klok gaat dan een uur "
-                                         "vooruit). Kies andere tijden."))
+        # With both times existing, the end also comes after the start in UTC (local_to_utc keeps the order).
+        self._check_time_exists(field)
 
     def validate_online_url(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):

@@ -1,9 +1,13 @@
 """Organisations (cohorts, enrolment and sessions follow in the cohort issue)."""
 
+import uuid
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, inspect
 
 from jimtraining.extensions import db
-from jimtraining.timeutil import utcnow
+from jimtraining.timeutil import as_utc, utcnow
 
 #: Kinds of organisation, key -> label shown to people.
 ORGANISATION_KINDS = {
@@ -160,9 +164,40 @@ class CohortSession(db.Model):
     sketches = db.Column(db.JSON, nullable=False, default=list)
     #: Secret for the rotating check-in code; never shown.
     checkin_secret = db.Column(db.String(64), nullable=False)
+    #: The UID of the session in calendar files: random, so unique across installations (RFC 5545 3.8.4.7, RFC 7986
+    #: 5.3), and never changed, so a calendar app updates the event it has instead of adding a second one.
+    calendar_uid = db.Column(db.String(36), nullable=False, unique=True, default=lambda: str(uuid.uuid4()))
+    #: RFC 5545 SEQUENCE: one higher with every change to what a calendar shows (CALENDAR_FIELDS), so calendar
+    #: apps take the new version instead of keeping the old time. Kept up by `_calendar_revision`.
+    calendar_sequence = db.Column(db.Integer, nullable=False, default=0)
+    #: RFC 5545 LAST-MODIFIED (and DTSTAMP): when one of CALENDAR_FIELDS last changed.
+    calendar_modified_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
     cohort = db.relationship("Cohort", back_populates="sessions")
     attendance = db.relationship("Attendance", back_populates="session", cascade="all, delete-orphan")
+
+
+#: What a calendar file shows of a session (jimtraining/cohorts/calendar.py).
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url", "agenda")
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return as_utc(old) == as_utc(new)  # SQLite hands back naive UTC
+    return old == new
+
+
+@event.listens_for(CohortSession, "before_update")
+def _calendar_revision(_mapper, _connection, session: CohortSession) -> None:
+    """Whatever changes a session (the form, a script, a later API), a change that a calendar shows raises
+    SEQUENCE and LAST-MODIFIED; saving the same values again changes nothing."""
+    state = inspect(session)
+    for name in CALENDAR_FIELDS:
+        history = state.attrs[name].history
+        if history.added and not (history.deleted and _same(history.deleted[0], history.added[0])):
+            session.calendar_sequence = (session.calendar_sequence or 0) + 1
+            session.calendar_modified_at = utcnow()
+            return
 
 
 class Attendance(db.Model):

@@ -294,6 +294,13 @@ def parse_csv(data: bytes, cohort: Cohort) -> CsvPreview:
     if not text.strip():
         return CsvPreview([], [_("Het bestand is leeg.")])
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Mac Excel ends lines with CR only
+    if "\x00" in text:
+        # No database column can hold a NUL character (PostgreSQL refuses the row); it is never part of a name or
+        # an address, and usually means the file was saved as UTF-16 ("Unicode-tekst"): refuse the whole file.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return CsvPreview([], [_("Regel %(line)s bevat een NUL-teken, een onzichtbaar teken dat niet in een naam of "
+                                 "adres kan staan. Meestal is het bestand dan niet als UTF-8 opgeslagen. Sla het in "
+                                 "Excel op als 'CSV UTF-8' en probeer het opnieuw.", line=line)])
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:

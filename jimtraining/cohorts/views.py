@@ -1,8 +1,6 @@
 """Cohort pages: trainers run their groups; learners join, see sessions and check in."""
 
 import base64
-import csv
-import io
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -47,12 +45,12 @@ from jimtraining.cohorts.models import (
     may_manage,
 )
 from jimtraining.cohorts.services import CohortError
+from jimtraining.exports.csv import attachment, csv_response
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, outbox, send_mail
 from jimtraining.permissions import admin_required, roles_required, trainer_required
 from jimtraining.rendering import render_markdown
 from jimtraining.timeutil import as_utc, utcnow
-from jimtraining.web import csv_safe
 
 bp = Blueprint("cohorts", __name__)
 
@@ -161,20 +159,16 @@ def dashboard(cohort_id):
 def export(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
     rows, modules, past = services.cohort_matrix(cohort)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     quiz_modules = [m for m in modules if m.quiz is not None and not m.quiz.archived]
-    writer.writerow(["name", "email", "skj_number", "modules_done", "lessons_done", "attendance_percent"]
-                    + [f"quiz_{m.slug}_best" for m in quiz_modules] + [f"quiz_{m.slug}_passed" for m in quiz_modules])
+    table = [["name", "email", "skj_number", "modules_done", "lessons_done", "attendance_percent"]
+             + [f"quiz_{m.slug}_best" for m in quiz_modules] + [f"quiz_{m.slug}_passed" for m in quiz_modules]]
     for row in rows:
         quiz = [row.quiz.get(m.slug, (None, False)) for m in quiz_modules]
-        writer.writerow([csv_safe(row.user.name), row.user.email, row.user.skj_number or "", row.modules_done,
-                         row.lessons_done, "" if row.attendance_percent is None else row.attendance_percent]
-                        + ["" if best is None else round(best) for best, _ok in quiz]
-                        + ["yes" if ok else "no" for _best, ok in quiz])
-    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="groep-{cohort.id}.csv"'})
-
+        table.append([row.user.name, row.user.email, row.user.skj_number or "", row.modules_done,
+                      row.lessons_done, "" if row.attendance_percent is None else row.attendance_percent]
+                     + ["" if best is None else round(best) for best, _ok in quiz]
+                     + ["yes" if ok else "no" for _best, ok in quiz])
+    return csv_response(table, f"groep-{cohort.id}.csv")
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/learners/<int(max=2147483647):user_id>")
@@ -423,6 +417,10 @@ def session_code(cohort_id, session_id):
     return render_template("cohorts/session_code.html", cohort=cohort, session=session, code=code)
 
 
+#: content_type, not mimetype: werkzeug adds "; charset=utf-8" to a text/* mimetype a second time.
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
 def _calendar_access(cohort):
     if not (cohort.can_manage(current_user) or cohort.is_member(current_user)):
         abort(403)
@@ -434,8 +432,8 @@ def session_ics(cohort_id, session_id):
     cohort = db.get_or_404(Cohort, cohort_id)
     session = _session_of(cohort, session_id)
     _calendar_access(cohort)
-    return Response(session_calendar(session), mimetype="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="bijeenkomst-{session.id}.ics"'})
+    return Response(session_calendar(session), content_type=ICS_TYPE,
+                    headers={"Content-Disposition": attachment(f"bijeenkomst-{session.id}.ics")})
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/calendar.ics")
@@ -443,8 +441,8 @@ def session_ics(cohort_id, session_id):
 def cohort_ics(cohort_id):
     cohort = db.get_or_404(Cohort, cohort_id)
     _calendar_access(cohort)
-    return Response(cohort_calendar(cohort), mimetype="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="groep-{cohort.id}.ics"'})
+    return Response(cohort_calendar(cohort), content_type=ICS_TYPE,
+                    headers={"Content-Disposition": attachment(f"groep-{cohort.id}.ics")})
 
 
 # Learners ---------------------------------------------------------------------------------------------------

@@ -1,9 +1,6 @@
 """Quiz pages: the learner's quiz, attempt and result; the trainer's results, statistics and review queue."""
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
@@ -12,6 +9,7 @@ from jimtraining.cohorts.services import learner_ids_of_trainer
 from jimtraining.curriculum import services as curriculum
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.curriculum.models import Module
+from jimtraining.exports.csv import csv_response
 from jimtraining.extensions import db
 from jimtraining.permissions import can_view_attempt, sees_all_content, trainer_required
 from jimtraining.quizzes import presenters, services
@@ -19,7 +17,6 @@ from jimtraining.quizzes.forms import ReviewForm
 from jimtraining.quizzes.models import IN_PROGRESS, AttemptAnswer, QuizAttempt
 from jimtraining.quizzes.services import QuizError, QuizSummary
 from jimtraining.quizzes.statistics import quiz_statistics
-from jimtraining.web import csv_safe
 
 bp = Blueprint("quizzes", __name__)
 
@@ -198,21 +195,16 @@ def results(module_slug):
 @trainer_required
 def results_csv(module_slug):
     module, quiz = _module_with_quiz_or_404(module_slug)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "email", "attempt", "status", "started_at", "submitted_at", "score", "max_score",
-                     "percent", "passed"])
+    rows = [["name", "email", "attempt", "status", "started_at", "submitted_at", "score", "max_score", "percent",
+             "passed"]]
     for attempt in _visible_attempts(module_slug):
-        writer.writerow([csv_safe(attempt.user.name), attempt.user.email, attempt.number, attempt.status,
-                         attempt.started_at.isoformat(timespec="seconds"),
-                         attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
-                         attempt.score if attempt.score is not None else "", attempt.max_score or "",
-                         attempt.percent if attempt.percent is not None else "",
-                         "" if attempt.passed is None else ("yes" if attempt.passed else "no")])
-    filename = f"toetsresultaten-{module.slug}.csv"
-    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
+        rows.append([attempt.user.name, attempt.user.email, attempt.number, attempt.status,
+                     attempt.started_at.isoformat(timespec="seconds"),
+                     attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
+                     attempt.score if attempt.score is not None else "", attempt.max_score or "",
+                     attempt.percent if attempt.percent is not None else "",
+                     "" if attempt.passed is None else ("yes" if attempt.passed else "no")])
+    return csv_response(rows, f"toetsresultaten-{module.slug}.csv")
 
 
 @bp.route("/quizzes/<module_slug>/statistics")

@@ -12,6 +12,7 @@ from jimtraining.certification.services import CertificationError, create_certif
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
 from tests.certification.conftest import mark
+from tests.exports import both_variants, offers_both_variants
 
 
 def test_admin_grants_a_licence_and_it_is_logged(client_for, world, make_user):
@@ -100,6 +101,18 @@ def test_audit_log_page_filters_and_exports(client_for, world):
     assert any(r[9] == "'=HYPERLINK(\"x\")" for r in rows[1:])  # formulas are defused for spreadsheets
 
 
+def test_audit_log_export_defuses_formulas_after_invisible_characters_and_comes_in_both_variants(client_for, world):
+    """Issue 14 items 11 and 12: a reason that starts with an invisible character (a zero-width space, pasted
+    along, which no strip removes) and then a formula went out as it was; the audit page offers the Excel variant
+    beside the standard one, for the chosen filter too."""
+    grant_licence(world["trainer"], 12, world["admin"], "\u200b=HYPERLINK(\"https://example.org\")")
+    client = client_for(world["admin"])
+    for rows in both_variants(client, "/admin/audit.csv?action=licence.renewed"):  # checks every cell
+        assert [row[9] for row in rows[1:]] == ["'\u200b=HYPERLINK(\"https://example.org\")"]
+    page = client.get("/admin/audit?action=licence.renewed").get_data(as_text=True)
+    assert offers_both_variants(page, "/admin/audit.csv?action=licence.renewed")
+
+
 def test_admin_finds_certificates_by_number_name_and_status(client_for, world):
     found = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
     create_certificate(world["second"], world["trainer"], world["track"], world["cohort"],
@@ -128,6 +141,19 @@ def test_skj_export_lists_certificates_and_attended_sessions_with_hours(client_f
     (cert_row,) = [r for r in rows if r["kind"] == "certificate"]
     assert cert_row["certificate_number"] == certificate.number and cert_row["status"] == "valid"
     assert cert_row["valid_until"] == as_utc(certificate.expires_at).date().isoformat()
+
+
+def test_skj_export_comes_in_both_variants_and_the_page_offers_both(client_for, world):
+    """Issue 14 items 11 and 12: the learner's SKJ file as standard CSV and for Excel (decimal comma in the
+    hours), every cell defused; the certification page links to both and says which is which."""
+    world["learner"].name = "-Lotte Leerling"
+    db.session.commit()
+    mark(world["sessions"], world["learner"], ["present", "absent", "absent", "absent", "absent"])
+    client = client_for(world["learner"])
+    standard, excel = both_variants(client, "/certification/skj.csv")  # checks every cell
+    assert standard[1][1] == excel[1][1] == "'-Lotte Leerling"
+    assert (standard[1][5], excel[1][5]) == ("3.0", "3,0")
+    assert offers_both_variants(client.get("/certification").get_data(as_text=True), "/certification/skj.csv")
 
 
 def test_skj_export_holds_only_the_learners_own_data(client_for, world):

@@ -15,6 +15,7 @@ from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 from tests.certification.conftest import give_licence
 from tests.conftest import count_queries
+from tests.exports import both_variants, offers_both_variants
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -90,6 +91,14 @@ def test_dashboard_page_and_csv_show_the_figures(client, login, make_user, known
     rows = list(csv.reader(io.StringIO(client.get("/admin/national.csv").get_data(as_text=True))))
     assert rows[0] == ["section", "label", "value"]
     assert ["region", "Groningen", "1"] in rows and ["total", "goal", "3000"] in rows
+
+
+def test_national_figures_come_in_both_variants_and_the_page_offers_both(client, login, make_user, known):
+    """Issue 14 item 12: the national figures as standard CSV and for Excel; the page links to both."""
+    login(client, make_user(role="admin"))
+    standard, excel = both_variants(client, "/admin/national.csv")
+    assert standard == excel and ["region", "Groningen", "1"] in standard
+    assert offers_both_variants(client.get("/admin/national").get_data(as_text=True), "/admin/national.csv")
 
 
 def test_public_progress_page_has_totals_and_no_personal_data(client, known):

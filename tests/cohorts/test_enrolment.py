@@ -191,6 +191,24 @@ def test_csv_with_wrong_encoding_delimiter_or_header_is_explained(client, login,
     assert message in page
 
 
+@pytest.mark.parametrize(("content", "line"), [
+    (b"naam;e-mail;organisatie\nAda;ada@example.org;\nB\x00o;bo@example.org;\n", 3),
+    (b'naam;e-mail;organisatie\n"Ada\nAalders";ada@example.org;\nBo;bo@example.org;\x00\n', 4),
+    ("naam;e-mail;organisatie\nAda;ada@example.org;\n".encode("utf-16-le"), 1),  # UTF-16 without BOM
+])
+def test_a_nul_character_in_an_uploaded_list_is_refused_with_its_line(client, login, two_cohorts, outbox, content,
+                                                                     line):
+    """Issue 14 item 13: a NUL byte reached invitation.name (and PostgreSQL refuses it); now the file is refused
+    with the number of the line it is on, and nothing can be confirmed."""
+    login(client, two_cohorts["trainer_a"])
+    response = upload(client, two_cohorts["a"], content)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f"Regel {line} bevat een NUL-teken" in page and "CSV UTF-8" in page
+    assert 'name="payload"' not in page
+    assert db.session.scalar(select(func.count(Invitation.id))) == 0 and outbox == []
+
+
 def test_tampered_upload_confirmation_is_refused(client, login, two_cohorts):
     login(client, two_cohorts["trainer_a"])
     response = client.submit(f"/cohorts/{two_cohorts['a'].id}/upload/confirm", {"payload": "verzonnen"})

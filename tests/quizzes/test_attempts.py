@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
 from jimtraining.timeutil import utcnow
+from tests.exports import both_variants, offers_both_variants
 from tests.quizzes.conftest import PERFECT, answer_form, latest_attempt, sync, write_quiz
 
 
@@ -293,6 +294,23 @@ def test_results_csv_lists_attempts_and_defuses_formulas(app, client, login, mak
     assert lines[0].startswith("name,email,attempt,status")
     assert lines[1].startswith("'=HYPERLINK(1)")
     assert response.headers["Content-Type"].startswith("text/csv")
+
+
+def test_results_csv_defuses_a_formula_in_the_email_column_in_both_variants(app, client, login, make_user,
+                                                                           make_cohort, quiz_module, start):
+    """Issue 14 item 11 and 12: the e-mail column went out unguarded; the results page offers the Excel variant
+    beside the standard one and the rows are the same in both."""
+    learner = make_user(name="Lotte Leerling", email="+cmd|'/ccalc'!a0@example.org")
+    login(client, learner)
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "a"}))
+    trainer = app.test_client()
+    login(trainer, make_cohort(trainers=[make_user(role="trainer")], learners=[learner]).trainers[0])
+    standard, excel = both_variants(trainer, "/quizzes/basis/results.csv")  # checks every cell
+    assert standard[1][:2] == ["Lotte Leerling", "'+cmd|'/ccalc'!a0@example.org"]
+    assert [row[:4] for row in excel] == [row[:4] for row in standard]
+    assert offers_both_variants(trainer.get("/quizzes/basis/results").get_data(as_text=True),
+                                "/quizzes/basis/results.csv")
 
 
 def test_module_page_shows_attempts_left_and_best_score(client, learner, quiz_module, start):
