@@ -187,6 +187,7 @@ def _register_error_pages(app):
 
     def render_error(code, title=None, message=None):
         default_title, default_message = messages[code]
+        _bind_urls_without_the_host()
         return render_template("errors/error.html", code=code, title=title or default_title,
                                message=message or default_message), code
 
@@ -203,6 +204,20 @@ def _register_error_pages(app):
     def server_error(_error):
         db.session.rollback()
         return render_error(500)
+
+
+def _bind_urls_without_the_host():
+    """Let the error page build its links when the request's Host header could not be used.
+
+    Werkzeug cannot encode a host name with a label over 63 characters (IDNA); it then gives the request no URL
+    adapter and answers 400 (BadHost). The error page links to its style sheet with url_for, which needs one:
+    without it the 400 became a bare 500. Links on a page are relative, so any valid name will do here."""
+    from flask import current_app
+    from flask.globals import request_ctx
+
+    if request_ctx and request_ctx.url_adapter is None:
+        request_ctx.url_adapter = current_app.url_map.bind(
+            "localhost", script_name=request.script_root or None, url_scheme=request.scheme)
 
 
 def _register_template_helpers(app):

@@ -186,3 +186,15 @@ def test_permissions_policy_switches_off_camera_microphone_and_location(client):
     header = client.get("/").headers["Permissions-Policy"]
     features = dict(item.strip().split("=", 1) for item in header.split(","))
     assert features == {"camera": "()", "microphone": "()", "geolocation": "()"}
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".example.org", "jim..example.org"])
+def test_a_host_header_that_cannot_be_encoded_gets_the_400_page_with_the_security_headers(client, host):
+    """Issue 14 item 6: a Host header whose label is longer than 63 characters (or empty) cannot be IDNA-encoded.
+    It used to give a bare 500 without security headers, because the error page itself failed in url_for."""
+    response = client.get("/", headers={"Host": host})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Dit verzoek klopt niet" in page
+    assert 'href="/static/css/app.css' in page  # the normal page, with its style sheet
+    assert_security_headers(response)
