@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment
+from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment, settings_problems
 from jimtraining.extensions import RequestDomain, babel, csrf, db, limiter, login_manager, mail, migrate
 
 
@@ -40,6 +40,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(DEFAULTS)
     app.config.update(from_environment(app.instance_path, config))
     app.config.update(config)
+    problems = settings_problems(app.config)
+    if problems:
+        # One line per problem; the app does not start with any of them.
+        raise RuntimeError("\n".join(problems))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

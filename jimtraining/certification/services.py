@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask import url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -37,6 +36,7 @@ from jimtraining.curriculum.catalogue import TrackInfo, catalogue
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
 from jimtraining.timeutil import as_utc, utcnow
+from jimtraining.web import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -329,8 +329,8 @@ def _mail_issued(certificate: Certificate, learner: User) -> None:
                  "geldig tot %(date)s.\n\nJe downloadt het op: %(url)s\nIedereen kan het controleren op: "
                  "%(verify)s\n", name=learner.name, track=certificate.track_title, number=certificate.number,
                  date=certificate.expires_at.date().strftime("%d-%m-%Y"),
-                 url=url_for("certification.mine", _external=True),
-                 verify=url_for("certification.verify", code=certificate.code, _external=True))
+                 url=absolute_url("certification.mine"),
+                 verify=absolute_url("certification.verify", code=certificate.code))
     try:
         send_mail(learner.email, subject, body)
     except MailError:
@@ -428,15 +428,5 @@ def _mail_reminder(certificate: Certificate, now) -> None:
                  "gecertificeerd blijven? Volg dan het opfristraject: vraag je trainer of organisatie naar een "
                  "groep.\n\nJe certificaten staan op: %(url)s\n", name=holder.name, track=certificate.track_title,
                  number=certificate.number, date=as_utc(certificate.expires_at).date().strftime("%d-%m-%Y"),
-                 url=_external_url("certification.mine"))
+                 url=absolute_url("certification.mine"))
     send_mail(holder.email, subject, body)
-
-
-def _external_url(endpoint: str) -> str:
-    from flask import current_app, has_request_context
-
-    if has_request_context():
-        return url_for(endpoint, _external=True)
-    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True)

@@ -33,7 +33,7 @@ from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enroll
 from jimtraining.extensions import db
 from jimtraining.permissions import admin_required, trainer_required
 from jimtraining.timeutil import as_utc, utcnow
-from jimtraining.web import csv_safe
+from jimtraining.web import absolute_url, csv_safe
 
 bp = Blueprint("certification", __name__)
 bp.add_app_template_global(bar_chart, "bar_chart")
@@ -168,7 +168,7 @@ def certificate_pdf(certificate_id):
                      track_title=certificate.track_title, issued_on=as_utc(certificate.issued_at).date(),
                      expires_on=as_utc(certificate.expires_at).date(), trainer_name=certificate.trainer_name,
                      organisation_name=certificate.organisation_name,
-                     verify_url=url_for("certification.verify", code=certificate.code, _external=True))
+                     verify_url=absolute_url("certification.verify", code=certificate.code))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificaat-{certificate.number}.pdf"',
         "Cache-Control": "private, no-store"})

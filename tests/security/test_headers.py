@@ -113,9 +113,11 @@ def test_the_content_security_policy_allows_only_this_site():
 
 @pytest.fixture
 def production_app(app):
-    """A second app on the suite's database, with PRODUCTION=True (and a SECRET_KEY, as production requires)."""
+    """A second app on the suite's database, with PRODUCTION=True (and a SECRET_KEY and BASE_URL, as production
+    requires)."""
     prod = create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], PRODUCTION=True,
-                                       SECRET_KEY="production-test-key-" + "x" * 40))
+                                       SECRET_KEY="production-test-key-" + "x" * 40,
+                                       BASE_URL="https://jim.example.nl"))
     prod.test_client_class = CSRFClient
     yield prod
     with prod.app_context():
