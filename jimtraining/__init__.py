@@ -107,6 +107,20 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Downloads and data (exports, calendar files, certificates, JSON): never kept by a browser or proxy cache.
+NO_STORE_MIMETYPES = frozenset({"text/csv", "text/calendar", "application/json", "application/pdf"})
+
+
+def _logged_in() -> bool:
+    """Whether this request is a logged-in person's, without loading the account when no page needed it."""
+    from flask import g
+
+    user = g.get("_login_user")  # where Flask-Login keeps the account it loaded for this request
+    if user is not None:
+        return bool(user.is_authenticated)
+    return "_user_id" in session
+
+
 def _register_request_guards(app):
     from flask import abort
 
@@ -137,6 +151,18 @@ def _register_request_guards(app):
         waiting = session.get("_flashes")
         if waiting and len(waiting) > MAX_WAITING_MESSAGES:
             session["_flashes"] = waiting[-MAX_WAITING_MESSAGES:]
+        return response
+
+    @app.after_request
+    def no_store_for_private_responses(response):
+        """Pages of a logged-in person and every export hold personal data: a shared computer's browser cache or
+        a proxy must not keep them (a back button after logout, the next user of a library computer). Public
+        static files and the public pages of anonymous visitors keep what they have."""
+        if request.endpoint == "static":
+            return response
+        if response.mimetype in NO_STORE_MIMETYPES or _logged_in():
+            if "no-store" not in (response.headers.get("Cache-Control") or ""):
+                response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.after_request
