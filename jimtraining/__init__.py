@@ -114,10 +114,12 @@ NO_STORE_MIMETYPES = frozenset({"text/csv", "text/calendar", "application/json",
 def _logged_in() -> bool:
     """Whether this request is a logged-in person's, without loading the account when no page needed it."""
     from flask import g
+    from flask_login import AnonymousUserMixin
 
     user = g.get("_login_user")  # where Flask-Login keeps the account it loaded for this request
     if user is not None:
-        return bool(user.is_authenticated)
+        # Not user.is_authenticated: after a form's commit that would load the account again (one more query).
+        return not isinstance(user, AnonymousUserMixin)
     return "_user_id" in session
 
 
