@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment
+from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment, settings_problems
 from jimtraining.extensions import RequestDomain, babel, csrf, db, limiter, login_manager, mail, migrate
 
 
@@ -40,6 +40,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(DEFAULTS)
     app.config.update(from_environment(app.instance_path, config))
     app.config.update(config)
+    problems = settings_problems(app.config)
+    if problems:
+        # One line per problem; the app does not start with any of them.
+        raise RuntimeError("\n".join(problems))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -103,6 +107,22 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Downloads and data (exports, calendar files, certificates, JSON): never kept by a browser or proxy cache.
+NO_STORE_MIMETYPES = frozenset({"text/csv", "text/calendar", "application/json", "application/pdf"})
+
+
+def _logged_in() -> bool:
+    """Whether this request is a logged-in person's, without loading the account when no page needed it."""
+    from flask import g
+    from flask_login import AnonymousUserMixin
+
+    user = g.get("_login_user")  # where Flask-Login keeps the account it loaded for this request
+    if user is not None:
+        # Not user.is_authenticated: after a form's commit that would load the account again (one more query).
+        return not isinstance(user, AnonymousUserMixin)
+    return "_user_id" in session
+
+
 def _register_request_guards(app):
     from flask import abort
 
@@ -133,6 +153,18 @@ def _register_request_guards(app):
         waiting = session.get("_flashes")
         if waiting and len(waiting) > MAX_WAITING_MESSAGES:
             session["_flashes"] = waiting[-MAX_WAITING_MESSAGES:]
+        return response
+
+    @app.after_request
+    def no_store_for_private_responses(response):
+        """Pages of a logged-in person and every export hold personal data: a shared computer's browser cache or
+        a proxy must not keep them (a back button after logout, the next user of a library computer). Public
+        static files and the public pages of anonymous visitors keep what they have."""
+        if request.endpoint == "static":
+            return response
+        if response.mimetype in NO_STORE_MIMETYPES or _logged_in():
+            if "no-store" not in (response.headers.get("Cache-Control") or ""):
+                response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.after_request
@@ -187,6 +219,7 @@ def _register_error_pages(app):
 
     def render_error(code, title=None, message=None):
         default_title, default_message = messages[code]
+        _bind_urls_without_the_host()
         return render_template("errors/error.html", code=code, title=title or default_title,
                                message=message or default_message), code
 
@@ -203,6 +236,20 @@ def _register_error_pages(app):
     def server_error(_error):
         db.session.rollback()
         return render_error(500)
+
+
+def _bind_urls_without_the_host():
+    """Let the error page build its links when the request's Host header could not be used.
+
+    Werkzeug cannot encode a host name with a label over 63 characters (IDNA); it then gives the request no URL
+    adapter and answers 400 (BadHost). The error page links to its style sheet with url_for, which needs one:
+    without it the 400 became a bare 500. Links on a page are relative, so any valid name will do here."""
+    from flask import current_app
+    from flask.globals import request_ctx
+
+    if request_ctx and request_ctx.url_adapter is None:
+        request_ctx.url_adapter = current_app.url_map.bind(
+            "localhost", script_name=request.script_root or None, url_scheme=request.scheme)
 
 
 def _register_template_helpers(app):

@@ -3,21 +3,71 @@
 The embedded default is SQLite in ``instance/``; ``DATABASE_URL`` points at PostgreSQL (psycopg 3) for the
 national installation. ``SECRET_KEY`` is required in production; on a local install it is generated once and
 kept in ``instance/secret_key`` so sessions survive a restart. There is no literal fallback key in the code.
+``JIM_ENV`` is ``development`` (the default) or ``production``; in production the app does not start without
+``BASE_URL`` or with a ``SECRET_KEY`` shorter than 32 bytes (``settings_problems``, checked by create_app).
 """
 
 import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+#: The values JIM_ENV (or FLASK_ENV) may have. Not set means development; any other value stops the app, so a
+#: typo such as "prod" cannot run a public server in development mode.
+ENVIRONMENTS = ("development", "production")
+#: In production SECRET_KEY must be at least this long (bytes of its UTF-8 text): `secrets.token_hex(32)` gives 64.
+MIN_SECRET_KEY_BYTES = 32
+
+
+def environment() -> str:
+    """'development' or 'production', from JIM_ENV (or FLASK_ENV); raises RuntimeError for any other value."""
+    for name in ("JIM_ENV", "FLASK_ENV"):
+        raw = os.environ.get(name)
+        if raw:
+            value = raw.strip().lower()
+            if value not in ENVIRONMENTS:
+                raise RuntimeError(f"{name}={raw!r} is not known: use 'production' on a server or 'development' "
+                                   "(the default when it is not set).")
+            return value
+    return "development"
+
+
 def is_production() -> bool:
-    env = (os.environ.get("JIM_ENV") or os.environ.get("FLASK_ENV") or "").lower()
-    return env == "production"
+    return environment() == "production"
+
+
+def base_url_problem(base_url: str | None) -> str | None:
+    """What is wrong with BASE_URL as the start of every absolute link, if anything."""
+    if not base_url:
+        return None
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        return (f"BASE_URL={base_url!r} is not a public address: give the scheme and host, such as "
+                "https://jim.example.nl (a path after it is allowed).")
+    return None
+
+
+def settings_problems(config) -> list[str]:
+    """Settings the app must not start with, one line each (create_app stops on any)."""
+    problems = []
+    base_problem = base_url_problem(config.get("BASE_URL"))
+    if base_problem:
+        problems.append(base_problem)
+    if config.get("PRODUCTION"):
+        if not config.get("BASE_URL"):
+            problems.append("BASE_URL must be set in production: the public address (such as https://jim.example.nl) "
+                            "that every link in mails and on certificates uses, whatever Host header a request names.")
+        secret = config.get("SECRET_KEY") or ""
+        if len(secret.encode("utf-8") if isinstance(secret, str) else secret) < MIN_SECRET_KEY_BYTES:
+            problems.append(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production; make one with: "
+                            "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+    return problems
 
 
 def normalise_database_url(url: str) -> str:
@@ -103,9 +153,10 @@ def from_environment(instance_path: str, given: dict) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
     }
-    if os.environ.get("BASE_URL"):
-        # The public address, for links in mails sent outside a request (the expiry reminders from cron).
-        settings["BASE_URL"] = os.environ["BASE_URL"]
+    if os.environ.get("BASE_URL") and "BASE_URL" not in given:
+        # The public address: every absolute link (mails, the certificate's printed URL and QR code) starts with it,
+        # never with the Host header of a request (jimtraining.web.absolute_url). Required in production.
+        settings["BASE_URL"] = os.environ["BASE_URL"].strip().rstrip("/")
     if "RATELIMIT_STORAGE_URI" not in given:
         # memory:// counts per process; redis://host:6379 lets every app server (and gunicorn worker) share counts.
         settings["RATELIMIT_STORAGE_URI"] = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"

@@ -2,6 +2,31 @@
 
 from urllib.parse import urlsplit
 
+from flask import current_app, has_request_context, url_for
+
+#: Where `make run` serves: the links in mails sent outside a request (cron) when BASE_URL is not set, which
+#: only development allows.
+LOCAL_ADDRESS = "http://127.0.0.1:5000"
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link to a page, for mails, the certificate PDF and its QR code.
+
+    With BASE_URL (required in production) the link is built on it alone: the Host header of the request, which
+    anyone can forge and which behind a proxy names an internal address, plays no part. Without BASE_URL
+    (development) it is the address of the request, or of `make run` outside one."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        parts = urlsplit(base)
+        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
+                                           url_scheme=parts.scheme)
+        current_app.inject_url_defaults(endpoint, values)
+        return adapter.build(endpoint, values, force_external=True)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=LOCAL_ADDRESS):
+        return url_for(endpoint, _external=True, **values)
+
 
 def safe_next(target: str | None) -> str | None:
     """Only follow a redirect target that stays on this site."""

@@ -129,6 +129,23 @@ def client(app) -> CSRFClient:
 
 
 @pytest.fixture
+def client_with_host(app):
+    """A test client whose every request names `host` in its Host header (forged, or a proxy's internal name):
+    client_with_host("evil.example")."""
+
+    def make(host: str) -> CSRFClient:
+        class HostClient(CSRFClient):
+            def open(self, *args, **kwargs):
+                if args and isinstance(args[0], str):
+                    kwargs.setdefault("base_url", f"http://{host}")
+                return super().open(*args, **kwargs)
+
+        return HostClient(app, app.response_class, use_cookies=True)
+
+    return make
+
+
+@pytest.fixture
 def outbox(app):
     """Mails sent during the test (Flask-Mailman's locmem backend keeps them on the extension)."""
     state = app.extensions["mailman"]

@@ -25,7 +25,7 @@ from jimtraining.accounts.throttle import limit_per_client, limit_per_email, ref
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
 from jimtraining.permissions import admin_required
-from jimtraining.web import safe_next
+from jimtraining.web import absolute_url, safe_next
 
 log = logging.getLogger(__name__)
 
@@ -124,15 +124,6 @@ def forgot_password_send():
     return redirect(url_for("accounts.login"))
 
 
-def _reset_link(token: str) -> str:
-    """The link for the mail. BASE_URL, when set, decides the host, not the Host header of this request."""
-    base = current_app.config.get("BASE_URL")
-    if not base:
-        return url_for("accounts.reset_password", token=token, _external=True)
-    path = url_for("accounts.reset_password", token=token)[len(request.script_root):]
-    return base.rstrip("/") + path
-
-
 def _send_reset_mail(user: User, token: str) -> None:
     """Mail the link in the user's own language. A mail that cannot be sent is logged, not shown: showing it
     would tell whether the address has an account."""
@@ -141,7 +132,7 @@ def _send_reset_mail(user: User, token: str) -> None:
                  "wachtwoord via deze link (hij werkt %(minutes)s minuten en één keer):\n%(link)s\n\nHeb je dit "
                  "niet zelf gevraagd? Dan hoef je niets te doen: je wachtwoord blijft hetzelfde.\n\nMet "
                  "vriendelijke groet,\nJIM-training",
-                 name=user.name, minutes=max_age_minutes(), link=_reset_link(token))
+                 name=user.name, minutes=max_age_minutes(), link=absolute_url("accounts.reset_password", token=token))
         subject = _("Een nieuw wachtwoord kiezen voor JIM-training")
     try:
         send_mail(user.email, subject, body)

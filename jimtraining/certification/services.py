@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask import url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -36,7 +35,8 @@ from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.curriculum.catalogue import TrackInfo, catalogue
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
-from jimtraining.timeutil import as_utc, utcnow
+from jimtraining.timeutil import as_utc, local_date, local_date_iso, utcnow
+from jimtraining.web import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +122,8 @@ def grant_licence(trainer: User, months: int, by: User, reason: str = "", now=No
     db.session.add(licence)
     db.session.flush()
     audit("licence.renewed" if current else "licence.granted", by, trainer, "licence", licence.id,
-          _reason(reason, required=False), at=now, valid_from=start.date().isoformat(),
-          expires_on=licence.expires_at.date().isoformat())
+          _reason(reason, required=False), at=now, valid_from=local_date_iso(start),
+          expires_on=local_date_iso(licence.expires_at))
     db.session.commit()
     return licence
 
@@ -251,7 +251,7 @@ def cohort_track(cohort: Cohort) -> TrackInfo | None:
 
 def _new_number(now) -> str:
     random_part = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
-    return f"JIM-{now.year}-{random_part[:4]}-{random_part[4:]}"
+    return f"JIM-{local_date(now).year}-{random_part[:4]}-{random_part[4:]}"
 
 
 def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) -> Certificate:
@@ -310,7 +310,7 @@ def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohor
     else:  # pragma: no cover - 32^8 numbers and 256-bit codes
         raise CertificationError(_("Er ging iets mis bij het maken van het nummer. Probeer het opnieuw."))
     audit("certificate.issued", trainer, learner, "certificate", certificate.id, at=now, number=certificate.number,
-          track=track.slug, cohort=cohort.id if cohort else None, expires_on=certificate.expires_at.date().isoformat())
+          track=track.slug, cohort=cohort.id if cohort else None, expires_on=local_date_iso(certificate.expires_at))
     return certificate
 
 
@@ -328,9 +328,9 @@ def _mail_issued(certificate: Certificate, learner: User) -> None:
         body = _("Gefeliciteerd, %(name)s!\n\nJe certificaat %(track)s (nummer %(number)s) is afgetekend. Het is "
                  "geldig tot %(date)s.\n\nJe downloadt het op: %(url)s\nIedereen kan het controleren op: "
                  "%(verify)s\n", name=learner.name, track=certificate.track_title, number=certificate.number,
-                 date=certificate.expires_at.date().strftime("%d-%m-%Y"),
-                 url=url_for("certification.mine", _external=True),
-                 verify=url_for("certification.verify", code=certificate.code, _external=True))
+                 date=local_date(certificate.expires_at).strftime("%d-%m-%Y"),
+                 url=absolute_url("certification.mine"),
+                 verify=absolute_url("certification.verify", code=certificate.code))
     try:
         send_mail(learner.email, subject, body)
     except MailError:
@@ -427,16 +427,6 @@ def _mail_reminder(certificate: Certificate, now) -> None:
         body = _("Beste %(name)s,\n\nJe certificaat %(track)s (nummer %(number)s) is geldig tot %(date)s. Wil je "
                  "gecertificeerd blijven? Volg dan het opfristraject: vraag je trainer of organisatie naar een "
                  "groep.\n\nJe certificaten staan op: %(url)s\n", name=holder.name, track=certificate.track_title,
-                 number=certificate.number, date=as_utc(certificate.expires_at).date().strftime("%d-%m-%Y"),
-                 url=_external_url("certification.mine"))
+                 number=certificate.number, date=local_date(certificate.expires_at).strftime("%d-%m-%Y"),
+                 url=absolute_url("certification.mine"))
     send_mail(holder.email, subject, body)
-
-
-def _external_url(endpoint: str) -> str:
-    from flask import current_app, has_request_context
-
-    if has_request_context():
-        return url_for(endpoint, _external=True)
-    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True)

@@ -23,7 +23,7 @@ from jimtraining.accounts.models import WORK_CONTEXTS, User
 from jimtraining.certification.models import Certificate, TrainerLicence
 from jimtraining.cohorts.models import COHORT_STATUSES, ORGANISATION_KINDS, Cohort
 from jimtraining.extensions import db
-from jimtraining.timeutil import utcnow
+from jimtraining.timeutil import local_time, local_zone, utcnow
 
 GOAL = 3000
 #: A licence that ends within this many days shows as "ends soon".
@@ -60,10 +60,23 @@ class NationalFigures:
 
 
 def _month(column):
-    """YYYY-MM of a timestamp, in the database's own dialect."""
+    """The month (YYYY-MM) of a moment as people in the Netherlands count it, in the database's own dialect: a
+    certificate signed at 00:30 on 1 January counts for January, although it is still December in UTC.
+
+    SQLite knows no time zones. The local month differs from the UTC month only in the last two hours of a UTC
+    month (the Dutch offset is one or two hours, and never changes near a month's end); for those few moments the
+    key is the whole UTC timestamp, which ``_local_month`` turns into the local month."""
     if db.engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.to_char(func.timezone(local_zone().key, column), "YYYY-MM")
+    near_the_end = func.strftime("%m", column, "+2 hours") != func.strftime("%m", column)
+    return case((near_the_end, func.strftime("%Y-%m-%d %H:%M:%S", column)), else_=func.strftime("%Y-%m", column))
+
+
+def _local_month(key: str) -> str:
+    """A key of ``_month``: a month as it is, a UTC timestamp (SQLite, near a month's end) as its local month."""
+    if len(key) == 7:
+        return key
+    return local_time(datetime.fromisoformat(key)).strftime("%Y-%m")
 
 
 def _holder():
@@ -76,7 +89,7 @@ def _cumulative(per_month: dict[str, int], now) -> list[tuple[str, int]]:
     if not per_month:
         return []
     year, month = (int(part) for part in min(per_month).split("-"))
-    last = max(max(per_month), f"{now.year:04d}-{now.month:02d}")
+    last = max(max(per_month), local_time(now).strftime("%Y-%m"))
     totals, running = [], 0
     while True:
         label = f"{year:04d}-{month:02d}"
@@ -134,7 +147,9 @@ def national_figures(now=None) -> NationalFigures:
     first = (select(_holder().label("holder"), func.min(Certificate.issued_at).label("first_at"))
              .where(*not_revoked).group_by(_holder()).subquery())
     month = _month(first.c.first_at)
-    per_month = dict(db.session.execute(select(month, func.count()).group_by(month).order_by(month)).all())
+    per_month: dict[str, int] = {}
+    for key, count in db.session.execute(select(month, func.count()).group_by(month)).all():
+        per_month[_local_month(key)] = per_month.get(_local_month(key), 0) + count
     figures.over_time = _cumulative(per_month, now)
 
     def grouped(column, labels=None):

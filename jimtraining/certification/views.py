@@ -31,7 +31,8 @@ from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enroll
 from jimtraining.exports.csv import csv_response
 from jimtraining.extensions import db
 from jimtraining.permissions import admin_required, trainer_required
-from jimtraining.timeutil import as_utc, utcnow
+from jimtraining.timeutil import as_utc, local_date, local_date_iso, utcnow
+from jimtraining.web import absolute_url
 
 bp = Blueprint("certification", __name__)
 bp.add_app_template_global(bar_chart, "bar_chart")
@@ -54,8 +55,6 @@ def _page(query, per_page=50):
     return db.paginate(query, page=min(max(page or 1, 1), MAX_PAGE), per_page=per_page, error_out=False)
 
 
-def _date(moment) -> str:
-    return as_utc(moment).date().isoformat() if moment else ""
 
 
 # Learners ---------------------------------------------------------------------------------------------------
@@ -127,8 +126,8 @@ def skj_export():
              "status"]]
     for certificate in db.session.scalars(
             select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)):
-        rows.append([user.skj_number or "", user.name, "certificate", _date(certificate.issued_at),
-                     certificate.track_title, "", certificate.number, _date(certificate.expires_at),
+        rows.append([user.skj_number or "", user.name, "certificate", local_date_iso(certificate.issued_at),
+                     certificate.track_title, "", certificate.number, local_date_iso(certificate.expires_at),
                      certificate.status()])
     sessions = db.session.execute(
         select(CohortSession, Cohort.name).join(Attendance, Attendance.session_id == CohortSession.id)
@@ -136,7 +135,7 @@ def skj_export():
         .where(Attendance.user_id == user.id, Attendance.status == "present").order_by(CohortSession.starts_at)).all()
     for session, cohort_name in sessions:
         hours = (as_utc(session.ends_at) - as_utc(session.starts_at)).total_seconds() / 3600
-        rows.append([user.skj_number or "", user.name, "session", _date(session.starts_at),
+        rows.append([user.skj_number or "", user.name, "session", local_date_iso(session.starts_at),
                      f"{cohort_name}: {session.title}", f"{hours:.1f}", "", "", "present"])
     return csv_response(rows, "jim-training-skj.csv")
 
@@ -154,10 +153,10 @@ def certificate_pdf(certificate_id):
         return render_template("errors/error.html", code=410, title=_("Certificaat ingetrokken"),
                                message=_("Dit certificaat is ingetrokken. Er is geen PDF meer van.")), 410
     pdf = render_pdf(holder_name=certificate.holder_name, number=certificate.number,
-                     track_title=certificate.track_title, issued_on=as_utc(certificate.issued_at).date(),
-                     expires_on=as_utc(certificate.expires_at).date(), trainer_name=certificate.trainer_name,
+                     track_title=certificate.track_title, issued_on=local_date(certificate.issued_at),
+                     expires_on=local_date(certificate.expires_at), trainer_name=certificate.trainer_name,
                      organisation_name=certificate.organisation_name,
-                     verify_url=url_for("certification.verify", code=certificate.code, _external=True))
+                     verify_url=absolute_url("certification.verify", code=certificate.code))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificaat-{certificate.number}.pdf"',
         "Cache-Control": "private, no-store"})
@@ -243,7 +242,7 @@ def sign_off(cohort_id, user_id):
 def _public_fields(certificate: Certificate) -> dict:
     """What anyone may know about a certificate: no e-mail address, no scores, no reason for revocation."""
     return {"number": certificate.number, "name": certificate.holder_name, "track": certificate.track_title,
-            "issued_on": _date(certificate.issued_at), "expires_on": _date(certificate.expires_at),
+            "issued_on": local_date_iso(certificate.issued_at), "expires_on": local_date_iso(certificate.expires_at),
             "issued_by": certificate.trainer_name, "organisation": certificate.organisation_name}
 
 
@@ -261,7 +260,7 @@ def verify(code):
     else:
         html, status = render_template(
             "certification/verify.html", certificate=_public_fields(certificate), status=certificate.status(),
-            issued_on=as_utc(certificate.issued_at).date(), expires_on=as_utc(certificate.expires_at).date()), 200
+            issued_on=local_date(certificate.issued_at), expires_on=local_date(certificate.expires_at)), 200
     return _no_index(Response(html, status=status))
 
 
@@ -295,7 +294,7 @@ def licences():
             form.user_id.errors.append(str(error))
         else:
             flash(_("%(name)s heeft een licentie tot %(date)s.", name=trainer.name,
-                    date=as_utc(licence.expires_at).date().strftime("%d-%m-%Y")), "success")
+                    date=local_date(licence.expires_at).strftime("%d-%m-%Y")), "success")
             return redirect(url_for("certification.licences"))
     elif request.method == "GET" and re.fullmatch(r"[0-9]{1,9}", request.args.get("user", "")):
         form.user_id.data = int(request.args["user"])

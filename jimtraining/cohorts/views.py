@@ -51,6 +51,7 @@ from jimtraining.mailing import MailError, outbox, send_mail
 from jimtraining.permissions import admin_required, roles_required, trainer_required
 from jimtraining.rendering import render_markdown
 from jimtraining.timeutil import as_utc, utcnow
+from jimtraining.web import absolute_url
 
 bp = Blueprint("cohorts", __name__)
 
@@ -214,7 +215,7 @@ def _send_invitation(cohort, email, name, organisation_id=None, skj_number=None)
     """Create an invitation and mail its link; raises MailError, and then no invitation is left behind, so a
     second try (or a second upload of the same list) sends it again."""
     invitation, token = services.create_invitation(cohort, email, name, current_user, organisation_id, skj_number)
-    link = url_for("cohorts.accept", token=token, _external=True)
+    link = absolute_url("cohorts.accept", token=token)
     body = _("Hallo %(name)s,\n\n%(trainer)s nodigt je uit voor de groep '%(cohort)s' op JIM-training, het platform "
              "waarop je leert werken met de JIM-aanpak.\n\nDoe mee via deze link (hij werkt %(days)s dagen en één "
              "keer):\n%(link)s\n\nMet vriendelijke groet,\nJIM-training",

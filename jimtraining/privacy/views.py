@@ -12,7 +12,7 @@ from jimtraining.extensions import db
 from jimtraining.permissions import admin_required
 from jimtraining.privacy import services
 from jimtraining.privacy.forms import EraseForm
-from jimtraining.timeutil import utcnow
+from jimtraining.timeutil import local_date, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def export_json():
     body = json.dumps(services.export_user_data(user, now=now), ensure_ascii=False, indent=2, default=str)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="jim-training-mijn-gegevens-{now.date().isoformat()}.json"')
+        f'attachment; filename="jim-training-mijn-gegevens-{local_date(now).isoformat()}.json"')
     response.headers["Cache-Control"] = "no-store"
     log.info("privacy: data export downloaded by user %s", user.id)
     return response

@@ -17,6 +17,7 @@ from jimtraining.quizzes.forms import ReviewForm
 from jimtraining.quizzes.models import IN_PROGRESS, AttemptAnswer, QuizAttempt
 from jimtraining.quizzes.services import QuizError, QuizSummary
 from jimtraining.quizzes.statistics import quiz_statistics
+from jimtraining.timeutil import as_utc
 
 bp = Blueprint("quizzes", __name__)
 
@@ -199,8 +200,8 @@ def results_csv(module_slug):
              "passed"]]
     for attempt in _visible_attempts(module_slug):
         rows.append([attempt.user.name, attempt.user.email, attempt.number, attempt.status,
-                     attempt.started_at.isoformat(timespec="seconds"),
-                     attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
+                     as_utc(attempt.started_at).isoformat(timespec="seconds"),  # exact moments: UTC, with offset
+                     as_utc(attempt.submitted_at).isoformat(timespec="seconds") if attempt.submitted_at else "",
                      attempt.score if attempt.score is not None else "", attempt.max_score or "",
                      attempt.percent if attempt.percent is not None else "",
                      "" if attempt.passed is None else ("yes" if attempt.passed else "no")])

@@ -250,3 +250,14 @@ def test_reset_forms_need_a_csrf_token(client, make_user, outbox):
     assert response.status_code == 400
     db.session.refresh(user)
     assert user.check_password(PASSWORD)
+
+
+def test_a_forged_host_header_does_not_change_the_reset_link(app, client_with_host, make_user, outbox, monkeypatch):
+    """Issue 14 item 5 (acceptance): the reset mail asked for with a forged Host header links to BASE_URL."""
+    user = make_user()
+    monkeypatch.setitem(app.config, "BASE_URL", "https://jim.example.nl")
+    client = client_with_host("evil.example")
+    response = client.submit("/password/forgot", {"email": user.email}, page="/password/forgot")
+    assert response.status_code == 302
+    assert link_from(outbox[0]).startswith("https://jim.example.nl/password/reset/")
+    assert "evil.example" not in outbox[0].body

@@ -309,3 +309,14 @@ def test_csv_values_with_doubled_quotes_and_delimiters_inside_quotes_are_read_wh
     preview = parse_csv(data, two_cohorts["a"])
     assert [(r.name, r.email, r.organisation) for r in preview.rows] == [
         ('Jan "JJ" Jansen', "jan@example.org", "Wijkteam; Oost"), ("Els de Wit", "els@example.org", "")]
+
+
+def test_the_invitation_mail_links_to_base_url_not_to_the_host_the_trainer_request_named(
+        app, client_with_host, login, two_cohorts, outbox, monkeypatch):
+    """Issue 14 item 5: an invitation sent from a request with a forged Host header still links to BASE_URL."""
+    monkeypatch.setitem(app.config, "BASE_URL", "https://jim.example.nl")
+    client = client_with_host("evil.example")
+    login(client, two_cohorts["trainer_a"])
+    assert invite(client, two_cohorts["a"]).status_code == 302
+    assert re.search(r"^https://jim\.example\.nl/invite/\S+$", outbox[0].body, re.M), outbox[0].body
+    assert "evil.example" not in outbox[0].body

@@ -135,3 +135,72 @@ def test_messages_that_no_page_showed_do_not_pile_up_in_the_session_cookie(clien
     assert 1 <= len(waiting) <= 5
     page = client.get("/modules/basis/eerste").get_data(as_text=True)
     assert page.count("De les staat weer op") == len(waiting)
+
+
+GOOD_KEY = "k" * 64
+
+
+@pytest.fixture
+def start(monkeypatch, tmp_path):
+    """Start the app as a server would: everything from the environment, nothing given by a test."""
+    for name in ("JIM_ENV", "FLASK_ENV", "BASE_URL", "SECRET_KEY", "JIM_BENCH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("JIM_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+
+    def start_with(**environment):
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        return create_app()
+
+    return start_with
+
+
+@pytest.mark.parametrize(("environment", "names"), [
+    ({"JIM_ENV": "production", "SECRET_KEY": GOOD_KEY}, "BASE_URL"),
+    ({"JIM_ENV": "production", "SECRET_KEY": "k" * 31, "BASE_URL": "https://jim.example.nl"}, "SECRET_KEY"),
+    # 16 characters but 32 bytes would pass; 15 of them (30 bytes) do not: bytes count, not characters.
+    ({"JIM_ENV": "production", "SECRET_KEY": "é" * 15, "BASE_URL": "https://jim.example.nl"}, "SECRET_KEY"),
+    ({"JIM_ENV": "prod", "SECRET_KEY": GOOD_KEY, "BASE_URL": "https://jim.example.nl"}, "JIM_ENV"),
+    ({"FLASK_ENV": "staging"}, "FLASK_ENV"),
+    ({"BASE_URL": "jim.example.nl"}, "BASE_URL"),
+])
+def test_the_app_refuses_to_start_with_one_clear_line_per_problem(start, environment, names):
+    """Issue 14 item 5 (acceptance): JIM_ENV=production without BASE_URL, with a SECRET_KEY shorter than 32 bytes,
+    or an unknown JIM_ENV (`prod` used to run in development mode) stop the app at start with one line."""
+    with pytest.raises(RuntimeError) as refused:
+        start(**environment)
+    message = str(refused.value)
+    assert names in message
+    assert "\n" not in message.strip(), message
+
+
+def test_each_production_problem_gets_its_own_line(start):
+    with pytest.raises(RuntimeError) as refused:
+        start(JIM_ENV="production", SECRET_KEY="kort")
+    lines = str(refused.value).splitlines()
+    assert len(lines) == 2
+    assert any("BASE_URL" in line for line in lines) and any("SECRET_KEY" in line for line in lines)
+
+
+def test_production_starts_with_base_url_and_a_long_secret_key(start):
+    app = start(JIM_ENV="Production", SECRET_KEY="é" * 16, BASE_URL="https://jim.example.nl/")
+    assert app.config["PRODUCTION"] is True
+    assert app.config["BASE_URL"] == "https://jim.example.nl"
+
+
+@pytest.mark.parametrize("environment", [{}, {"JIM_ENV": "development"}, {"FLASK_ENV": "development"}])
+def test_development_starts_without_base_url_or_secret_key(start, environment):
+    """`make run` and the demo need neither: the key is generated in instance/, links use the request."""
+    app = start(**environment)
+    assert app.config["PRODUCTION"] is False and not app.config.get("BASE_URL")
+
+
+@pytest.mark.parametrize("base", ["https://scholing.example.nl/jim", "https://scholing.example.nl/jim/"])
+def test_absolute_links_start_with_base_url_including_its_path(app, monkeypatch, base):
+    """Issue 14 item 5: behind a proxy that serves the app under a path, links keep that path; no request needed
+    (the expiry reminders run from cron)."""
+    from jimtraining.web import absolute_url
+
+    monkeypatch.setitem(app.config, "BASE_URL", base)
+    assert absolute_url("certification.verify", code="abc") == "https://scholing.example.nl/jim/verify/abc"

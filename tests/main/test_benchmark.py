@@ -53,7 +53,8 @@ def test_a_normal_installation_has_no_bench_page_and_no_query_header(client):
 
 def test_bench_mode_is_refused_in_production(app):
     with pytest.raises(RuntimeError, match="JIM_BENCH"):
-        create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], BENCH=True, PRODUCTION=True))
+        create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], BENCH=True, PRODUCTION=True,
+                                    SECRET_KEY="k" * 64, BASE_URL="https://jim.example.nl"))
 
 
 def test_bench_mode_from_the_environment_switches_off_login_throttling(monkeypatch, tmp_path):

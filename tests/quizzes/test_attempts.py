@@ -313,6 +313,28 @@ def test_results_csv_defuses_a_formula_in_the_email_column_in_both_variants(app,
                                 "/quizzes/basis/results.csv")
 
 
+def test_results_csv_gives_exact_moments_in_utc_with_their_offset(app, client, login, make_user, make_cohort,
+                                                                   quiz_module, start):
+    """Issue 14 item 1: a moment in an export is either a date as people in the Netherlands read it or an exact
+    timestamp that says its own zone; the quiz results give the exact moments, in UTC with "+00:00", on SQLite
+    (which stores them without a zone) as on PostgreSQL."""
+    import csv
+    import io
+    from datetime import UTC, datetime
+
+    learner = make_user()
+    login(client, learner)
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "a"}))
+    trainer = app.test_client()
+    login(trainer, make_cohort(trainers=[make_user(role="trainer")], learners=[learner]).trainers[0])
+    row = next(csv.DictReader(io.StringIO(trainer.get("/quizzes/basis/results.csv").get_data(as_text=True))))
+    for column in ("started_at", "submitted_at"):
+        moment = datetime.fromisoformat(row[column])
+        assert moment.utcoffset() is not None and moment.tzinfo.utcoffset(moment).total_seconds() == 0, row[column]
+        assert abs((datetime.now(UTC) - moment).total_seconds()) < 600  # UTC indeed, not local time
+
+
 def test_module_page_shows_attempts_left_and_best_score(client, learner, quiz_module, start):
     attempt = start(learner)
     client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {k: v for k, v in PERFECT.items()

@@ -113,9 +113,11 @@ def test_the_content_security_policy_allows_only_this_site():
 
 @pytest.fixture
 def production_app(app):
-    """A second app on the suite's database, with PRODUCTION=True (and a SECRET_KEY, as production requires)."""
+    """A second app on the suite's database, with PRODUCTION=True (and a SECRET_KEY and BASE_URL, as production
+    requires)."""
     prod = create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], PRODUCTION=True,
-                                       SECRET_KEY="production-test-key-" + "x" * 40))
+                                       SECRET_KEY="production-test-key-" + "x" * 40,
+                                       BASE_URL="https://jim.example.nl"))
     prod.test_client_class = CSRFClient
     yield prod
     with prod.app_context():
@@ -186,3 +188,15 @@ def test_permissions_policy_switches_off_camera_microphone_and_location(client):
     header = client.get("/").headers["Permissions-Policy"]
     features = dict(item.strip().split("=", 1) for item in header.split(","))
     assert features == {"camera": "()", "microphone": "()", "geolocation": "()"}
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".example.org", "jim..example.org"])
+def test_a_host_header_that_cannot_be_encoded_gets_the_400_page_with_the_security_headers(client, host):
+    """Issue 14 item 6: a Host header whose label is longer than 63 characters (or empty) cannot be IDNA-encoded.
+    It used to give a bare 500 without security headers, because the error page itself failed in url_for."""
+    response = client.get("/", headers={"Host": host})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Dit verzoek klopt niet" in page
+    assert 'href="/static/css/app.css' in page  # the normal page, with its style sheet
+    assert_security_headers(response)
