@@ -46,8 +46,8 @@ from jimtraining.cohorts.models import (
     Organisation,
     may_manage,
 )
-from jimtraining.cohorts.services import CohortError
-from jimtraining.extensions import db
+from jimtraining.cohorts.services import CheckinBlockedError, CohortError
+from jimtraining.extensions import client_address, db
 from jimtraining.mailing import MailError, outbox, send_mail
 from jimtraining.permissions import admin_required, roles_required, trainer_required
 from jimtraining.rendering import render_markdown
@@ -376,25 +376,33 @@ def session(cohort_id, session_id):
         return render_template("cohorts/session_trainer.html", cohort=cohort, session=session, agenda=agenda,
                                members=members, marked=marked, form=form, statuses=ATTENDANCE_STATUSES,
                                code=services.checkin_code(session) if services.checkin_open(session) else None,
+                               wrong_codes=services.wrong_checkins_by_learner(session),
+                               wrong_codes_allowed=current_app.config["CHECKIN_WRONG_CODES_PER_SESSION"],
                                **_roleplay_context(session))
     if not cohort.is_member(current_user):
         abort(403)
     form = CheckinForm()
+    status, blocked = 200, None
     if form.validate_on_submit():
         try:
-            services.check_in(session, current_user, form.code.data)
+            services.check_in(session, current_user, form.code.data, client=client_address())
+        except CheckinBlockedError as error:
+            status, blocked = 429, str(error)
         except CohortError as error:
             form.code.errors.append(str(error))
         else:
             flash(_("Je bent ingecheckt. Welkom!"), "success")
             return redirect(url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id))
     mine = next((a.status for a in session.attendance if a.user_id == current_user.id), None)
+    can_check_in = services.checkin_open(session) and mine != "present"
+    if can_check_in and blocked is None and services.checkin_blocked(session, current_user.id):
+        blocked = services.checkin_blocked_message()
     my_rounds = [r for r in _roleplay_context(session)["rounds"]
                  if current_user.id in (r.professional_id, r.player_id) or any(o.id == current_user.id
                                                                                 for o in r.observers)]
     return render_template("cohorts/session_learner.html", cohort=cohort, session=session, agenda=agenda,
                            form=form, mine=mine, statuses=ATTENDANCE_STATUSES, my_rounds=my_rounds,
-                           can_check_in=services.checkin_open(session) and mine != "present")
+                           can_check_in=can_check_in, blocked=blocked), status
 
 
 def _roleplay_context(session) -> dict:
