@@ -153,7 +153,21 @@ def dashboard(cohort_id):
     return render_template("cohorts/dashboard.html", cohort=cohort, learners=len(overview.rows),
                            trainer_names=trainer_names, sessions=sessions,
                            matrix=overview.table(cohort, sort, SORT_KEYS[sort]), sort=sort,
-                           next_session=services.next_session(sessions), certification=overview.certification)
+                           next_session=services.next_session(sessions), certification=overview.certification,
+                           track_gap=_track_gap(cohort, overview.certification["track"]))
+
+
+def _track_gap(cohort, track) -> str | None:
+    """What the dashboard says when the cohort does not show every module its track requires (the track changed
+    after the cohort was saved); None when it does. From the curriculum catalogue: no query."""
+    from jimtraining.certification.eligibility import missing_modules, missing_modules_text, module_titles
+
+    missing = missing_modules(cohort.module_slugs, track) if track is not None and not track.archived else []
+    if not missing:
+        return None
+    return missing_modules_text(track.title, module_titles(missing)) + " " + _(
+        "De tabel hieronder toont die modules niet, maar ze tellen wel mee voor het certificaat. Voeg ze toe bij "
+        "'Groep bewerken'.")
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")
