@@ -166,7 +166,7 @@ def _track_gap(cohort, track) -> str | None:
     if not missing:
         return None
     return missing_modules_text(track.title, module_titles(missing)) + " " + _(
-        "De tabel hieronder toont die modules niet, maar ze tellen wel mee voor het certificaat. Voeg ze toe bij "
+        "De tabel hieronder laat dat deel niet zien, maar het telt wel mee voor het certificaat. Voeg het toe bij "
         "'Groep bewerken'.")
 
 
