@@ -128,6 +128,19 @@ def edit(cohort_id):
     return render_template("cohorts/edit.html", form=form, cohort=cohort)
 
 
+def _track_gap(cohort, track) -> str | None:
+    """What the dashboard says when the cohort does not show every module its track requires (the track changed
+    after the cohort was saved); None when it does. From the curriculum catalogue: no query."""
+    from jimtraining.certification.eligibility import missing_modules, missing_modules_text, module_titles
+
+    missing = missing_modules(cohort.module_slugs, track) if track is not None and not track.archived else []
+    if not missing:
+        return None
+    return missing_modules_text(track.title, module_titles(missing)) + " " + _(
+        "De tabel hieronder laat dat deel niet zien, maar het telt wel mee voor het certificaat. Voeg het toe bij "
+        "'Groep bewerken'.")
+
+
 SORT_KEYS = {
     "name": lambda r: r.user.name.lower(),
     "modules": lambda r: (-r.modules_done, r.user.name.lower()),
@@ -155,19 +168,6 @@ def dashboard(cohort_id):
                            matrix=overview.table(cohort, sort, SORT_KEYS[sort]), sort=sort,
                            next_session=services.next_session(sessions), certification=overview.certification,
                            track_gap=_track_gap(cohort, overview.certification["track"]))
-
-
-def _track_gap(cohort, track) -> str | None:
-    """What the dashboard says when the cohort does not show every module its track requires (the track changed
-    after the cohort was saved); None when it does. From the curriculum catalogue: no query."""
-    from jimtraining.certification.eligibility import missing_modules, missing_modules_text, module_titles
-
-    missing = missing_modules(cohort.module_slugs, track) if track is not None and not track.archived else []
-    if not missing:
-        return None
-    return missing_modules_text(track.title, module_titles(missing)) + " " + _(
-        "De tabel hieronder laat dat deel niet zien, maar het telt wel mee voor het certificaat. Voeg het toe bij "
-        "'Groep bewerken'.")
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")
