@@ -33,15 +33,34 @@ def _load_or_report():
     return tree
 
 
+def _cohort_track_problems(tracks: dict, titles: dict) -> list[str]:
+    """A line per cohort in the database that does not show every module its track requires."""
+    from jimtraining.certification.eligibility import missing_modules_text
+    from jimtraining.certification.services import cohorts_lacking_track_modules
+
+    return [f"database: groep {cohort.id} '{cohort.name}' (/cohorts/{cohort.id}/edit): "
+            + missing_modules_text(track.title, [titles.get(slug, slug) for slug in missing])
+            for cohort, track, missing in cohorts_lacking_track_modules(tracks)]
+
+
 @content_cli.command("check")
-def content_check():
+@click.option("--database", is_flag=True,
+              help="Also check the groups in the database: each must show every module its track (as in the files) "
+                   "requires.")
+def content_check(database):
     """Validate every module and lesson; exit 1 and list each problem as path:line: message. Warnings are listed
-    as warning: path:line: message and do not fail the check; so are the cue patterns of the question banks."""
+    as warning: path:line: message and do not fail the check; so are the cue patterns of the question banks.
+    With --database, groups that do not show every module their track requires are problems too."""
     tree = _load_or_report()
     for line in cue_report(tree.modules):
         click.echo(line)
-    if not tree.ok:
-        click.echo(f"{len(tree.problems)} problem(s) found.", err=True)
+    problems = len(tree.problems)
+    if database:
+        for line in _cohort_track_problems({t.slug: t for t in tree.tracks}, {m.slug: m.title for m in tree.modules}):
+            click.echo(line, err=True)
+            problems += 1
+    if problems:
+        click.echo(f"{problems} problem(s) found.", err=True)
         sys.exit(1)
     lessons = sum(len(m.lessons) for m in tree.modules)
     quizzes = sum(1 for m in tree.modules if m.quiz is not None)
@@ -63,6 +82,16 @@ def content_sync():
     )
     for name in report.archived:
         click.echo(f"  archived: {name}")
+    from jimtraining.curriculum.catalogue import catalogue
+
+    content = catalogue()
+    lacking = _cohort_track_problems({slug: t for slug, t in content.tracks.items() if not t.archived},
+                                     {slug: module.title for slug, module in content.by_slug.items()})
+    for line in lacking:
+        click.echo(f"warning: {line}", err=True)
+    if lacking:
+        click.echo(f"{len(lacking)} group(s) do not show every module their track requires: add the modules at "
+                   "'Groep bewerken' (the link in each line).", err=True)
 
 
 @users_cli.command("create")

@@ -127,6 +127,11 @@ DEFAULTS = {
     "RESET_LIMIT_PER_IP": "5 per minute; 20 per hour",
     # Setting a new password through a reset link (the link itself cannot be guessed; this bounds the work).
     "RESET_PASSWORD_LIMIT_PER_IP": "10 per minute",
+    # Check-in codes (six digits, two right at any moment): wrong codes a learner may type per session before only
+    # the trainer can mark them, and wrong codes per client address over all learners (a whole class on one
+    # school network mistypes a few; guessing with many accounts needs far more).
+    "CHECKIN_WRONG_CODES_PER_SESSION": 5,
+    "CHECKIN_LIMIT_PER_IP": "30 per hour",
     #: How long a password-reset link works, in seconds.
     "PASSWORD_RESET_MAX_AGE": 60 * 60,
     #: The national dashboard and /progress are computed at most this often per app process (0: every request).

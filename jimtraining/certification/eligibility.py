@@ -93,6 +93,29 @@ def counted_modules(tracks) -> list[str]:
                               for slug in ((track.requirements or {}).get(key) or [])))
 
 
+def missing_modules(module_slugs, track) -> list[str]:
+    """The modules `track` requires (lessons or quiz) that are not among a cohort's `module_slugs`, in the track's
+    order. A cohort's matrix must show every module its track counts, or the trainer sees "4 modules" while the
+    certificate column says "nog 12 onderdelen"; showing more modules than the track needs is fine."""
+    shown = set(module_slugs or ())
+    return [slug for slug in counted_modules([track]) if slug not in shown]
+
+
+def missing_modules_text(track_title: str, titles: list[str]) -> str:
+    """The sentence that says which modules a cohort lacks for its track (each caller adds what to do)."""
+    names = ", ".join(f"'{title}'" for title in titles)
+    return ngettext("Het certificeringstraject '%(track)s' vraagt ook de module %(modules)s, maar die staat niet "
+                    "bij de modules van de groep.",
+                    "Het certificeringstraject '%(track)s' vraagt ook de modules %(modules)s, maar die staan niet "
+                    "bij de modules van de groep.", len(titles), track=track_title, modules=names)
+
+
+def module_titles(slugs) -> list[str]:
+    """The titles of these modules (their slug when the curriculum does not have one)."""
+    content = catalogue()
+    return [module.title if (module := content.module(slug)) is not None else slug for slug in slugs]
+
+
 def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None = None,
                        now=None) -> dict[int, Eligibility]:
     """Eligibility of the cohort's active learners (or of the given ones among them) for `track`.

@@ -35,8 +35,19 @@ class ReviewForm(FlaskForm):
     submit = SubmitField(_l("Besluit opslaan"))
 
 
+def _id_or_none(value):
+    """A chosen id, or None for the placeholder ("") and anything that is not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class LicenceForm(FlaskForm):
-    user_id = SelectField(_l("Trainer"), coerce=int, validators=[DataRequired(_l("Kies een trainer."))])
+    # The placeholder's value is empty: a required <select> must start with such an option (HTML; Nu checker).
+    user_id = SelectField(_l("Trainer"), coerce=_id_or_none, validators=[DataRequired(_l("Kies een trainer."))])
     months = IntegerField(_l("Geldig voor (maanden)"), default=24, validators=[
         InputRequired(_l("Vul het aantal maanden in.")),
         NumberRange(min=1, max=120, message=_l("Kies 1 tot 120 maanden."))])
@@ -47,7 +58,7 @@ class LicenceForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user_id.choices = choices([(0, _l("— kies —"))] + db.session.execute(
+        self.user_id.choices = choices([("", _l("— kies —"))] + db.session.execute(
             select(User.id, User.name).where(User.role == "trainer", User.is_enabled.is_(True))
             .order_by(User.name)).all())
 

@@ -244,6 +244,18 @@ def refusal(trainer: User, cohort: Cohort, now=None) -> str | None:
     return None
 
 
+def cohorts_lacking_track_modules(tracks: dict) -> list[tuple[Cohort, object, list[str]]]:
+    """Cohorts (not archived) whose modules do not include every module their track requires, each with its track
+    and the missing slugs. `tracks`: slug -> track (a Track, a TrackInfo, or a TrackFile as `content check`
+    reads it from the files); cohorts of a track not in it are left alone."""
+    from jimtraining.certification.eligibility import missing_modules
+
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.track_slug.is_not(None), Cohort.status != "archived")
+                                 .order_by(Cohort.id))
+    return [(cohort, tracks[cohort.track_slug], missing) for cohort in cohorts if cohort.track_slug in tracks
+            and (missing := missing_modules(cohort.module_slugs, tracks[cohort.track_slug]))]
+
+
 def cohort_track(cohort: Cohort) -> TrackInfo | None:
     """The track the cohort follows (from the curriculum catalogue: no query while the content is unchanged)."""
     return catalogue().track(cohort.track_slug)

@@ -28,6 +28,7 @@ from jimtraining.certification.services import CertificationError
 from jimtraining.certification.stats import current_national_figures
 from jimtraining.cohorts import services as cohort_services
 from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment
+from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.exports.csv import csv_response
 from jimtraining.extensions import db
 from jimtraining.permissions import admin_required, trainer_required
@@ -75,7 +76,20 @@ def mine():
                 in zip(tracks, learner_eligibilities(tracks, current_user.id), strict=True)]
     certificates = list(db.session.scalars(
         select(Certificate).where(Certificate.user_id == current_user.id).order_by(Certificate.issued_at.desc())))
-    return render_template("certification/mine.html", followed=followed, certificates=certificates, now=utcnow())
+    return render_template("certification/mine.html", followed=followed, certificates=certificates, now=utcnow(),
+                           leading=_leading(current_user))
+
+
+def _leading(user) -> dict | None:
+    """For a trainer or lecturer: the groups they lead (with their track) and their licence. They earn no
+    certificate through their own groups: they sign their learners' certificates off, with a licence."""
+    if user.role != "trainer":
+        return None
+    content = catalogue()
+    groups = [(cohort_id, name, content.track(track_slug)) for cohort_id, name, track_slug in db.session.execute(
+        select(Cohort.id, Cohort.name, Cohort.track_slug).where(Cohort.trainers.any(User.id == user.id),
+                                                               Cohort.status != "archived").order_by(Cohort.name))]
+    return {"groups": groups, "licence": services.valid_licence(user)}
 
 
 def _practice_track_or_404(track_slug) -> Track:

@@ -105,6 +105,20 @@ class CohortForm(FlaskForm):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("De einddatum ligt voor de startdatum."))
 
+    def validate_module_slugs(self, field):
+        """The modules must include every module the chosen track requires (extra modules are fine)."""
+        from jimtraining.certification.eligibility import missing_modules, missing_modules_text, module_titles
+        from jimtraining.certification.models import Track
+
+        if not self.track_slug.data:
+            return
+        track = db.session.scalar(select(Track).where(Track.slug == self.track_slug.data,
+                                                      Track.archived.is_(False)))
+        missing = missing_modules(field.data, track) if track is not None else []
+        if missing:
+            raise ValidationError(missing_modules_text(track.title, module_titles(missing)) + " "
+                                  + str(_l("Vink de ontbrekende modules aan, of kies een ander traject.")))
+
 
 class InviteForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)],

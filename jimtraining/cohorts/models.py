@@ -214,3 +214,19 @@ class Attendance(db.Model):
     marked_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
     session = db.relationship("CohortSession", back_populates="attendance")
+
+
+class CheckinAttempt(db.Model):
+    """A wrong check-in code a learner typed for a session (a right code marks attendance instead).
+
+    Only the fact and the moment are kept: no typed code and no IP address. It limits the wrong codes per learner
+    per session (cohorts.services.check_in) and shows the trainer who had wrong tries. Removed after
+    privacy.retention.CHECKIN_ATTEMPT_DAYS days, with the account on erasure.
+    """
+
+    __table_args__ = (db.Index("ix_checkin_attempt_session_user", "session_id", "user_id"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    session_id = db.Column(db.Integer, db.ForeignKey("cohort_session.id", ondelete="CASCADE"), nullable=False)
+    user_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    attempted_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow, index=True)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import bindparam, case, func, literal_column, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -21,6 +23,7 @@ from sqlalchemy.orm import aliased
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.models import (
     Attendance,
+    CheckinAttempt,
     Cohort,
     CohortSession,
     Enrollment,
@@ -403,8 +406,59 @@ def checkin_open(session: CohortSession, at=None) -> bool:
     return as_utc(session.starts_at) - CHECKIN_EARLY <= now <= as_utc(session.ends_at)
 
 
-def check_in(session: CohortSession, user: User, code: str, at=None) -> None:
-    """A learner checks in with the code the trainer shows; the code of this or the previous minute counts."""
+class CheckinBlockedError(CohortError):
+    """Checking in with a code is refused for now: too many wrong codes (the trainer can still mark attendance)."""
+
+
+def _setting(name: str):
+    return current_app.config[name]
+
+
+def wrong_checkin_codes(session: CohortSession, user_id: int) -> int:
+    """How many wrong codes this learner typed for this session."""
+    return db.session.scalar(select(func.count()).select_from(CheckinAttempt).where(
+        CheckinAttempt.session_id == session.id, CheckinAttempt.user_id == user_id)) or 0
+
+
+def checkin_blocked(session: CohortSession, user_id: int) -> bool:
+    """Whether this learner typed too many wrong codes to check in with a code at this session."""
+    return wrong_checkin_codes(session, user_id) >= _setting("CHECKIN_WRONG_CODES_PER_SESSION")
+
+
+def wrong_checkins_by_learner(session: CohortSession) -> dict[int, int]:
+    """user id -> wrong codes typed for this session, for learners who typed any: one query."""
+    return dict(db.session.execute(
+        select(CheckinAttempt.user_id, func.count()).where(CheckinAttempt.session_id == session.id)
+        .group_by(CheckinAttempt.user_id)).all())
+
+
+def _ask_trainer() -> str:
+    return _("Vraag de trainer om je aanwezig te melden.")
+
+
+def checkin_blocked_message() -> str:
+    """What a learner who typed too many wrong codes for a session reads."""
+    return _("Je hebt te vaak een verkeerde code ingevuld. Inchecken met een code kan bij deze bijeenkomst niet "
+             "meer.") + " " + _ask_trainer()
+
+
+def _refuse(error: CohortError):
+    """End the transaction (and with it the lock check_in took on the learner's row), then refuse."""
+    db.session.rollback()
+    raise error
+
+
+def check_in(session: CohortSession, user: User, code: str, at=None, client: str | None = None) -> None:
+    """A learner checks in with the code the trainer shows; the code of this or the previous minute counts.
+
+    Wrong codes are limited, because two of the million six-digit codes are right at any moment: per learner per
+    session (CHECKIN_WRONG_CODES_PER_SESSION; then even the right code is refused, and only the trainer can mark
+    the learner) and, when the request's `client` address is given, per address over all learners
+    (CHECKIN_LIMIT_PER_IP, counted by the login throttle's limiter). Each wrong code is recorded (CheckinAttempt)
+    for the limit and for the trainer's attendance list. Codes that are not six digits are not counted.
+    """
+    from jimtraining.accounts import throttle
+
     now = at or utcnow()
     if not session.cohort.is_member(user):
         raise CohortError(_("Je zit niet in deze groep."))
@@ -413,10 +467,37 @@ def check_in(session: CohortSession, user: User, code: str, at=None) -> None:
     code = (code or "").strip().replace(" ", "")
     if not re.fullmatch(r"[0-9]{6}", code):
         raise CohortError(_("De code bestaat uit zes cijfers."))
+    # Lock the learner's row first, so tries sent at the same moment are counted one after the other and the limit
+    # holds exactly (an UPDATE that changes nothing: PostgreSQL locks the row, SQLite takes its write lock).
+    db.session.execute(update(User).where(User.id == user.id).values(name=User.name))
+    allowed = _setting("CHECKIN_WRONG_CODES_PER_SESSION")
+    wrong = wrong_checkin_codes(session, user.id)
+    if wrong >= allowed:
+        _refuse(CheckinBlockedError(checkin_blocked_message()))
+    address = f"checkin:{client}" if client else None
+    if address and throttle.used_up("CHECKIN_LIMIT_PER_IP", address):
+        log.warning("session %s: check-in refused, too many wrong codes from one address", session.id)
+        _refuse(CheckinBlockedError(_("Vanaf dit netwerk zijn te veel verkeerde codes ingevuld. Inchecken met een code "
+                                 "kan nu niet.") + " " + _ask_trainer()))
     valid = {checkin_code(session, now), checkin_code(session, now - timedelta(minutes=1))}
-    if not any(hmac.compare_digest(code, good) for good in valid):
-        raise CohortError(_("Deze code klopt niet of is verlopen. Kijk naar de code die de trainer nu laat zien."))
-    set_attendance(session, {user.id: "present"}, source="checkin")
+    if any(hmac.compare_digest(code, good) for good in valid):
+        set_attendance(session, {user.id: "present"}, source="checkin")
+        return
+    db.session.add(CheckinAttempt(session_id=session.id, user_id=user.id, attempted_at=now))
+    db.session.commit()
+    if address:
+        throttle.count("CHECKIN_LIMIT_PER_IP", address)
+    wrong += 1
+    log.info("session %s: wrong check-in code from user %s (%d of %d)", session.id, user.id, wrong, allowed)
+    if wrong >= allowed:
+        raise CheckinBlockedError(ngettext(
+            "Deze code klopt niet. Je hebt %(num)d keer een verkeerde code ingevuld; inchecken met een code kan bij "
+            "deze bijeenkomst niet meer.",
+            "Deze code klopt niet. Je hebt %(num)d keer een verkeerde code ingevuld; inchecken met een code kan bij "
+            "deze bijeenkomst niet meer.", wrong) + " " + _ask_trainer())
+    raise CohortError(_("Deze code klopt niet of is verlopen. Kijk naar de code die de trainer nu laat zien.") + " "
+                      + ngettext("Je kunt het nog %(num)d keer proberen.", "Je kunt het nog %(num)d keer proberen.",
+                                 allowed - wrong))
 
 
 def set_attendance(session: CohortSession, statuses: dict[int, str], source: str = "trainer") -> None:

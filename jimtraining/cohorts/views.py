@@ -44,9 +44,9 @@ from jimtraining.cohorts.models import (
     Organisation,
     may_manage,
 )
-from jimtraining.cohorts.services import CohortError
+from jimtraining.cohorts.services import CheckinBlockedError, CohortError
 from jimtraining.exports.csv import attachment, csv_response
-from jimtraining.extensions import db
+from jimtraining.extensions import client_address, db
 from jimtraining.mailing import MailError, outbox, send_mail
 from jimtraining.permissions import admin_required, roles_required, trainer_required
 from jimtraining.rendering import render_markdown
@@ -127,6 +127,19 @@ def edit(cohort_id):
     return render_template("cohorts/edit.html", form=form, cohort=cohort)
 
 
+def _track_gap(cohort, track) -> str | None:
+    """What the dashboard says when the cohort does not show every module its track requires (the track changed
+    after the cohort was saved); None when it does. From the curriculum catalogue: no query."""
+    from jimtraining.certification.eligibility import missing_modules, missing_modules_text, module_titles
+
+    missing = missing_modules(cohort.module_slugs, track) if track is not None and not track.archived else []
+    if not missing:
+        return None
+    return missing_modules_text(track.title, module_titles(missing)) + " " + _(
+        "De tabel hieronder laat dat deel niet zien, maar het telt wel mee voor het certificaat. Voeg het toe bij "
+        "'Groep bewerken'.")
+
+
 SORT_KEYS = {
     "name": lambda r: r.user.name.lower(),
     "modules": lambda r: (-r.modules_done, r.user.name.lower()),
@@ -152,7 +165,8 @@ def dashboard(cohort_id):
     return render_template("cohorts/dashboard.html", cohort=cohort, learners=len(overview.rows),
                            trainer_names=trainer_names, sessions=sessions,
                            matrix=overview.table(cohort, sort, SORT_KEYS[sort]), sort=sort,
-                           next_session=services.next_session(sessions), certification=overview.certification)
+                           next_session=services.next_session(sessions), certification=overview.certification,
+                           track_gap=_track_gap(cohort, overview.certification["track"]))
 
 
 @bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")
@@ -371,25 +385,33 @@ def session(cohort_id, session_id):
         return render_template("cohorts/session_trainer.html", cohort=cohort, session=session, agenda=agenda,
                                members=members, marked=marked, form=form, statuses=ATTENDANCE_STATUSES,
                                code=services.checkin_code(session) if services.checkin_open(session) else None,
+                               wrong_codes=services.wrong_checkins_by_learner(session),
+                               wrong_codes_allowed=current_app.config["CHECKIN_WRONG_CODES_PER_SESSION"],
                                **_roleplay_context(session))
     if not cohort.is_member(current_user):
         abort(403)
     form = CheckinForm()
+    status, blocked = 200, None
     if form.validate_on_submit():
         try:
-            services.check_in(session, current_user, form.code.data)
+            services.check_in(session, current_user, form.code.data, client=client_address())
+        except CheckinBlockedError as error:
+            status, blocked = 429, str(error)
         except CohortError as error:
             form.code.errors.append(str(error))
         else:
             flash(_("Je bent ingecheckt. Welkom!"), "success")
             return redirect(url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id))
     mine = next((a.status for a in session.attendance if a.user_id == current_user.id), None)
+    can_check_in = services.checkin_open(session) and mine != "present"
+    if can_check_in and blocked is None and services.checkin_blocked(session, current_user.id):
+        blocked = services.checkin_blocked_message()
     my_rounds = [r for r in _roleplay_context(session)["rounds"]
                  if current_user.id in (r.professional_id, r.player_id) or any(o.id == current_user.id
                                                                                 for o in r.observers)]
     return render_template("cohorts/session_learner.html", cohort=cohort, session=session, agenda=agenda,
                            form=form, mine=mine, statuses=ATTENDANCE_STATUSES, my_rounds=my_rounds,
-                           can_check_in=services.checkin_open(session) and mine != "present")
+                           can_check_in=can_check_in, blocked=blocked), status
 
 
 def _roleplay_context(session) -> dict:

@@ -257,6 +257,19 @@ def _export_attendance(user) -> dict:
                             **pick(a, ("status", "source", "marked_at"))} for a, title, starts, cohort in rows]}
 
 
+def _export_checkin_attempts(user) -> dict:
+    from jimtraining.cohorts.models import CheckinAttempt, Cohort, CohortSession
+
+    rows = db.session.execute(
+        select(CheckinAttempt.attempted_at, CohortSession.title, CohortSession.starts_at, Cohort.name)
+        .join(CohortSession, CohortSession.id == CheckinAttempt.session_id)
+        .join(Cohort, Cohort.id == CohortSession.cohort_id)
+        .where(CheckinAttempt.user_id == user.id).order_by(CheckinAttempt.attempted_at, CheckinAttempt.id)).all()
+    # Only when: the codes typed and the address they came from are not kept.
+    return {"checkin_wrong_codes": [{"cohort": cohort, "session": title, "session_starts_at": value(starts),
+                                     "attempted_at": value(moment)} for moment, title, starts, cohort in rows]}
+
+
 # Quizzes -----------------------------------------------------------------------------------------------------
 
 ATTEMPT_FIELDS = ("module_slug", "number", "status", "started_at", "deadline_at", "submitted_at", "graded_at",
@@ -551,6 +564,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("attendance", _l("Aanwezigheid"), sections=("attendance",), export=_export_attendance, links=(
         Link("user_id", Erase.KEEP, "no free text; the session's attendance figures stay right",
              role=_l("als deelnemer")),)),
+    Entry("checkin_attempt", _l("Verkeerde incheckcodes"), sections=("checkin_wrong_codes",),
+          export=_export_checkin_attempts, links=(
+              Link("user_id", Erase.DELETE, "they only served the limit on wrong codes and the trainer's view "
+                   "of that session", role=_l("als deelnemer")),)),
     # Curriculum
     Entry("lesson_progress", _l("Voortgang in lessen"), sections=("lesson_progress",),
           fields=("module_slug", "lesson_slug", "started_at", "completed_at"), links=(

@@ -36,6 +36,8 @@ NEVER_USED_ACCOUNT_DAYS = 365
 INACTIVE_QUIZ_ATTEMPT_YEARS = 5
 #: Certificates (valid, expired or revoked): removed this long after their end date.
 CERTIFICATE_YEARS_AFTER_EXPIRY = 5
+#: Wrong check-in codes (when a learner typed one): removed this long after they were typed.
+CHECKIN_ATTEMPT_DAYS = 30
 
 #: For docs/PRIVACY.md and its test: kind -> (number, unit).
 PERIODS = {
@@ -45,6 +47,7 @@ PERIODS = {
     "never_used_accounts": (NEVER_USED_ACCOUNT_DAYS, "days"),
     "inactive_quiz_attempts": (INACTIVE_QUIZ_ATTEMPT_YEARS, "years"),
     "certificates": (CERTIFICATE_YEARS_AFTER_EXPIRY, "years"),
+    "checkin_attempts": (CHECKIN_ATTEMPT_DAYS, "days"),
 }
 
 #: Rows in these tables do not count as use of an account (a trainer can enrol someone who never comes).
@@ -85,6 +88,12 @@ def _invitations(now, dry_run) -> tuple[str, int]:
     old = or_(and_(invitations.c.used_at.is_(None), invitations.c.expires_at < cutoff), invitations.c.used_at < cutoff)
     return f"invitations expired or used more than {INVITATION_DAYS} days ago", \
         _count_or_delete(invitations, old, dry_run)
+
+
+def _checkin_attempts(now, dry_run) -> tuple[str, int]:
+    attempts = _tables()["checkin_attempt"]
+    return f"wrong check-in codes typed more than {CHECKIN_ATTEMPT_DAYS} days ago", \
+        _count_or_delete(attempts, attempts.c.attempted_at < now - timedelta(days=CHECKIN_ATTEMPT_DAYS), dry_run)
 
 
 def _certificates(now, dry_run) -> tuple[str, int]:
@@ -176,6 +185,7 @@ KINDS = (
     ("login_sessions", _login_sessions),
     ("mail_outbox", _mail_outbox),
     ("invitations", _invitations),
+    ("checkin_attempts", _checkin_attempts),
     ("inactive_quiz_attempts", _inactive_quiz_attempts),
     ("certificates", _certificates),
     ("never_used_accounts", _never_used_accounts),

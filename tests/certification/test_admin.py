@@ -244,7 +244,8 @@ def test_only_admins_make_a_group_follow_the_jim_trainer_track(client_for, world
     select_box = trainer.get(url).get_data(as_text=True).split('id="track_slug"')[1].split("</select>")[0]
     assert "JIMwerker" in select_box and "JIM-trainer" not in select_box
     data = {"name": "Groep", "organisation_id": world["cohort"].organisation_id, "region": "Twente",
-            "status": "running", "work_context": "", "track_slug": "jim-trainer", "trainer_ids": [world["trainer"].id]}
+            "status": "running", "work_context": "", "track_slug": "jim-trainer", "trainer_ids": [world["trainer"].id],
+            "module_slugs": ["basis", "verder"]}  # the modules the track requires (issue 14, item 2)
     refused = trainer.submit(url, data, page=url)
     assert refused.status_code != 302 and 'id="track_slug-error"' in refused.get_data(as_text=True)
     db.session.refresh(world["cohort"])

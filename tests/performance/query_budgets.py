@@ -34,8 +34,8 @@ BUDGETS: dict[str, int] = {
     # --- privacy ------------------------------------------------------------------------------------------------
     # One or two queries per kind of personal data in jimtraining/privacy/registry.py: grows with the schema,
     # never with the rows.
-    "privacy.export_json": 30,
-    "privacy.erase_confirm": 28,  # one COUNT per link of the registry (the erasure preview)
+    "privacy.export_json": 31,  # +1: wrong check-in codes (checkin_attempt, issue 14 item 9)
+    "privacy.erase_confirm": 29,  # one COUNT per link of the registry (the erasure preview); +1 checkin_attempt
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
@@ -90,7 +90,9 @@ BUDGETS: dict[str, int] = {
     "cohorts.upload": 3,
     "cohorts.session_new": 3,
     "cohorts.session_edit": 4,
-    "cohorts.session": 11,
+    # +1 for trainers: the wrong check-in codes per learner (one GROUP BY; issue 14 item 9). A learner for whom
+    # check-in is open counts their own wrong codes instead (one COUNT), within the same budget.
+    "cohorts.session": 12,
     "cohorts.session_code": 4,
     "cohorts.session_ics": 4,
     "cohorts.cohort_ics": 4,

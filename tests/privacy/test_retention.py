@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 
 from jimtraining.accounts.models import User
 from jimtraining.certification.models import Certificate
-from jimtraining.cohorts.models import Enrollment, Invitation
+from jimtraining.cohorts.models import CheckinAttempt, CohortSession, Enrollment, Invitation
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.extensions import db
 from jimtraining.privacy.cli import privacy_cli
@@ -33,6 +33,12 @@ def _certificate(holder, number, expires_at):
                               trainer_name="Tineke Trainer")
     db.session.add(certificate)
     return certificate
+
+
+def _wrong_code(session, user, attempted_at):
+    attempt = CheckinAttempt(session_id=session.id, user_id=user.id, attempted_at=attempted_at)
+    db.session.add(attempt)
+    return attempt
 
 
 def _attempt(user, number, started_at):
@@ -86,8 +92,15 @@ def aged(make_user, make_cohort, tmp_path, monkeypatch, app):
                                   completed_at=now - 390 * day))
     remove["accounts"], keep["accounts"] = [ghost], [with_progress, newcomer, old_admin, sleeper, holder]
 
+    session = CohortSession(cohort_id=cohort.id, title="Bijeenkomst", starts_at=now - 40 * day,
+                            ends_at=now - 40 * day + timedelta(hours=3), checkin_secret="x" * 64)
+    db.session.add(session)
+    db.session.flush()
+    remove["checkin_attempts"] = [_wrong_code(session, active, now - 31 * day)]
+    keep["checkin_attempts"] = [_wrong_code(session, active, now - 29 * day), _wrong_code(session, active, now)]
+
     expected = {"invitations": 2, "certificates": 1, "inactive_quiz_attempts": 2, "never_used_accounts": 1,
-                "mail_outbox": 1}
+                "mail_outbox": 1, "checkin_attempts": 1}
     sessions = db.metadata.tables.get("login_session")
     if sessions is not None:
         def login_session(name, **moments):
@@ -134,7 +147,7 @@ def test_the_real_run_removes_exactly_what_is_past_its_period(aged):
     assert {kind: count for kind, (_what, count) in report.counts.items()} == aged["expected"]
     db.session.expire_all()
     for model, kind in ((Invitation, "invitations"), (Certificate, "certificates"), (QuizAttempt, "attempts"),
-                        (User, "accounts")):
+                        (User, "accounts"), (CheckinAttempt, "checkin_attempts")):
         present = _present(model)
         assert not remove[kind] & present, kind
         assert keep[kind] <= present, kind
