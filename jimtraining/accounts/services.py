@@ -3,13 +3,15 @@
 import logging
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from jimtraining.accounts import reset_links
 from jimtraining.accounts.models import ROLES, LoginSession, User, hash_session_token, new_session_token
+from jimtraining.cohorts.models import Organisation
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
+from jimtraining.web import like_pattern
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,19 @@ USER_AGENT_LENGTH = 200
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def users_query(text: str = "", role: str = ""):
+    """Users for the admin's list: those whose name, e-mail address or organisation's name holds ``text`` (any
+    case), with ``role`` when given; active accounts first, then by name."""
+    query = select(User).order_by(User.is_enabled.desc(), User.name, User.id)
+    if text:
+        like = like_pattern(text)
+        query = query.where(or_(User.name.ilike(like, escape="\\"), User.email.ilike(like, escape="\\"),
+                                User.organisation.has(Organisation.name.ilike(like, escape="\\"))))
+    if role:
+        query = query.where(User.role == role)
+    return query
 
 
 def authenticate(email: str, password: str) -> User | None:

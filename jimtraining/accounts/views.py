@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from jimtraining.accounts import services
 from jimtraining.accounts.forms import (
@@ -19,13 +18,13 @@ from jimtraining.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from jimtraining.accounts.models import User
+from jimtraining.accounts.models import ROLES, User
 from jimtraining.accounts.reset_links import ResetLinkError, max_age_minutes, user_for_token
 from jimtraining.accounts.throttle import limit_per_client, limit_per_email, refusal
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
 from jimtraining.permissions import admin_required
-from jimtraining.web import safe_next
+from jimtraining.web import page_of, safe_next
 
 log = logging.getLogger(__name__)
 
@@ -228,11 +227,18 @@ def change_password():
 
 # Admin ------------------------------------------------------------------------------------------------------
 
+#: The admin's list of users: people per page (the national installation has tens of thousands).
+USERS_PER_PAGE = 50
+
+
 @bp.route("/admin/users")
 @admin_required
 def admin_users():
-    users = db.session.scalars(select(User).order_by(User.is_enabled.desc(), User.name)).all()
-    return render_template("admin/users.html", users=users, confirm=ConfirmForm())
+    q = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    role = role if role in ROLES else ""
+    page = page_of(services.users_query(q, role), USERS_PER_PAGE)
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES, confirm=ConfirmForm())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
