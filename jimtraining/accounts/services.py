@@ -73,6 +73,19 @@ def change_password(user: User, new_password: str) -> None:
     log.info("password changed: user=%s", user.id)
 
 
+def change_email(user: User, new_email: str, keep_session_id: int | None) -> str:
+    """Give the account a new login and password-reset address (the form checked the password and that no other
+    account has it) and commit it with whatever else changed on the user. Every other login session ends, so a
+    session someone else had ends here too; reset links sent to the old address stop working (reset_links binds
+    them to the address). Returns the old address, for the notice the caller mails to it."""
+    old_email = user.email
+    user.email = new_email.strip().lower()
+    ended = end_other_sessions(user, keep_session_id)
+    db.session.commit()
+    log.info("e-mail address changed: user=%s, %s other session(s) ended", user.id, ended)
+    return old_email
+
+
 def set_enabled(user: User, enabled: bool, by: User) -> None:
     """(De)activate an account. Deactivation ends all the user's sessions."""
     if user.id == by.id and not enabled:
@@ -149,6 +162,14 @@ def end_session(token: str | None) -> None:
                        .where(LoginSession.token_hash == hash_session_token(token), LoginSession.ended_at.is_(None))
                        .values(ended_at=utcnow()))
     db.session.commit()
+
+
+def end_other_sessions(user: User, keep_session_id: int | None) -> int:
+    """End every active session of this user but the one with this id (the caller commits); returns how many."""
+    query = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    if keep_session_id is not None:
+        query = query.where(LoginSession.id != keep_session_id)
+    return db.session.execute(query.values(ended_at=utcnow())).rowcount
 
 
 def end_all_sessions(user: User) -> None:

@@ -20,7 +20,7 @@ from jimtraining.accounts.forms import (
 )
 from jimtraining.accounts.models import ROLES, User
 from jimtraining.accounts.reset_links import ResetLinkError, max_age_minutes, user_for_token
-from jimtraining.accounts.throttle import limit_per_client, limit_per_email, refusal
+from jimtraining.accounts.throttle import limit_password_checks, limit_per_client, limit_per_email, refusal
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
 from jimtraining.permissions import admin_required
@@ -195,22 +195,72 @@ def reset_password_save(token):
     return redirect(url_for("accounts.login"))
 
 
+def _password_tries_refused(template: str, make_form):
+    """The page again, unsaved, with status 429 (throttle.limit_password_checks)."""
+    def refused(request_limit):
+        return refusal(template, _("Er is te vaak een verkeerd wachtwoord ingevuld. Wacht een minuut en probeer het "
+                                   "dan opnieuw. Er is niets opgeslagen."), request_limit,
+                       form=make_form(current_user._get_current_object()))
+    return refused
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@limit_password_checks("current_password",
+                       on_breach=_password_tries_refused("accounts/profile.html",
+                                                         lambda user: ProfileForm(obj=user, user=user)))
 def profile():
-    form = ProfileForm(obj=current_user, user_id=current_user.id)
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user, user=user)
     if form.validate_on_submit():
-        for key, value in _profile_values(form).items():
-            setattr(current_user, key, value)
-        current_user.locale = form.locale.data
-        db.session.commit()
-        flash(_("Je gegevens zijn opgeslagen."), "success")
+        values = _profile_values(form)
+        new_email = values.pop("email")
+        for key, value in values.items():
+            setattr(user, key, value)
+        user.locale = form.locale.data
+        if not form.email_changes:
+            db.session.commit()
+            flash(_("Je gegevens zijn opgeslagen."), "success")
+            return redirect(url_for("accounts.profile"))
+        old_email = services.change_email(user, new_email, keep_session_id=user.login_session_id)
+        _send_email_changed_notice(user, old_email)
+        flash(_("Je gegevens zijn opgeslagen. Je logt voortaan in met %(email)s. Op je andere apparaten ben je "
+                "uitgelogd, en we hebben een bericht gestuurd naar je oude e-mailadres.", email=user.email),
+              "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)
 
 
+def masked_email(email: str) -> str:
+    """n***@example.org: enough for the owner to recognise the address, not enough to hand it to whoever reads
+    the old mailbox now (a former employer's, say)."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _send_email_changed_notice(user: User, old_email: str) -> None:
+    """Tell the old address that the login address changed, in the user's language. The change is made either way:
+    a notice that cannot be sent is logged for the administrators, not shown (the sender may be the intruder)."""
+    with force_locale(user.locale or "nl"):
+        body = _("Hallo %(name)s,\n\nHet e-mailadres waarmee je inlogt bij JIM-training is zojuist gewijzigd in "
+                 "%(new)s. Mails van JIM-training, ook die om een nieuw wachtwoord te kiezen, gaan voortaan naar dat "
+                 "adres. Op je andere apparaten ben je uitgelogd.\n\nHeb je dit zelf gedaan? Dan hoef je niets te "
+                 "doen.\n\nHeb je dit niet zelf gedaan? Dan heeft iemand anders misschien toegang tot je account. "
+                 "Neem dan meteen contact op met je trainer of met het landelijk programmabureau van JIM-training. "
+                 "Antwoorden op deze mail worden niet gelezen.\n\nMet vriendelijke groet,\nJIM-training",
+                 name=user.name, new=masked_email(user.email))
+        subject = _("Je e-mailadres bij JIM-training is gewijzigd")
+    try:
+        send_mail(old_email, subject, body)
+    except MailError:
+        log.error("notice of a changed e-mail address for user %s could not be sent", user.id)
+
+
 @bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
+@limit_password_checks("current_password",
+                       on_breach=_password_tries_refused("accounts/password.html",
+                                                  lambda user: PasswordChangeForm(user=user)))
 def change_password():
     form = PasswordChangeForm(user=current_user)
     if form.validate_on_submit():
