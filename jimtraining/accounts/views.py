@@ -2,12 +2,13 @@
 
 import logging
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from jimtraining.accounts import services
+from jimtraining.accounts.devices import describe
 from jimtraining.accounts.forms import (
     ConfirmForm,
     LoginForm,
@@ -43,7 +44,7 @@ def _profile_values(form) -> dict:
 
 @bp.after_app_request
 def note_session_seen(response):
-    """last_seen_at of the login session is written at most once an hour (services.SEEN_EVERY)."""
+    """last_seen_at of the login session is written at most once an hour (services.seen_every)."""
     user = g.get("_login_user")  # only there when this request looked at current_user
     if getattr(user, "login_seen_due", False):
         user.login_seen_due = False
@@ -74,7 +75,7 @@ def login():
             # One message whether or not the account exists.
             flash(_("Dit e-mailadres en wachtwoord horen niet bij een actief account."), "error")
         else:
-            services.start_session(user, _user_agent())
+            services.start_session(user, _user_agent(), remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             flash(_("Welkom, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
@@ -268,11 +269,58 @@ def change_password():
         services.change_password(user, form.new_password.data)
         # Every session has ended; this device goes on in a new one (keeping "stay logged in" if it had it).
         remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        services.start_session(user, _user_agent())
-        login_user(user, remember=remember_cookie in request.cookies)
+        remember = remember_cookie in request.cookies
+        services.start_session(user, _user_agent(), remember=remember)
+        login_user(user, remember=remember)
         flash(_("Je wachtwoord is gewijzigd. Op andere apparaten moet je opnieuw inloggen."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.get("/profile/sessions")
+@login_required
+def sessions():
+    user = current_user._get_current_object()
+    return render_template("accounts/sessions.html", sessions=services.active_sessions(user),
+                           current_id=user.login_session_id, describe=describe, limits=_limits_in_words())
+
+
+def _limits_in_words() -> dict:
+    """The session limits as people say them: "12 uur", "30 dagen"."""
+    config = current_app.config
+    minutes = config["SESSION_IDLE_MINUTES"]
+    idle = (ngettext("%(num)d uur", "%(num)d uur", minutes // 60) if minutes % 60 == 0
+            else ngettext("%(num)d minuut", "%(num)d minuten", minutes))
+    return {"idle": idle,
+            "remember_idle": ngettext("%(num)d dag", "%(num)d dagen", config["SESSION_REMEMBER_IDLE_DAYS"]),
+            "max_age": ngettext("%(num)d dag", "%(num)d dagen", config["SESSION_MAX_DAYS"])}
+
+
+@bp.post("/profile/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = services.end_sessions_but_this_one(current_user._get_current_object())
+    if ended:
+        flash(ngettext("Je bent op %(num)d ander apparaat uitgelogd.", "Je bent op %(num)d andere apparaten "
+                       "uitgelogd.", ended), "success")
+    else:
+        flash(_("Je was nergens anders ingelogd."), "info")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.post("/profile/sessions/<int(max=2147483647):login_session_id>/end")
+@login_required
+def end_session(login_session_id):
+    user = current_user._get_current_object()
+    login_session = services.find_own_session(user, login_session_id)
+    if login_session is None:
+        abort(404)  # someone else's sessions are not there for you, not even as a 403
+    if login_session.id == user.login_session_id:
+        flash(_("Dit is het apparaat dat je nu gebruikt. Wil je hier stoppen? Log dan uit."), "info")
+        return redirect(url_for("accounts.sessions"))
+    services.end_login_session(login_session)
+    flash(_("Je bent op dat apparaat uitgelogd."), "success")
+    return redirect(url_for("accounts.sessions"))
 
 
 # Admin ------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ BUDGETS: dict[str, int] = {
     "accounts.login": 1,
     "accounts.profile": 2,
     "accounts.change_password": 1,
+    "accounts.sessions": 2,  # the person's sessions that still work
     "accounts.admin_users": 3,  # a page of 50 (with the organisation joined) and the count of all that match
     "accounts.admin_user_new": 2,
     "accounts.admin_user_edit": 3,
