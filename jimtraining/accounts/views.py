@@ -281,8 +281,10 @@ def change_password():
 @login_required
 def sessions():
     user = current_user._get_current_object()
-    return render_template("accounts/sessions.html", sessions=services.active_sessions(user),
-                           current_id=user.login_session_id, describe=describe, limits=_limits_in_words())
+    # This device first, then the others from the most recently used.
+    sessions = sorted(services.active_sessions(user), key=lambda s: s.id != user.login_session_id)
+    return render_template("accounts/sessions.html", sessions=sessions, current_id=user.login_session_id,
+                           describe=describe, limits=_limits_in_words())
 
 
 def _limits_in_words() -> dict:
