@@ -238,3 +238,22 @@ def test_seen_interval_is_a_tenth_of_a_short_idle_timeout_and_at_most_an_hour(ap
     assert services.seen_every() == timedelta(hours=1)
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 20)
     assert services.seen_every() == timedelta(minutes=2)
+
+
+def test_a_browser_name_full_of_markup_is_shown_as_text(app, login, make_user):
+    """The User-Agent is chosen by whoever logs in (a thief too) and shown to the account's owner."""
+    from tests.security.xss import live_markup, load_payloads, single_line
+
+    user = make_user()
+    owner = browser(app)
+    login(owner, user)
+    payloads = single_line(load_payloads())
+    for start in range(0, 28, 4):  # 9 logins in all: under the per-account login limit
+        intruder = browser(app, " ".join(payloads[start:start + 4])[:190] + " Firefox/125.0")
+        login(intruder, user)
+        intruder.get("/")
+    intruder = browser(app, "<img src=x onerror=alert(1)>/1.0 (<script>alert(1)</script>) Chrome/1")
+    login(intruder, user)
+    page = owner.get("/profile/sessions").get_data(as_text=True)
+    assert page.count("Beëindigen") == 8
+    assert live_markup(page) == []
