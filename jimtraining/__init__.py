@@ -2,11 +2,12 @@
 
 import logging
 import os
+from datetime import timedelta
 
-from flask import Flask, render_template, request, session
+from flask import Flask, flash, g, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
 
 from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment, settings_problems
@@ -44,6 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     if problems:
         # One line per problem; the app does not start with any of them.
         raise RuntimeError("\n".join(problems))
+    # The "remember me" cookie lasts no longer than the session it carries (Flask-Login's default is a year).
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=app.config["SESSION_MAX_DAYS"]))
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -88,13 +91,33 @@ def _register_models():
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
     from jimtraining.scenarios import models as _scenarios  # noqa: F401
 
+    #: What someone whose session just expired reads (services.SessionExpiredError.kind).
+    expired_messages = {
+        "idle": _l("Je bent uitgelogd omdat je een tijd niets hebt gedaan. Log opnieuw in om verder te gaan."),
+        "max_age": _l("Je bent uitgelogd omdat je al lang geleden hebt ingelogd. Log opnieuw in om verder te gaan."),
+    }
+
     @login_manager.user_loader
     def load_user(token):
         """The cookies carry the token of a login session, not the user id. Logging out, a password change or
-        reset and deactivation end the session on the server, and with it every copy of its cookies."""
-        from jimtraining.accounts.services import load_session
+        reset and deactivation end the session on the server, and with it every copy of its cookies; so does
+        expiry (SESSION_IDLE_MINUTES and friends): then the person is told why, once."""
+        from jimtraining.accounts.services import SessionExpiredError, load_session
 
-        return load_session(token)
+        try:
+            return load_session(token)
+        except SessionExpiredError as expired:
+            g.login_session_expired = True
+            flash(expired_messages[expired.kind], "info")
+            return None
+
+    @login_manager.unauthorized_handler
+    def ask_to_log_in():
+        """Flask-Login's own answer (to the login page, with ?next=), without its "log in to see this page" when
+        the person was just told that their session expired."""
+        if not g.get("login_session_expired"):
+            flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 #: Flash messages kept in the session while no page has shown them yet.

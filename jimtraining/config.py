@@ -144,7 +144,21 @@ DEFAULTS = {
     "DASHBOARD_CACHE_SECONDS": 60,
     #: Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address (0: none).
     "TRUSTED_PROXIES": 0,
+    #: Login sessions end on the server (jimtraining/accounts/services.py, load_session). A session nobody used for
+    #: this many minutes ends. Twelve hours is longer than a training day with its travel, so a trainer who opened
+    #: the attendance page in the morning can still save it at the end of the day; and shorter than a night, so a
+    #: session left open on a shared computer is over by the next morning.
+    "SESSION_IDLE_MINUTES": 12 * 60,
+    #: The same for a session started with "stay logged in on this device" (the person's own device): used once a
+    #: fortnight keeps it, a group that meets every two weeks included.
+    "SESSION_REMEMBER_IDLE_DAYS": 14,
+    #: Every session ends this many days after logging in, however often it is used, "stay logged in" included:
+    #: a copied cookie never works for longer. The "remember me" cookie lasts as long (REMEMBER_COOKIE_DURATION).
+    "SESSION_MAX_DAYS": 30,
 }
+
+#: Settings that may come from the environment as a whole number of at least 1.
+SESSION_SETTINGS = ("SESSION_IDLE_MINUTES", "SESSION_REMEMBER_IDLE_DAYS", "SESSION_MAX_DAYS")
 
 
 def from_environment(instance_path: str, given: dict) -> dict:
@@ -173,6 +187,12 @@ def from_environment(instance_path: str, given: dict) -> dict:
             raise RuntimeError("TRUSTED_PROXIES must be a number: how many reverse proxies are in front of the "
                                "app (0, 1, ...).")
         settings["TRUSTED_PROXIES"] = int(value)
+    for name in SESSION_SETTINGS:
+        value = os.environ.get(name, "").strip()
+        if value and name not in given:
+            if not value.isdigit() or int(value) < 1:
+                raise RuntimeError(f"{name} must be a whole number of at least 1, not {value!r}.")
+            settings[name] = int(value)
     if os.environ.get("JIM_BENCH") == "1" and "BENCH" not in given:
         # `make bench` only (jimtraining/benchmark.py): the baseline page, a query-count header, no throttling.
         settings["BENCH"] = True

@@ -79,8 +79,30 @@ class _ProfileFields(FlaskForm):
 
 
 class ProfileForm(_ProfileFields):
+    """A person's own details. A new e-mail address (the login and the address for password-reset links) needs
+    the current password: a session someone took over must not be able to take the account with it."""
+
+    current_password = PasswordField(_l("Huidig wachtwoord"),
+                                     description=_l("Alleen nodig als je je e-mailadres wijzigt."),
+                                     render_kw={"autocomplete": "current-password"})
     locale = SelectField(_l("Taal"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
     submit = SubmitField(_l("Opslaan"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user_id=user.id, **kwargs)
+        self._user = user
+
+    @property
+    def email_changes(self) -> bool:
+        return normalise_email(self.email.data or "") != normalise_email(self._user.email)
+
+    def validate_current_password(self, field):
+        if not self.email_changes:
+            return
+        if not field.data:
+            raise ValidationError(_l("Vul je huidige wachtwoord in om je e-mailadres te wijzigen."))
+        if not self._user.check_password(field.data):
+            raise ValidationError(_l("Je huidige wachtwoord klopt niet."))
 
 
 def _new_password_field():

@@ -120,8 +120,9 @@ class User(UserMixin, db.Model):
 
 
 class LoginSession(db.Model):
-    """One login on one device. The cookies carry its token; logging out, a password change or reset and
-    deactivation set ``ended_at``, after which neither the session cookie nor "remember me" works any more."""
+    """One login on one device. The cookies carry its token; logging out, a password change or reset, a new e-mail
+    address, deactivation, ending it from another device and expiry (unused too long, or started too long ago) set
+    ``ended_at``, after which neither the session cookie nor "remember me" works any more."""
 
     __tablename__ = "login_session"
 
@@ -130,11 +131,16 @@ class LoginSession(db.Model):
     #: sha256 of the token in the cookie (hash_session_token).
     token_hash = db.Column(db.String(64), nullable=False, unique=True)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
-    #: Updated at most once an hour (services.SEEN_EVERY), not on every request.
+    #: Updated at most once an hour, and more often when the idle timeout is short (services.seen_every), never
+    #: on every request.
     last_seen_at = db.Column(db.DateTime(timezone=True), nullable=True)
+    #: Set when the session ends: logout, ended from another device, password change, expiry (services.load_session).
     ended_at = db.Column(db.DateTime(timezone=True), nullable=True)
     #: The browser, shortened, so people can recognise their devices.
     user_agent = db.Column(db.String(200), nullable=True)
+    #: Started with "stay logged in on this device": it may go unused longer (SESSION_REMEMBER_IDLE_DAYS instead of
+    #: SESSION_IDLE_MINUTES); SESSION_MAX_DAYS after its start it ends all the same.
+    remember = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
 
     user = db.relationship("User")
 

@@ -75,3 +75,18 @@ def count(setting: str, key: str) -> None:
             limiter.limiter.hit(item, *ids)
     except Exception:  # noqa: BLE001
         log.warning("throttle: the store of %s cannot be written", setting, exc_info=True)
+def by_account() -> str:
+    from flask_login import current_user
+
+    return f"user:{current_user.id}"
+
+
+def limit_password_checks(field: str, on_breach):
+    """Wrong current passwords typed in a logged-in form (a new e-mail address, a new password), counted per
+    account with the login's limit: a session someone took over must not become a way to guess the password at
+    full speed. Saves that succeed (a redirect) and requests without a password are not counted."""
+    from flask_login import current_user
+
+    return limiter.limit(_setting("LOGIN_LIMIT_PER_ACCOUNT"), key_func=by_account, methods=["POST"],
+                         on_breach=on_breach, deduct_when=lambda response: response.status_code != 302,
+                         exempt_when=lambda: not current_user.is_authenticated or not request.form.get(field))

@@ -2,13 +2,13 @@
 
 import logging
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from jimtraining.accounts import services
+from jimtraining.accounts.devices import describe
 from jimtraining.accounts.forms import (
     ConfirmForm,
     LoginForm,
@@ -19,13 +19,13 @@ from jimtraining.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from jimtraining.accounts.models import User
+from jimtraining.accounts.models import ROLES, User
 from jimtraining.accounts.reset_links import ResetLinkError, max_age_minutes, user_for_token
-from jimtraining.accounts.throttle import limit_per_client, limit_per_email, refusal
+from jimtraining.accounts.throttle import limit_password_checks, limit_per_client, limit_per_email, refusal
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
 from jimtraining.permissions import admin_required
-from jimtraining.web import absolute_url, safe_next
+from jimtraining.web import absolute_url, page_of, safe_next
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def _profile_values(form) -> dict:
 
 @bp.after_app_request
 def note_session_seen(response):
-    """last_seen_at of the login session is written at most once an hour (services.SEEN_EVERY)."""
+    """last_seen_at of the login session is written at most once an hour (services.seen_every)."""
     user = g.get("_login_user")  # only there when this request looked at current_user
     if getattr(user, "login_seen_due", False):
         user.login_seen_due = False
@@ -75,7 +75,7 @@ def login():
             # One message whether or not the account exists.
             flash(_("Dit e-mailadres en wachtwoord horen niet bij een actief account."), "error")
         else:
-            services.start_session(user, _user_agent())
+            services.start_session(user, _user_agent(), remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             flash(_("Welkom, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
@@ -187,22 +187,72 @@ def reset_password_save(token):
     return redirect(url_for("accounts.login"))
 
 
+def _password_tries_refused(template: str, make_form):
+    """The page again, unsaved, with status 429 (throttle.limit_password_checks)."""
+    def refused(request_limit):
+        return refusal(template, _("Er is te vaak een verkeerd wachtwoord ingevuld. Wacht een minuut en probeer het "
+                                   "dan opnieuw. Er is niets opgeslagen."), request_limit,
+                       form=make_form(current_user._get_current_object()))
+    return refused
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@limit_password_checks("current_password",
+                       on_breach=_password_tries_refused("accounts/profile.html",
+                                                         lambda user: ProfileForm(obj=user, user=user)))
 def profile():
-    form = ProfileForm(obj=current_user, user_id=current_user.id)
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user, user=user)
     if form.validate_on_submit():
-        for key, value in _profile_values(form).items():
-            setattr(current_user, key, value)
-        current_user.locale = form.locale.data
-        db.session.commit()
-        flash(_("Je gegevens zijn opgeslagen."), "success")
+        values = _profile_values(form)
+        new_email = values.pop("email")
+        for key, value in values.items():
+            setattr(user, key, value)
+        user.locale = form.locale.data
+        if not form.email_changes:
+            db.session.commit()
+            flash(_("Je gegevens zijn opgeslagen."), "success")
+            return redirect(url_for("accounts.profile"))
+        old_email = services.change_email(user, new_email, keep_session_id=user.login_session_id)
+        _send_email_changed_notice(user, old_email)
+        flash(_("Je gegevens zijn opgeslagen. Je logt voortaan in met %(email)s. Op je andere apparaten ben je "
+                "uitgelogd, en we hebben een bericht gestuurd naar je oude e-mailadres.", email=user.email),
+              "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)
 
 
+def masked_email(email: str) -> str:
+    """n***@example.org: enough for the owner to recognise the address, not enough to hand it to whoever reads
+    the old mailbox now (a former employer's, say)."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _send_email_changed_notice(user: User, old_email: str) -> None:
+    """Tell the old address that the login address changed, in the user's language. The change is made either way:
+    a notice that cannot be sent is logged for the administrators, not shown (the sender may be the intruder)."""
+    with force_locale(user.locale or "nl"):
+        body = _("Hallo %(name)s,\n\nHet e-mailadres waarmee je inlogt bij JIM-training is zojuist gewijzigd in "
+                 "%(new)s. Mails van JIM-training, ook die om een nieuw wachtwoord te kiezen, gaan voortaan naar dat "
+                 "adres. Op je andere apparaten ben je uitgelogd.\n\nHeb je dit zelf gedaan? Dan hoef je niets te "
+                 "doen.\n\nHeb je dit niet zelf gedaan? Dan heeft iemand anders misschien toegang tot je account. "
+                 "Neem dan meteen contact op met je trainer of met het landelijk programmabureau van JIM-training. "
+                 "Antwoorden op deze mail worden niet gelezen.\n\nMet vriendelijke groet,\nJIM-training",
+                 name=user.name, new=masked_email(user.email))
+        subject = _("Je e-mailadres bij JIM-training is gewijzigd")
+    try:
+        send_mail(old_email, subject, body)
+    except MailError:
+        log.error("notice of a changed e-mail address for user %s could not be sent", user.id)
+
+
 @bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
+@limit_password_checks("current_password",
+                       on_breach=_password_tries_refused("accounts/password.html",
+                                                  lambda user: PasswordChangeForm(user=user)))
 def change_password():
     form = PasswordChangeForm(user=current_user)
     if form.validate_on_submit():
@@ -210,20 +260,76 @@ def change_password():
         services.change_password(user, form.new_password.data)
         # Every session has ended; this device goes on in a new one (keeping "stay logged in" if it had it).
         remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        services.start_session(user, _user_agent())
-        login_user(user, remember=remember_cookie in request.cookies)
+        remember = remember_cookie in request.cookies
+        services.start_session(user, _user_agent(), remember=remember)
+        login_user(user, remember=remember)
         flash(_("Je wachtwoord is gewijzigd. Op andere apparaten moet je opnieuw inloggen."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
 
 
+@bp.get("/profile/sessions")
+@login_required
+def sessions():
+    user = current_user._get_current_object()
+    # This device first, then the others from the most recently used.
+    sessions = sorted(services.active_sessions(user), key=lambda s: s.id != user.login_session_id)
+    return render_template("accounts/sessions.html", sessions=sessions, current_id=user.login_session_id,
+                           describe=describe, limits=_limits_in_words())
+
+
+def _limits_in_words() -> dict:
+    """The session limits as people say them: "12 uur", "30 dagen"."""
+    config = current_app.config
+    minutes = config["SESSION_IDLE_MINUTES"]
+    idle = (ngettext("%(num)d uur", "%(num)d uur", minutes // 60) if minutes % 60 == 0
+            else ngettext("%(num)d minuut", "%(num)d minuten", minutes))
+    return {"idle": idle,
+            "remember_idle": ngettext("%(num)d dag", "%(num)d dagen", config["SESSION_REMEMBER_IDLE_DAYS"]),
+            "max_age": ngettext("%(num)d dag", "%(num)d dagen", config["SESSION_MAX_DAYS"])}
+
+
+@bp.post("/profile/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = services.end_sessions_but_this_one(current_user._get_current_object())
+    if ended:
+        flash(ngettext("Je bent op %(num)d ander apparaat uitgelogd.", "Je bent op %(num)d andere apparaten "
+                       "uitgelogd.", ended), "success")
+    else:
+        flash(_("Je was nergens anders ingelogd."), "info")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.post("/profile/sessions/<int(max=2147483647):login_session_id>/end")
+@login_required
+def end_session(login_session_id):
+    user = current_user._get_current_object()
+    login_session = services.find_own_session(user, login_session_id)
+    if login_session is None:
+        abort(404)  # someone else's sessions are not there for you, not even as a 403
+    if login_session.id == user.login_session_id:
+        flash(_("Dit is het apparaat dat je nu gebruikt. Wil je hier stoppen? Log dan uit."), "info")
+        return redirect(url_for("accounts.sessions"))
+    services.end_login_session(login_session)
+    flash(_("Je bent op dat apparaat uitgelogd."), "success")
+    return redirect(url_for("accounts.sessions"))
+
+
 # Admin ------------------------------------------------------------------------------------------------------
+
+#: The admin's list of users: people per page (the national installation has tens of thousands).
+USERS_PER_PAGE = 50
+
 
 @bp.route("/admin/users")
 @admin_required
 def admin_users():
-    users = db.session.scalars(select(User).order_by(User.is_enabled.desc(), User.name)).all()
-    return render_template("admin/users.html", users=users, confirm=ConfirmForm())
+    q = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    role = role if role in ROLES else ""
+    page = page_of(services.users_query(q, role), USERS_PER_PAGE)
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES, confirm=ConfirmForm())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

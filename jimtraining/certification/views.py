@@ -33,7 +33,7 @@ from jimtraining.exports.csv import csv_response
 from jimtraining.extensions import db
 from jimtraining.permissions import admin_required, trainer_required
 from jimtraining.timeutil import as_utc, local_date, local_date_iso, utcnow
-from jimtraining.web import absolute_url
+from jimtraining.web import absolute_url, like_pattern, page_of
 
 bp = Blueprint("certification", __name__)
 bp.add_app_template_global(bar_chart, "bar_chart")
@@ -47,13 +47,8 @@ def forbidden(message: str, title: str | None = None):
     return render_template("errors/error.html", code=403, title=title or _("Geen toegang"), message=message), 403
 
 
-#: Page numbers beyond this are typing mistakes (and would not fit in a database integer).
-MAX_PAGE = 100_000
-
-
 def _page(query, per_page=50):
-    page = request.args.get("page", 1, type=int)
-    return db.paginate(query, page=min(max(page or 1, 1), MAX_PAGE), per_page=per_page, error_out=False)
+    return page_of(query, per_page)
 
 
 
@@ -349,7 +344,7 @@ def admin_certificates():
     query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     q = request.args.get("q", "").strip()[:100]
     if q:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = like_pattern(q)
         query = query.where(or_(Certificate.number.ilike(like, escape="\\"),
                                 Certificate.holder_name.ilike(like, escape="\\")))
     status = request.args.get("status", "")
@@ -380,7 +375,7 @@ def admin_certificate(certificate_id):
             return redirect(url_for("certification.admin_certificate", certificate_id=certificate.id))
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "certificate",
                                                               AuditEvent.object_id == certificate.id)
-                                     .order_by(AuditEvent.id)))
+                                     .order_by(AuditEvent.at, AuditEvent.id)))
     status = 400 if form.errors else 200
     return render_template("certification/admin_certificate.html", certificate=certificate, form=form,
                            events=events, actions=AUDIT_ACTIONS), status
@@ -398,7 +393,9 @@ AUDIT_ACTIONS = {
 
 
 def _audit_query():
-    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    # Newest first by the moment it happened: an event may be dated before events written earlier (a certificate
+    # signed with an earlier date, the demo's history); the id only breaks ties.
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     action = request.args.get("action", "")
     if action in AUDIT_ACTIONS:
         query = query.where(AuditEvent.action == action)

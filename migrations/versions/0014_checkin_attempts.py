@@ -5,7 +5,7 @@ address), so the wrong codes per learner per session can be limited and the trai
 (issue 14, item 9). A new table only; nothing else changes.
 
 Revision ID: 0014_checkin_attempts
-Revises: 0012_progress_token
+Revises: 0013_login_session_limits
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_checkin_attempts'
-down_revision = '0012_progress_token'
+down_revision = '0013_login_session_limits'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ session's new time (RFC 5545 UID, SEQUENCE, LAST-MODIFIED). Existing sessions ge
 and the moment of the upgrade.
 
 Revision ID: 0015_session_calendar
-Revises: 0012_progress_token
+Revises: 0014_checkin_attempts
 Create Date: 2026-12-10 09:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015_session_calendar'
-down_revision = '0012_progress_token'
+down_revision = '0014_checkin_attempts'
 branch_labels = None
 depends_on = None
 

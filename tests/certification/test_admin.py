@@ -254,3 +254,20 @@ def test_only_admins_make_a_group_follow_the_jim_trainer_track(client_for, world
     assert admin.submit(url, data, page=url).status_code == 302
     db.session.refresh(world["cohort"])
     assert world["cohort"].track_slug == "jim-trainer"
+
+
+def test_audit_log_shows_the_newest_event_first_by_date_not_by_when_it_was_written(client_for, world):
+    """Issue 14 item 3: the audit log is not in date order; newest first, with paging (and the CSV alike)."""
+    now = utcnow()
+    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], now)
+    create_certificate(world["second"], world["trainer"], world["track"], world["cohort"],
+                       now - timedelta(days=400))  # written later, dated earlier (a certificate signed afterwards)
+    db.session.commit()
+    grant_licence(world["trainer"], 12, world["admin"], now=now - timedelta(days=30))
+    client = client_for(world["admin"])
+    body = client.get("/admin/audit").get_data(as_text=True).split("<tbody>")[1]
+    order = [body.index(text) for text in ("Lotte Leerling", "Licentie verlengd", "Sem Tweede")]
+    assert order == sorted(order)
+    rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True))))[1:]
+    moments = [row[1] for row in rows]
+    assert moments == sorted(moments, reverse=True) and len(rows) == 3

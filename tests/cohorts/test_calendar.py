@@ -135,7 +135,7 @@ def test_the_migration_gives_sessions_that_exist_their_own_uid(tmp_path):
 
     url = f"sqlite:///{tmp_path}/before.db"
     with create_app(config_for_tests(url)).app_context():
-        upgrade(revision="0012_progress_token")
+        upgrade(revision="0014_checkin_attempts")
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("INSERT INTO organisation (id, name, kind, created_at) "
@@ -154,6 +154,6 @@ def test_the_migration_gives_sessions_that_exist_their_own_uid(tmp_path):
                                            "FROM cohort_session ORDER BY id")).all()
         assert len({uuid.UUID(uid) for uid, _sequence, _modified in rows}) == 2
         assert all(sequence == 0 and modified for _uid, sequence, modified in rows)
-        downgrade(revision="0012_progress_token")
+        downgrade(revision="0014_checkin_attempts")
         assert "calendar_uid" not in {c["name"] for c in inspect(create_engine(url)).get_columns("cohort_session")}
         db.session.remove()

@@ -25,7 +25,8 @@ BUDGETS: dict[str, int] = {
     "accounts.login": 1,
     "accounts.profile": 2,
     "accounts.change_password": 1,
-    "accounts.admin_users": 2,
+    "accounts.sessions": 2,  # the person's sessions that still work
+    "accounts.admin_users": 3,  # a page of 50 (with the organisation joined) and the count of all that match
     "accounts.admin_user_new": 2,
     "accounts.admin_user_edit": 3,
     "accounts.forgot_password": 1,
@@ -114,7 +115,7 @@ BUDGETS: dict[str, int] = {
     "certification.licences": 4,
     "certification.admin_certificates": 3,
     "certification.admin_certificate": 4,
-    "certification.audit_log": 3,
+    "certification.audit_log": 3,  # a page of 50 and the count
     "certification.audit_export": 2,
     "certification.national": 10,
     "certification.national_export": 10,

@@ -106,6 +106,11 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "accounts.logout": {POST: destructive(PUBLIC)},
     "accounts.profile": same(ANY_USER, GET, POST),
     "accounts.change_password": same(ANY_USER, GET, POST),
+    "accounts.sessions": {GET: ANY_USER},  # one's own login sessions only
+    # One of the learner's other login sessions (build_world): theirs to end; for everyone else it does not exist.
+    # Before end_other_sessions, which ends it as well.
+    "accounts.end_session": {POST: OWNER_ONLY},
+    "accounts.end_other_sessions": {POST: ANY_USER},
     "accounts.admin_users": {GET: ADMIN_ONLY},
     "accounts.admin_user_new": same(ADMIN_ONLY, GET, POST),
     "accounts.admin_user_edit": same(ADMIN_ONLY, GET, POST),
@@ -237,6 +242,7 @@ PARAMS = {
     "round_id": "round",
     "token": "invitation_token",
     "accounts.token": "reset_token",
+    "login_session_id": "login_session",
 }
 
 #: Per endpoint, parameters that differ from PARAMS.

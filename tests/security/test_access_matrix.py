@@ -55,7 +55,8 @@ def prepare_content(content_dir) -> None:
 def build_world(content_root) -> dict:
     """Every object a URL parameter can point at, and one account per role. Returns world keys -> values, plus
     "users": {role: User}."""
-    from jimtraining.accounts.services import create_user
+    from jimtraining.accounts.models import LoginSession, hash_session_token
+    from jimtraining.accounts.services import create_user, start_session
     from jimtraining.certification.services import create_certificate
     from jimtraining.cohorts.models import CohortSession, Organisation
     from jimtraining.cohorts.services import create_invitation, enroll, new_checkin_secret
@@ -150,6 +151,9 @@ def build_world(content_root) -> dict:
     db.session.commit()
     _invitation, token = create_invitation(cohort_a, "nieuw@example.org", "Nina Nieuw", users["trainer"])
     reset_token = password_reset_token(users["learner"])
+    other_device = start_session(users["learner"], "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Firefox/125.0")
+    login_session = db.session.scalar(select(LoginSession.id).where(
+        LoginSession.token_hash == hash_session_token(other_device)))
 
     return {
         "users": users,
@@ -160,6 +164,7 @@ def build_world(content_root) -> dict:
         "image": "images/plaatje.png", "scenario_slug": scenario.slug, "attempt_open": in_progress.id,
         "attempt_done": done.id, "open_answer": open_answer.id, "run": run.id, "round": round_.id,
         "released_round": released.id, "invitation_token": token, "reset_token": reset_token,
+        "login_session": login_session,
     }
 
 
