@@ -182,8 +182,9 @@ def _register_request_guards(app):
     def no_store_for_private_responses(response):
         """Pages of a logged-in person and every export hold personal data: a shared computer's browser cache or
         a proxy must not keep them (a back button after logout, the next user of a library computer). Public
-        static files and the public pages of anonymous visitors keep what they have."""
-        if request.endpoint == "static":
+        static files, the curriculum's pictures (no personal data; they set their own private caching) and the public
+        pages of anonymous visitors keep what they have."""
+        if request.endpoint == "static" or response.mimetype.startswith("image/"):
             return response
         if response.mimetype in NO_STORE_MIMETYPES or _logged_in():
             if "no-store" not in (response.headers.get("Cache-Control") or ""):

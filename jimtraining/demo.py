@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from jimtraining.accounts.services import create_user
+from jimtraining.certification.models import Track
 from jimtraining.certification.demo import seed_certification
 from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Organisation
 from jimtraining.cohorts.services import enroll, new_checkin_secret, new_join_code
@@ -86,7 +87,11 @@ def _seed_cohorts(users, organisations, modules):
     """Two cohorts with 25 learners (a youth-care group and a hogeschool class), sessions and attendance."""
     rng = random.Random(2026)
     lecturer = users["docent"]
-    slugs = [m.slug for m in modules]
+    # Both groups follow the JIMwerker track (certification/demo.py) and show its modules; the modules for future
+    # JIM-trainers are not theirs.
+    track = db.session.scalar(select(Track).where(Track.slug == "jimwerker"))
+    wanted = set((track.requirements or {}).get("modules") or []) if track is not None else None
+    slugs = [m.slug for m in modules if wanted is None or m.slug in wanted]
     youth = Cohort(name="JIMwerkers Twente, najaar", organisation_id=organisations[0].id, region="Twente",
                    work_context="jeugdhulp", status="running", join_code=new_join_code(), module_slugs=slugs,
                    starts_on=(utcnow() - timedelta(days=30)).date(), ends_on=(utcnow() + timedelta(days=60)).date())

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.exports import both_variants, offers_both_variants
 
 #: The reviewer's `=cmd|'/C calc'!A0@example.org` without the space, which no e-mail address may hold unquoted.
@@ -14,7 +15,7 @@ def test_a_formula_in_an_email_address_is_defused_in_the_cohort_export(app, clie
     learner = two_cohorts["learner_a"]
     login(client, learner)
     response = client.submit("/profile", {"name": " -Leerling A", "email": ATTACK, "organisation_id": "0",
-                                          "locale": "nl"}, page="/profile")
+                                          "locale": "nl", "current_password": PASSWORD}, page="/profile")
     assert response.status_code == 302  # accepted: it is a valid address
     trainer = app.test_client()
     login(trainer, two_cohorts["trainer_a"])
