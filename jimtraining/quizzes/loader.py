@@ -176,3 +176,21 @@ class _Reporter:
 
         self.count += 1
         self.problems.append(Problem(self.relpath, self._lines().line(*at), message))
+
+
+class _Collector:
+    def __init__(self):
+        self.messages: list[str] = []
+        self.count = 0
+
+    def __call__(self, at: tuple, message: str) -> None:
+        self.count += 1
+        self.messages.append(message)
+
+
+def question_problems(raw) -> list[str]:
+    """What `flask content check` would report about one question of quiz.yml: the import runs every question it
+    converts through this, so it never writes a question that the check then rejects."""
+    collect = _Collector()
+    _load_question(raw, 0, ("questions", 0), collect, set())
+    return collect.messages
