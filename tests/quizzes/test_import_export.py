@@ -7,6 +7,7 @@ import yaml
 from jimtraining.curriculum.loader import load_content
 from jimtraining.quizzes.gift import parse_gift, to_gift
 from jimtraining.quizzes.moodle_xml import parse_moodle_xml
+from jimtraining.rendering import render_markdown
 from tests.quizzes.conftest import QUIZ_YML
 
 DATA = Path(__file__).parent / "data"
@@ -154,7 +155,7 @@ def test_gift_edge_cases_are_reported_not_crashed_on():
     messages = " ".join(message for _line, message in result.problems)
     assert "zonder = of ~" in messages and "ongeldig gewicht" in messages
     assert "niet tussen { en }" in messages
-    assert questions["f"]["text"] == "Pad C:\\new"
+    assert render_markdown(questions["f"]["text"]) == "<p>Pad C:\\new</p>"  # Markdown that shows the backslash
 
 
 def test_gift_round_trip_keeps_backslashes_and_multiline_model_answers():
