@@ -27,6 +27,8 @@ class ImportResult:
     questions: list[dict] = field(default_factory=list)
     #: (line, message) for every question that could not be converted, or was converted with a caveat.
     problems: list[tuple[int, str]] = field(default_factory=list)
+    #: The line each imported question starts on (parallel to `questions`).
+    lines: list[int] = field(default_factory=list)
 
 
 class IdMaker:
@@ -132,6 +134,7 @@ def finish(question: dict, line: int, result: ImportResult, notes: list[tuple[in
         return
     result.problems.extend(notes)
     result.questions.append(question)
+    result.lines.append(line)
 
 
 def _protect(text: str) -> str:
