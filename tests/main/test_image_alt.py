@@ -4,7 +4,7 @@
 import pytest
 
 from jimtraining.curriculum.loader import load_content
-from jimtraining.rendering import images_without_alt, render_markdown
+from jimtraining.rendering import render_markdown
 from tests.quizzes.conftest import QUIZ_YML
 from tests.scenarios.conftest import SCENARIO_YML
 
@@ -30,6 +30,8 @@ def test_a_picture_with_a_description_keeps_it():
 
 
 def test_images_without_alt_finds_markdown_and_html_pictures():
+    from jimtraining.rendering import images_without_alt
+
     assert images_without_alt("![](a.png) ![Goed](b.png) <img src='c.png'> <img alt=' ' src='d.png'>") == [
         "a.png", "c.png", "d.png"]
 
