@@ -110,9 +110,10 @@ class _Images(HTMLParser):
 
 
 def images_without_alt(text: str) -> list[str]:
-    """The targets of the pictures in a Markdown text that have no description (alt text), for content check."""
+    """The targets of the Markdown pictures (![...](...), ![...][ref]) in a text that have no description (alt
+    text), for content check. Raw HTML is left out here: the renderer gives its pictures alt="" anyway."""
     parser = _Images()
-    parser.feed(_to_html(text, None))
+    parser.feed(_to_html((text or "").replace("<", "&lt;"), None))
     parser.close()
     return parser.without_alt
 
