@@ -331,3 +331,43 @@ def test_import_into_a_module_without_quiz_yml_writes_the_modules_layout(runner,
     assert '\n  - id: a\n    type: single_choice\n    text: "Wie kiest?"\n' in text
     assert '\n\n  - id: b\n' in text
     assert load_content(content_dir.root).problems == []
+
+
+def test_weights_and_distractors_work_through_the_quiz_pages(client, make_user, login, synced_content):
+    """Item 18: an imported weighted question and a matching question with a distractor can be taken: the
+    distractor is offered, and grading follows Moodle's weights."""
+    from tests.quizzes.conftest import QUIZ_YML, answer_form, latest_attempt, sync
+
+    quiz = QUIZ_YML.format(draw=6, max_attempts=3, time_limit="", show_answers="after_attempt")
+    quiz = quiz.replace('''      - id: a
+        text: "Een tante"
+        correct: true
+      - id: b
+        text: "Een buurman"
+        correct: true
+      - id: c
+        text: "De eigen hulpverlener"
+      - id: d
+        text: "De verwijzer"''', '''      - {id: a, text: "Een tante", weight: 50}
+      - {id: b, text: "Een buurman", weight: 50}
+      - {id: c, text: "De eigen hulpverlener", weight: -100}
+      - {id: d, text: "De verwijzer", weight: 0}''')
+    quiz = quiz.replace('    feedback: "UITLEG-BEGRIPPEN"',
+                        '    distractors: ["AFLEIDER-CHAT"]\n    feedback: "UITLEG-BEGRIPPEN"')
+    synced_content.raw("01-basis/quiz.yml", quiz)
+    sync(synced_content)
+    learner = make_user(name="Lotte Leerling")
+    login(client, learner)
+    assert client.submit("/modules/basis/quiz/start", page="/modules/basis/quiz").status_code == 302
+    attempt = latest_attempt(learner)
+    page = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
+    assert page.count("AFLEIDER-CHAT") == 3  # one choice in each of the three drop-downs
+    answers = {"kiezen": "a", "wie-kan-jim-zijn": ["a", "d"], "familie": False,
+               "begrippen": {"p1": "p1", "p2": "*1", "p3": "p3"}, "stappen": ["i1", "i2", "i3"]}
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, answers))
+    attempt = latest_attempt(learner)
+    answer = {a.question_key: a.points_awarded for a in attempt.answers}
+    assert answer["wie-kan-jim-zijn"] == pytest.approx(0.5)  # 50 + 0
+    assert answer["begrippen"] == pytest.approx(2 / 3, abs=1e-3)  # the distractor is never right
+    result = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "AFLEIDER-CHAT" in result  # the learner sees what they chose
