@@ -19,8 +19,6 @@ from flask_babel import gettext as _
 
 from jimtraining.quizzes.moodle_text import BLANK, Notes, to_markdown, to_plain
 
-SPECIAL = "~=#{}:"
-
 
 @dataclass
 class ImportResult:
