@@ -151,7 +151,7 @@ def _module_folder(slug: str):
 @click.option("--module", "module_slug", required=True, help="Slug of the module whose quiz.yml receives them.")
 def quiz_import(file, module_slug):
     """Add the questions of a GIFT (.gift, .txt) or Moodle XML (.xml) file to a module's quiz.yml."""
-    from jimtraining.quizzes.bank import merge_questions
+    from jimtraining.quizzes.bank import BankError, merge_questions
     from jimtraining.quizzes.gift import parse_gift
     from jimtraining.quizzes.moodle_xml import parse_moodle_xml
 
@@ -167,7 +167,10 @@ def quiz_import(file, module_slug):
         click.echo(f"{file}:{line}: {message}", err=True)
     if not result.questions:
         raise click.ClickException("no question could be converted; quiz.yml was not changed")
-    merge_questions(folder / "quiz.yml", result.questions)
+    try:
+        merge_questions(folder / "quiz.yml", result.questions)
+    except BankError as error:
+        raise click.ClickException(f"{folder.name}/quiz.yml: {error}") from None
     click.echo(f"Imported {len(result.questions)} question(s) into {folder.name}/quiz.yml; "
                f"{len(result.problems)} problem(s) reported. Run `flask content check`, then `flask content sync`.")
     tree = load_content(current_app.config["MODULES_DIR"])

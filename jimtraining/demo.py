@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from jimtraining.accounts.services import create_user
-from jimtraining.certification.models import Track
 from jimtraining.certification.demo import seed_certification
+from jimtraining.certification.models import Track
 from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Organisation
 from jimtraining.cohorts.services import enroll, new_checkin_secret, new_join_code
 from jimtraining.curriculum.models import Module

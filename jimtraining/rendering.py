@@ -6,6 +6,7 @@ and images in curriculum files are rewritten by a resolver the caller passes in;
 
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -77,13 +78,49 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
-    """Render Markdown to HTML that is safe to insert in a page."""
-    html = markdown.markdown(
+#: An <img> tag as nh3 writes it: attribute values always in double quotes (a quote inside is &quot;).
+_IMG_TAG = re.compile(r'<img((?:\s+[^\s="/>]+(?:="[^"]*")?)*)\s*/?>')
+_ALT_ATTRIBUTE = re.compile(r'\salt(?:="|\s|$)')
+
+
+def _with_alt(match: re.Match) -> str:
+    """Every picture has an alt attribute, empty when the author gave none (screen readers then skip it)."""
+    attributes = match.group(1)
+    return match.group(0) if _ALT_ATTRIBUTE.search(attributes) else f'<img alt=""{attributes}>'
+
+
+def _to_html(text: str, resolver: Resolver | None) -> str:
+    return markdown.markdown(
         text or "",
         extensions=["extra", "sane_lists", _RewriteExtension(resolver)],
         output_format="html",
     )
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.without_alt: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            values = dict(attrs)
+            if not (values.get("alt") or "").strip():
+                self.without_alt.append(values.get("src") or "")
+
+
+def images_without_alt(text: str) -> list[str]:
+    """The targets of the Markdown pictures (![...](...), ![...][ref]) in a text that have no description (alt
+    text), for content check. Raw HTML is left out here: the renderer gives its pictures alt="" anyway."""
+    parser = _Images()
+    parser.feed(_to_html((text or "").replace("<", "&lt;"), None))
+    parser.close()
+    return parser.without_alt
+
+
+def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
+    """Render Markdown to HTML that is safe to insert in a page."""
+    html = _to_html(text, resolver)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -92,4 +129,6 @@ def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
         link_rel="noopener noreferrer",
         attribute_filter=_keep_attribute,
     )
+    if "<img" in clean:
+        clean = _IMG_TAG.sub(_with_alt, clean)
     return Markup(clean)

@@ -1,10 +1,13 @@
 """Moodle GIFT: read into quiz.yml questions, and write a question bank as GIFT.
 
-Supported: multiple choice (one right answer -> single_choice; weights like ~%50% -> multiple_response),
-true/false, matching, essay (-> open). Short answer, numerical, missing-word with one answer and descriptions
-are reported with their line, never silently dropped. GIFT has no ordering questions; an export lists those it
-leaves out. Two comment lines carry what GIFT cannot say and Moodle ignores: `// points: N` and
-`// model_answer: ...` before a question.
+Read as Moodle reads it (question/format/gift/format.php): escapes, `[html]`/`[moodle]`/`[plain]`/`[markdown]`
+on every text, `####` general feedback, `// [id:...]` and `// [tag:...]` comments. Multiple choice becomes
+single_choice (any `=` answer is right) or multiple_response, with `weight`s where Moodle gives partial credit;
+matching keeps its extra right-hand answers as `distractors`; true/false and essay (-> open) too. Short answer,
+numerical and descriptions are reported with their line, and so is everything left out (categories, tags,
+pictures, embedded files): nothing is dropped without a word, and a question whose meaning would change is not
+imported. GIFT has no ordering questions; an export lists those it leaves out. Two comment lines carry what GIFT
+cannot say and Moodle ignores: `// points: N` and `// model_answer: ...` before a question.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-SPECIAL = "~=#{}:"
+from jimtraining.quizzes.moodle_text import BLANK, Notes, to_markdown, to_plain
 
 
 @dataclass
@@ -22,6 +25,8 @@ class ImportResult:
     questions: list[dict] = field(default_factory=list)
     #: (line, message) for every question that could not be converted, or was converted with a caveat.
     problems: list[tuple[int, str]] = field(default_factory=list)
+    #: The line each imported question starts on (parallel to `questions`).
+    lines: list[int] = field(default_factory=list)
 
 
 class IdMaker:
@@ -42,194 +47,340 @@ class IdMaker:
         self.used.add(candidate)
         return candidate
 
-
-def _unescape(text: str) -> str:
-    """One pass over GIFT escapes: \\n is a line break, \\x is x (so a literal backslash-n survives)."""
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text, flags=re.DOTALL).strip()
-
-
-def _split_unescaped(text: str, chars: str) -> list[tuple[str, str]]:
-    """Split at unescaped marker characters; returns (marker, chunk) pairs, the first with marker ''."""
-    parts, current, marker, index = [], [], "", 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text):
-            current.append(text[index:index + 2])
-            index += 2
-            continue
-        if char in chars:
-            parts.append((marker, "".join(current)))
-            current, marker = [], char
-        else:
-            current.append(char)
-        index += 1
-    parts.append((marker, "".join(current)))
-    return parts
+    def claim(self, wanted: str) -> bool:
+        """Take an id given in the file; False when it is already used."""
+        if wanted in self.used:
+            return False
+        self.used.add(wanted)
+        return True
 
 
-def _find_unescaped(text: str, char: str, start: int = 0) -> int:
-    index = start
-    while index < len(text):
-        if text[index] == "\\":
-            index += 2
-            continue
-        if text[index] == char:
-            return index
-        index += 1
-    return -1
+_ESC = "\ue000"
+#: Escaped characters as letters after _ESC, so that no search for a special character finds them.
+_CODES = {"\\": "b", "~": "t", "=": "e", "#": "h", "{": "o", "}": "c", ":": "k", "n": "n"}
+_CHARS = {code: ("\n" if char == "n" else char) for char, code in _CODES.items()}
+_FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]")
+_WEIGHT = re.compile(r"^%([^%]*)%")
+_ID_COMMENT = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+_TAG_COMMENT = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+NO_FEEDBACK = "(Geen uitleg in het geïmporteerde bestand.)"
+NO_MODEL_ANSWER = "Geen modelantwoord in het geïmporteerde bestand."
+
+
+class SkipError(Exception):
+    """A question that is not imported; the message and line go into the report."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def option_id(number: int) -> str:
+    return chr(ord("a") + number) if number < 26 else f"o{number}"
+
+
+def weight_number(value: float) -> int | float:
+    """A weight as written in quiz.yml: 50, not 50.0; 33.33333 stays."""
+    value = round(value, 5)
+    return int(value) if value == int(value) else value
+
+
+def _equal_shares(weights: list[float]) -> bool:
+    """Right answers share +100% equally and wrong ones -100%: exactly how multiple_response without weights
+    grades, so the question needs no weights."""
+    right, wrong = [w for w in weights if w > 0], [w for w in weights if w < 0]
+    return (bool(right) and bool(wrong) and len(right) + len(wrong) == len(weights)
+            and abs(sum(right) - 100) <= 0.01 and abs(sum(wrong) + 100) <= 0.01
+            and max(right) - min(right) <= 0.01 and max(wrong) - min(wrong) <= 0.01)
+
+
+def choice_question(question: dict, options: list[dict], weights: list[float], single: bool) -> None:
+    """Moodle's multichoice as ours. One answer at 100% and the rest at 0%: single_choice with `correct`. Any
+    other single-answer question (several right answers, partial credit): single_choice with `weight`s, the
+    chosen option's weight is the score. Multiple answers: multiple_response, graded as Moodle does (sum of the
+    ticked weights, between 0 and 100%): with `correct` when the weights are equal shares, else with `weight`s."""
+    plain = single and weights.count(100) == 1 and all(w in (0, 100) for w in weights)
+    shared = not single and _equal_shares(weights)
+    for option, weight in zip(options, weights, strict=True):
+        if shared:
+            if weight > 0:
+                option["correct"] = True
+        elif plain and weight == 100:
+            option["correct"] = True
+        elif not plain:
+            option["weight"] = weight_number(weight)
+        option["feedback"] = option.pop("feedback", "")  # key order as authors write it
+    if plain or shared:
+        question.update(type="single_choice" if plain else "multiple_response", options=options)
+        return
+    question.update(type="single_choice" if single else "multiple_response", options=options)
+    if single and any(w < 0 for w in weights):
+        question["_notes"].append(_("let op: een antwoord met een negatief gewicht geeft hier 0 punten voor de "
+                                    "vraag; in Moodle kan het punten van andere vragen kosten"))
+
+
+def finish(question: dict, line: int, result: ImportResult, notes: list[tuple[int, str]]) -> None:
+    """Add a converted question when `flask content check` would accept it; otherwise report why, at `line`."""
+    from jimtraining.quizzes.loader import question_problems
+
+    question.pop("_notes", None)
+    problems = question_problems(question)
+    if problems:
+        for message in problems:
+            result.problems.append((line, _("overgeslagen: de vraag past zo niet in quiz.yml: %(reason)s",
+                                            reason=message)))
+        return
+    result.problems.extend(notes)
+    result.questions.append(question)
+    result.lines.append(line)
+
+
+def _protect(text: str) -> str:
+    """Moodle's escapes (\\\\ \\~ \\= \\# \\{ \\} \\: \\n) as placeholders of the same length, so that splitting
+    at the special characters ignores them and offsets still point at the right line. Other backslashes stay."""
+    return re.sub(r"\\([\\~=#{}:n])", lambda m: _ESC + _CODES[m.group(1)], text.replace(_ESC, " "))
+
+
+def _restore(text: str) -> str:
+    return re.sub(_ESC + "(.)", lambda m: _CHARS.get(m.group(1), ""), text, flags=re.DOTALL)
+
+
+@dataclass
+class _Block:
+    text: str
+    lines: list[int]
+    comments: list[str]
+
+    def line(self, offset: int) -> int:
+        return self.lines[min(self.text.count("\n", 0, max(offset, 0)), len(self.lines) - 1)]
 
 
 def _blocks(source: str):
-    """Yield (first line number, text, comments) per question; blank lines separate questions."""
-    lines = source.splitlines()
-    block, start, comments = [], None, []
-    for number, line in enumerate(lines + [""], start=1):
+    """Blank lines separate questions (as in Moodle); comment lines belong to the question they stand in."""
+    block, lines, comments = [], [], []
+    for number, line in enumerate(source.splitlines() + [""], start=1):
         stripped = line.strip()
         if stripped.startswith("//"):
             comments.append(stripped[2:].strip())
             continue
         if not stripped:
             if block:
-                yield start, "\n".join(block), comments
-                comments = []
-            block, start = [], None
+                yield _Block(_protect("\n".join(block)), lines, comments)
+            block, lines, comments = [], [], []
             continue
-        if start is None:
-            start = number
         block.append(line)
+        lines.append(number)
 
 
 def parse_gift(source: str) -> ImportResult:
     result = ImportResult()
     make_id = IdMaker()
-    for line, block, comments in _blocks(source):
-        if block.strip().startswith("$CATEGORY:"):
-            continue
+    for block in _blocks(source):
+        notes: list[tuple[int, str]] = []
         try:
-            question = _parse_block(block, comments, make_id)
-        except _UnsupportedError as reason:
-            result.problems.append((line, str(reason)))
+            question = _parse_block(block, make_id, notes)
+        except SkipError as skip:
+            result.problems.append((skip.line or block.lines[0], str(skip)))
             continue
-        for warning in question.pop("_warnings", []):
-            result.problems.append((line, warning))
-        result.questions.append(question)
+        if question is None:
+            result.problems.extend(notes)
+            continue
+        finish(question, block.lines[0], result, notes)
     return result
 
 
-class _UnsupportedError(Exception):
-    pass
+class _Texts:
+    """Converts the texts of one block, noting what they leave out at the line they stand on."""
+
+    def __init__(self, block: _Block, notes: list):
+        self.block, self.notes = block, notes
+
+    def _split_format(self, raw: str, default: str) -> tuple[str, str]:
+        raw = raw.strip()
+        match = _FORMAT_PREFIX.match(raw)
+        return (match.group(1), raw[match.end():]) if match else (default, raw)
+
+    def _convert(self, convert, raw: str, default: str, offset: int) -> str:
+        fmt, raw = self._split_format(raw, default)
+        found = Notes()
+        text = convert(_restore(raw), fmt, found)
+        self.notes.extend((self.block.line(offset), message) for message in found.messages)
+        return text
+
+    def markdown(self, raw: str, default: str, offset: int) -> str:
+        return self._convert(to_markdown, raw, default, offset)
+
+    def plain(self, raw: str, default: str, offset: int) -> str:
+        return self._convert(to_plain, raw, default, offset)
 
 
-def _parse_block(block: str, comments: list[str], make_id) -> dict:
-    text = block.strip()
+def _pieces(text: str, start: int, markers: str):
+    """Split text at marker characters: (marker, chunk, offset of the chunk in the block), the first with ''."""
+    pieces, marker, begin = [], "", 0
+    for match in re.finditer(f"[{re.escape(markers)}]", text):
+        pieces.append((marker, text[begin:match.start()], start + begin))
+        marker, begin = match.group(0), match.end()
+    pieces.append((marker, text[begin:], start + begin))
+    return pieces
+
+
+def _parse_block(block: _Block, make_id: IdMaker, notes: list) -> dict | None:
+    text, texts = block.text, _Texts(block, notes)
+    pos = len(text) - len(text.lstrip())
+    if text.startswith("$CATEGORY:", pos):
+        notes.append((block.line(pos), _("overgeslagen: categorie '%(name)s'; quiz.yml kent geen categorieën, de "
+                                         "vragen komen in de vragenbank van de module",
+                                         name=_restore(text[pos + 10:]).strip())))
+        return None
     title = None
-    if text.startswith("::"):
-        end = text.find("::", 2)
+    if text.startswith("::", pos):
+        end = text.find("::", pos + 2)
         if end == -1:
-            raise _UnsupportedError(_("de titel wordt niet afgesloten met '::'"))
-        title, text = text[2:end].strip(), text[end + 2:].strip()
-    text = re.sub(r"^\[(html|moodle|plain|markdown)\]", "", text).strip()
-    open_at = _find_unescaped(text, "{")
-    if open_at == -1:
-        raise _UnsupportedError(_("geen antwoorden tussen {{ }}: een beschrijving, geen vraag"))
-    close_at = _find_unescaped(text, "}", open_at)
-    if close_at == -1:
-        raise _UnsupportedError(_("de antwoorden worden niet afgesloten met '}}'"))
-    before, answers, after = text[:open_at], text[open_at + 1:close_at].strip(), text[close_at + 1:]
-    question_text = _unescape(before + (" _____ " + after if after.strip() else ""))
-    if not question_text:
-        raise _UnsupportedError(_("de vraag heeft geen tekst"))
-    meta = {}
-    for comment in comments:
-        key, _sep, value = comment.partition(":")
-        if key.strip() in ("points", "model_answer") and value.strip():
-            meta[key.strip()] = _unescape(value)
+            pos += 2  # as Moodle: no name, the rest is the question
+        else:
+            title, pos = _restore(text[pos + 2:end]).strip(), end + 2
+    open_at, close_at = text.find("{", pos), text.find("}", pos)
+    if open_at == -1 and close_at == -1:
+        raise SkipError(_("overgeslagen: geen antwoorden tussen { }: een beschrijving, geen vraag"), block.line(pos))
+    if open_at == -1 or close_at == -1 or close_at < open_at:
+        raise SkipError(_("overgeslagen: de antwoorden staan niet tussen { en }"), block.line(max(open_at, close_at)))
+    answers, answers_at = text[open_at + 1:close_at], open_at + 1
+    after = text[close_at + 1:]
+    raw_text = text[pos:open_at] + (BLANK + after if after.strip() else "")
+    qformat, _rest = texts._split_format(raw_text, "moodle")
+    question_text = texts.markdown(raw_text, "moodle", pos)
+    if not question_text.strip(BLANK + " \\_"):
+        raise SkipError(_("overgeslagen: de vraag heeft geen tekst"), block.line(pos))
 
     general = ""
-    feedback_at = answers.find("####")
+    feedback_at = answers.rfind("####")
     if feedback_at != -1:
-        general, answers = _unescape(answers[feedback_at + 4:]), answers[:feedback_at].strip()
-
-    question = {"id": make_id(title or question_text), "text": question_text, "_warnings": []}
+        general = texts.markdown(answers[feedback_at + 4:], qformat, answers_at + feedback_at + 4)
+        answers = answers[:feedback_at]
+    meta = _comments(block, notes)
+    question = {"id": _question_id(meta, title or _plain_name(question_text), make_id, notes, block.lines[0]),
+                "text": question_text, "_notes": []}
     if re.fullmatch(r"[0-9]{1,3}", meta.get("points", "")) and 1 <= int(meta["points"]) <= 100:
         question["points"] = int(meta["points"])
-    kind = answers.split("#", 1)[0].strip().upper()
-    if not answers:
-        question.update(type="open", model_answer=meta.get("model_answer") or
-                        _("Geen modelantwoord in het geïmporteerde bestand."))
-        if "model_answer" not in meta:
-            question["_warnings"].append(_("open vraag zonder modelantwoord: vul 'model_answer' aan"))
-    elif kind in ("T", "TRUE", "F", "FALSE"):
-        feedbacks = [_unescape(part) for _marker, part in _split_unescaped(answers, "#")[1:]]
-        truth = kind.startswith("T")
-        wrong_fb = feedbacks[0] if feedbacks else ""
-        right_fb = feedbacks[1] if len(feedbacks) > 1 else ""
-        question.update(type="true_false", answer=truth,
-                        feedback_true=right_fb if truth else wrong_fb,
-                        feedback_false=wrong_fb if truth else right_fb)
-    elif answers.startswith("#"):
-        raise _UnsupportedError(_("numerieke vragen worden niet ondersteund"))
+
+    stripped = answers.strip()
+    line = block.line(answers_at)
+    if not stripped:
+        model = meta.get("model_answer", "")
+        question.update(type="open", model_answer=model or NO_MODEL_ANSWER)
+        if not model:
+            notes.append((line, _("open vraag zonder modelantwoord: vul 'model_answer' aan")))
+    elif stripped.startswith("#"):
+        raise SkipError(_("overgeslagen: numerieke vragen worden niet ondersteund"), line)
+    elif "~" in stripped:
+        _multichoice(question, answers, answers_at, qformat, texts, block)
+    elif "=" in stripped and "->" in stripped:
+        _matching(question, answers, answers_at, qformat, texts, block)
     else:
-        _parse_choices(question, answers)
-    question["feedback"] = general or _("(Geen uitleg in het geïmporteerde bestand.)")
+        check = stripped.split("#", 1)[0].strip() if "#" in stripped[1:] else stripped
+        if check not in ("T", "TRUE", "F", "FALSE"):
+            if check.upper() in ("T", "TRUE", "F", "FALSE"):
+                raise SkipError(_("overgeslagen: Moodle leest {%(text)s} als korte-antwoordvraag; schrijf {TRUE} "
+                                  "of {FALSE} in hoofdletters", text=check), line)
+            raise SkipError(_("overgeslagen: korte-antwoordvragen (alleen = antwoorden, de lerende typt het "
+                              "antwoord) worden niet ondersteund"), line)
+        parts = _pieces(answers, answers_at, "#")
+        parts[2:] = [("#", "#".join(chunk for _m, chunk, _at in parts[2:]), parts[2][2])] if len(parts) > 2 else []
+        truth = check.startswith("T")
+        feedback = [texts.plain(chunk, qformat, at) for _m, chunk, at in parts[1:]] + ["", ""]
+        wrong, right = feedback[0], feedback[1]
+        question.update(type="true_false", answer=truth, feedback_true=right if truth else wrong,
+                        feedback_false=wrong if truth else right)
+    question["feedback"] = general or NO_FEEDBACK
+    notes.extend((block.lines[0], message) for message in question["_notes"])
     return question
 
 
-def _parse_choices(question: dict, answers: str) -> None:
-    split = _split_unescaped(answers, "=~")
-    if split[0][1].strip():
-        raise _UnsupportedError(_("een antwoord staat zonder = of ~ ervoor: '%(text)s'", text=split[0][1].strip()))
-    parts = [(marker, chunk) for marker, chunk in split if marker]
-    if not parts:
-        raise _UnsupportedError(_("de antwoorden beginnen niet met = of ~"))
-    if all(marker == "=" for marker, _chunk in parts) and all("->" in chunk for _m, chunk in parts):
-        pairs = []
-        for number, (_marker, chunk) in enumerate(parts, start=1):
-            left, _sep, right = chunk.partition("->")
-            if not left.strip():
-                raise _UnsupportedError(_("koppelvragen met extra (lege) antwoorden worden niet ondersteund"))
-            pairs.append({"id": f"p{number}", "left": _unescape(left), "right": _unescape(right)})
-        question.update(type="matching", pairs=pairs)
-        return
-    if all(marker == "=" for marker, _chunk in parts):
-        raise _UnsupportedError(_("korte-antwoordvragen (alleen =) worden niet ondersteund"))
+def _plain_name(markdown_text: str) -> str:
+    return re.sub(r"[\\*_`#>\[\]()!]", " ", markdown_text.replace(BLANK, " "))
+
+
+def _comments(block: _Block, notes: list) -> dict:
+    meta: dict = {}
+    for comment in block.comments:
+        key, _sep, value = comment.partition(":")
+        if key.strip() in ("points", "model_answer") and value.strip():
+            meta[key.strip()] = _restore(_protect(value)).strip()
+        if "id" not in meta and (match := _ID_COMMENT.search(comment)):
+            meta["id"] = match.group(1).replace("\\]", "]").strip()
+        for match in _TAG_COMMENT.finditer(comment):
+            notes.append((block.lines[0], _("overgeslagen: tag '%(tag)s'; quiz.yml kent geen tags",
+                                            tag=match.group(1).replace("\\]", "]").strip())))
+    return meta
+
+
+def _question_id(meta: dict, name: str, make_id: IdMaker, notes: list, line: int) -> str:
+    """Moodle's id number when it is a valid, unused question id; otherwise one made from the name."""
+    wanted = meta.get("id")
+    if wanted and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", wanted) and len(wanted) <= 60 and make_id.claim(wanted):
+        return wanted
+    made = make_id(name)
+    if wanted:
+        notes.append((line, _("het Moodle-id '%(wanted)s' kan geen vraag-id zijn (kleine letters, cijfers en "
+                              "streepjes, uniek); de vraag kreeg id '%(id)s'", wanted=wanted, id=made)))
+    return made
+
+
+def _multichoice(question, answers, answers_at, qformat, texts, block) -> None:
+    single = "=" in answers
+    pieces = _pieces(answers, answers_at, "~=")
+    if pieces[0][1].strip():
+        raise SkipError(_("overgeslagen: een antwoord staat zonder = of ~ ervoor: '%(text)s'",
+                     text=_restore(pieces[0][1]).strip()), block.line(pieces[0][2]))
     options, weights = [], []
-    for number, (marker, chunk) in enumerate(parts):
+    for number, (marker, chunk, at) in enumerate(pieces[1:]):
+        line = block.line(at)
+        body = chunk.strip()
         weight = 100.0 if marker == "=" else 0.0
-        match = re.match(r"^%([^%]*)%", chunk)
+        match = _WEIGHT.match(body)
         if match:
+            if marker == "=":
+                raise SkipError(_("overgeslagen: een gewicht na '=' ('%%%(weight)s%%') leest Moodle als tekst; schrijf "
+                             "~%%%(weight)s%%", weight=match.group(1)), line)
             try:
                 weight = float(match.group(1))
             except ValueError:
-                raise _UnsupportedError(_("ongeldig gewicht '%%%(weight)s%%'", weight=match.group(1))) from None
-            chunk = chunk[match.end():]
-        text_part, *feedback = [piece for _m, piece in _split_unescaped(chunk, "#")]
-        options.append({"id": chr(ord("a") + number) if number < 26 else f"o{number}", "text": _unescape(text_part),
-                        "feedback": _unescape(feedback[0]) if feedback else ""})
+                weight = float("nan")
+            if not -100 <= weight <= 100:
+                raise SkipError(_("overgeslagen: ongeldig gewicht '%%%(weight)s%%'", weight=match.group(1)), line)
+            body = body[match.end():]
+        text_part, _sep, feedback = body.partition("#")
+        text_at = at + chunk.find(body[:1] or " ")
+        option_text = texts.plain(text_part, qformat, text_at)
+        if not option_text:
+            raise SkipError(_("overgeslagen: antwoord %(n)s is leeg", n=number + 1), line)
+        options.append({"id": option_id(number), "text": option_text,
+                        "feedback": texts.plain(feedback, qformat, at) if _sep else ""})
         weights.append(weight)
-    _mark_correct(question, options, weights)
+    choice_question(question, options, weights, single)
 
 
-def _mark_correct(question: dict, options: list[dict], weights: list[float]) -> None:
-    """One answer worth 100%: single choice (other partial credit is dropped and reported). Several answers that
-    share the points: multiple response."""
-    full = [i for i, w in enumerate(weights) if w >= 100]
-    partial = [i for i, w in enumerate(weights) if 0 < w < 100]
-    if len(full) == 1:
-        correct = full
-        if partial:
-            question["_warnings"].append(_("gedeeltelijke punten voor andere antwoorden zijn weggelaten; alleen "
-                                           "'%(text)s' telt als goed", text=options[full[0]]["text"]))
-        kind = "single_choice"
-    else:
-        correct = full + partial
-        kind = "multiple_response"
-    for index, option in enumerate(options):
-        if index in correct:
-            option["correct"] = True
-    for option in options:  # key order as authors write it
-        option["feedback"] = option.pop("feedback")
-    question.update(type=kind, options=options)
+def _matching(question, answers, answers_at, qformat, texts, block) -> None:
+    pieces = _pieces(answers, answers_at, "=")
+    if pieces[0][1].strip():
+        raise SkipError(_("overgeslagen: een paar staat zonder = ervoor: '%(text)s'",
+                          text=_restore(pieces[0][1]).strip()), block.line(pieces[0][2]))
+    pairs, distractors = [], []
+    for _marker, chunk, at in pieces[1:]:
+        line = block.line(at)
+        if "->" not in chunk:
+            raise SkipError(_("overgeslagen: bij een koppelvraag heeft elk antwoord de vorm =links -> rechts"), line)
+        left, _sep, right = chunk.partition("->")
+        right = _restore(right).strip()
+        if not right:
+            raise SkipError(_("overgeslagen: een paar heeft geen rechterkant"), line)
+        if not left.strip():
+            distractors.append(right)  # an extra answer that belongs to no left-hand item
+            continue
+        pairs.append({"id": f"p{len(pairs) + 1}", "left": texts.plain(left, qformat, at), "right": right})
+    question.update(type="matching", pairs=pairs)
+    if distractors:
+        question["distractors"] = distractors
 
 
 # Export -----------------------------------------------------------------------------------------------------
@@ -243,6 +394,23 @@ def _weight(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
+def _plain(text: str) -> str:
+    """A plain-text field (options, pairs, true/false feedback): [plain], so Moodle shows it as written."""
+    return f"[plain]{_escape(text)}" if text else ""
+
+
+def _choice_marker(q: dict, o: dict, right: int, wrong: int) -> str:
+    if "weight" in o:
+        weight = float(o["weight"])
+        if weight == 100 and q["type"] == "single_choice":
+            return "="
+        return "~" if weight == 0 else f"~%{_weight(weight)}%"
+    if q["type"] == "single_choice":
+        return "=" if o.get("correct") else "~"
+    # multiple response without weights: our grading is Moodle's with equal shares
+    return f"~%{_weight(100 / right if o.get('correct') else -100 / wrong)}%"
+
+
 def to_gift(questions: list[dict]) -> tuple[str, list[str]]:
     """GIFT text for a bank, and the ids of questions GIFT cannot hold."""
     out, skipped = [], []
@@ -250,31 +418,28 @@ def to_gift(questions: list[dict]) -> tuple[str, list[str]]:
         if q["type"] == "ordering":
             skipped.append(q["id"])
             continue
-        lines = [f"// question: {q['id']}"]
+        lines = [f"// question: {q['id']}", f"// [id:{q['id']}]"]
         if q.get("points", 1) != 1:
             lines.append(f"// points: {q['points']}")
         if q["type"] == "open":
             lines.append(f"// model_answer: {_escape(q['model_answer'])}")
-        body = [f"::{_escape(q['id'])}::[markdown]{_escape(q['text'])} {{"]
-        if q["type"] == "single_choice":
+        body = [f"::{_escape(q['id'])}::[markdown]{_escape(q['text'])} " + "{"]
+        if q["type"] in ("single_choice", "multiple_response"):
+            right = sum(1 for o in q["options"] if o.get("correct")) or 1
+            wrong = sum(1 for o in q["options"] if not o.get("correct")) or 1
             for o in q["options"]:
-                body.append(f"\t{'=' if o.get('correct') else '~'}{_escape(o['text'])}" +
-                            (f"#{_escape(o['feedback'])}" if o.get("feedback") else ""))
-        elif q["type"] == "multiple_response":
-            right = [o for o in q["options"] if o.get("correct")]
-            wrong = [o for o in q["options"] if not o.get("correct")]
-            for o in q["options"]:
-                share = 100 / len(right) if o.get("correct") else -100 / len(wrong)
-                body.append(f"\t~%{_weight(share)}%{_escape(o['text'])}" +
-                            (f"#{_escape(o['feedback'])}" if o.get("feedback") else ""))
+                body.append(f"\t{_choice_marker(q, o, right, wrong)}{_plain(o['text'])}" +
+                            (f"#{_plain(o['feedback'])}" if o.get("feedback") else ""))
         elif q["type"] == "true_false":
             truth = q["answer"]
             wrong_fb = q.get("feedback_false", "") if truth else q.get("feedback_true", "")
             right_fb = q.get("feedback_true", "") if truth else q.get("feedback_false", "")
-            body[-1] += ("TRUE" if truth else "FALSE") + f"#{_escape(wrong_fb)}#{_escape(right_fb)}"
+            body[-1] += ("TRUE" if truth else "FALSE") + f"#{_plain(wrong_fb)}#{_plain(right_fb)}"
         elif q["type"] == "matching":
             for p in q["pairs"]:
-                body.append(f"\t={_escape(p['left'])} -> {_escape(p['right'])}")
+                body.append(f"\t={_plain(p['left'])} -> {_escape(p['right'])}")
+            for extra in q.get("distractors") or []:
+                body.append(f"\t= -> {_escape(extra)}")
         body.append(f"\t####{_escape(q.get('feedback', ''))}")
         body.append("}")
         if q["type"] == "true_false":

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from jimtraining.quizzes.types import ID_RE, QUESTION_TYPES
 from jimtraining.quizzes.yamlmap import read_yaml_file
+from jimtraining.rendering import images_without_alt
 
 QUIZ_KEYS = {"title", "draw", "pass_mark", "max_attempts", "time_limit", "shuffle_options", "show_answers",
              "questions"}
@@ -177,6 +178,9 @@ def _load_question(raw, index: int, path: tuple, report, seen: set[str]) -> Ques
     if not isinstance(raw.get("feedback"), str) or not raw["feedback"].strip():
         report(path + ("feedback",), _("geef 'feedback' die uitlegt waarom het goede antwoord goed is"))
         ok = False
+    for field_name in ("text", "feedback"):
+        for target in images_without_alt(raw[field_name]) if isinstance(raw.get(field_name), str) else []:
+            report(path + (field_name,), _("afbeelding zonder alt-tekst: %(target)s", target=target))
     points = raw.get("points", 1)
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 100:
         report(path + ("points",), _("'points' is een heel getal van 1 tot 100"))
@@ -205,3 +209,21 @@ class _Reporter:
 
         self.count += 1
         self.problems.append(Problem(self.relpath, self._lines().line(*at), message))
+
+
+class _Collector:
+    def __init__(self):
+        self.messages: list[str] = []
+        self.count = 0
+
+    def __call__(self, at: tuple, message: str) -> None:
+        self.count += 1
+        self.messages.append(message)
+
+
+def question_problems(raw) -> list[str]:
+    """What `flask content check` would report about one question of quiz.yml: the import runs every question it
+    converts through this, so it never writes a question that the check then rejects."""
+    collect = _Collector()
+    _load_question(raw, 0, ("questions", 0), collect, set())
+    return collect.messages

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from jimtraining.quizzes.models import IN_PROGRESS
 from jimtraining.quizzes.services import attempt_questions
+from jimtraining.quizzes.types import Matching
 from jimtraining.rendering import render_markdown
 
 
@@ -34,7 +35,7 @@ def form_items(attempt, quiz, saved: dict) -> list[dict]:
             item["value"] = None if response is None else ("true" if response else "false")
         elif question.type == "matching":
             lefts = {p["id"]: p["left"] for p in data["pairs"]}
-            rights = {p["id"]: p["right"] for p in data["pairs"]}
+            rights = Matching.right_texts(data)
             response = response or {}
             item["rights"] = [{"token": tok, "text": rights[pid]} for tok, pid in entry["rights"]]
             item["lefts"] = [{"token": tok, "text": lefts[pid], "name": f"q-{question.key}:{tok}",
@@ -87,7 +88,7 @@ def result_items(attempt, quiz, reveal: bool) -> list[dict]:
             if reveal:
                 item["right_answer"] = "true" if data["answer"] else "false"
         elif question.type == "matching":
-            rights = {p["id"]: p["right"] for p in data["pairs"]}
+            rights = Matching.right_texts(data)
             for pair in data["pairs"]:
                 given = (response or {}).get(pair["id"])
                 item["lines"].append({"text": pair["left"], "answer": rights.get(given, ""),

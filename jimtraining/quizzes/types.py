@@ -7,6 +7,7 @@ author gave options: every attempt gets random tokens, so the HTML does not reve
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import secrets
@@ -95,6 +96,20 @@ class QuestionType:
         raise AnswerError(_("Dit antwoord hoort niet bij deze vraag."))
 
 
+def _weight(option: dict) -> float | None:
+    """An option's weight as a number from -100 to 100 (missing: 0), or None when it is not one."""
+    value = option.get("weight", 0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value) if -100 <= value <= 100 else None
+
+
+def uses_weights(q: dict) -> bool:
+    """True when a choice question grades by `weight` (Moodle's partial credit) instead of `correct`."""
+    options = q.get("options")
+    return isinstance(options, list) and any(isinstance(o, dict) and "weight" in o for o in options)
+
+
 class _Choice(QuestionType):
     extra_keys = {"options"}
 
@@ -104,15 +119,27 @@ class _Choice(QuestionType):
             report(path + ("options",), _("geef minstens twee antwoorden onder 'options'"))
             return
         check_ids(options, path, "options", report)
+        weighted = uses_weights(q)
         for index, option in enumerate(options):
             if isinstance(option, dict):
                 if not _text(option.get("text")):
                     report(path + ("options", index), _("elk antwoord heeft een 'text'"))
                 if "correct" in option and not isinstance(option["correct"], bool):
                     report(path + ("options", index, "correct"), _("'correct' is true of false"))
-                unknown = set(option) - {"id", "text", "correct", "feedback"}
+                if weighted and "correct" in option:
+                    report(path + ("options", index, "correct"),
+                           _("gebruik in één vraag 'weight' of 'correct', niet allebei"))
+                if "weight" in option and _weight(option) is None:
+                    report(path + ("options", index, "weight"),
+                           _("'weight' is een percentage van -100 tot en met 100"))
+                unknown = set(option) - {"id", "text", "correct", "feedback", "weight"}
                 if unknown:
                     report(path + ("options", index), _("onbekend veld '%(key)s'", key=sorted(unknown)[0]))
+        if weighted:
+            weights = [_weight(o) if isinstance(o, dict) else None for o in options]
+            if None not in weights:
+                self._check_weights(weights, path + ("options",), report)
+            return
         correct = sum(1 for o in options if isinstance(o, dict) and o.get("correct") is True)
         if correct < min_correct:
             report(path + ("options",), _("geen enkel antwoord is goed: zet bij het goede antwoord 'correct: true'")
@@ -122,12 +149,25 @@ class _Choice(QuestionType):
         if correct == len(options):
             report(path + ("options",), _("minstens één antwoord moet fout zijn"))
 
+    def _check_weights(self, weights: list[float], path: tuple, report: Report) -> None:
+        raise NotImplementedError
+
     def normalise(self, q):
+        if not uses_weights(q):
+            return {"options": [
+                {"id": o["id"], "text": o["text"].strip(), "correct": bool(o.get("correct")),
+                 "feedback": (o.get("feedback") or "").strip()}
+                for o in q["options"]
+            ]}
+        # With weights, 'correct' (shown with the results, counted in the statistics) follows from them.
         return {"options": [
-            {"id": o["id"], "text": o["text"].strip(), "correct": bool(o.get("correct")),
-             "feedback": (o.get("feedback") or "").strip()}
+            {"id": o["id"], "text": o["text"].strip(), "correct": self._counts_as_correct(_weight(o)),
+             "feedback": (o.get("feedback") or "").strip(), "weight": _weight(o)}
             for o in q["options"]
         ]}
+
+    def _counts_as_correct(self, weight: float) -> bool:
+        return weight > 0
 
     def draw(self, data, shuffle, rng):
         return {"options": self._tokens([o["id"] for o in data["options"]], shuffle, rng)}
@@ -147,6 +187,13 @@ class SingleChoice(_Choice):
     def check(self, q, path, report):
         self._check_options(q, path, report, 1, 1)
 
+    def _check_weights(self, weights, path, report):
+        if max(weights) != 100:
+            report(path, _("geef minstens één antwoord 'weight: 100': dat antwoord is helemaal goed"))
+
+    def _counts_as_correct(self, weight):
+        return weight == 100
+
     def parse(self, data, drawn, values, form):
         if not values or not values[0]:
             return None
@@ -155,6 +202,11 @@ class SingleChoice(_Choice):
         return self._untoken(drawn, "options", values[0])
 
     def grade(self, data, response):
+        """All or nothing; with weights (Moodle's partial credit) the weight of the chosen option, never below 0.
+        Several options may weigh 100%: any one of them is right."""
+        if any("weight" in o for o in data["options"]):
+            chosen = next((o["weight"] for o in data["options"] if o["id"] == response), 0)
+            return round(max(0.0, chosen) / 100, 4)
         correct = next(o["id"] for o in data["options"] if o["correct"])
         return 1.0 if response == correct else 0.0
 
@@ -166,6 +218,12 @@ class MultipleResponse(_Choice):
     def check(self, q, path, report):
         self._check_options(q, path, report, 1, None)
 
+    def _check_weights(self, weights, path, report):
+        positive = sum(w for w in weights if w > 0)
+        if abs(positive - 100) > 0.01:
+            report(path, _("de positieve gewichten ('weight') tellen op tot %(sum)s; dat moet 100 zijn",
+                           sum=f"{positive:.5g}"))
+
     def parse(self, data, drawn, values, form):
         chosen = [self._untoken(drawn, "options", v) for v in values if v]
         if len(set(chosen)) != len(chosen):
@@ -173,8 +231,12 @@ class MultipleResponse(_Choice):
         return sorted(chosen) if chosen else None
 
     def grade(self, data, response):
-        """Each right tick earns its share, each wrong tick costs its share; ticking everything earns nothing."""
+        """Each right tick earns its share, each wrong tick costs its share; ticking everything earns nothing.
+        With weights (Moodle's multiple answers): the sum of the weights of the ticked options, from 0 to 100%."""
         chosen = set(response or [])
+        if any("weight" in o for o in data["options"]):
+            total = sum(o["weight"] for o in data["options"] if o["id"] in chosen)
+            return round(min(1.0, max(0.0, total / 100)), 4)
         right = [o["id"] for o in data["options"] if o["correct"]]
         wrong = [o["id"] for o in data["options"] if not o["correct"]]
         earned = len(chosen & set(right)) / len(right)
@@ -212,7 +274,16 @@ class TrueFalse(QuestionType):
 class Matching(QuestionType):
     key = "matching"
     label = _l("Koppelen")
-    extra_keys = {"pairs"}
+    extra_keys = {"pairs", "distractors"}
+    #: Distractors get ids a pair id can never have (pair ids are lowercase letters, digits and dashes).
+    DISTRACTOR_PREFIX = "*"
+
+    @classmethod
+    def right_texts(cls, data: dict) -> dict[str, str]:
+        """Every right-hand answer by its id: the pairs' rights and the distractors."""
+        texts = {p["id"]: p["right"] for p in data["pairs"]}
+        texts.update({f"{cls.DISTRACTOR_PREFIX}{n}": text for n, text in enumerate(data.get("distractors", []), 1)})
+        return texts
 
     def check(self, q, path, report):
         pairs = q.get("pairs")
@@ -228,15 +299,31 @@ class Matching(QuestionType):
             if pair["right"].strip() in rights:
                 report(path + ("pairs", index, "right"), _("twee paren hebben dezelfde 'right'"))
             rights.append(pair["right"].strip())
+        distractors = q.get("distractors", [])
+        if not isinstance(distractors, list):
+            report(path + ("distractors",), _("'distractors' is een lijst extra antwoorden voor de rechterkant"))
+            return
+        for index, extra in enumerate(distractors):
+            if not _text(extra):
+                report(path + ("distractors", index), _("elk extra antwoord onder 'distractors' is een tekst"))
+            elif extra.strip() in rights:
+                report(path + ("distractors", index), _("het extra antwoord '%(text)s' staat al bij een paar of "
+                                                        "staat er twee keer", text=extra.strip()))
+            else:
+                rights.append(extra.strip())
 
     def normalise(self, q):
-        return {"pairs": [{"id": p["id"], "left": p["left"].strip(), "right": p["right"].strip()}
+        data = {"pairs": [{"id": p["id"], "left": p["left"].strip(), "right": p["right"].strip()}
                           for p in q["pairs"]]}
+        if q.get("distractors"):
+            data["distractors"] = [extra.strip() for extra in q["distractors"]]
+        return data
 
     def draw(self, data, shuffle, rng):
         ids = [p["id"] for p in data["pairs"]]
         # The right-hand answers are always shuffled: in the authored order they would line up with the lefts.
-        return {"lefts": self._tokens(ids, shuffle, rng), "rights": self._tokens(ids, True, rng)}
+        return {"lefts": self._tokens(ids, shuffle, rng), "rights": self._tokens(list(self.right_texts(data)), True,
+                                                                                 rng)}
 
     def parse(self, data, drawn, values, form):
         raise AssertionError("matching reads several fields; use parse_fields")

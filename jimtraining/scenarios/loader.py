@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from jimtraining.quizzes.types import check_ids
 from jimtraining.quizzes.yamlmap import read_yaml_file
+from jimtraining.rendering import images_without_alt
 from jimtraining.scenarios import analysis
 from jimtraining.scenarios.engine import ConditionError, parse_condition
 from jimtraining.scenarios.rubric import HIGHEST_LEVEL, LOWEST_LEVEL, RubricCutoff, cutoff_of
@@ -95,6 +96,7 @@ def _load(path: Path, relpath: str, module_slugs: set[str], problems: list, comp
     for key in ("title", "summary", "situation"):
         if not _text(data.get(key)):
             report((key,), _("'%(key)s' ontbreekt", key=key))
+    _check_pictures(data.get("situation"), ("situation",), report)
     if data.get("work_context") not in WORK_CONTEXTS:
         report(("work_context",), _("'work_context' is een van: %(list)s", list=", ".join(sorted(WORK_CONTEXTS))))
     goals = data.get("learning_goals") or []
@@ -141,6 +143,12 @@ def _warn_about_choices(practice: dict, warn) -> None:
 
 def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+def _check_pictures(markdown_text, where: tuple, report) -> None:
+    """Pictures in the Markdown of a scenario need a description, as in lessons."""
+    for target in images_without_alt(markdown_text) if isinstance(markdown_text, str) else []:
+        report(where, _("afbeelding zonder alt-tekst: %(target)s", target=target))
 
 
 def _unknown(mapping: dict, allowed: set[str], at: tuple, report) -> None:
@@ -277,6 +285,7 @@ def _check_practice(practice, report) -> None:
         where = at + ("nodes", index)
         _unknown(node, NODE_KEYS, where, report)
         targets = []
+        _check_pictures(node.get("text"), where + ("text",), report)
         if node.get("ending"):
             if not _text(node.get("title")) or not _text(node.get("text")) or not _text(node.get("jimwerker")):
                 report(where, _("een einde heeft 'title', 'text' en 'jimwerker'"))
