@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
 
+from jimtraining import urls
 from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment, settings_problems
 from jimtraining.extensions import RequestDomain, babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _register_models()
     _register_request_guards(app)
+    urls.register(app)  # converters before the first route
     _register_blueprints(app)
     if app.config.get("BENCH"):
         from jimtraining import benchmark
@@ -277,13 +279,14 @@ def _bind_urls_without_the_host():
 
 
 def _register_template_helpers(app):
-    from jimtraining import formatting
+    from jimtraining import access, formatting
     from jimtraining.permissions import TEMPLATE_PREDICATES
     from jimtraining.rendering import render_markdown
     from jimtraining.timeutil import as_utc
 
     formatting.register(app)
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    app.jinja_env.globals.update(access.template_globals())
     app.jinja_env.globals["render_markdown"] = render_markdown
     app.jinja_env.globals["as_utc"] = as_utc
 

@@ -301,7 +301,7 @@ def end_other_sessions():
     return redirect(url_for("accounts.sessions"))
 
 
-@bp.post("/profile/sessions/<int(max=2147483647):login_session_id>/end")
+@bp.post("/profile/sessions/<id:login_session_id>/end")
 @login_required
 def end_session(login_session_id):
     user = current_user._get_current_object()
@@ -344,7 +344,7 @@ def admin_user_new():
     return render_template("admin/user_new.html", form=form)
 
 
-@bp.route("/admin/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+@bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
 @admin_required
 def admin_user_edit(user_id):
     user = db.get_or_404(User, user_id)
@@ -365,13 +365,13 @@ def admin_user_edit(user_id):
     return render_template("admin/user_edit.html", form=form, user=user, confirm=ConfirmForm())
 
 
-@bp.route("/admin/users/<int(max=2147483647):user_id>/deactivate", methods=["POST"])
+@bp.route("/admin/users/<id:user_id>/deactivate", methods=["POST"])
 @admin_required
 def admin_user_deactivate(user_id):
     return _set_enabled(user_id, False)
 
 
-@bp.route("/admin/users/<int(max=2147483647):user_id>/activate", methods=["POST"])
+@bp.route("/admin/users/<id:user_id>/activate", methods=["POST"])
 @admin_required
 def admin_user_activate(user_id):
     return _set_enabled(user_id, True)

@@ -149,7 +149,7 @@ def skj_export():
     return csv_response(rows, "jim-training-skj.csv")
 
 
-@bp.route("/certificates/<int(max=2147483647):certificate_id>.pdf")
+@bp.route("/certificates/<id:certificate_id>.pdf")
 @login_required
 def certificate_pdf(certificate_id):
     from jimtraining.certification.pdf import certificate_pdf as render_pdf
@@ -180,7 +180,7 @@ def _managed_cohort_or_404(cohort_id) -> Cohort:
     return cohort
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/practice")
+@bp.route("/cohorts/<id:cohort_id>/practice")
 @trainer_required
 def practice_queue(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -196,7 +196,7 @@ def practice_queue(cohort_id):
     return render_template("certification/practice_queue.html", cohort=cohort, track=track, assignments=assignments)
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/practice/<int(max=2147483647):assignment_id>",
+@bp.route("/cohorts/<id:cohort_id>/practice/<id:assignment_id>",
           methods=["GET", "POST"])
 @trainer_required
 def practice_review(cohort_id, assignment_id):
@@ -226,7 +226,7 @@ def practice_review(cohort_id, assignment_id):
                            track=services.cohort_track(cohort), findings=findings), status
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/learners/<int(max=2147483647):user_id>/certificate",
+@bp.route("/cohorts/<id:cohort_id>/learners/<id:user_id>/certificate",
           methods=["POST"])
 @login_required
 def sign_off(cohort_id, user_id):
@@ -318,7 +318,7 @@ def licences():
                            reason_form=ReasonForm(), now=utcnow()), status
 
 
-@bp.route("/admin/licences/<int(max=2147483647):licence_id>/withdraw", methods=["POST"])
+@bp.route("/admin/licences/<id:licence_id>/withdraw", methods=["POST"])
 @admin_required
 def withdraw_licence(licence_id):
     licence = db.get_or_404(TrainerLicence, licence_id)
@@ -360,7 +360,7 @@ def admin_certificates():
                            status=status if status in STATUS_FILTERS else "", now=now)
 
 
-@bp.route("/admin/certificates/<int(max=2147483647):certificate_id>", methods=["GET", "POST"])
+@bp.route("/admin/certificates/<id:certificate_id>", methods=["GET", "POST"])
 @admin_required
 def admin_certificate(certificate_id):
     certificate = db.get_or_404(Certificate, certificate_id)

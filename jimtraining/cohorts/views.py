@@ -110,7 +110,7 @@ def _apply_cohort_form(cohort, form):
     cohort.trainers = list(db.session.scalars(select(User).where(User.id.in_(trainer_ids), User.role == "trainer")))
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
 @trainer_required
 def edit(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -148,7 +148,7 @@ SORT_KEYS = {
 }
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>")
+@bp.route("/cohorts/<id:cohort_id>")
 @trainer_required
 def dashboard(cohort_id):
     # As _managed_cohort_or_404, in fewer queries: this is the page a trainer keeps open during a session.
@@ -169,7 +169,7 @@ def dashboard(cohort_id):
                            track_gap=_track_gap(cohort, overview.certification["track"]))
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/export.csv")
+@bp.route("/cohorts/<id:cohort_id>/export.csv")
 @trainer_required
 def export(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -186,7 +186,7 @@ def export(cohort_id):
     return csv_response(table, f"groep-{cohort.id}.csv")
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/learners/<int(max=2147483647):user_id>")
+@bp.route("/cohorts/<id:cohort_id>/learners/<id:user_id>")
 @trainer_required
 def learner(cohort_id, user_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -201,7 +201,7 @@ def learner(cohort_id, user_id):
                            certification=learner_certification(cohort, user_id))
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/learners/<int(max=2147483647):user_id>/remove",
+@bp.route("/cohorts/<id:cohort_id>/learners/<id:user_id>/remove",
           methods=["POST"])
 @trainer_required
 def remove(cohort_id, user_id):
@@ -215,7 +215,7 @@ def remove(cohort_id, user_id):
     return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/join-code", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/join-code", methods=["POST"])
 @trainer_required
 def rotate_code(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -243,7 +243,7 @@ def _send_invitation(cohort, email, name, organisation_id=None, skj_number=None)
     return invitation
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/invite", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/invite", methods=["GET", "POST"])
 @trainer_required
 def invite(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -264,7 +264,7 @@ def _serializer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="cohort-csv-upload")
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/upload", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/upload", methods=["GET", "POST"])
 @trainer_required
 def upload(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -278,7 +278,7 @@ def upload(cohort_id):
     return render_template("cohorts/upload.html", form=form, cohort=cohort)
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/upload/confirm", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/upload/confirm", methods=["POST"])
 @trainer_required
 def upload_confirm(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -317,7 +317,7 @@ def _local(date, time):
     return local_to_utc(date, time)
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/sessions/new", methods=["GET", "POST"])
 @trainer_required
 def session_new(cohort_id):
     cohort = _managed_cohort_or_404(cohort_id)
@@ -342,7 +342,7 @@ def _apply_session_form(session, form):
     session.sketches = [line.strip() for line in (form.sketches.data or "").splitlines() if line.strip()]
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/<int(max=2147483647):session_id>/edit",
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/edit",
           methods=["GET", "POST"])
 @trainer_required
 def session_edit(cohort_id, session_id):
@@ -361,7 +361,7 @@ def session_edit(cohort_id, session_id):
     return render_template("cohorts/session_edit.html", form=form, cohort=cohort, session=session)
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/<int(max=2147483647):session_id>",
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>",
           methods=["GET", "POST"])
 @login_required
 def session(cohort_id, session_id):
@@ -430,7 +430,7 @@ def _roleplay_context(session) -> dict:
     }
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/<int(max=2147483647):session_id>/code")
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/code")
 @trainer_required
 def session_code(cohort_id, session_id):
     """Just the current check-in code, large, to show on a screen in the room."""
@@ -449,7 +449,7 @@ def _calendar_access(cohort):
         abort(403)
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/<int(max=2147483647):session_id>.ics")
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>.ics")
 @login_required
 def session_ics(cohort_id, session_id):
     cohort = db.get_or_404(Cohort, cohort_id)
@@ -459,7 +459,7 @@ def session_ics(cohort_id, session_id):
                     headers={"Content-Disposition": attachment(f"bijeenkomst-{session.id}.ics")})
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/calendar.ics")
+@bp.route("/cohorts/<id:cohort_id>/calendar.ics")
 @login_required
 def cohort_ics(cohort_id):
     cohort = db.get_or_404(Cohort, cohort_id)

@@ -44,7 +44,7 @@ def _erase_page(user, form, status=200):
 
 
 # GET and POST are two rules on purpose: the page only shows, the POST erases (no state change on a GET rule).
-@bp.get("/admin/users/<int(max=2147483647):user_id>/erase")
+@bp.get("/admin/users/<id:user_id>/erase")
 @admin_required
 def erase_confirm(user_id):
     user = db.get_or_404(User, user_id)
@@ -53,7 +53,7 @@ def erase_confirm(user_id):
     return _erase_page(user, EraseForm(user=user))
 
 
-@bp.post("/admin/users/<int(max=2147483647):user_id>/erase")
+@bp.post("/admin/users/<id:user_id>/erase")
 @admin_required
 def erase(user_id):
     user = db.get_or_404(User, user_id)

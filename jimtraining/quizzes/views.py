@@ -76,7 +76,7 @@ def start(module_slug):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>")
+@bp.route("/quiz/attempts/<id:attempt_id>")
 @login_required
 def attempt(attempt_id):
     attempt, quiz = _own_attempt_or_404(attempt_id)
@@ -87,7 +87,7 @@ def attempt(attempt_id):
                            items=presenters.form_items(attempt, quiz, saved), time_up=attempt.time_is_up())
 
 
-@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>/save", methods=["POST"])
+@bp.route("/quiz/attempts/<id:attempt_id>/save", methods=["POST"])
 @login_required
 def save(attempt_id):
     attempt, quiz = _own_attempt_or_404(attempt_id)
@@ -113,7 +113,7 @@ def _answer_problem(attempt, message, status=400):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>/submit", methods=["POST"])
+@bp.route("/quiz/attempts/<id:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id):
     attempt, quiz = _own_attempt_or_404(attempt_id)
@@ -134,7 +134,7 @@ def submit(attempt_id):
     return redirect(url_for("quizzes.result", attempt_id=attempt_id))  # not attempt.id: the commit expired it
 
 
-@bp.route("/quiz/attempts/<int(max=2147483647):attempt_id>/result")
+@bp.route("/quiz/attempts/<id:attempt_id>/result")
 @login_required
 def result(attempt_id):
     attempt = db.get_or_404(QuizAttempt, attempt_id)
@@ -230,7 +230,7 @@ def _review_queue():
             and (allowed is None or a.attempt.user_id in allowed)]
 
 
-@bp.route("/quizzes/review/<int(max=2147483647):answer_id>", methods=["GET", "POST"])
+@bp.route("/quizzes/review/<id:answer_id>", methods=["GET", "POST"])
 @trainer_required
 def review(answer_id):
     answer = db.get_or_404(AttemptAnswer, answer_id)

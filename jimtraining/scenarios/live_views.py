@@ -72,7 +72,7 @@ def played_role(scenario) -> dict:
                 next((r for r in roles if r["played_by"] == "actor"), roles[0]))
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/<int(max=2147483647):session_id>/actors",
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/actors",
           methods=["POST"])
 @login_required
 def book(cohort_id, session_id):
@@ -89,7 +89,7 @@ def book(cohort_id, session_id):
     return redirect(url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id))
 
 
-@bp.route("/cohorts/<int(max=2147483647):cohort_id>/sessions/<int(max=2147483647):session_id>/rounds",
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/rounds",
           methods=["POST"])
 @login_required
 def create(cohort_id, session_id):
@@ -114,7 +114,7 @@ def create(cohort_id, session_id):
     return redirect(url_for("roleplay.round", round_id=round_.id))
 
 
-@bp.route("/rounds/<int(max=2147483647):round_id>")
+@bp.route("/rounds/<id:round_id>")
 @login_required
 def round(round_id):  # noqa: A001 - the page of a round
     round_, role, scenario = _round_or_404(round_id)
@@ -138,7 +138,7 @@ def round(round_id):  # noqa: A001 - the page of a round
     return render_template("scenarios/round.html", **context)
 
 
-@bp.route("/rounds/<int(max=2147483647):round_id>/scores", methods=["POST"])
+@bp.route("/rounds/<id:round_id>/scores", methods=["POST"])
 @login_required
 def scores(round_id):
     round_, role, scenario = _round_or_404(round_id)
@@ -155,7 +155,7 @@ def scores(round_id):
     return redirect(url_for("roleplay.round", round_id=round_id))
 
 
-@bp.route("/rounds/<int(max=2147483647):round_id>/notes", methods=["POST"])
+@bp.route("/rounds/<id:round_id>/notes", methods=["POST"])
 @login_required
 def notes(round_id):
     round_, role, scenario = _round_or_404(round_id)
@@ -173,7 +173,7 @@ def notes(round_id):
     return redirect(url_for("roleplay.round", round_id=round_.id))
 
 
-@bp.route("/rounds/<int(max=2147483647):round_id>/release", methods=["POST"])
+@bp.route("/rounds/<id:round_id>/release", methods=["POST"])
 @login_required
 def release(round_id):
     round_, role, _scenario = _round_or_404(round_id)
@@ -188,7 +188,7 @@ def release(round_id):
     return redirect(url_for("roleplay.debrief", round_id=round_.id))
 
 
-@bp.route("/rounds/<int(max=2147483647):round_id>/debrief")
+@bp.route("/rounds/<id:round_id>/debrief")
 @login_required
 def debrief(round_id):
     round_, role, scenario = _round_or_404(round_id)

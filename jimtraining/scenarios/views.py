@@ -62,7 +62,7 @@ def start(slug):
     return redirect(url_for("scenarios.play", run_id=run.id))
 
 
-@bp.route("/practice/<int(max=2147483647):run_id>")
+@bp.route("/practice/<id:run_id>")
 @login_required
 def play(run_id):
     run = _own_run_or_404(run_id)
@@ -79,7 +79,7 @@ def play(run_id):
                            step=len(run.active_choices) + 1, form=ConfirmForm())
 
 
-@bp.route("/practice/<int(max=2147483647):run_id>/choose", methods=["POST"])
+@bp.route("/practice/<id:run_id>/choose", methods=["POST"])
 @login_required
 def choose(run_id):
     run = _own_run_or_404(run_id)
@@ -94,7 +94,7 @@ def choose(run_id):
     return redirect(url_for("scenarios.play", run_id=run.id))
 
 
-@bp.route("/practice/<int(max=2147483647):run_id>/back", methods=["POST"])
+@bp.route("/practice/<id:run_id>/back", methods=["POST"])
 @login_required
 def back(run_id):
     run = _own_run_or_404(run_id)
@@ -105,7 +105,7 @@ def back(run_id):
     return redirect(url_for("scenarios.play", run_id=run.id))
 
 
-@bp.route("/practice/<int(max=2147483647):run_id>/result")
+@bp.route("/practice/<id:run_id>/result")
 @login_required
 def result(run_id):
     run = _own_run_or_404(run_id)
