@@ -76,15 +76,21 @@ class User(UserMixin, db.Model):
 
     # Flask-Login ---------------------------------------------------------------
     def get_id(self):
-        """What the session and "remember me" cookies carry: the token of a LoginSession, never the user id."""
+        """What the session and "remember me" cookies carry: the token of the LoginSession this object was loaded
+        for or started with (services.load_session, services.log_in), never the user id. Only reads it: log people
+        in with services.log_in, which starts the session, not with Flask-Login's login_user() alone."""
         if self.login_token is None:
-            # login_user() was called without services.start_session() (e.g. right after accepting an invitation).
-            from flask import has_request_context, request
-
-            from jimtraining.accounts.services import start_session
-
-            start_session(self, request.user_agent.string if has_request_context() else None)
+            raise RuntimeError("no login session: log in with jimtraining.accounts.services.log_in")
         return self.login_token
+
+    # UserMixin compares get_id(); the same person is the same row, and the identity map gives one object per row.
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    __hash__ = object.__hash__
 
     @property
     def is_active(self):

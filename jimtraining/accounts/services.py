@@ -4,7 +4,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, request
+from flask_login import login_user
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -180,6 +181,14 @@ def start_session(user: User, user_agent: str | None = None, remember: bool = Fa
     db.session.commit()
     user.login_token = token
     return token
+
+
+def log_in(user: User, remember: bool) -> None:
+    """Log the person in on this device: start a login session on the server (start_session; its token is what
+    the cookies carry, User.get_id) and hand the user to Flask-Login, with a "remember me" cookie when asked.
+    Every way in goes through here: the login form, a new password, accepting an invitation."""
+    start_session(user, request.user_agent.string, remember=remember)
+    login_user(user, remember=remember)
 
 
 def load_session(token: str | None) -> User | None:
