@@ -13,6 +13,7 @@ from jimtraining.accounts import reset_links
 from jimtraining.accounts.models import ROLES, LoginSession, User, hash_session_token, new_session_token
 from jimtraining.cohorts.models import Organisation
 from jimtraining.extensions import db
+from jimtraining.roles import Role
 from jimtraining.timeutil import as_utc, utcnow
 from jimtraining.web import like_pattern
 
@@ -58,7 +59,7 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_user(*, email: str, name: str, password: str, role: str = "learner", **profile) -> User:
+def create_user(*, email: str, name: str, password: str, role: str = Role.LEARNER, **profile) -> User:
     """Create an account. Policy checks belong to the form or CLI that calls this."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
@@ -105,7 +106,7 @@ def set_enabled(user: User, enabled: bool, by: User) -> None:
 def set_role(user: User, role: str, by: User) -> None:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    if user.id == by.id and role != "admin":
+    if user.id == by.id and role != Role.ADMIN:
         raise ValueError("you cannot take away your own admin role")
     if user.role != role:
         log.info("user %s role %s -> %s by %s", user.id, user.role, role, by.id)

@@ -7,6 +7,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from jimtraining.access import admin_required
 from jimtraining.accounts import services
 from jimtraining.accounts.devices import describe
 from jimtraining.accounts.forms import (
@@ -24,7 +25,6 @@ from jimtraining.accounts.reset_links import ResetLinkError, max_age_minutes, us
 from jimtraining.accounts.throttle import limit_password_checks, limit_per_client, limit_per_email, refusal
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
-from jimtraining.permissions import admin_required
 from jimtraining.web import absolute_url, page_of, safe_next
 
 log = logging.getLogger(__name__)
