@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from jimtraining.accounts import services as accounts
-from jimtraining.accounts.models import ROLES, User
+from jimtraining.accounts.models import User
 from jimtraining.accounts.passwords import password_problems
 from jimtraining.backup import backup_cli
 from jimtraining.certification.cli import certificates_cli
@@ -17,10 +17,13 @@ from jimtraining.curriculum.services import sync_content
 from jimtraining.extensions import db
 from jimtraining.privacy.cli import privacy_cli
 from jimtraining.quizzes.cues import cue_report
+from jimtraining.roles import Role
 
 content_cli = AppGroup("content", help="Check and load the curriculum in modules/.")
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for a local installation.")
+#: The roles as typed on the command line: their stored values ("trainer"), not their names.
+ROLE_NAMES = [role.value for role in Role]
 quiz_cli = AppGroup("quiz", help="Import and export question banks (Moodle GIFT and Moodle XML).")
 
 
@@ -97,7 +100,7 @@ def content_sync():
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(list(ROLES)), default="learner", show_default=True)
+@click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.LEARNER.value, show_default=True)
 @click.password_option()
 def users_create(email, name, role, password):
     """Create an account (for the first admin of a new installation)."""
@@ -112,7 +115,7 @@ def users_create(email, name, role, password):
 
 @users_cli.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(list(ROLES)))
+@click.argument("role", type=click.Choice(ROLE_NAMES))
 def users_set_role(email, role):
     """Give an existing account another role."""
     user = accounts.find_by_email(email)

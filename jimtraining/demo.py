@@ -15,6 +15,7 @@ from jimtraining.curriculum.models import Module
 from jimtraining.curriculum.services import active_modules, set_lesson_done
 from jimtraining.extensions import db
 from jimtraining.quizzes.services import attempt_questions, review_answer, start_attempt, submit_attempt
+from jimtraining.roles import Role
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,11 @@ ORGANISATIONS = [
 
 ACCOUNTS = [
     # email, name, role, organisation index, region, work context
-    ("admin@example.org", "Demi Beheer", "admin", None, "Landelijk", None),
-    ("trainer@example.org", "Tom Trainer", "trainer", 0, "Twente", "jeugdhulp"),
-    ("professional@example.org", "Priya Professional", "learner", 1, "Twente", "wijkteam"),
-    ("actor@example.org", "Alex Acteur", "actor", 5, "Twente", None),
-    ("docent@example.org", "Dana Docent", "trainer", 4, "Utrecht Stad", "opleiding"),
+    ("admin@example.org", "Demi Beheer", Role.ADMIN, None, "Landelijk", None),
+    ("trainer@example.org", "Tom Trainer", Role.TRAINER, 0, "Twente", "jeugdhulp"),
+    ("professional@example.org", "Priya Professional", Role.LEARNER, 1, "Twente", "wijkteam"),
+    ("actor@example.org", "Alex Acteur", Role.ACTOR, 5, "Twente", None),
+    ("docent@example.org", "Dana Docent", Role.TRAINER, 4, "Utrecht Stad", "opleiding"),
 ]
 
 FIRST_NAMES = ["Sanne", "Daan", "Lotte", "Bram", "Fleur", "Jesse", "Noor", "Milan", "Eva", "Thijs", "Iris",

@@ -9,15 +9,12 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jimtraining.extensions import db
+from jimtraining.roles import ROLE_LABELS, Role
 from jimtraining.timeutil import utcnow
 
-#: Roles, key -> label. A role is never built by inheriting a broader one: each gate names its roles.
-ROLES = {
-    "learner": _l("Deelnemer"),
-    "trainer": _l("Trainer"),
-    "actor": _l("Trainingsacteur"),
-    "admin": _l("Beheerder"),
-}
+#: Roles, Role -> label (jimtraining/roles.py), in the order forms offer them. A role is never built by inheriting a
+#: broader one: each gate names its roles.
+ROLES = dict(ROLE_LABELS)
 
 #: Work contexts in which professionals use the JIM-aanpak.
 WORK_CONTEXTS = {
@@ -48,8 +45,8 @@ class User(UserMixin, db.Model):
     email = db.Column(db.String(254), nullable=False, unique=True)
     name = db.Column(db.String(120), nullable=False)
     password_hash = db.Column(db.String(255), nullable=False)
-    #: One of ROLES.
-    role = db.Column(db.String(20), nullable=False, default="learner")
+    #: One of ROLES (a Role compares equal to the stored string).
+    role = db.Column(db.String(20), nullable=False, default=Role.LEARNER)
     organisation_id = db.Column(db.Integer, db.ForeignKey("organisation.id"), nullable=True, index=True)
     #: Youth-care region (see jimtraining/data/regions.txt).
     region = db.Column(db.String(80), nullable=True)
@@ -76,15 +73,21 @@ class User(UserMixin, db.Model):
 
     # Flask-Login ---------------------------------------------------------------
     def get_id(self):
-        """What the session and "remember me" cookies carry: the token of a LoginSession, never the user id."""
+        """What the session and "remember me" cookies carry: the token of the LoginSession this object was loaded
+        for or started with (services.load_session, services.log_in), never the user id. Only reads it: log people
+        in with services.log_in, which starts the session, not with Flask-Login's login_user() alone."""
         if self.login_token is None:
-            # login_user() was called without services.start_session() (e.g. right after accepting an invitation).
-            from flask import has_request_context, request
-
-            from jimtraining.accounts.services import start_session
-
-            start_session(self, request.user_agent.string if has_request_context() else None)
+            raise RuntimeError("no login session: log in with jimtraining.accounts.services.log_in")
         return self.login_token
+
+    # UserMixin compares get_id(); the same person is the same row, and the identity map gives one object per row.
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    __hash__ = object.__hash__
 
     @property
     def is_active(self):
@@ -102,18 +105,9 @@ class User(UserMixin, db.Model):
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
 
-    # Roles ---------------------------------------------------------------------
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
     @property
     def role_label(self):
         return ROLES.get(self.role, self.role)
-
-    @property
-    def work_context_label(self):
-        return WORK_CONTEXTS.get(self.work_context, self.work_context or "")
 
     def __repr__(self):
         return f"<User {self.email!r} {self.role}>"

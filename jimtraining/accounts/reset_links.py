@@ -16,6 +16,7 @@ import time
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from jimtraining.accounts.models import User
 from jimtraining.extensions import db
 
 SALT = "jimtraining.accounts.password-reset"
@@ -59,8 +60,6 @@ def max_age_minutes() -> int:
 
 def user_for_token(token: str):
     """The user this link is for; raises ResetLinkError when it has expired, was changed or was used."""
-    from jimtraining.accounts.models import User
-
     try:
         payload = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired:

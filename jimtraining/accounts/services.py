@@ -4,7 +4,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, request
+from flask_login import login_user
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -12,6 +13,7 @@ from jimtraining.accounts import reset_links
 from jimtraining.accounts.models import ROLES, LoginSession, User, hash_session_token, new_session_token
 from jimtraining.cohorts.models import Organisation
 from jimtraining.extensions import db
+from jimtraining.roles import Role
 from jimtraining.timeutil import as_utc, utcnow
 from jimtraining.web import like_pattern
 
@@ -57,7 +59,7 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_user(*, email: str, name: str, password: str, role: str = "learner", **profile) -> User:
+def create_user(*, email: str, name: str, password: str, role: str = Role.LEARNER, **profile) -> User:
     """Create an account. Policy checks belong to the form or CLI that calls this."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
@@ -104,7 +106,7 @@ def set_enabled(user: User, enabled: bool, by: User) -> None:
 def set_role(user: User, role: str, by: User) -> None:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    if user.id == by.id and role != "admin":
+    if user.id == by.id and role != Role.ADMIN:
         raise ValueError("you cannot take away your own admin role")
     if user.role != role:
         log.info("user %s role %s -> %s by %s", user.id, user.role, role, by.id)
@@ -180,6 +182,14 @@ def start_session(user: User, user_agent: str | None = None, remember: bool = Fa
     db.session.commit()
     user.login_token = token
     return token
+
+
+def log_in(user: User, remember: bool) -> None:
+    """Log the person in on this device: start a login session on the server (start_session; its token is what
+    the cookies carry, User.get_id) and hand the user to Flask-Login, with a "remember me" cookie when asked.
+    Every way in goes through here: the login form, a new password, accepting an invitation."""
+    start_session(user, request.user_agent.string, remember=remember)
+    login_user(user, remember=remember)
 
 
 def load_session(token: str | None) -> User | None:

@@ -5,8 +5,9 @@ import logging
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from jimtraining.access import admin_required
 from jimtraining.accounts import services
 from jimtraining.accounts.devices import describe
 from jimtraining.accounts.forms import (
@@ -24,7 +25,6 @@ from jimtraining.accounts.reset_links import ResetLinkError, max_age_minutes, us
 from jimtraining.accounts.throttle import limit_password_checks, limit_per_client, limit_per_email, refusal
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
-from jimtraining.permissions import admin_required
 from jimtraining.web import absolute_url, page_of, safe_next
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,6 @@ def note_session_seen(response):
     return response
 
 
-def _user_agent() -> str:
-    return request.user_agent.string or ""
-
-
 def _login_refused(request_limit):
     # The same answer for every address, with or without an account, and for a right or wrong password.
     return refusal("accounts/login.html", _("Er is te vaak geprobeerd in te loggen. Wacht een paar minuten en "
@@ -75,8 +71,7 @@ def login():
             # One message whether or not the account exists.
             flash(_("Dit e-mailadres en wachtwoord horen niet bij een actief account."), "error")
         else:
-            services.start_session(user, _user_agent(), remember=form.remember.data)
-            login_user(user, remember=form.remember.data)
+            services.log_in(user, remember=form.remember.data)
             flash(_("Welkom, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("accounts/login.html", form=form)
@@ -261,8 +256,7 @@ def change_password():
         # Every session has ended; this device goes on in a new one (keeping "stay logged in" if it had it).
         remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         remember = remember_cookie in request.cookies
-        services.start_session(user, _user_agent(), remember=remember)
-        login_user(user, remember=remember)
+        services.log_in(user, remember=remember)
         flash(_("Je wachtwoord is gewijzigd. Op andere apparaten moet je opnieuw inloggen."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)

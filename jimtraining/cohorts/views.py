@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -511,7 +511,7 @@ def accept(token):
         user = accounts.create_user(email=invitation.email, name=form.name.data, password=form.password.data,
                                     role="learner", organisation_id=invitation.organisation_id,
                                     region=invitation.cohort.region, skj_number=invitation.skj_number)
-        login_user(user)
+        accounts.log_in(user, remember=False)
         return _accept(invitation, user)
     return render_template("cohorts/invitation_new.html", invitation=invitation, form=form)
 

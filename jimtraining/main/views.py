@@ -7,6 +7,7 @@ from sqlalchemy import text
 from jimtraining.cohorts import services as cohort_services
 from jimtraining.curriculum import services as curriculum
 from jimtraining.extensions import db
+from jimtraining.roles import Role
 from jimtraining.web import safe_next
 
 bp = Blueprint("main", __name__)
@@ -18,7 +19,7 @@ def index():
         return render_template("main/welcome.html")
     progress = curriculum.learner_progress(current_user)
     cohorts = []
-    if current_user.role == "learner":
+    if current_user.role == Role.LEARNER:
         for card in cohort_services.group_cards(current_user):
             todo = [s for s in progress.statuses if s.module.slug in card.module_slugs and not s.completed]
             cohorts.append({"cohort": card, "next": card.next_session, "todo": todo})

@@ -18,6 +18,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.extensions import db
 from jimtraining.privacy.registry import USER_TABLE, user_columns
+from jimtraining.roles import Role
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def _never_used_accounts(now, dry_run) -> tuple[str, int]:
     unused = [~exists().where(column == users.c.id)
               for tbl in tables.values() if tbl.name not in NOT_A_SIGN_OF_USE for column in user_columns(tbl)]
     candidates = select(users.c.id).where(users.c.last_login_at.is_(None), users.c.created_at < cutoff,
-                                          users.c.role != "admin", *unused)
+                                          users.c.role != Role.ADMIN, *unused)
     what = f"accounts created more than {NEVER_USED_ACCOUNT_DAYS} days ago that were never used"
     ids = list(db.session.scalars(candidates))
     if not dry_run and ids:

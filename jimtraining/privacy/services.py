@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from jimtraining.accounts.models import User
+from jimtraining.accounts.personal_data import erased_email
 from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.extensions import db
 from jimtraining.privacy.registry import (
@@ -18,7 +19,6 @@ from jimtraining.privacy.registry import (
     Erase,
     ErasureContext,
     active_entries,
-    erased_email,
     generic_rows,
     table,
 )
@@ -107,7 +107,7 @@ def erase_user(user: User, by: User, reason: str, now=None) -> Counter:
         db.session.flush()
         for entry in entries:
             if entry.before_erase is not None:
-                entry.before_erase(ctx)
+                ctx.counts.update(entry.before_erase(ctx))
         for entry in entries:
             tbl = table(entry.table)
             for link in entry.links:
@@ -127,7 +127,7 @@ def erase_user(user: User, by: User, reason: str, now=None) -> Counter:
         db.session.expire_all()
         for entry in entries:
             if entry.after_erase is not None:
-                entry.after_erase(ctx)
+                ctx.counts.update(entry.after_erase(ctx))
         db.session.commit()
     except Exception:
         db.session.rollback()

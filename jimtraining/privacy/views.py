@@ -7,9 +7,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from jimtraining.access import admin_required
 from jimtraining.accounts.models import User
 from jimtraining.extensions import db
-from jimtraining.permissions import admin_required
 from jimtraining.privacy import services
 from jimtraining.privacy.forms import EraseForm
 from jimtraining.timeutil import local_date, utcnow

@@ -3,12 +3,13 @@
 import hashlib
 from datetime import timedelta
 
+import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
 from jimtraining.accounts import services
 from jimtraining.accounts.models import LoginSession
-from jimtraining.accounts.services import change_password, set_enabled
+from jimtraining.accounts.services import change_password, log_in, set_enabled
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 from tests.conftest import PASSWORD, statements_run
@@ -179,14 +180,30 @@ def test_last_seen_is_written_at_most_once_an_hour(app, login, make_user, monkey
     assert session.last_seen_at > first_seen
 
 
-def test_login_user_without_a_session_starts_one(app, make_user):
-    """Other parts (accepting an invitation) call login_user() directly; that must give a session too."""
+def test_logging_in_without_the_login_form_starts_a_session(app, make_user):
+    """Other parts (accepting an invitation) log people in with services.log_in; that gives a session too."""
     user = make_user()
     with app.test_request_context("/", headers={"User-Agent": "Uitnodiging"}):
-        login_user(user)
+        log_in(user, remember=False)
     [session] = sessions_of(user)
-    assert session.user_agent == "Uitnodiging"
+    assert session.user_agent == "Uitnodiging" and session.remember is False
     assert session.token_hash == hashlib.sha256(user.login_token.encode()).hexdigest()
+
+
+def test_asking_a_user_for_its_id_writes_nothing_and_starts_no_session(app, make_user):
+    """get_id only reads the token of the session the object was loaded for; login_user() alone cannot log in."""
+    user = make_user()
+    with app.test_request_context("/"):
+        with pytest.raises(RuntimeError, match="log_in"):
+            login_user(user)
+    assert sessions_of(user) == []
+
+
+def test_two_accounts_are_never_the_same_person(app, make_user):
+    """Without a login session both have no token; they still differ (UserMixin would compare the tokens)."""
+    first, second = make_user(), make_user()
+    assert first != second and not first == second and first == first
+    assert sessions_of(first) == sessions_of(second) == []
 
 
 def test_ended_sessions_are_removed_after_90_days_at_the_next_login(app, login, make_user):
