@@ -26,6 +26,7 @@ from flask import request
 from flask_login import login_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from jimtraining.accounts.models import User
 from jimtraining.accounts.services import create_user, find_by_email, start_session
@@ -59,7 +60,8 @@ def log_in(user: User, remember: bool = False) -> None:
 
 
 def find_link(identity: Identity) -> SsoLink | None:
-    return db.session.scalar(select(SsoLink).where(SsoLink.provider == identity.provider,
+    return db.session.scalar(select(SsoLink).options(joinedload(SsoLink.user))
+                             .where(SsoLink.provider == identity.provider,
                                                    SsoLink.issuer == identity.issuer,
                                                    SsoLink.subject == identity.subject))
 

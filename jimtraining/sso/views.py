@@ -117,12 +117,13 @@ def callback(provider):
     outcome = services.sign_in(identity)
     if isinstance(outcome, services.Refused):
         return _refused(settings, outcome.reason)
-    services.log_in(outcome.user)
     if outcome.how == "new":
-        flash(_("Welkom, %(name)s. Je account is aangemaakt; voortaan log je in met %(provider)s.",
-                name=outcome.user.name, provider=settings.provider.name), "success")
+        welcome = _("Welkom, %(name)s. Je account is aangemaakt; voortaan log je in met %(provider)s.",
+                    name=outcome.user.name, provider=settings.provider.name)
     else:
-        flash(_("Welkom, %(name)s.", name=outcome.user.name), "success")
+        welcome = _("Welkom, %(name)s.", name=outcome.user.name)
+    services.log_in(outcome.user)
+    flash(welcome, "success")
     return redirect(intent.get("next") or url_for("main.index"))
 
 
