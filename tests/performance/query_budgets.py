@@ -35,8 +35,9 @@ BUDGETS: dict[str, int] = {
     # --- privacy ------------------------------------------------------------------------------------------------
     # One or two queries per kind of personal data in jimtraining/privacy/registry.py: grows with the schema,
     # never with the rows.
-    "privacy.export_json": 31,  # +1: wrong check-in codes (checkin_attempt, issue 14 item 9)
-    "privacy.erase_confirm": 29,  # one COUNT per link of the registry (the erasure preview); +1 checkin_attempt
+    "privacy.export_json": 32,  # +1: wrong check-in codes (checkin_attempt, issue 14 item 9); +1 sso_link
+    # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link (issue 18 item 2)
+    "privacy.erase_confirm": 30,
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
