@@ -416,3 +416,9 @@ def test_callbacks_are_throttled_per_client_address(client, app, surfconext, mon
     assert response.status_code == 429
     assert "Er is te vaak geprobeerd in te loggen" in response.get_data(as_text=True)
     assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_a_logged_in_person_is_not_sent_to_the_provider_again(client, make_user, login, surfconext):
+    login(client, make_user())
+    response = client.get("/sso/surfconext/login")
+    assert response.status_code == 302 and not response.location.startswith(surfconext.issuer)
