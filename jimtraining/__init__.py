@@ -92,6 +92,7 @@ def _register_models():
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
     from jimtraining.scenarios import models as _scenarios  # noqa: F401
+    from jimtraining.sso import models as _sso  # noqa: F401
 
     #: What someone whose session just expired reads (services.SessionExpiredError.kind).
     expired_messages = {
@@ -209,6 +210,7 @@ def _register_request_guards(app):
 
 
 def _register_blueprints(app):
+    from jimtraining import sso
     from jimtraining.accounts.views import bp as accounts_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
@@ -228,6 +230,7 @@ def _register_blueprints(app):
     app.register_blueprint(roleplay_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(privacy_bp)
+    sso.init_app(app)  # SURFconext and eduID logins, when configured
 
 
 def _register_error_pages(app):

@@ -152,6 +152,11 @@ ENTRIES: tuple[Entry, ...] = (
           fields=("created_at", "ended_at"), links=(
               Link("user_id", Erase.DELETE, "sessions end with the account; a login history has no use after it",
                    role=_l("als gebruiker")),)),
+    Entry("sso_link", _l("Gekoppelde instellingsaccounts"), sections=("institution_accounts",),
+          fields=("provider", "issuer", "subject", "principal_name", "home_organization", "created_at",
+                  "last_login_at"), links=(
+              Link("user_id", Erase.DELETE, "the link only serves logging in; an erased account logs in no more, "
+                   "and the same institution account must be free to make a new one", role=_l("als gebruiker")),)),
     # Cohorts
     Entry("enrollment", _l("Inschrijvingen in groepen"), sections=("enrolments",), export=cohorts.export_enrolments,
           before_erase=lambda ctx: cohorts.end_enrolments(ctx.user_id, ctx.now), links=(

@@ -122,6 +122,13 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "accounts.reset_password": {GET: PUBLIC},
     "accounts.reset_password_save": {POST: PUBLIC},
 
+    # --- sso (SURFconext, eduID) ---------------------------------------------------------------------------------
+    # This world configures no provider, and the routes of a provider that is not configured do not exist (404);
+    # linking asks to log in first. tests/sso/ checks these routes with a provider configured.
+    "sso.login": {GET: dict.fromkeys(ROLES, NOTFOUND)},
+    "sso.callback": {GET: dict.fromkeys(ROLES, NOTFOUND)},
+    "sso.link": {POST: roles(dict.fromkeys(ROLES, NOTFOUND), anonymous=LOGIN)},
+
     # --- privacy ------------------------------------------------------------------------------------------------
     "privacy.export_json": {GET: ANY_USER},  # one's own data only
     "privacy.erase_confirm": {GET: ADMIN_ONLY},
@@ -243,6 +250,7 @@ PARAMS = {
     "token": "invitation_token",
     "accounts.token": "reset_token",
     "login_session_id": "login_session",
+    "provider": "sso_provider",
 }
 
 #: Per endpoint, parameters that differ from PARAMS.

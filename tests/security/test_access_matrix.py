@@ -164,7 +164,7 @@ def build_world(content_root) -> dict:
         "image": "images/plaatje.png", "scenario_slug": scenario.slug, "attempt_open": in_progress.id,
         "attempt_done": done.id, "open_answer": open_answer.id, "run": run.id, "round": round_.id,
         "released_round": released.id, "invitation_token": token, "reset_token": reset_token,
-        "login_session": login_session,
+        "login_session": login_session, "sso_provider": "surfconext",
     }
 
 
