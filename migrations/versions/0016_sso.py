@@ -3,7 +3,7 @@
 sso_link: an account at an OpenID Connect provider (SURFconext, eduID), identified by provider, issuer and
 subject, that logs in as one user; with the eduPersonPrincipalName and home organisation it came with.
 
-Revision ID: 0022_sso
+Revision ID: 0016_sso
 Revises: 0015_session_calendar
 Create Date: 2027-01-12 09:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0022_sso'
+revision = '0016_sso'
 down_revision = '0015_session_calendar'
 branch_labels = None
 depends_on = None
