@@ -27,7 +27,7 @@ from jimtraining.certification.models import Certificate, PracticeAssignment, Pr
 from jimtraining.cohorts.models import Attendance, Enrollment
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.quizzes.models import QuizAttempt
-from jimtraining.scenarios.models import RolePlayRound
+from jimtraining.roleplay.models import RolePlayRound
 
 #: Written rows of these kinds change a learner's figures; the attribute names the learner.
 _LEARNER_OF = {

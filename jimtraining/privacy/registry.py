@@ -358,7 +358,7 @@ def _export_rounds(user) -> dict:
     """Every round the person was in. Of a round where they played the professional: the outcome, the scores and
     the actor's feedback, once the trainer released them (as on the debrief page). Of rounds where they played
     the young person or observed: only that they were there; someone else's assessment is not theirs."""
-    from jimtraining.scenarios.models import RolePlayRound, RoundNote, RoundScore, round_observer
+    from jimtraining.roleplay.models import RolePlayRound, RoundNote, RoundScore, round_observer
 
     observed = select(round_observer.c.round_id).where(round_observer.c.user_id == user.id)
     rounds = db.session.scalars(
@@ -416,7 +416,7 @@ def _export_rounds(user) -> dict:
 def _wipe_what_others_wrote_about_them(ctx: ErasureContext) -> None:
     """On rounds where they played the professional: the actor's feedback goes and the raters' comments are wiped
     (both are about the person); levels and the outcome stay, so the round still counts in the figures."""
-    from jimtraining.scenarios.models import RolePlayRound, RoundNote, RoundScore
+    from jimtraining.roleplay.models import RolePlayRound, RoundNote, RoundScore
 
     theirs = select(RolePlayRound.id).where(RolePlayRound.professional_id == ctx.user_id)
     notes, scores = RoundNote.__table__, RoundScore.__table__
@@ -428,7 +428,7 @@ def _wipe_what_others_wrote_about_them(ctx: ErasureContext) -> None:
 
 
 def _export_actor_profile(user) -> dict:
-    from jimtraining.scenarios.models import ActorProfile
+    from jimtraining.roleplay.models import ActorProfile
 
     profile = db.session.scalar(select(ActorProfile).where(ActorProfile.user_id == user.id))
     return {"actor_profile": pick(profile, ("availability", "rehearsed")) if profile else None}
@@ -436,7 +436,7 @@ def _export_actor_profile(user) -> dict:
 
 def _export_actor_bookings(user) -> dict:
     from jimtraining.cohorts.models import Cohort, CohortSession
-    from jimtraining.scenarios.models import ActorBooking
+    from jimtraining.roleplay.models import ActorBooking
 
     rows = db.session.execute(
         select(ActorBooking.booked_at, CohortSession.title, CohortSession.starts_at, Cohort.name)

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.cohorts.stamps import progress_changed
+from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import (
     GRADED,
@@ -85,6 +86,12 @@ def sync_quiz(module, source, report) -> None:
 
 
 # Reading ----------------------------------------------------------------------------------------------------
+
+def module_and_quiz(module_slug: str) -> tuple[Module, Quiz] | None:
+    """A module (also an archived one) with its quiz, for the trainer's pages; None when either is missing."""
+    module = db.session.scalar(select(Module).where(Module.slug == module_slug))
+    return (module, module.quiz) if module is not None and module.quiz is not None else None
+
 
 def quiz_for_module(module) -> Quiz | None:
     quiz = module.quiz
