@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import (
@@ -24,6 +23,7 @@ from jimtraining.quizzes.models import (
     QuizAttempt,
 )
 from jimtraining.quizzes.types import QUESTION_TYPES, AnswerError
+from jimtraining.signals import progress_written
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -346,7 +346,7 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     values = {"submitted_at": submitted_at or now, "graded_at": None,
               **_outcome(float(sum(questions[key].points for key in keys)), score, waiting, pass_mark, now)}
     db.session.execute(_CLOSE, {"attempt_id": attempt_id, **{f"new_{name}": values[name] for name in _RESULT_FIELDS}})
-    progress_changed(db.session, [user_id])  # a Core write: the dashboards' flush listener does not see it
+    progress_written.send(db.session, user_ids=[user_id])  # a Core write: the flush listener does not see it
     db.session.commit()
     log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],
              values.get("percent"))
@@ -410,7 +410,3 @@ def attempts_for_quiz(module_slug: str) -> list[QuizAttempt]:
         .options(db.joinedload(QuizAttempt.user))
         .order_by(QuizAttempt.user_id, QuizAttempt.number)
     ).unique())
-
-
-def count_attempts(module_slug: str) -> int:
-    return db.session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.module_slug == module_slug))
