@@ -91,6 +91,7 @@ def _register_models():
     from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
+    from jimtraining.roleplay import models as _roleplay  # noqa: F401
     from jimtraining.scenarios import models as _scenarios  # noqa: F401
     from jimtraining.sso import models as _sso  # noqa: F401
 
@@ -218,7 +219,7 @@ def _register_blueprints(app):
     from jimtraining.main.views import bp as main_bp
     from jimtraining.privacy.views import bp as privacy_bp
     from jimtraining.quizzes.views import bp as quizzes_bp
-    from jimtraining.scenarios.live_views import bp as roleplay_bp
+    from jimtraining.roleplay.views import bp as roleplay_bp
     from jimtraining.scenarios.views import bp as scenarios_bp
 
     app.register_blueprint(main_bp)

@@ -17,7 +17,7 @@ from jimtraining.curriculum.services import active_modules, set_lesson_done
 from jimtraining.data import regions
 from jimtraining.extensions import db
 from jimtraining.quizzes.services import passed_modules
-from jimtraining.scenarios import live
+from jimtraining.roleplay import services as live
 from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import as_utc, utcnow
 

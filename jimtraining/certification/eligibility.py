@@ -20,7 +20,7 @@ from jimtraining.cohorts.models import Cohort
 from jimtraining.cohorts.services import GroupProgress, groups_progress
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
-from jimtraining.scenarios.models import RolePlayRound
+from jimtraining.roleplay.models import RolePlayRound
 from jimtraining.timeutil import as_utc, utcnow
 
 #: A certificate that still runs longer than this cannot be renewed yet.

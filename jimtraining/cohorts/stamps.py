@@ -27,7 +27,8 @@ from jimtraining.certification.models import Certificate, PracticeAssignment, Pr
 from jimtraining.cohorts.models import Attendance, Enrollment
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.quizzes.models import QuizAttempt
-from jimtraining.scenarios.models import RolePlayRound
+from jimtraining.roleplay.models import RolePlayRound
+from jimtraining.signals import progress_written
 
 #: Written rows of these kinds change a learner's figures; the attribute names the learner.
 _LEARNER_OF = {
@@ -49,6 +50,10 @@ def progress_changed(session: Session, user_ids) -> None:
     ids = sorted({user_id for user_id in user_ids if user_id is not None})
     if ids:
         session.connection().execute(_RENEW, {"user_ids": ids, "token": uuid.uuid4().hex})
+
+
+#: Domains below this one announce their Core writes with the signal (jimtraining/signals.py).
+progress_written.connect(progress_changed)
 
 
 @event.listens_for(Session, "after_flush")

@@ -50,6 +50,7 @@ from jimtraining.extensions import client_address, db
 from jimtraining.mailing import MailError, outbox, send_mail
 from jimtraining.permissions import admin_required, roles_required, trainer_required
 from jimtraining.rendering import render_markdown
+from jimtraining.roleplay import services as roleplay_services
 from jimtraining.timeutil import as_utc, utcnow
 from jimtraining.web import absolute_url
 
@@ -406,7 +407,7 @@ def session(cohort_id, session_id):
     can_check_in = services.checkin_open(session) and mine != "present"
     if can_check_in and blocked is None and services.checkin_blocked(session, current_user.id):
         blocked = services.checkin_blocked_message()
-    my_rounds = [r for r in _roleplay_context(session)["rounds"]
+    my_rounds = [r for r in roleplay_services.session_rounds(session.id)
                  if current_user.id in (r.professional_id, r.player_id) or any(o.id == current_user.id
                                                                                 for o in r.observers)]
     return render_template("cohorts/session_learner.html", cohort=cohort, session=session, agenda=agenda,
@@ -416,18 +417,7 @@ def session(cohort_id, session_id):
 
 def _roleplay_context(session) -> dict:
     """Rounds of a session, bookable actors and scenarios: a fixed number of queries."""
-    from jimtraining.accounts.models import User
-    from jimtraining.scenarios.models import ActorBooking, RolePlayRound, Scenario
-
-    return {
-        "rounds": list(db.session.scalars(select(RolePlayRound).where(RolePlayRound.session_id == session.id)
-                                          .order_by(RolePlayRound.created_at))),
-        "actors": list(db.session.scalars(select(User).where(User.role == "actor", User.is_enabled.is_(True))
-                                          .order_by(User.name))),
-        "booked": set(db.session.scalars(select(ActorBooking.actor_id).where(ActorBooking.session_id == session.id))),
-        "scenarios": list(db.session.scalars(select(Scenario).where(Scenario.archived.is_(False))
-                                             .order_by(Scenario.title))),
-    }
+    return roleplay_services.session_roleplay(session.id)
 
 
 @bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/code")

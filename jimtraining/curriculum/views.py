@@ -4,34 +4,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from jimtraining.access import can, require
+from jimtraining.access.curriculum import lesson_or_404, module_or_404
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.curriculum import services
 from jimtraining.curriculum.loader import IMAGE_EXTENSIONS
-from jimtraining.permissions import sees_all_content
 from jimtraining.quizzes import services as quiz_services
 from jimtraining.quizzes.services import QuizSummary
 
 bp = Blueprint("curriculum", __name__, url_prefix="/modules")
-
-
-def _module_or_404(slug):
-    """The learner's progress and the status of one active module; 404 for unknown or archived modules."""
-    progress = services.learner_progress(current_user)
-    status = progress.status_of(slug)
-    if status is None:
-        abort(404)
-    return progress, status
-
-
-def _lesson_or_404(module, lesson_slug):
-    lesson = next((lesson for lesson in module.active_lessons if lesson.slug == lesson_slug), None)
-    if lesson is None:
-        abort(404)
-    return lesson
-
-
-def _is_locked_for_user(status) -> bool:
-    return status.locked and not sees_all_content(current_user)
 
 
 @bp.route("/")
@@ -43,7 +24,7 @@ def overview():
 @bp.route("/<slug>")
 @login_required
 def module(slug):
-    progress, status = _module_or_404(slug)
+    progress, status = module_or_404(slug)
     module = status.module
     intro = services.render_content(f"{module.folder}/module.md", module.body)
     quiz = quiz_services.quiz_for_module(module)
@@ -55,10 +36,10 @@ def module(slug):
 @bp.route("/<module_slug>/<lesson_slug>")
 @login_required
 def lesson(module_slug, lesson_slug):
-    progress, status = _module_or_404(module_slug)
+    progress, status = module_or_404(module_slug)
     module = status.module
-    lesson = _lesson_or_404(module, lesson_slug)
-    if _is_locked_for_user(status):
+    lesson = lesson_or_404(module, lesson_slug)
+    if not can("module.open", status):
         flash(_("Deze module is nog op slot. Rond eerst de modules af die hieronder staan."), "info")
         return redirect(url_for("curriculum.module", slug=module.slug))
     lessons = module.active_lessons
@@ -90,11 +71,10 @@ def mark_not_done(module_slug, lesson_slug):
 
 
 def _set_done(module_slug, lesson_slug, done):
-    _progress, status = _module_or_404(module_slug)
+    _progress, status = module_or_404(module_slug)
     module = status.module
-    lesson = _lesson_or_404(module, lesson_slug)
-    if _is_locked_for_user(status):
-        abort(403)
+    lesson = lesson_or_404(module, lesson_slug)
+    require("module.open", status)
     services.set_lesson_done(current_user, lesson, done)
     if not done:
         flash(_("De les staat weer op 'nog niet klaar'."), "info")
@@ -113,12 +93,11 @@ def _set_done(module_slug, lesson_slug, done):
 @login_required
 def module_file(slug, filename):
     """Images stored in a module folder (checked by `content check`)."""
-    _progress, status = _module_or_404(slug)
+    _progress, status = module_or_404(slug)
     module = status.module
     if "." not in filename or "." + filename.rsplit(".", 1)[1].lower() not in IMAGE_EXTENSIONS:
         abort(404)
-    if _is_locked_for_user(status):
-        abort(403)
+    require("module.open", status)
     folder = f"{current_app.config['MODULES_DIR']}/{module.folder}"
     response = send_from_directory(folder, filename, max_age=3600)
     response.cache_control.public = False

@@ -41,6 +41,7 @@ from jimtraining.cohorts import personal_data as cohorts
 from jimtraining.exports.values import value
 from jimtraining.extensions import db
 from jimtraining.quizzes import personal_data as quizzes
+from jimtraining.roleplay import personal_data as roleplay
 from jimtraining.scenarios import personal_data as scenarios
 
 USER_TABLE = "user_account"
@@ -198,18 +199,18 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("scenario_run", _l("Oefenscenario's"), sections=("scenario_runs",), export=scenarios.export_scenario_runs,
           links=(Link("user_id", Erase.KEEP, "choices only, no free text; the statistics of paths through a scenario "
                       "stay", role=_l("als deelnemer")),)),
-    # Live role-play (its personal data is in scenarios/personal_data.py until it moves to roleplay/)
-    Entry("actor_profile", _l("Acteursprofiel"), sections=("actor_profile",), export=scenarios.export_actor_profile,
+    # Live role-play
+    Entry("actor_profile", _l("Acteursprofiel"), sections=("actor_profile",), export=roleplay.export_actor_profile,
           links=(Link("user_id", Erase.DELETE, "availability is free text about the person; nobody else needs it",
                       role=_l("als acteur")),)),
     Entry("actor_booking", _l("Boekingen als acteur"), sections=("actor_bookings",),
-          export=scenarios.export_actor_bookings, links=(
+          export=roleplay.export_actor_bookings, links=(
               Link("actor_id", Erase.DELETE, "the rounds they played stay; the booking itself has no use after",
                    role=_l("als acteur")),)),
     Entry("role_play_round", _l("Rollenspelrondes"),
           sections=("role_play_rounds", "role_play_scores_given", "role_play_notes_written"),
-          export=scenarios.export_rounds,
-          before_erase=lambda ctx: scenarios.wipe_what_others_wrote_about(ctx.user_id), links=(
+          export=roleplay.export_rounds,
+          before_erase=lambda ctx: roleplay.wipe_what_others_wrote_about(ctx.user_id), links=(
               Link("professional_id", Erase.KEEP, "the outcome counts in the figures; the actor's feedback and the "
                    "raters' comments about the person are wiped (before_erase)", role=_l("als professional")),
               Link("player_id", Erase.KEEP, "the round belongs to the professional's record and needs a player",

@@ -98,10 +98,6 @@ class QuizAttempt(db.Model):
     user = db.relationship("User")
     answers = db.relationship("AttemptAnswer", back_populates="attempt", cascade="all, delete-orphan")
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == IN_PROGRESS
-
     def time_is_up(self, now=None) -> bool:
         if self.deadline_at is None:
             return False

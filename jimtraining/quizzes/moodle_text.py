@@ -17,7 +17,6 @@ from markdownify import MarkdownConverter
 
 #: Moodle XML format names -> ours; GIFT uses ours directly.
 XML_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown"}
-FORMATS = ("html", "moodle", "plain", "markdown")
 #: Stands for Moodle's "_____" (the gap of a missing-word question) until the text is converted.
 BLANK = "\ue001"
 PLUGINFILE = "@@PLUGINFILE@@"

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from jimtraining.cohorts.stamps import progress_changed
+from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import (
     GRADED,
@@ -23,6 +23,7 @@ from jimtraining.quizzes.models import (
     QuizAttempt,
 )
 from jimtraining.quizzes.types import QUESTION_TYPES, AnswerError
+from jimtraining.signals import progress_written
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,12 @@ def sync_quiz(module, source, report) -> None:
 
 
 # Reading ----------------------------------------------------------------------------------------------------
+
+def module_and_quiz(module_slug: str) -> tuple[Module, Quiz] | None:
+    """A module (also an archived one) with its quiz, for the trainer's pages; None when either is missing."""
+    module = db.session.scalar(select(Module).where(Module.slug == module_slug))
+    return (module, module.quiz) if module is not None and module.quiz is not None else None
+
 
 def quiz_for_module(module) -> Quiz | None:
     quiz = module.quiz
@@ -339,7 +346,7 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     values = {"submitted_at": submitted_at or now, "graded_at": None,
               **_outcome(float(sum(questions[key].points for key in keys)), score, waiting, pass_mark, now)}
     db.session.execute(_CLOSE, {"attempt_id": attempt_id, **{f"new_{name}": values[name] for name in _RESULT_FIELDS}})
-    progress_changed(db.session, [user_id])  # a Core write: the dashboards' flush listener does not see it
+    progress_written.send(db.session, user_ids=[user_id])  # a Core write: the flush listener does not see it
     db.session.commit()
     log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],
              values.get("percent"))
@@ -403,7 +410,3 @@ def attempts_for_quiz(module_slug: str) -> list[QuizAttempt]:
         .options(db.joinedload(QuizAttempt.user))
         .order_by(QuizAttempt.user_id, QuizAttempt.number)
     ).unique())
-
-
-def count_attempts(module_slug: str) -> int:
-    return db.session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.module_slug == module_slug))

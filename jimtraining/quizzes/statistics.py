@@ -21,6 +21,7 @@ from jimtraining.accounts.models import User
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import GRADED, AttemptAnswer, Question, QuizAttempt
 from jimtraining.quizzes.types import QUESTION_TYPES
+from jimtraining.roles import Role
 
 GROUP_SHARE = 0.27
 
@@ -64,7 +65,7 @@ def quiz_statistics(quiz) -> tuple[list[QuestionStats], int]:
     """Statistics per question (in bank order) and the number of graded attempts."""
     attempts = {row.id: row.percent for row in db.session.execute(
         select(QuizAttempt.id, QuizAttempt.percent).join(User, User.id == QuizAttempt.user_id)
-        .where(QuizAttempt.module_slug == quiz.module.slug, QuizAttempt.status == GRADED, User.role == "learner")
+        .where(QuizAttempt.module_slug == quiz.module.slug, QuizAttempt.status == GRADED, User.role == Role.LEARNER)
     )}
     stats = {q.key: QuestionStats(q) for q in quiz.questions}
     per_question: dict[str, list[tuple[float, float]]] = {key: [] for key in stats}

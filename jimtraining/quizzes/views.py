@@ -3,18 +3,17 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
 
+from jimtraining.access import can, require, trainer_required
+from jimtraining.access.curriculum import module_or_404
+from jimtraining.access.quizzes import answer_or_404, attempt_or_404
 from jimtraining.cohorts.services import learner_ids_of_trainer
 from jimtraining.curriculum import services as curriculum
 from jimtraining.curriculum.catalogue import catalogue
-from jimtraining.curriculum.models import Module
 from jimtraining.exports.csv import csv_response
-from jimtraining.extensions import db
-from jimtraining.permissions import can_view_attempt, sees_all_content, trainer_required
 from jimtraining.quizzes import presenters, services
 from jimtraining.quizzes.forms import ReviewForm
-from jimtraining.quizzes.models import IN_PROGRESS, AttemptAnswer, QuizAttempt
+from jimtraining.quizzes.models import IN_PROGRESS
 from jimtraining.quizzes.services import QuizError, QuizSummary
 from jimtraining.quizzes.statistics import quiz_statistics
 from jimtraining.timeutil import as_utc
@@ -24,27 +23,25 @@ bp = Blueprint("quizzes", __name__)
 
 def _quiz_or_404(module_slug):
     """The learner's progress, the module's status and its quiz; 404 when the module or quiz does not exist."""
-    progress = curriculum.learner_progress(current_user)
-    status = progress.status_of(module_slug)
-    quiz = services.quiz_for_module(status.module) if status else None
+    progress, status = module_or_404(module_slug)
+    quiz = services.quiz_for_module(status.module)
     if quiz is None:
         abort(404)
     return progress, status, quiz
 
 
-#: Built once: the hand-in is the page a whole group opens at the same moment.
-_ATTEMPT = select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))
-
-
-def _own_attempt_or_404(attempt_id):
-    attempt = db.session.execute(_ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)  # another learner's attempt does not exist for you
+def _module_and_quiz_of(attempt):
+    """The module and quiz of an attempt, from the process's catalogue; 404 when either is gone."""
     module = catalogue().module(attempt.module_slug)
     quiz = module.quiz if module is not None else None
     if quiz is None:
         abort(404)
-    return attempt, quiz
+    return module, quiz
+
+
+def _own_attempt_or_404(attempt_id):
+    attempt = attempt_or_404(attempt_id)  # another learner's attempt does not exist for you
+    return attempt, _module_and_quiz_of(attempt)[1]
 
 
 def _wants_json() -> bool:
@@ -58,7 +55,7 @@ def _wants_json() -> bool:
 def quiz(module_slug):
     _progress, status, quiz = _quiz_or_404(module_slug)
     summary = QuizSummary(quiz, services.attempts_of(current_user.id, module_slug))
-    locked = status.locked and not sees_all_content(current_user)
+    locked = not can("module.open", status)
     return render_template("quizzes/quiz.html", module=status.module, quiz=quiz, summary=summary, locked=locked)
 
 
@@ -66,8 +63,7 @@ def quiz(module_slug):
 @login_required
 def start(module_slug):
     _progress, status, quiz = _quiz_or_404(module_slug)
-    if status.locked and not sees_all_content(current_user):
-        abort(403)
+    require("module.open", status)
     try:
         attempt = services.start_attempt(current_user, quiz)
     except QuizError as error:
@@ -137,13 +133,8 @@ def submit(attempt_id):
 @bp.route("/quiz/attempts/<id:attempt_id>/result")
 @login_required
 def result(attempt_id):
-    attempt = db.get_or_404(QuizAttempt, attempt_id)
-    if not can_view_attempt(current_user, attempt) or not _trains(attempt.user_id):
-        abort(404)
-    module = catalogue().module(attempt.module_slug)
-    quiz = module.quiz if module is not None else None
-    if quiz is None:
-        abort(404)
+    attempt = attempt_or_404(attempt_id, need="attempt.view")
+    module, quiz = _module_and_quiz_of(attempt)
     if attempt.status == IN_PROGRESS:
         if attempt.user_id == current_user.id:
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -156,24 +147,16 @@ def result(attempt_id):
 
 # Trainers and admins ----------------------------------------------------------------------------------------
 
-def _trains(learner_id: int) -> bool:
-    """The current user is the learner, an admin, or a trainer of one of the learner's cohorts."""
-    if learner_id == current_user.id:
-        return True
-    allowed = learner_ids_of_trainer(current_user)
-    return allowed is None or learner_id in allowed
-
-
 def _visible_attempts(module_slug):
     allowed = learner_ids_of_trainer(current_user)
     return [a for a in services.attempts_for_quiz(module_slug) if allowed is None or a.user_id in allowed]
 
 
 def _module_with_quiz_or_404(module_slug):
-    module = db.first_or_404(select(Module).where(Module.slug == module_slug))
-    if module.quiz is None:
+    found = services.module_and_quiz(module_slug)
+    if found is None:
         abort(404)
-    return module, module.quiz
+    return found
 
 
 @bp.route("/quizzes/")
@@ -233,10 +216,9 @@ def _review_queue():
 @bp.route("/quizzes/review/<id:answer_id>", methods=["GET", "POST"])
 @trainer_required
 def review(answer_id):
-    answer = db.get_or_404(AttemptAnswer, answer_id)
+    # Nobody grades their own answer, and trainers only their own learners' answers.
+    answer = answer_or_404(answer_id)
     module, quiz = _module_with_quiz_or_404(answer.attempt.module_slug)
-    if answer.attempt.user_id == current_user.id or not _trains(answer.attempt.user_id):
-        abort(403)  # nobody grades their own answer, and trainers only their own learners' answers
     question = services.attempt_questions(answer.attempt, quiz)[answer.question_key]
     form = ReviewForm(max_points=question.points)
     if not answer.needs_review:

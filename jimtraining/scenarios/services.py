@@ -62,6 +62,13 @@ def get_scenario_or_none(slug: str) -> Scenario | None:
     return db.session.scalar(select(Scenario).where(Scenario.slug == slug, Scenario.archived.is_(False)))
 
 
+def runs_of(user_id: int, slug: str) -> list[ScenarioRun]:
+    """Someone's practice runs of a scenario, newest first."""
+    return list(db.session.scalars(select(ScenarioRun).where(ScenarioRun.user_id == user_id,
+                                                             ScenarioRun.scenario_slug == slug)
+                                   .order_by(ScenarioRun.started_at.desc())))
+
+
 def start_run(user, scenario: Scenario) -> ScenarioRun:
     practice = scenario.practice
     variables = engine.start_variables(practice)

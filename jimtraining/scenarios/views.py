@@ -3,15 +3,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from jimtraining.access import trainer_required
+from jimtraining.access.scenarios import run_or_404
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.cohorts.services import learner_ids_of_trainer
-from jimtraining.extensions import db
-from jimtraining.permissions import trainer_required
 from jimtraining.rendering import render_markdown
 from jimtraining.scenarios import services
-from jimtraining.scenarios.models import ScenarioRun
 from jimtraining.scenarios.services import PracticeError
 
 bp = Blueprint("scenarios", __name__)
@@ -22,13 +20,6 @@ def _scenario_or_404(slug):
     if scenario is None:
         abort(404)
     return scenario
-
-
-def _own_run_or_404(run_id) -> ScenarioRun:
-    run = db.get_or_404(ScenarioRun, run_id)
-    if run.user_id != current_user.id:
-        abort(404)
-    return run
 
 
 def public_roles(scenario) -> list[dict]:
@@ -47,9 +38,7 @@ def index():
 @login_required
 def show(slug):
     scenario = _scenario_or_404(slug)
-    runs = db.session.scalars(select(ScenarioRun).where(ScenarioRun.user_id == current_user.id,
-                                                        ScenarioRun.scenario_slug == slug)
-                              .order_by(ScenarioRun.started_at.desc())).all()
+    runs = services.runs_of(current_user.id, slug)
     return render_template("scenarios/show.html", scenario=scenario, roles=public_roles(scenario), runs=runs,
                            situation=render_markdown(scenario.data["situation"]), form=ConfirmForm())
 
@@ -65,7 +54,7 @@ def start(slug):
 @bp.route("/practice/<id:run_id>")
 @login_required
 def play(run_id):
-    run = _own_run_or_404(run_id)
+    run = run_or_404(run_id)
     if run.finished_at is not None:
         return redirect(url_for("scenarios.result", run_id=run.id))
     node = {n["id"]: n for n in run.practice["nodes"]}[run.current_node]
@@ -82,7 +71,7 @@ def play(run_id):
 @bp.route("/practice/<id:run_id>/choose", methods=["POST"])
 @login_required
 def choose(run_id):
-    run = _own_run_or_404(run_id)
+    run = run_or_404(run_id)
     try:
         choice_index = int(request.form.get("choice", ""))
     except ValueError:
@@ -97,7 +86,7 @@ def choose(run_id):
 @bp.route("/practice/<id:run_id>/back", methods=["POST"])
 @login_required
 def back(run_id):
-    run = _own_run_or_404(run_id)
+    run = run_or_404(run_id)
     try:
         services.go_back(run)
     except PracticeError as error:
@@ -108,7 +97,7 @@ def back(run_id):
 @bp.route("/practice/<id:run_id>/result")
 @login_required
 def result(run_id):
-    run = _own_run_or_404(run_id)
+    run = run_or_404(run_id)
     if run.finished_at is None:
         return redirect(url_for("scenarios.play", run_id=run.id))
     outcome = services.result(run)

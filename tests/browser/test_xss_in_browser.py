@@ -38,7 +38,7 @@ from jimtraining.extensions import db
 from jimtraining.mailing import send_mail
 from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.quizzes.services import review_answer, start_attempt, submit_attempt
-from jimtraining.scenarios import live
+from jimtraining.roleplay import services as live
 from jimtraining.scenarios import services as scenarios
 from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import utcnow

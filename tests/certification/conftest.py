@@ -14,7 +14,7 @@ from jimtraining.curriculum.models import Module
 from jimtraining.curriculum.services import set_lesson_done
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import GRADED, QuizAttempt
-from jimtraining.scenarios.models import RolePlayRound
+from jimtraining.roleplay.models import RolePlayRound
 from jimtraining.timeutil import utcnow
 
 REQUIREMENTS = {"modules": ["basis", "verder"], "quizzes": ["basis"], "attendance_percent": 80,

@@ -7,7 +7,7 @@ from jimtraining.certification.services import create_certificate
 from jimtraining.cohorts.services import remove_learner
 from jimtraining.curriculum.models import Lesson
 from jimtraining.extensions import db
-from jimtraining.scenarios.live import release
+from jimtraining.roleplay.services import release
 from jimtraining.timeutil import utcnow
 from tests.certification.conftest import (
     add_sessions,
@@ -253,7 +253,7 @@ def test_a_learners_cohorts_are_checked_together_as_each_alone_in_the_queries_of
 
 def test_recertification_needs_new_rounds_and_a_new_practice_version(world):
     from jimtraining.certification.models import PracticeVersion
-    from jimtraining.scenarios.models import RolePlayRound
+    from jimtraining.roleplay.models import RolePlayRound
 
     complete(world, world["learner"])
     yesterday = utcnow() - timedelta(days=1)

@@ -18,7 +18,7 @@ from jimtraining.curriculum.models import Lesson
 from jimtraining.curriculum.services import set_lesson_done, sync_content
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
-from jimtraining.scenarios import live
+from jimtraining.roleplay import services as live
 from jimtraining.timeutil import utcnow
 from tests.certification.conftest import (
     REFLECTION,

@@ -70,7 +70,7 @@ BUDGETS: dict[str, int] = {
     "scenarios.choices": 4,
 
     # --- live role-play -----------------------------------------------------------------------------------------
-    # The round without its people (live_views._ROUND), the professional's and the player's names, the part.
+    # The round without its people (roleplay.services._ROUND), the professional's and the player's names, the part.
     "roleplay.round": 8,
     # The round (with its observers), the person's part in it (one query), the content token (the scenario comes
     # from the catalogue), the rater's scores and their INSERTs or UPDATEs.

@@ -175,15 +175,9 @@ def grow_world(world: dict) -> dict:
     from jimtraining.curriculum.models import LessonProgress, Module
     from jimtraining.quizzes.models import QuizAttempt
     from jimtraining.quizzes.services import read_responses, save_answers, start_attempt, submit_attempt
+    from jimtraining.roleplay.models import ActorBooking, ActorProfile, RolePlayRound, RoundNote, RoundScore
     from jimtraining.scenarios import services as scenario_services
-    from jimtraining.scenarios.models import (
-        ActorBooking,
-        ActorProfile,
-        RolePlayRound,
-        RoundNote,
-        RoundScore,
-        ScenarioRun,
-    )
+    from jimtraining.scenarios.models import ScenarioRun
     from jimtraining.timeutil import as_utc, utcnow
     from tests.certification.conftest import REFLECTION, attempt, give_licence, practice
     from tests.quizzes.conftest import PERFECT, answer_form, module_quiz
@@ -429,9 +423,9 @@ def count_hot_posts(app, world: dict, phase: str, crowd: list[int]) -> dict[tupl
     from jimtraining.cohorts.models import Cohort, CohortSession
     from jimtraining.cohorts.services import enroll
     from jimtraining.curriculum.models import LessonProgress
-    from jimtraining.scenarios import live
+    from jimtraining.roleplay import services as live
+    from jimtraining.roleplay.models import RoundScore
     from jimtraining.scenarios import services as scenario_services
-    from jimtraining.scenarios.models import RoundScore
     from tests.quizzes.conftest import PERFECT, answer_form, latest_attempt
 
     poster = create_user(email=f"poster-{phase}@example.org", name=f"Poster {phase}", password=PASSWORD,

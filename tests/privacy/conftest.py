@@ -9,7 +9,8 @@ from jimtraining.certification.models import AuditEvent
 from jimtraining.certification.services import create_certificate, review_practice, submit_practice
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import GRADED, AttemptAnswer, QuizAttempt
-from jimtraining.scenarios.models import ActorProfile, RoundNote, RoundScore, ScenarioChoice, ScenarioRun
+from jimtraining.roleplay.models import ActorProfile, RoundNote, RoundScore
+from jimtraining.scenarios.models import ScenarioChoice, ScenarioRun
 from jimtraining.timeutil import utcnow
 from tests.certification import conftest as certification
 from tests.certification.conftest import REFLECTION, finish_modules, mark, play_round

@@ -15,7 +15,8 @@ from jimtraining.extensions import db
 from jimtraining.privacy.registry import ERASED_NAME_IN_LOG
 from jimtraining.privacy.services import PrivacyError, erase_user
 from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
-from jimtraining.scenarios.models import RoundNote, RoundScore, ScenarioRun, round_observer
+from jimtraining.roleplay.models import RoundNote, RoundScore, round_observer
+from jimtraining.scenarios.models import ScenarioRun
 from jimtraining.timeutil import utcnow
 from tests.conftest import PASSWORD
 from tests.privacy.conftest import ABOUT_LOTTE, LOTTE, SEM, audit_events, snapshot

@@ -97,7 +97,7 @@ def test_a_trainer_gets_what_they_wrote_but_not_the_learners_work(client_for, pe
 
 def test_an_actor_gets_their_profile_bookings_and_rounds(client_for, people):
     from jimtraining.extensions import db
-    from jimtraining.scenarios.models import ActorBooking
+    from jimtraining.roleplay.models import ActorBooking
 
     db.session.add(ActorBooking(session_id=people["sessions"][-1].id, actor_id=people["actor"].id))
     db.session.commit()

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from jimtraining.cohorts.models import CohortSession
 from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.extensions import db
-from jimtraining.scenarios import live
-from jimtraining.scenarios.models import RolePlayRound, Scenario
+from jimtraining.roleplay import services as live
+from jimtraining.roleplay.models import RolePlayRound
+from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import utcnow
 from tests.conftest import count_queries
 
@@ -69,7 +70,7 @@ def test_actor_without_a_booking_gets_403(app, login, make_user, setup):
     unbooked = make_user(role="actor", name="Niet Geboekt")
     assert as_user(app, login, unbooked).get(f"/rounds/{setup['round'].id}").status_code == 403
     # and the booked actor loses the brief when the booking is gone
-    from jimtraining.scenarios.models import ActorBooking
+    from jimtraining.roleplay.models import ActorBooking
 
     db.session.execute(ActorBooking.__table__.delete())
     db.session.commit()
@@ -185,7 +186,7 @@ def test_a_learner_player_removed_from_the_group_loses_the_brief(app, login, mak
 
 
 def test_too_long_notes_and_too_large_posts_get_a_dutch_message(app, login, setup):
-    from jimtraining.scenarios.models import RoundNote
+    from jimtraining.roleplay.models import RoundNote
 
     client = as_user(app, login, setup["pro"])
     url = f"/rounds/{setup['round'].id}"

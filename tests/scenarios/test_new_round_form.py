@@ -9,8 +9,8 @@ from sqlalchemy import select
 from jimtraining.cohorts.models import CohortSession
 from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.extensions import db
-from jimtraining.scenarios import live
-from jimtraining.scenarios.models import RolePlayRound
+from jimtraining.roleplay import services as live
+from jimtraining.roleplay.models import RolePlayRound
 
 
 class _FormDefaults(HTMLParser):

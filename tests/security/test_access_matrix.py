@@ -64,7 +64,7 @@ def build_world(content_root) -> dict:
     from jimtraining.curriculum.services import sync_content
     from jimtraining.quizzes.models import AttemptAnswer
     from jimtraining.quizzes.services import read_responses, start_attempt, submit_attempt
-    from jimtraining.scenarios import live
+    from jimtraining.roleplay import services as live
     from jimtraining.scenarios import services as scenario_services
     from jimtraining.timeutil import utcnow
     from tests.certification.conftest import add_sessions, complete, give_licence, make_track, practice

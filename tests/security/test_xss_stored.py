@@ -34,7 +34,7 @@ from jimtraining.curriculum.services import render_content, set_lesson_done, syn
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.rendering import render_markdown
-from jimtraining.scenarios import live
+from jimtraining.roleplay import services as live
 from jimtraining.timeutil import utcnow
 from tests.certification.conftest import give_licence, make_track
 from tests.conftest import PASSWORD

@@ -1,18 +1,26 @@
-"""Live role-play in a cohort session: rounds, who may see what, scoring, feedback, debrief and release."""
+"""Live role-play in a cohort session: booking trainee-actors, rounds, scoring, feedback, debrief and release.
+
+Who may see and do what in a round is decided in jimtraining/access/roleplay.py; `part_facts` is the one query
+it needs.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.models import CohortSession, Enrollment, cohort_trainer
 from jimtraining.extensions import db
-from jimtraining.scenarios.models import ActorBooking, RolePlayRound, RoundNote, RoundScore, round_observer
+from jimtraining.roleplay.models import ActorBooking, ActorProfile, RolePlayRound, RoundNote, RoundScore, round_observer
+from jimtraining.roles import Role
+from jimtraining.scenarios.services import active_scenarios
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -30,7 +38,7 @@ def is_booked(session, user) -> bool:
 
 
 def book_actor(session, actor: User) -> None:
-    if actor.role != "actor" or not actor.is_enabled:
+    if actor.role != Role.ACTOR or not actor.is_enabled:
         raise RoundError(_("Alleen trainingsacteurs kunnen geboekt worden."))
     try:
         with db.session.begin_nested():
@@ -55,28 +63,31 @@ _PART_FACTS = select(
 )
 
 
-def role_in_round(user, round_: RolePlayRound) -> str | None:
-    """trainer, player, professional, observer, or None (no access). One query (none for an admin)."""
-    if not user or not user.is_authenticated:
-        return None
-    if user.role == "admin":
-        return "trainer"  # admins manage every cohort
-    trains, member, booked, observes = db.session.execute(
-        _PART_FACTS, {"session_id": round_.session_id, "user_id": user.id, "round_id": round_.id}).one()
-    if user.role == "trainer" and trains:
-        return "trainer"
-    if user.id == round_.player_id:
-        # A trainee-actor sees a brief only while booked for the session; a learner only while in the group.
-        if user.role == "actor":
-            return "player" if booked else None
-        return "player" if member else None
-    if not member:
-        return None
-    if user.id == round_.professional_id:
-        return "professional"
-    if observes:
-        return "observer"
-    return None
+class PartFacts(NamedTuple):
+    """What the access rules need to know about a person and a round (jimtraining/access/roleplay.py)."""
+
+    trains: bool  # trains the round's cohort
+    member: bool  # an active member of that cohort
+    booked: bool  # booked as trainee-actor for the round's session
+    observes: bool  # one of the round's observers
+
+
+def part_facts(round_: RolePlayRound, user_id: int) -> PartFacts:
+    """The facts about a person and a round, in one query."""
+    return PartFacts(*db.session.execute(
+        _PART_FACTS, {"session_id": round_.session_id, "user_id": user_id, "round_id": round_.id}).one())
+
+
+#: A round without the people it names: scoring and notes need none of them, and loading them (each with their
+#: organisation) cost more than the rest of a scoring request. The round page loads the two names it shows.
+_ROUND = (select(RolePlayRound).where(RolePlayRound.id == bindparam("round_id"))
+          .options(lazyload(RolePlayRound.professional), lazyload(RolePlayRound.player),
+                   lazyload(RolePlayRound.observers)))
+
+
+def round_or_none(round_id: int) -> RolePlayRound | None:
+    """The round, without loading the people it names."""
+    return db.session.execute(_ROUND, {"round_id": round_id}).scalar_one_or_none()
 
 
 def create_round(session, scenario, professional: User, player: User, observers: list[User],
@@ -87,7 +98,7 @@ def create_round(session, scenario, professional: User, player: User, observers:
         raise RoundError(_("De professional moet deelnemer van deze groep zijn."))
     if player.id == professional.id:
         raise RoundError(_("De professional kan niet ook de jongere spelen."))
-    if player.role == "actor":
+    if player.role == Role.ACTOR:
         if not is_booked(session, player):
             raise RoundError(_("Boek de trainingsacteur eerst voor deze bijeenkomst."))
     elif not cohort.is_member(player):
@@ -193,3 +204,60 @@ def debrief(round_: RolePlayRound, rubric: list[dict]) -> list[CriterionView]:
 
 def note(round_: RolePlayRound, kind: str) -> str | None:
     return next((n.text for n in round_.notes if n.kind == kind), None)
+
+
+# People and sessions ----------------------------------------------------------------------------------------
+
+def person(user_id: int) -> User | None:
+    """Someone named in a form (an actor to book, a professional, a player); None when there is no such account."""
+    return db.session.get(User, user_id) if user_id else None
+
+
+def people(user_ids: list[int]) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.id.in_(user_ids)))) if user_ids else []
+
+
+def session_rounds(session_id: int) -> list[RolePlayRound]:
+    """The rounds of a cohort session, oldest first (for the session page)."""
+    return list(db.session.scalars(select(RolePlayRound).where(RolePlayRound.session_id == session_id)
+                                   .order_by(RolePlayRound.created_at)))
+
+
+def session_roleplay(session_id: int) -> dict:
+    """What the trainer's session page shows of role-play: its rounds, the trainee-actors who can be booked, who is
+    booked, and the scenarios to play. A fixed number of queries."""
+    return {
+        "rounds": session_rounds(session_id),
+        "actors": list(db.session.scalars(select(User).where(User.role == Role.ACTOR, User.is_enabled.is_(True))
+                                          .order_by(User.name))),
+        "booked": set(db.session.scalars(select(ActorBooking.actor_id).where(ActorBooking.session_id == session_id))),
+        "scenarios": active_scenarios(),
+    }
+
+
+# Trainee-actors ---------------------------------------------------------------------------------------------
+
+def actor_profile(user_id: int) -> ActorProfile | None:
+    return db.session.scalar(select(ActorProfile).where(ActorProfile.user_id == user_id))
+
+
+def save_actor_profile(user_id: int, availability: str, rehearsed: list[str]) -> None:
+    """Store when the actor can play and which of the active scenarios they rehearsed (unknown slugs left out)."""
+    profile = actor_profile(user_id)
+    known = {s.slug for s in active_scenarios()}
+    if profile is None:
+        profile = ActorProfile(user_id=user_id)
+        db.session.add(profile)
+    profile.availability, profile.rehearsed = availability, [slug for slug in rehearsed if slug in known]
+    db.session.commit()
+
+
+def actor_bookings(actor_id: int) -> list[ActorBooking]:
+    return list(db.session.scalars(select(ActorBooking).where(ActorBooking.actor_id == actor_id)
+                                   .options(db.joinedload(ActorBooking.session))))
+
+
+def rounds_played_by(player_id: int) -> list[RolePlayRound]:
+    """The rounds someone plays the young person in, newest first."""
+    return list(db.session.scalars(select(RolePlayRound).where(RolePlayRound.player_id == player_id)
+                                   .order_by(RolePlayRound.created_at.desc())))

@@ -1,0 +1,176 @@
+"""Live role-play pages. Each person gets only what their part in the round may see (jimtraining/access/roleplay.py)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from jimtraining.access import require, roles_required
+from jimtraining.access.roleplay import NOTE_OF_PART, VIEW_OF_PART, note_kinds, round_or_404, session_or_404
+from jimtraining.accounts.forms import ConfirmForm
+from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.rendering import render_markdown
+from jimtraining.roleplay import forms, services
+from jimtraining.roleplay.models import Part
+from jimtraining.roleplay.services import RoundError
+from jimtraining.roles import Role
+from jimtraining.scenarios.services import active_scenarios, get_scenario_or_none
+
+bp = Blueprint("roleplay", __name__)
+
+
+def _scenario_of(round_):
+    """The round's scenario, read from the process's catalogue; 404 when it is gone."""
+    scenario = catalogue().scenario(round_.scenario_slug)
+    if scenario is None:
+        abort(404)
+    return scenario
+
+
+def played_role(scenario) -> dict:
+    """The role the player takes: the young person, or else the first role for an actor."""
+    roles = scenario.data["roles"]
+    return next((r for r in roles if r["kind"] == "young_person" and r["played_by"] == "actor"),
+                next((r for r in roles if r["played_by"] == "actor"), roles[0]))
+
+
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/actors",
+          methods=["POST"])
+@login_required
+def book(cohort_id, session_id):
+    cohort, session = session_or_404(cohort_id, session_id)
+    actor = services.person(forms.form_id(request.form.get("actor_id")))
+    try:
+        if actor is None:
+            raise RoundError(_("Kies een trainingsacteur."))
+        services.book_actor(session, actor)
+    except RoundError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("%(name)s is geboekt voor deze bijeenkomst.", name=actor.name), "success")
+    return redirect(url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id))
+
+
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/rounds",
+          methods=["POST"])
+@login_required
+def create(cohort_id, session_id):
+    cohort, session = session_or_404(cohort_id, session_id)
+    scenario = get_scenario_or_none(request.form.get("scenario", ""))
+    professional = services.person(forms.form_id(request.form.get("professional_id")))
+    player = services.person(forms.form_id(request.form.get("player_id")))
+    observers = services.people(forms.observer_ids(request.form.getlist("observer_ids")))
+    timer = forms.timer_minutes(request.form.get("timer"))
+    try:
+        if scenario is None or professional is None or player is None:
+            raise RoundError(_("Kies een scenario, wie de professional speelt en wie de jongere speelt."))
+        if not 1 <= timer <= 60:
+            raise RoundError(_("Een ronde duurt 1 tot 60 minuten."))
+        round_ = services.create_round(session, scenario, professional, player, observers, timer)
+    except RoundError as error:
+        flash(str(error), "error")
+        return redirect(url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id))
+    return redirect(url_for("roleplay.round", round_id=round_.id))
+
+
+@bp.route("/rounds/<id:round_id>")
+@login_required
+def round(round_id):  # noqa: A001 - the page of a round
+    seat = round_or_404(round_id)
+    round_, part, scenario = seat.round, seat.part, _scenario_of(seat.round)
+    data = scenario.data
+    context = {
+        "seat": seat, "round": round_, "part": part, "scenario": scenario, "rubric": data["rubric"],
+        "situation": render_markdown(data["situation"]), "note_kinds": note_kinds(current_user, seat),
+        "form": ConfirmForm(),
+        "mine": {s.criterion_id: s for s in round_.scores if s.rater_id == current_user.id},
+        "my_note": next((n.text for n in round_.notes if n.author_id == current_user.id
+                         and n.kind == NOTE_OF_PART.get(part)), ""),
+        "aftercare": next((n.text for n in round_.notes if n.author_id == current_user.id
+                           and n.kind == "aftercare"), ""),
+    }
+    if part == Part.PLAYER:
+        # Only the part they play: the actor brief of that role.
+        context["brief_role"] = played_role(scenario)
+    else:
+        # Everyone else sees the trainee briefs; only the trainer also sees the actor briefs.
+        context["roles"] = [{k: v for k, v in r.items() if k != "actor_brief" or part == Part.TRAINER}
+                            for r in data["roles"]]
+    return render_template("roleplay/round.html", **context)
+
+
+@bp.route("/rounds/<id:round_id>/scores", methods=["POST"])
+@login_required
+def scores(round_id):
+    seat = round_or_404(round_id)
+    round_, scenario = seat.round, _scenario_of(seat.round)
+    require("round.score", seat)
+    if round_.released_at is not None and seat.part != Part.TRAINER:
+        flash(_("De ronde is al afgerond; scores zijn niet meer te wijzigen."), "error")
+        return redirect(url_for("roleplay.round", round_id=round_id))
+    errors = services.save_scores(round_, current_user, VIEW_OF_PART[seat.part], scenario.data["rubric"],
+                                  request.form)
+    if errors:
+        flash(" ".join(errors), "error")
+    else:
+        flash(_("Je scores zijn opgeslagen."), "success")
+    return redirect(url_for("roleplay.round", round_id=round_id))
+
+
+@bp.route("/rounds/<id:round_id>/notes", methods=["POST"])
+@login_required
+def notes(round_id):
+    seat = round_or_404(round_id)
+    _scenario_of(seat.round)
+    kind = request.form.get("kind", "")
+    if kind not in note_kinds(current_user, seat):
+        abort(403)
+    try:
+        services.save_note(seat.round, current_user, kind, request.form.get("text", ""))
+    except RoundError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Opgeslagen."), "success")
+    return redirect(url_for("roleplay.round", round_id=round_id))
+
+
+@bp.route("/rounds/<id:round_id>/release", methods=["POST"])
+@login_required
+def release(round_id):
+    seat = round_or_404(round_id)
+    _scenario_of(seat.round)
+    require("round.release", seat)
+    try:
+        services.release(seat.round, request.form.get("outcome", ""))
+    except RoundError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("De uitslag is vrijgegeven aan de deelnemer."), "success")
+    return redirect(url_for("roleplay.debrief", round_id=round_id))
+
+
+@bp.route("/rounds/<id:round_id>/debrief")
+@login_required
+def debrief(round_id):
+    seat = round_or_404(round_id)
+    round_, scenario = seat.round, _scenario_of(seat.round)
+    require("round.debrief", seat)  # nothing of the assessment is visible to the learner before release
+    return render_template(
+        "roleplay/debrief.html", seat=seat, round=round_, scenario=scenario,
+        criteria=services.debrief(round_, scenario.data["rubric"]), debrief=scenario.data["debrief"],
+        actor_feedback=services.note(round_, "actor_feedback"), reflection=services.note(round_, "self_reflection"),
+        aftercare=services.note(round_, "aftercare") if seat.part == Part.TRAINER else None, form=ConfirmForm())
+
+
+@bp.route("/actor/", methods=["GET", "POST"])
+@roles_required(Role.ACTOR)
+def actor_home():
+    if request.method == "POST":
+        services.save_actor_profile(current_user.id, forms.availability(request.form.get("availability")),
+                                    request.form.getlist("rehearsed"))
+        flash(_("Je profiel is opgeslagen."), "success")
+        return redirect(url_for("roleplay.actor_home"))
+    bookings = services.actor_bookings(current_user.id)
+    booked = {b.session_id for b in bookings}
+    return render_template("roleplay/actor.html", profile=services.actor_profile(current_user.id), bookings=bookings,
+                           rounds=[r for r in services.rounds_played_by(current_user.id) if r.session_id in booked],
+                           scenarios=active_scenarios(), form=ConfirmForm())
