@@ -87,9 +87,10 @@ def _register_models():
     from jimtraining.accounts import models as _accounts  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
-    from jimtraining.cohorts import stamps as _stamps  # noqa: F401
     from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
+    from jimtraining.organisations import models as _organisations  # noqa: F401
+    from jimtraining.progress import stamps as _stamps  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
     from jimtraining.scenarios import models as _scenarios  # noqa: F401
 
@@ -210,6 +211,7 @@ def _register_request_guards(app):
 
 def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
+    from jimtraining.admin.views import bp as admin_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
@@ -228,6 +230,7 @@ def _register_blueprints(app):
     app.register_blueprint(roleplay_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _register_error_pages(app):

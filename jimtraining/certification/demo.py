@@ -12,10 +12,11 @@ from sqlalchemy import select
 from jimtraining.accounts.services import create_user
 from jimtraining.certification import services
 from jimtraining.certification.models import Track
-from jimtraining.cohorts.models import Attendance, Organisation
+from jimtraining.cohorts.models import Attendance
 from jimtraining.curriculum.services import active_modules, set_lesson_done
 from jimtraining.data import regions
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from jimtraining.quizzes.services import passed_modules
 from jimtraining.scenarios import live
 from jimtraining.scenarios.models import Scenario

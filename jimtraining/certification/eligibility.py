@@ -15,9 +15,10 @@ from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
+from jimtraining.certification.group_progress import GroupProgress, groups_progress
 from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion, Track
+from jimtraining.cohorts.enrolment import memberships
 from jimtraining.cohorts.models import Cohort
-from jimtraining.cohorts.services import GroupProgress, groups_progress
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.scenarios.models import RolePlayRound
@@ -64,7 +65,7 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-# Built once (see jimtraining/cohorts/services.py, _ENROLLED); the lists are bound when they run.
+# Built once (see jimtraining/cohorts/enrolment.py, ENROLLED); the lists are bound when they run.
 _USER_IDS = bindparam("user_ids", expanding=True)
 # Only the learners in SQL; the qualification and the order are applied in Python. A condition on qualification
 # (or ORDER BY expires_at) leads SQLite's planner, which has no statistics, to walk the (qualification,
@@ -99,6 +100,16 @@ def missing_modules(module_slugs, track) -> list[str]:
     certificate column says "nog 12 onderdelen"; showing more modules than the track needs is fine."""
     shown = set(module_slugs or ())
     return [slug for slug in counted_modules([track]) if slug not in shown]
+
+
+def cohorts_lacking_track_modules(tracks: dict) -> list[tuple[Cohort, object, list[str]]]:
+    """Cohorts (not archived) whose modules do not include every module their track requires, each with its track
+    and the missing slugs. `tracks`: slug -> track (a Track, a TrackInfo, or a TrackFile as `content check`
+    reads it from the files); cohorts of a track not in it are left alone."""
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.track_slug.is_not(None), Cohort.status != "archived")
+                                 .order_by(Cohort.id))
+    return [(cohort, tracks[cohort.track_slug], missing) for cohort in cohorts if cohort.track_slug in tracks
+            and (missing := missing_modules(cohort.module_slugs, tracks[cohort.track_slug]))]
 
 
 def missing_modules_text(track_title: str, titles: list[str]) -> str:
@@ -266,6 +277,14 @@ def previous_certificate_moment(user_id: int, qualification: str):
                                                       Certificate.qualification == qualification,
                                                       Certificate.revoked_at.is_(None)))
     return as_utc(moment)
+
+
+def followed_tracks(user) -> list[tuple[Cohort, Track]]:
+    """The learner's active cohorts that follow a track (not archived), with the track."""
+    cohorts = [c for c in memberships(user) if c.track_slug]
+    tracks = {t.slug: t for t in db.session.scalars(
+        select(Track).where(Track.slug.in_([c.track_slug for c in cohorts] or [None]), Track.archived.is_(False)))}
+    return [(c, tracks[c.track_slug]) for c in cohorts if c.track_slug in tracks]
 
 
 def learner_eligibility(cohort: Cohort, track: Track, user_id: int, now=None) -> Eligibility | None:

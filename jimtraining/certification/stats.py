@@ -21,8 +21,9 @@ from sqlalchemy import case, distinct, func, select
 
 from jimtraining.accounts.models import WORK_CONTEXTS, User
 from jimtraining.certification.models import Certificate, TrainerLicence
-from jimtraining.cohorts.models import COHORT_STATUSES, ORGANISATION_KINDS, Cohort
+from jimtraining.cohorts.models import COHORT_STATUSES, Cohort
 from jimtraining.extensions import db
+from jimtraining.organisations.models import ORGANISATION_KINDS
 from jimtraining.timeutil import local_time, local_zone, utcnow
 
 GOAL = 3000

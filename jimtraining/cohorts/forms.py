@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import (
     DateField,
     EmailField,
@@ -27,10 +27,11 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 from jimtraining.accounts.forms import choices, normalise_email, strip
 from jimtraining.accounts.models import WORK_CONTEXTS, User
 from jimtraining.accounts.passwords import password_problems
-from jimtraining.cohorts.models import ATTENDANCE_STATUSES, COHORT_STATUSES, Organisation
+from jimtraining.cohorts.models import ATTENDANCE_STATUSES, COHORT_STATUSES
 from jimtraining.curriculum.models import Module
 from jimtraining.data import regions
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 #: Dates outside these years are typing mistakes.
@@ -212,20 +213,3 @@ class AcceptInvitationForm(FlaskForm):
         problems = password_problems(field.data, self.name.data or "", self._email)
         if problems:
             raise ValidationError(" ".join(problems))
-
-
-class OrganisationForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)],
-                       filters=[strip])
-    kind = SelectField(_l("Soort"))
-    submit = SubmitField(_l("Organisatie toevoegen"))
-
-    def __init__(self, *args, **kwargs):
-        from jimtraining.cohorts.models import ORGANISATION_KINDS
-
-        super().__init__(*args, **kwargs)
-        self.kind.choices = choices(ORGANISATION_KINDS.items())
-
-    def validate_name(self, field):
-        if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == field.data.lower())):
-            raise ValidationError(_l("Deze organisatie bestaat al."))

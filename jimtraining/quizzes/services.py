@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import (
     GRADED,
@@ -23,6 +22,7 @@ from jimtraining.quizzes.models import (
     QuizAttempt,
 )
 from jimtraining.quizzes.types import QUESTION_TYPES, AnswerError
+from jimtraining.signals import progress_changed
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
-from jimtraining.cohorts.services import learner_ids_of_trainer
+from jimtraining.cohorts.enrolment import learner_ids_of_trainer
 from jimtraining.curriculum import services as curriculum
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.curriculum.models import Module

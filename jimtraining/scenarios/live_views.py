@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
+from jimtraining.access.cohorts import cohort_session_or_404
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.accounts.models import User
-from jimtraining.cohorts.models import Cohort, CohortSession
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.permissions import roles_required
@@ -35,13 +35,7 @@ def _form_id(value) -> int:
 
 
 def _managed_session(cohort_id, session_id):
-    cohort = db.get_or_404(Cohort, cohort_id)
-    session = db.get_or_404(CohortSession, session_id)
-    if session.cohort_id != cohort.id:
-        abort(404)
-    if not cohort.can_manage(current_user):
-        abort(403)
-    return cohort, session
+    return cohort_session_or_404(cohort_id, session_id)
 
 
 #: A round without the people it names: scoring and notes need none of them, and loading them (each with their

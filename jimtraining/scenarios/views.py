@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from jimtraining.accounts.forms import ConfirmForm
-from jimtraining.cohorts.services import learner_ids_of_trainer
+from jimtraining.cohorts.enrolment import learner_ids_of_trainer
 from jimtraining.extensions import db
 from jimtraining.permissions import trainer_required
 from jimtraining.rendering import render_markdown
