@@ -19,6 +19,7 @@ from jimtraining.certification.group_progress import GroupProgress, groups_progr
 from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion, Track
 from jimtraining.cohorts.enrolment import memberships
 from jimtraining.cohorts.models import Cohort
+from jimtraining.cohorts.track_fit import counted_modules
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.scenarios.models import RolePlayRound
@@ -86,45 +87,6 @@ _NEWEST_PRACTICE = (
     .where(PracticeAssignment.user_id.in_(_USER_IDS),
            PracticeAssignment.track_slug.in_(bindparam("tracks", expanding=True)),
            PracticeVersion.number == _NEWEST_NUMBER))
-
-
-def counted_modules(tracks) -> list[str]:
-    """Slugs of the modules whose lessons or quiz the tracks require, each once."""
-    return list(dict.fromkeys(slug for track in tracks for key in ("modules", "quizzes")
-                              for slug in ((track.requirements or {}).get(key) or [])))
-
-
-def missing_modules(module_slugs, track) -> list[str]:
-    """The modules `track` requires (lessons or quiz) that are not among a cohort's `module_slugs`, in the track's
-    order. A cohort's matrix must show every module its track counts, or the trainer sees "4 modules" while the
-    certificate column says "nog 12 onderdelen"; showing more modules than the track needs is fine."""
-    shown = set(module_slugs or ())
-    return [slug for slug in counted_modules([track]) if slug not in shown]
-
-
-def cohorts_lacking_track_modules(tracks: dict) -> list[tuple[Cohort, object, list[str]]]:
-    """Cohorts (not archived) whose modules do not include every module their track requires, each with its track
-    and the missing slugs. `tracks`: slug -> track (a Track, a TrackInfo, or a TrackFile as `content check`
-    reads it from the files); cohorts of a track not in it are left alone."""
-    cohorts = db.session.scalars(select(Cohort).where(Cohort.track_slug.is_not(None), Cohort.status != "archived")
-                                 .order_by(Cohort.id))
-    return [(cohort, tracks[cohort.track_slug], missing) for cohort in cohorts if cohort.track_slug in tracks
-            and (missing := missing_modules(cohort.module_slugs, tracks[cohort.track_slug]))]
-
-
-def missing_modules_text(track_title: str, titles: list[str]) -> str:
-    """The sentence that says which modules a cohort lacks for its track (each caller adds what to do)."""
-    names = ", ".join(f"'{title}'" for title in titles)
-    return ngettext("Het certificeringstraject '%(track)s' vraagt ook de module %(modules)s, maar die staat niet "
-                    "bij de modules van de groep.",
-                    "Het certificeringstraject '%(track)s' vraagt ook de modules %(modules)s, maar die staan niet "
-                    "bij de modules van de groep.", len(titles), track=track_title, modules=names)
-
-
-def module_titles(slugs) -> list[str]:
-    """The titles of these modules (their slug when the curriculum does not have one)."""
-    content = catalogue()
-    return [module.title if (module := content.module(slug)) is not None else slug for slug in slugs]
 
 
 def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None = None,

@@ -17,19 +17,12 @@ from sqlalchemy import bindparam, literal_column, null, select, union_all
 
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.accounts.models import User
-from jimtraining.certification.eligibility import (
-    RENEWAL_WINDOW,
-    cohorts_eligibility,
-    counted_modules,
-    learner_eligibility,
-    missing_modules,
-    missing_modules_text,
-    module_titles,
-)
+from jimtraining.certification.eligibility import RENEWAL_WINDOW, cohorts_eligibility, learner_eligibility
 from jimtraining.certification.group_progress import groups_progress
 from jimtraining.certification.services import cohort_track, refusal
 from jimtraining.cohorts.enrolment import ENROLLED, enrolments, split_names, trainer_names_of
 from jimtraining.cohorts.models import Cohort, CohortSession, Enrollment, cohort_trainer
+from jimtraining.cohorts.track_fit import counted_modules, missing_modules, missing_modules_text, module_titles
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.progress.matrix import LearnerRow, cohort_matrix, matrix_modules
