@@ -73,7 +73,7 @@ FLUSH_AT = 60_000
 CHUNK = 10_000
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as jimtraining.certification.services
-JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as jimtraining.cohorts.services
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as jimtraining.cohorts.enrolment
 
 # Invented people and places -------------------------------------------------------------------------------------
 

@@ -87,9 +87,10 @@ def _register_models():
     from jimtraining.accounts import models as _accounts  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
-    from jimtraining.cohorts import stamps as _stamps  # noqa: F401
     from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
+    from jimtraining.organisations import models as _organisations  # noqa: F401
+    from jimtraining.progress import stamps as _stamps  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
     from jimtraining.roleplay import models as _roleplay  # noqa: F401
     from jimtraining.scenarios import models as _scenarios  # noqa: F401
@@ -213,6 +214,7 @@ def _register_request_guards(app):
 def _register_blueprints(app):
     from jimtraining import sso
     from jimtraining.accounts.views import bp as accounts_bp
+    from jimtraining.admin.views import bp as admin_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
@@ -231,6 +233,7 @@ def _register_blueprints(app):
     app.register_blueprint(roleplay_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(admin_bp)
     sso.init_app(app)  # SURFconext and eduID logins, when configured
 
 
@@ -284,12 +287,10 @@ def _bind_urls_without_the_host():
 
 def _register_template_helpers(app):
     from jimtraining import access, formatting
-    from jimtraining.permissions import TEMPLATE_PREDICATES
     from jimtraining.rendering import render_markdown
     from jimtraining.timeutil import as_utc
 
     formatting.register(app)
-    app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals.update(access.template_globals())
     app.jinja_env.globals["render_markdown"] = render_markdown
     app.jinja_env.globals["as_utc"] = as_utc

@@ -25,7 +25,7 @@ BASELINE_ROWS = 20
 @bp.route("/baseline")
 @login_required
 def baseline():
-    from jimtraining.cohorts.models import Organisation
+    from jimtraining.organisations.models import Organisation
 
     rows = db.session.scalars(select(Organisation).order_by(Organisation.name).limit(BASELINE_ROWS)).all()
     return render_template("bench/baseline.html", rows=rows)

@@ -38,8 +38,7 @@ def _load_or_report():
 
 def _cohort_track_problems(tracks: dict, titles: dict) -> list[str]:
     """A line per cohort in the database that does not show every module its track requires."""
-    from jimtraining.certification.eligibility import missing_modules_text
-    from jimtraining.certification.services import cohorts_lacking_track_modules
+    from jimtraining.cohorts.track_fit import cohorts_lacking_track_modules, missing_modules_text
 
     return [f"database: groep {cohort.id} '{cohort.name}' (/cohorts/{cohort.id}/edit): "
             + missing_modules_text(track.title, [titles.get(slug, slug) for slug in missing])

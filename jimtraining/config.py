@@ -139,7 +139,7 @@ DEFAULTS = {
     #: How often a process asks whether the curriculum changed (curriculum/catalogue.py): a sync by another
     #: process shows within this many seconds (0: on every request).
     "CONTENT_CHECK_SECONDS": 2,
-    #: A cohort dashboard's figures are reused while nothing they count changed (cohorts/stamps.py), for at most
+    #: A cohort dashboard's figures are reused while nothing they count changed (progress/stamps.py), for at most
     #: this long (0: counted on every request).
     "DASHBOARD_CACHE_SECONDS": 60,
     #: Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address (0: none).

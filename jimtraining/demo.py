@@ -9,11 +9,13 @@ from sqlalchemy import select
 from jimtraining.accounts.services import create_user
 from jimtraining.certification.demo import seed_certification
 from jimtraining.certification.models import Track
-from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Organisation
-from jimtraining.cohorts.services import enroll, new_checkin_secret, new_join_code
+from jimtraining.cohorts.attendance import new_checkin_secret
+from jimtraining.cohorts.enrolment import enroll, new_join_code
+from jimtraining.cohorts.models import Attendance, Cohort, CohortSession
 from jimtraining.curriculum.models import Module
 from jimtraining.curriculum.services import active_modules, set_lesson_done
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from jimtraining.quizzes.services import attempt_questions, review_answer, start_attempt, submit_attempt
 from jimtraining.roles import Role
 from jimtraining.timeutil import utcnow

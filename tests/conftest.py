@@ -268,8 +268,9 @@ def synced_content(app, content_dir, monkeypatch):
 @pytest.fixture
 def make_cohort():
     """Create cohorts: make_cohort(trainers=[...], learners=[...], **fields)."""
-    from jimtraining.cohorts.models import Cohort, Organisation
-    from jimtraining.cohorts.services import enroll, new_join_code
+    from jimtraining.cohorts.enrolment import enroll, new_join_code
+    from jimtraining.cohorts.models import Cohort
+    from jimtraining.organisations.models import Organisation
 
     counter = {"n": 0}
 

@@ -1,21 +1,76 @@
-"""Who may do what with a cohort, and its loader.
+"""Who may do what with a cohort and its sessions, and the loaders the pages use (404 first, then 403).
 
-Written by the role-play part only to have `cohort_or_404` for the live-round views; the cohorts part (R2) writes
-this module in parallel, and at the merge one of the two is kept with this name and behaviour.
+    cohort = cohort_or_404(cohort_id)                              # its trainers and admins
+    cohort, session = cohort_session_or_404(cohort_id, session_id)  # both must exist and belong together, then 403
+    {% if can("cohort.manage", cohort) %}
 """
 
 from __future__ import annotations
 
-from jimtraining.access import get_or_404, rule
-from jimtraining.cohorts.models import Cohort
+from flask import abort
+from flask_login import current_user
+
+from jimtraining.access import get_or_404, require, rule
+from jimtraining.cohorts.models import Cohort, CohortSession
+from jimtraining.extensions import db
+from jimtraining.progress.dashboard import dashboard_head
+from jimtraining.roles import Role
 
 
-@rule("cohort.manage")
-def manage_cohort(user, cohort) -> bool:
-    """Admins manage every cohort; a trainer only the cohorts they train."""
-    return cohort.can_manage(user)
+def _manages(user, cohort: Cohort, trains: bool | None = None) -> bool:
+    """Admins manage every cohort; a trainer only the cohorts they train. `trains`: whether `user` is one of the
+    cohort's trainers, when the caller knows it already (the dashboard's head query); else the cohort is asked."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.TRAINER and (cohort.has_trainer(user) if trains is None else trains)
 
 
-def cohort_or_404(cohort_id) -> Cohort:
-    """Load the cohort (404), then check that the current user trains it or is an admin (403)."""
-    return get_or_404(Cohort, cohort_id, need=manage_cohort)
+#: Run the group: edit it, see its learners' progress, invite, plan sessions, mark attendance.
+manage_cohort = rule("cohort.manage")(_manages)
+
+
+@rule("cohort.member")
+def cohort_member(user, cohort: Cohort) -> bool:
+    """An active learner of the cohort: sees its sessions and checks in."""
+    return cohort.is_member(user)
+
+
+@rule("cohort.see_sessions")
+def see_sessions(user, cohort: Cohort) -> bool:
+    """The cohort's sessions and calendar: its trainers, admins and its active learners."""
+    return manage_cohort(user, cohort) or cohort_member(user, cohort)
+
+
+def cohort_or_404(cohort_id: int, need: str | None = "cohort.manage") -> Cohort:
+    """The cohort (404 when there is none), if the person of this request may `need` it (403; None: no check)."""
+    return get_or_404(Cohort, cohort_id, need)
+
+
+def dashboard_or_404(cohort_id: int) -> tuple[Cohort, list[str]]:
+    """cohort_or_404 for the dashboard, in one query that also brings the trainers' names (by name)."""
+    head = dashboard_head(cohort_id, current_user)
+    if head is None:
+        abort(404)
+    cohort, trains, trainer_names = head
+    if not (current_user.is_authenticated and _manages(current_user, cohort, trains)):
+        abort(403)
+    return cohort, trainer_names
+
+
+def session_or_404(cohort: Cohort, session_id: int) -> CohortSession:
+    """A session of this cohort: 404 when it does not exist or belongs to another cohort."""
+    session = db.get_or_404(CohortSession, session_id)
+    if session.cohort_id != cohort.id:
+        abort(404)
+    return session
+
+
+def cohort_session_or_404(cohort_id: int, session_id: int,
+                          need: str | None = "cohort.manage") -> tuple[Cohort, CohortSession]:
+    """The cohort and one of its sessions (404 when either does not exist or they do not belong together), then
+    `need` on the cohort (403; None: no check)."""
+    cohort = get_or_404(Cohort, cohort_id)
+    session = session_or_404(cohort, session_id)
+    if need is not None:
+        require(need, cohort)
+    return cohort, session

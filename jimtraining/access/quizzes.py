@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import bindparam, select
 
 from jimtraining.access import Rule, can, require, rule
-from jimtraining.cohorts.services import learner_ids_of_trainer
+from jimtraining.cohorts.enrolment import learner_ids_of_trainer
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
 from jimtraining.roles import Role

@@ -13,9 +13,6 @@ from flask import abort
 from flask_login import current_user
 
 from jimtraining.access import require, rule
-from jimtraining.access.cohorts import cohort_or_404
-from jimtraining.cohorts.models import CohortSession
-from jimtraining.extensions import db
 from jimtraining.roleplay import services
 from jimtraining.roleplay.models import Part, RolePlayRound
 from jimtraining.roles import Role
@@ -112,12 +109,3 @@ def round_or_404(round_id) -> Seat:
     seat = Seat(round_, current_user.id, part_in_round(current_user, round_))
     require(view_round, seat)
     return seat
-
-
-def session_or_404(cohort_id, session_id) -> tuple:
-    """A session of a cohort the current user manages: the cohort (404, then 403), then the session (404)."""
-    cohort = cohort_or_404(cohort_id)
-    session = db.get_or_404(CohortSession, session_id)
-    if session.cohort_id != cohort.id:
-        abort(404)
-    return cohort, session

@@ -9,9 +9,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 
 from jimtraining.accounts.models import ROLES, WORK_CONTEXTS, User
 from jimtraining.accounts.passwords import password_problems
-from jimtraining.cohorts.models import Organisation
 from jimtraining.data import regions
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 
 
 def choices(pairs) -> list[SelectChoice]:

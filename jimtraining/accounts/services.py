@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from jimtraining.accounts import reset_links
 from jimtraining.accounts.models import ROLES, LoginSession, User, hash_session_token, new_session_token
-from jimtraining.cohorts.models import Organisation
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from jimtraining.roles import Role
 from jimtraining.timeutil import as_utc, utcnow
 from jimtraining.web import like_pattern

@@ -5,7 +5,7 @@ the login uses to find the account), so the refusal never depends on whether the
 themselves are settings (LOGIN_LIMIT_PER_ACCOUNT etc. in jimtraining/config.py).
 
 `used_up` and `count` use the same limiter and store for what a decorator cannot count: only some outcomes of a
-request (the wrong check-in codes of jimtraining/cohorts/services.py).
+request (the wrong check-in codes of jimtraining/cohorts/attendance.py).
 """
 
 import hashlib

@@ -1,4 +1,4 @@
-"""Login, logout, profile, password, and the admin pages for users."""
+"""Login, logout, profile, password and login sessions (the admin pages for users are in jimtraining/admin/)."""
 
 import logging
 
@@ -7,25 +7,21 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from jimtraining.access import admin_required
 from jimtraining.accounts import services
 from jimtraining.accounts.devices import describe
 from jimtraining.accounts.forms import (
-    ConfirmForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
     PasswordResetRequestForm,
     ProfileForm,
-    UserCreateForm,
-    UserEditForm,
 )
-from jimtraining.accounts.models import ROLES, User
+from jimtraining.accounts.models import User
 from jimtraining.accounts.reset_links import ResetLinkError, max_age_minutes, user_for_token
 from jimtraining.accounts.throttle import limit_password_checks, limit_per_client, limit_per_email, refusal
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
-from jimtraining.web import absolute_url, page_of, safe_next
+from jimtraining.web import absolute_url, safe_next
 
 log = logging.getLogger(__name__)
 
@@ -308,78 +304,3 @@ def end_session(login_session_id):
     services.end_login_session(login_session)
     flash(_("Je bent op dat apparaat uitgelogd."), "success")
     return redirect(url_for("accounts.sessions"))
-
-
-# Admin ------------------------------------------------------------------------------------------------------
-
-#: The admin's list of users: people per page (the national installation has tens of thousands).
-USERS_PER_PAGE = 50
-
-
-@bp.route("/admin/users")
-@admin_required
-def admin_users():
-    q = request.args.get("q", "").strip()[:100]
-    role = request.args.get("role", "")
-    role = role if role in ROLES else ""
-    page = page_of(services.users_query(q, role), USERS_PER_PAGE)
-    return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES, confirm=ConfirmForm())
-
-
-@bp.route("/admin/users/new", methods=["GET", "POST"])
-@admin_required
-def admin_user_new():
-    form = UserCreateForm()
-    if form.validate_on_submit():
-        values = _profile_values(form)
-        user = services.create_user(password=form.password.data, role=form.role.data, **values)
-        flash(_("Account voor %(name)s is aangemaakt.", name=user.name), "success")
-        return redirect(url_for("accounts.admin_users"))
-    return render_template("admin/user_new.html", form=form)
-
-
-@bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
-@admin_required
-def admin_user_edit(user_id):
-    user = db.get_or_404(User, user_id)
-    form = UserEditForm(obj=user, user_id=user.id)
-    if form.validate_on_submit():
-        try:
-            services.set_role(user, form.role.data, by=current_user)
-        except ValueError:
-            db.session.rollback()
-            flash(_("Je kunt je eigen beheerdersrol niet weghalen."), "error")
-            return render_template("admin/user_edit.html", form=form, user=user, confirm=ConfirmForm()), 400
-        for key, value in _profile_values(form).items():
-            setattr(user, key, value)
-        user.locale = form.locale.data
-        db.session.commit()
-        flash(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), "success")
-        return redirect(url_for("accounts.admin_users"))
-    return render_template("admin/user_edit.html", form=form, user=user, confirm=ConfirmForm())
-
-
-@bp.route("/admin/users/<id:user_id>/deactivate", methods=["POST"])
-@admin_required
-def admin_user_deactivate(user_id):
-    return _set_enabled(user_id, False)
-
-
-@bp.route("/admin/users/<id:user_id>/activate", methods=["POST"])
-@admin_required
-def admin_user_activate(user_id):
-    return _set_enabled(user_id, True)
-
-
-def _set_enabled(user_id: int, enabled: bool):
-    user = db.get_or_404(User, user_id)
-    try:
-        services.set_enabled(user, enabled, by=current_user)
-    except ValueError:
-        flash(_("Je kunt je eigen account niet uitzetten."), "error")
-        return redirect(url_for("accounts.admin_users"))
-    if enabled:
-        flash(_("%(name)s kan weer inloggen.", name=user.name), "success")
-    else:
-        flash(_("%(name)s is uitgezet en is overal uitgelogd.", name=user.name), "success")
-    return redirect(url_for("accounts.admin_users"))

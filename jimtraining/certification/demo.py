@@ -12,12 +12,14 @@ from sqlalchemy import select
 from jimtraining.accounts.services import create_user
 from jimtraining.certification import services
 from jimtraining.certification.models import Track
-from jimtraining.cohorts.models import Attendance, Organisation
+from jimtraining.cohorts.models import Attendance
 from jimtraining.curriculum.services import active_modules, set_lesson_done
 from jimtraining.data import regions
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from jimtraining.quizzes.services import passed_modules
 from jimtraining.roleplay import services as live
+from jimtraining.roles import Role
 from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -88,7 +90,7 @@ def seed_certification(users: dict, youth, school, learners: list, password: str
     # The demo trainer holds a valid licence; the lecturer has none; a third trainer's licence has expired.
     services.grant_licence(trainer, 24, admin, "Train-de-trainer afgerond.", now=now - timedelta(days=300))
     former = create_user(email="trainer-verlopen@example.org", name="Ruud Rooijakkers", password=password,
-                         role="trainer", organisation_id=youth.organisation_id, region="Twente")
+                         role=Role.TRAINER, organisation_id=youth.organisation_id, region="Twente")
     services.grant_licence(former, 24, admin, "Train-de-trainer afgerond.", now=now - timedelta(days=800))
 
     members = [learner for learner, cohort in learners if cohort is youth]

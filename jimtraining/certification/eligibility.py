@@ -15,9 +15,11 @@ from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
+from jimtraining.certification.group_progress import GroupProgress, groups_progress
 from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion, Track
+from jimtraining.cohorts.enrolment import memberships
 from jimtraining.cohorts.models import Cohort
-from jimtraining.cohorts.services import GroupProgress, groups_progress
+from jimtraining.cohorts.track_fit import counted_modules
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.roleplay.models import RolePlayRound
@@ -64,7 +66,7 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-# Built once (see jimtraining/cohorts/services.py, _ENROLLED); the lists are bound when they run.
+# Built once (see jimtraining/cohorts/enrolment.py, ENROLLED); the lists are bound when they run.
 _USER_IDS = bindparam("user_ids", expanding=True)
 # Only the learners in SQL; the qualification and the order are applied in Python. A condition on qualification
 # (or ORDER BY expires_at) leads SQLite's planner, which has no statistics, to walk the (qualification,
@@ -85,35 +87,6 @@ _NEWEST_PRACTICE = (
     .where(PracticeAssignment.user_id.in_(_USER_IDS),
            PracticeAssignment.track_slug.in_(bindparam("tracks", expanding=True)),
            PracticeVersion.number == _NEWEST_NUMBER))
-
-
-def counted_modules(tracks) -> list[str]:
-    """Slugs of the modules whose lessons or quiz the tracks require, each once."""
-    return list(dict.fromkeys(slug for track in tracks for key in ("modules", "quizzes")
-                              for slug in ((track.requirements or {}).get(key) or [])))
-
-
-def missing_modules(module_slugs, track) -> list[str]:
-    """The modules `track` requires (lessons or quiz) that are not among a cohort's `module_slugs`, in the track's
-    order. A cohort's matrix must show every module its track counts, or the trainer sees "4 modules" while the
-    certificate column says "nog 12 onderdelen"; showing more modules than the track needs is fine."""
-    shown = set(module_slugs or ())
-    return [slug for slug in counted_modules([track]) if slug not in shown]
-
-
-def missing_modules_text(track_title: str, titles: list[str]) -> str:
-    """The sentence that says which modules a cohort lacks for its track (each caller adds what to do)."""
-    names = ", ".join(f"'{title}'" for title in titles)
-    return ngettext("Het certificeringstraject '%(track)s' vraagt ook de module %(modules)s, maar die staat niet "
-                    "bij de modules van de groep.",
-                    "Het certificeringstraject '%(track)s' vraagt ook de modules %(modules)s, maar die staan niet "
-                    "bij de modules van de groep.", len(titles), track=track_title, modules=names)
-
-
-def module_titles(slugs) -> list[str]:
-    """The titles of these modules (their slug when the curriculum does not have one)."""
-    content = catalogue()
-    return [module.title if (module := content.module(slug)) is not None else slug for slug in slugs]
 
 
 def cohort_eligibility(cohort: Cohort, track: Track, user_ids: list[int] | None = None,
@@ -266,6 +239,14 @@ def previous_certificate_moment(user_id: int, qualification: str):
                                                       Certificate.qualification == qualification,
                                                       Certificate.revoked_at.is_(None)))
     return as_utc(moment)
+
+
+def followed_tracks(user) -> list[tuple[Cohort, Track]]:
+    """The learner's active cohorts that follow a track (not archived), with the track."""
+    cohorts = [c for c in memberships(user) if c.track_slug]
+    tracks = {t.slug: t for t in db.session.scalars(
+        select(Track).where(Track.slug.in_([c.track_slug for c in cohorts] or [None]), Track.archived.is_(False)))}
+    return [(c, tracks[c.track_slug]) for c in cohorts if c.track_slug in tracks]
 
 
 def learner_eligibility(cohort: Cohort, track: Track, user_id: int, now=None) -> Eligibility | None:

@@ -10,6 +10,7 @@ from jimtraining.accounts.forms import choices, strip
 from jimtraining.accounts.models import User
 from jimtraining.certification.services import MAX_REASON, MAX_REFLECTION
 from jimtraining.extensions import db
+from jimtraining.roles import Role
 
 
 class PracticeForm(FlaskForm):
@@ -59,7 +60,7 @@ class LicenceForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user_id.choices = choices([("", _l("— kies —"))] + db.session.execute(
-            select(User.id, User.name).where(User.role == "trainer", User.is_enabled.is_(True))
+            select(User.id, User.name).where(User.role == Role.TRAINER, User.is_enabled.is_(True))
             .order_by(User.name)).all())
 
 

@@ -83,10 +83,6 @@ class PracticeAssignment(db.Model):
             return "none"
         return latest.decision or "waiting"
 
-    @property
-    def is_approved(self) -> bool:
-        return self.status == "approved"
-
 
 class PracticeVersion(db.Model):
     """One submitted text of a practice assignment and the trainer's decision on it."""

@@ -30,11 +30,12 @@ from jimtraining.certification.models import (
     TrainerLicence,
 )
 from jimtraining.certification.stats import forget_national_figures
-from jimtraining.cohorts.models import Cohort
-from jimtraining.cohorts.stamps import progress_changed
+from jimtraining.cohorts.models import Cohort, Enrollment
 from jimtraining.curriculum.catalogue import TrackInfo, catalogue
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
+from jimtraining.roles import Role
+from jimtraining.signals import progress_changed
 from jimtraining.timeutil import as_utc, local_date, local_date_iso, utcnow
 from jimtraining.web import absolute_url
 
@@ -107,7 +108,7 @@ def _last_licence(trainer: User, now) -> TrainerLicence | None:
 
 def grant_licence(trainer: User, months: int, by: User, reason: str = "", now=None) -> TrainerLicence:
     """A new licence from now, or a renewal that starts where the last valid or planned licence ends."""
-    if trainer.role != "trainer":
+    if trainer.role != Role.TRAINER:
         raise CertificationError(_("Alleen iemand met de rol trainer kan een licentie krijgen."))
     if not 1 <= months <= 120:
         raise CertificationError(_("Een licentie duurt 1 tot 120 maanden."))
@@ -198,6 +199,17 @@ def submit_practice(user: User, track: Track, text: str) -> PracticeVersion:
     return version
 
 
+def practice_queue(cohort: Cohort, track: Track) -> list[PracticeAssignment]:
+    """The practice assignments for the track of the cohort's active learners: waiting first, then returned, then
+    approved, each by name."""
+    assignments = list(db.session.scalars(
+        select(PracticeAssignment)
+        .join(Enrollment, (Enrollment.user_id == PracticeAssignment.user_id) & (Enrollment.cohort_id == cohort.id))
+        .where(PracticeAssignment.track_slug == track.slug, Enrollment.removed_at.is_(None))))
+    order = {"waiting": 0, "returned": 1, "approved": 2}
+    return sorted(assignments, key=lambda a: (order.get(a.status, 3), a.user.name.lower()))
+
+
 def review_practice(version: PracticeVersion, decision: str, feedback: str, by: User) -> None:
     """Approve or return the newest version; returning needs feedback."""
     if decision not in ("approved", "returned"):
@@ -231,7 +243,7 @@ def review_practice(version: PracticeVersion, decision: str, feedback: str, by: 
 
 def refusal(trainer: User, cohort: Cohort, now=None) -> str | None:
     """Why this person may not sign certificates off in this cohort, or None when they may."""
-    if trainer.role != "trainer" or not cohort.can_manage(trainer):
+    if trainer.role != Role.TRAINER or not cohort.has_trainer(trainer):
         return _("Alleen een trainer van deze groep kan certificaten aftekenen.")
     if valid_licence(trainer, now) is None:
         return _("Je hebt geen geldige licentie als JIM-trainer. Vraag het landelijk programmabureau om een "
@@ -242,18 +254,6 @@ def refusal(trainer: User, cohort: Cohort, now=None) -> str | None:
     if track is None or track.archived:
         return _("Het traject van deze groep bestaat niet meer. Kies een ander traject bij 'Groep bewerken'.")
     return None
-
-
-def cohorts_lacking_track_modules(tracks: dict) -> list[tuple[Cohort, object, list[str]]]:
-    """Cohorts (not archived) whose modules do not include every module their track requires, each with its track
-    and the missing slugs. `tracks`: slug -> track (a Track, a TrackInfo, or a TrackFile as `content check`
-    reads it from the files); cohorts of a track not in it are left alone."""
-    from jimtraining.certification.eligibility import missing_modules
-
-    cohorts = db.session.scalars(select(Cohort).where(Cohort.track_slug.is_not(None), Cohort.status != "archived")
-                                 .order_by(Cohort.id))
-    return [(cohort, tracks[cohort.track_slug], missing) for cohort in cohorts if cohort.track_slug in tracks
-            and (missing := missing_modules(cohort.module_slugs, tracks[cohort.track_slug]))]
 
 
 def cohort_track(cohort: Cohort) -> TrackInfo | None:
@@ -365,15 +365,6 @@ def certificate_by_code(code: str) -> Certificate | None:
     if not CODE_RE.match(code or ""):
         return None
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
-
-
-def can_view_certificate(user, certificate: Certificate) -> bool:
-    """The holder, admins, and the trainers of the cohort it was signed in."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.role == "admin" or certificate.user_id == user.id:
-        return True
-    return certificate.cohort is not None and certificate.cohort.can_manage(user)
 
 
 # Expiry reminders --------------------------------------------------------------------------------------------

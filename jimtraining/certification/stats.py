@@ -21,8 +21,10 @@ from sqlalchemy import case, distinct, func, select
 
 from jimtraining.accounts.models import WORK_CONTEXTS, User
 from jimtraining.certification.models import Certificate, TrainerLicence
-from jimtraining.cohorts.models import COHORT_STATUSES, ORGANISATION_KINDS, Cohort
+from jimtraining.cohorts.models import COHORT_STATUSES, Cohort
 from jimtraining.extensions import db
+from jimtraining.organisations.models import ORGANISATION_KINDS
+from jimtraining.roles import Role
 from jimtraining.timeutil import local_time, local_zone, utcnow
 
 GOAL = 3000
@@ -168,7 +170,7 @@ def national_figures(now=None) -> NationalFigures:
     chain = (select(TrainerLicence.user_id.label("user_id"), func.max(TrainerLicence.expires_at).label("ends"),
                     func.min(TrainerLicence.valid_from).label("starts"))
              .join(User, User.id == TrainerLicence.user_id)
-             .where(TrainerLicence.withdrawn_at.is_(None), TrainerLicence.expires_at > now, User.role == "trainer",
+             .where(TrainerLicence.withdrawn_at.is_(None), TrainerLicence.expires_at > now, User.role == Role.TRAINER,
                     User.is_enabled.is_(True))
              .group_by(TrainerLicence.user_id).subquery())
     row = db.session.execute(
@@ -176,7 +178,7 @@ def national_figures(now=None) -> NationalFigures:
         .where(chain.c.starts <= now)).one()
     figures.licensed_trainers, figures.licences_ending_soon = row[0] or 0, row[1] or 0
     figures.trainers = db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == "trainer", User.is_enabled.is_(True))) or 0
+        select(func.count()).select_from(User).where(User.role == Role.TRAINER, User.is_enabled.is_(True))) or 0
 
     counts = dict(db.session.execute(select(Cohort.status, func.count()).group_by(Cohort.status)).all())
     figures.cohorts = [(str(label), counts.get(key, 0)) for key, label in COHORT_STATUSES.items()]

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import (
     DateField,
     EmailField,
@@ -27,10 +27,14 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 from jimtraining.accounts.forms import choices, normalise_email, strip
 from jimtraining.accounts.models import WORK_CONTEXTS, User
 from jimtraining.accounts.passwords import password_problems
-from jimtraining.cohorts.models import ATTENDANCE_STATUSES, COHORT_STATUSES, Organisation
+from jimtraining.cohorts.models import ATTENDANCE_STATUSES, COHORT_STATUSES
+from jimtraining.cohorts.track_fit import missing_modules, missing_modules_text, module_titles
+from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.curriculum.models import Module
 from jimtraining.data import regions
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
+from jimtraining.roles import Role
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 #: Dates outside these years are typing mistakes.
@@ -84,21 +88,18 @@ class CohortForm(FlaskForm):
         self.work_context.choices = choices([("", _l("— geen —"))] + list(WORK_CONTEXTS.items()))
         self.module_slugs.choices = choices(db.session.execute(
             select(Module.slug, Module.title).where(Module.archived.is_(False)).order_by(Module.position)).all())
-        from jimtraining.certification.models import Track
-
         current = getattr(kwargs.get("obj"), "track_slug", None)
-        query = select(Track.slug, Track.title).where(Track.archived.is_(False)).order_by(Track.position)
-        if not (current_user and current_user.is_authenticated and current_user.role == "admin"):
-            # Train-the-trainer groups are set up by the programme office: a trainer cannot turn a group into one.
-            query = query.where((Track.audience != "trainer") | (Track.slug == (current or "")))
-        tracks = [(slug, title) for slug, title in db.session.execute(query)]
+        # Train-the-trainer groups are set up by the programme office: a trainer cannot turn a group into one.
+        admin = bool(current_user and current_user.is_authenticated and current_user.role == Role.ADMIN)
+        tracks = [(track.slug, track.title) for track in catalogue().tracks.values()  # in the tracks' order
+                  if not track.archived and (admin or track.audience != "trainer" or track.slug == (current or ""))]
         if current and current not in dict(tracks):
             # The cohort's track was removed from the content: keep it selectable so the form still saves.
             tracks.append((current, _l("%(slug)s (bestaat niet meer)", slug=current)))
         self.track_slug.choices = choices([("", _l("— geen —"))] + tracks)
         # Only people who already are trainers can be added: a trainer never makes anyone a trainer.
         self.trainer_ids.choices = choices(db.session.execute(
-            select(User.id, User.name).where(User.role == "trainer", User.is_enabled.is_(True)).order_by(User.name)
+            select(User.id, User.name).where(User.role == Role.TRAINER, User.is_enabled.is_(True)).order_by(User.name)
         ).all())
 
     def validate_ends_on(self, field):
@@ -107,13 +108,10 @@ class CohortForm(FlaskForm):
 
     def validate_module_slugs(self, field):
         """The modules must include every module the chosen track requires (extra modules are fine)."""
-        from jimtraining.certification.eligibility import missing_modules, missing_modules_text, module_titles
-        from jimtraining.certification.models import Track
-
         if not self.track_slug.data:
             return
-        track = db.session.scalar(select(Track).where(Track.slug == self.track_slug.data,
-                                                      Track.archived.is_(False)))
+        track = catalogue().track(self.track_slug.data)
+        track = None if track is None or track.archived else track
         missing = missing_modules(field.data, track) if track is not None else []
         if missing:
             raise ValidationError(missing_modules_text(track.title, module_titles(missing)) + " "
@@ -212,20 +210,3 @@ class AcceptInvitationForm(FlaskForm):
         problems = password_problems(field.data, self.name.data or "", self._email)
         if problems:
             raise ValidationError(" ".join(problems))
-
-
-class OrganisationForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)],
-                       filters=[strip])
-    kind = SelectField(_l("Soort"))
-    submit = SubmitField(_l("Organisatie toevoegen"))
-
-    def __init__(self, *args, **kwargs):
-        from jimtraining.cohorts.models import ORGANISATION_KINDS
-
-        super().__init__(*args, **kwargs)
-        self.kind.choices = choices(ORGANISATION_KINDS.items())
-
-    def validate_name(self, field):
-        if db.session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == field.data.lower())):
-            raise ValidationError(_l("Deze organisatie bestaat al."))

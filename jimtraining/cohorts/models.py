@@ -1,4 +1,4 @@
-"""Organisations (cohorts, enrolment and sessions follow in the cohort issue)."""
+"""Cohorts, their enrolments, invitations, sessions and attendance."""
 
 import uuid
 from datetime import datetime
@@ -8,33 +8,6 @@ from sqlalchemy import event, inspect
 
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
-
-#: Kinds of organisation, key -> label shown to people.
-ORGANISATION_KINDS = {
-    "jeugdzorg": _l("Jeugdzorg"),
-    "wijkteam": _l("Wijkteam"),
-    "gemeente": _l("Gemeente"),
-    "school": _l("School"),
-    "hogeschool": _l("Hogeschool"),
-    "anders": _l("Anders"),
-}
-
-
-class Organisation(db.Model):
-    id = db.Column(db.Integer, primary_key=True)
-    #: Name as the organisation calls itself; unique nationally.
-    name = db.Column(db.String(200), nullable=False, unique=True)
-    #: One of ORGANISATION_KINDS.
-    kind = db.Column(db.String(20), nullable=False)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
-
-    @property
-    def kind_label(self):
-        return ORGANISATION_KINDS.get(self.kind, self.kind)
-
-    def __repr__(self):
-        return f"<Organisation {self.name!r}>"
-
 
 COHORT_STATUSES = {
     "planned": _l("Gepland"),
@@ -53,14 +26,6 @@ cohort_trainer = db.Table(
     db.Column("cohort_id", db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
     db.Column("user_id", db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-def may_manage(user, trains) -> bool:
-    """The rule of Cohort.can_manage: admins manage every cohort, a trainer only the cohorts they train. `trains`
-    answers (when asked) whether this user is one of the cohort's trainers."""
-    if not user or not user.is_authenticated:
-        return False
-    return user.role == "admin" or (user.role == "trainer" and trains())
 
 
 class Cohort(db.Model):
@@ -92,11 +57,15 @@ class Cohort(db.Model):
     sessions = db.relationship("CohortSession", back_populates="cohort", order_by="CohortSession.starts_at",
                                cascade="all, delete-orphan")
 
-    def can_manage(self, user) -> bool:
-        """Admins manage every cohort; a trainer only the cohorts they train."""
-        return may_manage(user, lambda: any(t.id == user.id for t in self.trainers))
+    # Facts about the cohort's people, not access rules: who may do what with a cohort is decided in
+    # jimtraining/access/cohorts.py, which asks these.
+
+    def has_trainer(self, user) -> bool:
+        """Whether `user` is one of the cohort's trainers (loads the trainers once)."""
+        return any(t.id == user.id for t in self.trainers)
 
     def is_member(self, user) -> bool:
+        """Whether `user` is an active learner of the cohort (loads the enrolments once)."""
         return bool(user and user.is_authenticated and any(
             e.user_id == user.id and e.is_active for e in self.enrollments))
 
@@ -117,7 +86,7 @@ class Enrollment(db.Model):
     #: Set when a trainer removed the learner; history stays, access to the cohort ends.
     removed_at = db.Column(db.DateTime(timezone=True), nullable=True)
     #: New (random) whenever something the cohort dashboard counts about this learner is written
-    #: (jimtraining/cohorts/stamps.py); the dashboard reuses its figures while it stays the same.
+    #: (jimtraining/progress/stamps.py); the dashboard reuses its figures while it stays the same.
     progress_token = db.Column(db.String(32), nullable=True)
 
     cohort = db.relationship("Cohort", back_populates="enrollments")
@@ -220,7 +189,7 @@ class CheckinAttempt(db.Model):
     """A wrong check-in code a learner typed for a session (a right code marks attendance instead).
 
     Only the fact and the moment are kept: no typed code and no IP address. It limits the wrong codes per learner
-    per session (cohorts.services.check_in) and shows the trainer who had wrong tries. Removed after
+    per session (cohorts.attendance.check_in) and shows the trainer who had wrong tries. Removed after
     privacy.retention.CHECKIN_ATTEMPT_DAYS days, with the account on erasure.
     """
 

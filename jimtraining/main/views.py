@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
-from jimtraining.cohorts import services as cohort_services
+from jimtraining.cohorts import enrolment as cohort_services
 from jimtraining.curriculum import services as curriculum
 from jimtraining.extensions import db
 from jimtraining.roles import Role

@@ -15,10 +15,10 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select
 
-from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.extensions import db
 from jimtraining.privacy.registry import USER_TABLE, user_columns
 from jimtraining.roles import Role
+from jimtraining.signals import progress_changed
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def _certificates(now, dry_run) -> tuple[str, int]:
     certificates = _tables()["certificate"]
     cutoff = now - relativedelta(years=CERTIFICATE_YEARS_AFTER_EXPIRY)
     ended = certificates.c.expires_at < cutoff
-    if not dry_run:  # their cohort dashboards count certificates: tell them (cohorts/stamps.py)
+    if not dry_run:  # their cohort dashboards count certificates: tell them (progress/stamps.py)
         progress_changed(db.session, db.session.scalars(select(certificates.c.user_id).where(ended)).all())
     return f"certificates that ended more than {CERTIFICATE_YEARS_AFTER_EXPIRY} years ago", \
         _count_or_delete(certificates, ended, dry_run)
@@ -133,7 +133,7 @@ def _inactive_quiz_attempts(now, dry_run) -> tuple[str, int]:
     if dry_run:
         return what, db.session.scalar(select(func.count()).select_from(attempts).where(theirs)) or 0
     ids = list(db.session.scalars(select(attempts.c.id).where(theirs)))
-    # Their cohort dashboards count quiz results: tell them (cohorts/stamps.py).
+    # Their cohort dashboards count quiz results: tell them (progress/stamps.py).
     progress_changed(db.session, db.session.scalars(select(attempts.c.user_id).where(theirs).distinct()).all())
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]

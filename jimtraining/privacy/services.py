@@ -12,7 +12,6 @@ from sqlalchemy import func, select, update
 
 from jimtraining.accounts.models import User
 from jimtraining.accounts.personal_data import erased_email
-from jimtraining.cohorts.stamps import progress_changed
 from jimtraining.extensions import db
 from jimtraining.privacy.registry import (
     ERASE_LABELS,
@@ -22,6 +21,7 @@ from jimtraining.privacy.registry import (
     generic_rows,
     table,
 )
+from jimtraining.signals import progress_changed
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)

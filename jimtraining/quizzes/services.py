@@ -23,7 +23,7 @@ from jimtraining.quizzes.models import (
     QuizAttempt,
 )
 from jimtraining.quizzes.types import QUESTION_TYPES, AnswerError
-from jimtraining.signals import progress_written
+from jimtraining.signals import progress_changed
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -346,7 +346,7 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     values = {"submitted_at": submitted_at or now, "graded_at": None,
               **_outcome(float(sum(questions[key].points for key in keys)), score, waiting, pass_mark, now)}
     db.session.execute(_CLOSE, {"attempt_id": attempt_id, **{f"new_{name}": values[name] for name in _RESULT_FIELDS}})
-    progress_written.send(db.session, user_ids=[user_id])  # a Core write: the flush listener does not see it
+    progress_changed(db.session, [user_id])  # a Core write: the flush listener does not see it
     db.session.commit()
     log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],
              values.get("percent"))

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from jimtraining.access import can, require, trainer_required
 from jimtraining.access.curriculum import module_or_404
 from jimtraining.access.quizzes import answer_or_404, attempt_or_404
-from jimtraining.cohorts.services import learner_ids_of_trainer
+from jimtraining.cohorts.enrolment import learner_ids_of_trainer
 from jimtraining.curriculum import services as curriculum
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.exports.csv import csv_response

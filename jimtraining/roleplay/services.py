@@ -223,6 +223,12 @@ def session_rounds(session_id: int) -> list[RolePlayRound]:
                                    .order_by(RolePlayRound.created_at)))
 
 
+def rounds_of(session_id: int, user_id: int) -> list[RolePlayRound]:
+    """For a learner's session page: the session's rounds in which this person plays or observes."""
+    return [r for r in session_rounds(session_id)
+            if user_id in (r.professional_id, r.player_id) or any(o.id == user_id for o in r.observers)]
+
+
 def session_roleplay(session_id: int) -> dict:
     """What the trainer's session page shows of role-play: its rounds, the trainee-actors who can be booked, who is
     booked, and the scenarios to play. A fixed number of queries."""

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from jimtraining.access import require, roles_required
-from jimtraining.access.roleplay import NOTE_OF_PART, VIEW_OF_PART, note_kinds, round_or_404, session_or_404
+from jimtraining.access.cohorts import cohort_session_or_404
+from jimtraining.access.roleplay import NOTE_OF_PART, VIEW_OF_PART, note_kinds, round_or_404
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.rendering import render_markdown
@@ -37,7 +38,7 @@ def played_role(scenario) -> dict:
           methods=["POST"])
 @login_required
 def book(cohort_id, session_id):
-    cohort, session = session_or_404(cohort_id, session_id)
+    cohort, session = cohort_session_or_404(cohort_id, session_id)
     actor = services.person(forms.form_id(request.form.get("actor_id")))
     try:
         if actor is None:
@@ -54,7 +55,7 @@ def book(cohort_id, session_id):
           methods=["POST"])
 @login_required
 def create(cohort_id, session_id):
-    cohort, session = session_or_404(cohort_id, session_id)
+    cohort, session = cohort_session_or_404(cohort_id, session_id)
     scenario = get_scenario_or_none(request.form.get("scenario", ""))
     professional = services.person(forms.form_id(request.form.get("professional_id")))
     player = services.person(forms.form_id(request.form.get("player_id")))

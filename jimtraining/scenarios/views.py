@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from jimtraining.access import trainer_required
 from jimtraining.access.scenarios import run_or_404
 from jimtraining.accounts.forms import ConfirmForm
-from jimtraining.cohorts.services import learner_ids_of_trainer
+from jimtraining.cohorts.enrolment import learner_ids_of_trainer
 from jimtraining.rendering import render_markdown
 from jimtraining.scenarios import services
 from jimtraining.scenarios.services import PracticeError

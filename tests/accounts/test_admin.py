@@ -125,7 +125,7 @@ def users_table(page: str) -> str:
 
 def test_user_list_finds_people_by_name_email_or_organisation_in_any_case(client, login, make_user):
     """Issue 14 item 3: the admin's user list has a search on name, e-mail address and organisation."""
-    from jimtraining.cohorts.models import Organisation
+    from jimtraining.organisations.models import Organisation
 
     noord = Organisation(name="Wijkteam Noord", kind="wijkteam")
     db.session.add(noord)

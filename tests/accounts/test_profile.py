@@ -1,7 +1,7 @@
 """The profile page."""
 
-from jimtraining.cohorts.models import Organisation
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from tests.conftest import PASSWORD
 
 

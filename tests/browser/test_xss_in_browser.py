@@ -28,14 +28,17 @@ from jimtraining.accounts.models import User
 from jimtraining.accounts.services import create_user
 from jimtraining.certification import services as certification
 from jimtraining.certification.models import Track
-from jimtraining.cohorts import services as cohorts
-from jimtraining.cohorts.models import Cohort, CohortSession, Organisation
+from jimtraining.cohorts import enrolment as cohorts
+from jimtraining.cohorts.attendance import new_checkin_secret
+from jimtraining.cohorts.invitations import create_invitation
+from jimtraining.cohorts.models import Cohort, CohortSession
 from jimtraining.curriculum.loader import load_content
 from jimtraining.curriculum.models import Module
 from jimtraining.curriculum.services import active_modules, sync_content
 from jimtraining.demo import DEMO_PASSWORD, seed_demo
 from jimtraining.extensions import db
 from jimtraining.mailing import send_mail
+from jimtraining.organisations.models import Organisation
 from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.quizzes.services import review_answer, start_attempt, submit_attempt
 from jimtraining.roleplay import services as live
@@ -111,12 +114,12 @@ def _add_payloads(app) -> dict:
                                 location=titles[-1 - index], online_url=urls[index % len(urls)],
                                 agenda=agendas[index % len(agendas)],
                                 sketches=sketches[index % len(sketches)].split("\n"),
-                                checkin_secret=cohorts.new_checkin_secret())
+                                checkin_secret=new_checkin_secret())
         db.session.add(session)
         sessions.append(session)
     current = CohortSession(cohort_id=youth.id, title=titles[0], starts_at=now - timedelta(minutes=30),
                             ends_at=now + timedelta(hours=2), location=titles[1], agenda=agendas[0],
-                            checkin_secret=cohorts.new_checkin_secret())
+                            checkin_secret=new_checkin_secret())
     db.session.add(current)
     db.session.commit()
     for session in sessions[:10] + [current]:
@@ -196,7 +199,7 @@ def _add_payloads(app) -> dict:
     tokens = []
     with app.test_request_context("/"):
         for index, value in enumerate(names[:50]):
-            _invitation, token = cohorts.create_invitation(named[index % len(named)], f"uitnodiging{index}@example.org",
+            _invitation, token = create_invitation(named[index % len(named)], f"uitnodiging{index}@example.org",
                                                            value, trainer)
             send_mail(f"uitnodiging{index}@example.org", f"Uitnodiging voor de groep {named[index].name}",
                       f"Hallo {value},\n\n{trainer.name} nodigt je uit voor '{named[index].name}'.\n")

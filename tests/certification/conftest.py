@@ -8,8 +8,8 @@ from dateutil.relativedelta import relativedelta
 
 from jimtraining.certification.models import PracticeAssignment, PracticeVersion, Track, TrainerLicence
 from jimtraining.certification.services import word_count
+from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import Attendance, CohortSession
-from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.curriculum.models import Module
 from jimtraining.curriculum.services import set_lesson_done
 from jimtraining.extensions import db

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from jimtraining.certification.eligibility import cohort_eligibility, learner_eligibilities, learner_eligibility
 from jimtraining.certification.services import create_certificate
-from jimtraining.cohorts.services import remove_learner
+from jimtraining.cohorts.enrolment import remove_learner
 from jimtraining.curriculum.models import Lesson
 from jimtraining.extensions import db
 from jimtraining.roleplay.services import release
@@ -120,7 +120,7 @@ def test_no_session_ended_yet_means_attendance_is_not_met(world, make_user, make
 
 def test_sessions_before_joining_do_not_count_unless_marked(world, make_user):
     late = make_user()
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     enroll(world["cohort"], late, "code")  # joins now: all five ended sessions were before
     eligibility = learner_eligibility(world["cohort"], world["track"], late.id)
@@ -208,7 +208,7 @@ def test_refresher_needs_an_earlier_certificate_of_the_renewed_track(world, make
 
 
 def test_cohort_eligibility_costs_the_same_queries_for_2_or_20_learners(world, make_user):
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     complete(world, world["learner"])
     cohort, track = world["cohort"], world["track"]
@@ -229,7 +229,7 @@ def test_cohort_eligibility_costs_the_same_queries_for_2_or_20_learners(world, m
 
 
 def test_a_learners_cohorts_are_checked_together_as_each_alone_in_the_queries_of_one(world, make_cohort):
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     learner, track = world["learner"], world["track"]
     complete(world, learner)

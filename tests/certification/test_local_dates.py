@@ -18,8 +18,8 @@ from jimtraining.certification import services
 from jimtraining.certification.models import AuditEvent
 from jimtraining.certification.services import create_certificate, send_expiry_reminders
 from jimtraining.certification.stats import national_figures
+from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import Attendance, CohortSession
-from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc
 

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from jimtraining.certification.models import AuditEvent, PracticeAssignment, PracticeVersion
-from jimtraining.certification.privacy import client_data_findings, is_bsn
 from jimtraining.certification.services import word_count
+from jimtraining.client_data import client_data_findings, is_bsn
 from jimtraining.extensions import db
 from tests.certification.conftest import REFLECTION
 

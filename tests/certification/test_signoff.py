@@ -161,7 +161,7 @@ def test_cohort_dashboard_shows_who_is_ready_to_sign(client, login, world):
 
 def test_cohort_dashboard_and_learner_page_cost_the_same_queries_for_3_or_30_learners(client, login, world,
                                                                                       make_user):
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
     from tests.conftest import count_queries
 
     complete(world, world["learner"])
@@ -196,7 +196,7 @@ def test_refresher_sign_off_renews_the_original_qualification(client, login, wor
 
 
 def test_a_trainer_cannot_sign_off_their_own_certificate(client, login, world):
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     enroll(world["cohort"], world["trainer"], "code")  # joined their own group with its code
     complete(world, world["trainer"])

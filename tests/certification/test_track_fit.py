@@ -169,7 +169,7 @@ def test_item_2_the_demo_class_follows_a_track_that_fits_it_and_its_lecturer_see
     """Issue 14, item 2: "Hogeschool Midden, klas SPH-2B" counted 4 modules in its matrix while its track asked 6
     modules and 6 quizzes; its lecturer's certificate page said "Vraag je trainer om een groepscode"."""
     from jimtraining.accounts.models import User
-    from jimtraining.certification.services import cohorts_lacking_track_modules
+    from jimtraining.cohorts.track_fit import cohorts_lacking_track_modules
     from jimtraining.curriculum.catalogue import catalogue
 
     assert cohorts_lacking_track_modules(catalogue().tracks) == []

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 
+from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import CohortSession
-from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from jimtraining.cohorts.attendance import checkin_code
 from jimtraining.cohorts.models import Attendance, CheckinAttempt
-from jimtraining.cohorts.services import checkin_code
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 
@@ -107,7 +107,7 @@ def test_item_9_wrong_codes_from_one_address_are_limited_over_all_learners(app, 
                                                                           monkeypatch):
     """Many accounts from one address cannot share the guessing; another address is not affected."""
     monkeypatch.setitem(app.config, "CHECKIN_LIMIT_PER_IP", "3 per hour")
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     cohort, session = two_cohorts["a"], two_cohorts["session_a"]
     learners = [make_user(name=f"Deelnemer {n}") for n in range(4)]
@@ -134,8 +134,9 @@ def test_the_trainer_is_never_limited_by_the_learners_wrong_codes(app, client_fo
 
 
 def test_the_service_refuses_the_same_way(two_cohorts):
-    from jimtraining.cohorts.services import CheckinBlockedError, CohortError
-    from jimtraining.cohorts.services import check_in as service_check_in
+    from jimtraining.cohorts.attendance import CheckinBlockedError
+    from jimtraining.cohorts.attendance import check_in as service_check_in
+    from jimtraining.cohorts.enrolment import CohortError
 
     session, learner = two_cohorts["session_a"], two_cohorts["learner_a"]
     for code in wrong_codes(session, 4):

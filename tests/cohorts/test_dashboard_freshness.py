@@ -1,4 +1,4 @@
-"""The cohort dashboard keeps its figures between views (certification/presenters.py, cohort_overview) and must
+"""The cohort dashboard keeps its figures between views (progress/dashboard.py, cohort_overview) and must
 never show them after they changed: every way a figure on it can change is made here, and the page after the
 change must equal a page counted from scratch."""
 
@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from jimtraining.certification import services as certification
 from jimtraining.certification.models import Certificate
-from jimtraining.certification.presenters import _Memory, cohort_overview
-from jimtraining.cohorts import services as cohorts
+from jimtraining.cohorts import enrolment as cohorts
+from jimtraining.cohorts.attendance import set_attendance
 from jimtraining.curriculum.loader import load_content
 from jimtraining.curriculum.models import Lesson
 from jimtraining.curriculum.services import set_lesson_done, sync_content
 from jimtraining.extensions import db
+from jimtraining.progress.dashboard import _Memory, cohort_overview
 from jimtraining.quizzes.models import QuizAttempt
 from jimtraining.roleplay import services as live
 from jimtraining.timeutil import utcnow
@@ -106,7 +107,7 @@ def _hand_in_the_quiz_on_the_page(g, clients):
 
 
 def _mark_attendance(g, clients):
-    cohorts.set_attendance(g["sessions"][0], {g["learner"].id: "present"})
+    set_attendance(g["sessions"][0], {g["learner"].id: "present"})
 
 
 def _play_one_round(g, clients):

@@ -231,7 +231,7 @@ def test_csv_details_reach_the_new_account(app, client, login, two_cohorts, outb
 
 def test_failed_csv_invitations_are_sent_again_on_the_next_upload(app, client, login, two_cohorts, outbox,
                                                                    monkeypatch):
-    from jimtraining.cohorts import views
+    from jimtraining.cohorts.views import invitations as views
     from jimtraining.mailing import MailError
 
     cohort = two_cohorts["a"]
@@ -293,7 +293,7 @@ def test_an_old_invitation_does_not_bring_a_removed_learner_back(app, client, lo
 
 
 def test_removed_learner_leaves_the_trainers_quiz_scope(client, login, two_cohorts):
-    from jimtraining.cohorts.services import learner_ids_of_trainer, remove_learner
+    from jimtraining.cohorts.enrolment import learner_ids_of_trainer, remove_learner
 
     trainer, learner = two_cohorts["trainer_a"], two_cohorts["learner_a"]
     assert learner.id in learner_ids_of_trainer(trainer)
@@ -302,7 +302,7 @@ def test_removed_learner_leaves_the_trainers_quiz_scope(client, login, two_cohor
 
 
 def test_csv_values_with_doubled_quotes_and_delimiters_inside_quotes_are_read_whole(two_cohorts):
-    from jimtraining.cohorts.services import parse_csv
+    from jimtraining.cohorts.csv_import import parse_csv
 
     data = (b'naam;e-mail;organisatie\n"Jan ""JJ"" Jansen";jan@example.org;"Wijkteam; Oost"\n'
             b'Els de Wit;els@example.org;\n')

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 from types import SimpleNamespace
 
-from jimtraining.cohorts.services import group_cards, remove_learner
+from jimtraining.cohorts.enrolment import group_cards, remove_learner
 from tests.conftest import count_queries
 
 

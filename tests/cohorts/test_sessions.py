@@ -6,8 +6,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from jimtraining.cohorts.attendance import checkin_code
 from jimtraining.cohorts.models import Attendance
-from jimtraining.cohorts.services import checkin_code
 from jimtraining.curriculum.services import set_lesson_done
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
@@ -107,7 +107,8 @@ def test_check_in_only_works_during_the_session(client, login, make_session, two
 
 
 def test_check_in_only_works_for_enrolled_learners(app, client, login, two_cohorts):
-    from jimtraining.cohorts.services import CohortError, check_in
+    from jimtraining.cohorts.attendance import check_in
+    from jimtraining.cohorts.enrolment import CohortError
 
     session = two_cohorts["session_a"]
     with pytest.raises(CohortError, match="Je zit niet in deze groep"):
@@ -155,7 +156,8 @@ def test_dashboard_shows_progress_quiz_and_attendance(client, login, make_sessio
 
 def test_a_learner_is_not_counted_absent_for_sessions_before_joining(client, login, make_user, make_session,
                                                                      two_cohorts):
-    from jimtraining.cohorts.services import cohort_matrix, enroll
+    from jimtraining.cohorts.enrolment import enroll
+    from jimtraining.progress.matrix import cohort_matrix
 
     cohort = two_cohorts["a"]
     make_session(cohort, starts_in=timedelta(days=-5))
@@ -194,7 +196,7 @@ def test_dashboard_costs_the_same_queries_for_5_and_500_learners(client, login, 
 
 
 def test_attendance_page_costs_the_same_queries_for_few_and_many_learners(client, login, make_user, two_cohorts):
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     cohort, session = two_cohorts["a"], two_cohorts["session_a"]
     login(client, two_cohorts["trainer_a"])
@@ -230,7 +232,8 @@ def test_odd_check_in_codes_get_a_message(client, login, two_cohorts, code):
 
 
 def test_check_in_closes_when_the_session_ends(client, login, make_session, two_cohorts):
-    from jimtraining.cohorts.services import CohortError, check_in
+    from jimtraining.cohorts.attendance import check_in
+    from jimtraining.cohorts.enrolment import CohortError
 
     ended = make_session(two_cohorts["a"], starts_in=timedelta(hours=-3), length=timedelta(hours=2))
     with pytest.raises(CohortError, match="Inchecken kan alleen tijdens de bijeenkomst"):

@@ -4,8 +4,8 @@ import pytest
 
 from jimtraining import create_app
 from jimtraining.accounts.services import create_user
-from jimtraining.cohorts.models import Organisation
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from tests.conftest import PASSWORD, CSRFClient, config_for_tests
 
 

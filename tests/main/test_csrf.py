@@ -37,11 +37,11 @@ def test_post_without_csrf_token_is_refused(client, login, make_user, synced_con
 def test_no_route_changes_state_on_get(app):
     """Routes that accept POST never also accept GET, except forms that show themselves on GET."""
     form_pages = {
-        "accounts.login", "accounts.profile", "accounts.change_password", "accounts.admin_user_new",
-        "accounts.admin_user_edit", "quizzes.review", "cohorts.new", "cohorts.edit", "cohorts.invite",
+        "accounts.login", "accounts.profile", "accounts.change_password", "admin.user_new",
+        "admin.user_edit", "quizzes.review", "cohorts.new", "cohorts.edit", "cohorts.invite",
         "cohorts.upload", "cohorts.session_new", "cohorts.session_edit", "cohorts.session", "cohorts.join",
-        "cohorts.accept", "cohorts.organisations", "roleplay.actor_home", "certification.practice",
-        "certification.practice_review", "certification.licences", "certification.admin_certificate",
+        "cohorts.accept", "admin.organisations", "roleplay.actor_home", "certification.practice",
+        "certification.practice_review", "admin.licences", "admin.certificate",
     }
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and "GET" in rule.methods:

@@ -26,9 +26,9 @@ BUDGETS: dict[str, int] = {
     "accounts.profile": 2,
     "accounts.change_password": 1,
     "accounts.sessions": 2,  # the person's sessions that still work
-    "accounts.admin_users": 3,  # a page of 50 (with the organisation joined) and the count of all that match
-    "accounts.admin_user_new": 2,
-    "accounts.admin_user_edit": 3,
+    "admin.users": 3,  # a page of 50 (with the organisation joined) and the count of all that match
+    "admin.user_new": 2,
+    "admin.user_edit": 3,
     "accounts.forgot_password": 1,
     "accounts.reset_password": 2,
 
@@ -37,21 +37,21 @@ BUDGETS: dict[str, int] = {
     # never with the rows.
     "privacy.export_json": 32,  # +1: wrong check-in codes (checkin_attempt, issue 14 item 9); +1 sso_link
     # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link (issue 18 item 2)
-    "privacy.erase_confirm": 30,
+    "admin.erase_confirm": 30,
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
     "curriculum.module": 5,
     "curriculum.lesson": 4,
     "curriculum.module_file": 4,
-    # set_lesson_done writes the row and the learner's progress token (cohorts/stamps.py), then commits.
+    # set_lesson_done writes the row and the learner's progress token (progress/stamps.py), then commits.
     "curriculum.mark_done": 12,
 
     # --- quizzes ------------------------------------------------------------------------------------------------
     "quizzes.quiz": 5,
     "quizzes.start": 12,
     # The attempt, the content token, then the claim, the stored answers, one INSERT of the new answers, closing the
-    # attempt and the learner's progress token (cohorts/stamps.py).
+    # attempt and the learner's progress token (progress/stamps.py).
     "quizzes.submit": 8,
     "quizzes.attempt": 4,
     "quizzes.result": 7,
@@ -100,8 +100,8 @@ BUDGETS: dict[str, int] = {
     "cohorts.cohort_ics": 4,
     "cohorts.join": 1,
     "cohorts.accept": 4,
-    "cohorts.organisations": 2,
-    "cohorts.mail_outbox": 1,
+    "admin.organisations": 2,
+    "admin.outbox": 1,
 
     # --- certification ------------------------------------------------------------------------------------------
     "certification.mine": 14,  # the checklists of all the learner's cohorts in one batch (cohorts_eligibility)
@@ -113,13 +113,13 @@ BUDGETS: dict[str, int] = {
     "certification.verify": 2,
     "certification.verify_json": 1,
     "certification.public_progress": 10,  # the national figures: one aggregate each (certification/stats.py)
-    "certification.licences": 4,
-    "certification.admin_certificates": 3,
-    "certification.admin_certificate": 4,
-    "certification.audit_log": 3,  # a page of 50 and the count
-    "certification.audit_export": 2,
-    "certification.national": 10,
-    "certification.national_export": 10,
+    "admin.licences": 4,
+    "admin.certificates": 3,
+    "admin.certificate": 4,
+    "admin.audit_log": 3,  # a page of 50 and the count
+    "admin.audit_export": 2,
+    "admin.national": 10,
+    "admin.national_export": 10,
 }
 
 #: Endpoints left out of the budgets because their query count legitimately depends on the input (e.g. a

@@ -170,9 +170,12 @@ def grow_world(world: dict) -> dict:
     from jimtraining.accounts.models import LoginSession, User, hash_session_token, new_session_token
     from jimtraining.certification.models import AuditEvent, PracticeAssignment, PracticeVersion, Track
     from jimtraining.certification.services import create_certificate, grant_licence
-    from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment, Organisation
-    from jimtraining.cohorts.services import create_invitation, new_checkin_secret, new_join_code
+    from jimtraining.cohorts.attendance import new_checkin_secret
+    from jimtraining.cohorts.enrolment import new_join_code
+    from jimtraining.cohorts.invitations import create_invitation
+    from jimtraining.cohorts.models import Attendance, Cohort, CohortSession, Enrollment
     from jimtraining.curriculum.models import LessonProgress, Module
+    from jimtraining.organisations.models import Organisation
     from jimtraining.quizzes.models import QuizAttempt
     from jimtraining.quizzes.services import read_responses, save_answers, start_attempt, submit_attempt
     from jimtraining.roleplay.models import ActorBooking, ActorProfile, RolePlayRound, RoundNote, RoundScore
@@ -420,8 +423,8 @@ def count_hot_posts(app, world: dict, phase: str, crowd: list[int]) -> dict[tupl
     of session A (by the trainer, and by themself with every criterion), and marks a lesson as done.
     `crowd`: learner ids whose peer scores the new round already has."""
     from jimtraining.accounts.services import create_user
+    from jimtraining.cohorts.enrolment import enroll
     from jimtraining.cohorts.models import Cohort, CohortSession
-    from jimtraining.cohorts.services import enroll
     from jimtraining.curriculum.models import LessonProgress
     from jimtraining.roleplay import services as live
     from jimtraining.roleplay.models import RoundScore

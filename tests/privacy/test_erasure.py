@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from jimtraining.accounts.models import User
 from jimtraining.accounts.personal_data import ERASED_NAME
 from jimtraining.certification.models import AuditEvent, Certificate, PracticeAssignment, PracticeVersion
+from jimtraining.cohorts.enrolment import memberships
 from jimtraining.cohorts.models import Attendance, Enrollment, Invitation
-from jimtraining.cohorts.services import memberships
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.extensions import db
 from jimtraining.privacy.registry import ERASED_NAME_IN_LOG

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from jimtraining.access import RULES
 from jimtraining.access import quizzes as _attempt_rules  # noqa: F401 - registers the attempt rules
-from jimtraining.cohorts.services import remove_learner
+from jimtraining.cohorts.enrolment import remove_learner
 
 
 def attempt_of(user):

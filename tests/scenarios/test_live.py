@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import CohortSession
-from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.extensions import db
 from jimtraining.roleplay import services as live
 from jimtraining.roleplay.models import RolePlayRound
@@ -103,7 +103,7 @@ def test_learner_sees_nothing_of_the_assessment_before_release(app, login, setup
 def test_debrief_aggregates_trainer_peer_and_self_per_criterion(app, login, make_user, setup):
     round_ = setup["round"]
     second_observer = make_user(name="Tweede Obs")
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     enroll(setup["cohort"], second_observer, "trainer")
     round_.observers = round_.observers + [second_observer]
@@ -154,7 +154,7 @@ def test_round_needs_a_booked_actor_or_a_member(make_user, setup):
 
 
 def test_session_page_keeps_a_fixed_query_count_with_rounds_as_the_cohort_grows(app, login, make_user, setup):
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     trainer = as_user(app, login, setup["trainer"])
     url = f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}"
@@ -174,7 +174,7 @@ def test_trainer_gets_a_timer_for_the_round(app, login, setup):
 
 
 def test_a_learner_player_removed_from_the_group_loses_the_brief(app, login, make_user, setup):
-    from jimtraining.cohorts.services import enroll, remove_learner
+    from jimtraining.cohorts.enrolment import enroll, remove_learner
 
     stand_in = make_user(name="Invaller")
     enroll(setup["cohort"], stand_in, "trainer")
@@ -225,7 +225,7 @@ def test_odd_actor_ids_for_booking_get_a_message(app, login, setup):
 
 
 def test_only_trainee_actors_write_aftercare(app, login, make_user, setup):
-    from jimtraining.cohorts.services import enroll
+    from jimtraining.cohorts.enrolment import enroll
 
     stand_in = make_user()
     enroll(setup["cohort"], stand_in, "trainer")

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
+from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import CohortSession
-from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.extensions import db
 from jimtraining.roleplay import services as live
 from jimtraining.roleplay.models import RolePlayRound

@@ -111,11 +111,11 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # Before end_other_sessions, which ends it as well.
     "accounts.end_session": {POST: OWNER_ONLY},
     "accounts.end_other_sessions": {POST: ANY_USER},
-    "accounts.admin_users": {GET: ADMIN_ONLY},
-    "accounts.admin_user_new": same(ADMIN_ONLY, GET, POST),
-    "accounts.admin_user_edit": same(ADMIN_ONLY, GET, POST),
-    "accounts.admin_user_deactivate": {POST: destructive(ADMIN_ONLY)},
-    "accounts.admin_user_activate": {POST: ADMIN_ONLY},
+    "admin.users": {GET: ADMIN_ONLY},
+    "admin.user_new": same(ADMIN_ONLY, GET, POST),
+    "admin.user_edit": same(ADMIN_ONLY, GET, POST),
+    "admin.user_deactivate": {POST: destructive(ADMIN_ONLY)},
+    "admin.user_activate": {POST: ADMIN_ONLY},
     # Password reset: the link in the mail is the key (a link for the learner, see build_world).
     "accounts.forgot_password": {GET: PUBLIC},
     "accounts.forgot_password_send": {POST: PUBLIC},
@@ -131,8 +131,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
 
     # --- privacy ------------------------------------------------------------------------------------------------
     "privacy.export_json": {GET: ANY_USER},  # one's own data only
-    "privacy.erase_confirm": {GET: ADMIN_ONLY},
-    "privacy.erase": {POST: destructive(ADMIN_ONLY)},
+    "admin.erase_confirm": {GET: ADMIN_ONLY},
+    "admin.erase": {POST: destructive(ADMIN_ONLY)},
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": {GET: ANY_USER},
@@ -201,8 +201,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "cohorts.join": same(LEARNERS, GET, POST),
     # An invitation for a new e-mail address: the link itself is the key, so anyone holding it sees the form.
     "cohorts.accept": same(PUBLIC, GET, POST),
-    "cohorts.organisations": same(ADMIN_ONLY, GET, POST),
-    "cohorts.mail_outbox": {GET: ADMIN_ONLY},
+    "admin.organisations": same(ADMIN_ONLY, GET, POST),
+    "admin.outbox": {GET: ADMIN_ONLY},
 
     # --- certification ------------------------------------------------------------------------------------------
     "certification.mine": {GET: ANY_USER},
@@ -218,14 +218,14 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "certification.verify": {GET: PUBLIC},
     "certification.verify_json": {GET: PUBLIC},
     "certification.public_progress": {GET: PUBLIC},
-    "certification.licences": {GET: ADMIN_ONLY, POST: form_refused(ADMIN_ONLY)},
-    "certification.withdraw_licence": {POST: ADMIN_ONLY},  # no reason given: nothing is withdrawn
-    "certification.admin_certificates": {GET: ADMIN_ONLY},
-    "certification.admin_certificate": {GET: ADMIN_ONLY, POST: form_refused(ADMIN_ONLY)},
-    "certification.audit_log": {GET: ADMIN_ONLY},
-    "certification.audit_export": {GET: ADMIN_ONLY},
-    "certification.national": {GET: ADMIN_ONLY},
-    "certification.national_export": {GET: ADMIN_ONLY},
+    "admin.licences": {GET: ADMIN_ONLY, POST: form_refused(ADMIN_ONLY)},
+    "admin.withdraw_licence": {POST: ADMIN_ONLY},  # no reason given: nothing is withdrawn
+    "admin.certificates": {GET: ADMIN_ONLY},
+    "admin.certificate": {GET: ADMIN_ONLY, POST: form_refused(ADMIN_ONLY)},
+    "admin.audit_log": {GET: ADMIN_ONLY},
+    "admin.audit_export": {GET: ADMIN_ONLY},
+    "admin.national": {GET: ADMIN_ONLY},
+    "admin.national_export": {GET: ADMIN_ONLY},
 }
 
 #: URL parameter -> key of the test world (test_access_matrix.build_world). "<blueprint>.<param>" wins over "<param>".

@@ -58,10 +58,13 @@ def build_world(content_root) -> dict:
     from jimtraining.accounts.models import LoginSession, hash_session_token
     from jimtraining.accounts.services import create_user, start_session
     from jimtraining.certification.services import create_certificate
-    from jimtraining.cohorts.models import CohortSession, Organisation
-    from jimtraining.cohorts.services import create_invitation, enroll, new_checkin_secret
+    from jimtraining.cohorts.attendance import new_checkin_secret
+    from jimtraining.cohorts.enrolment import enroll
+    from jimtraining.cohorts.invitations import create_invitation
+    from jimtraining.cohorts.models import CohortSession
     from jimtraining.curriculum.loader import load_content
     from jimtraining.curriculum.services import sync_content
+    from jimtraining.organisations.models import Organisation
     from jimtraining.quizzes.models import AttemptAnswer
     from jimtraining.quizzes.services import read_responses, start_attempt, submit_attempt
     from jimtraining.roleplay import services as live
@@ -97,8 +100,8 @@ def build_world(content_root) -> dict:
     db.session.commit()
 
     def cohort(name, trainer, learners):
+        from jimtraining.cohorts.enrolment import new_join_code
         from jimtraining.cohorts.models import Cohort
-        from jimtraining.cohorts.services import new_join_code
 
         row = Cohort(name=name, organisation=organisation, region="Twente", join_code=new_join_code(),
                      status="running", track_slug=track.slug, trainers=[trainer])

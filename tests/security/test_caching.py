@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from jimtraining.certification.services import create_certificate
+from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import CohortSession
-from jimtraining.cohorts.services import new_checkin_secret
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 from tests.certification.conftest import give_licence, make_track

@@ -27,11 +27,12 @@ from jimtraining.accounts.models import User
 from jimtraining.accounts.services import create_user
 from jimtraining.certification import services as certification
 from jimtraining.certification.models import Certificate, PracticeAssignment, TrainerLicence
-from jimtraining.cohorts.models import Cohort, CohortSession, Organisation
-from jimtraining.cohorts.services import new_checkin_secret
+from jimtraining.cohorts.attendance import new_checkin_secret
+from jimtraining.cohorts.models import Cohort, CohortSession
 from jimtraining.curriculum.loader import load_content
 from jimtraining.curriculum.services import render_content, set_lesson_done, sync_content
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.rendering import render_markdown
 from jimtraining.roleplay import services as live

@@ -4,11 +4,12 @@ professional, practice assignments and certificates.
 
 The dashboard reads the tokens with the learners' names (a query it needs anyway) and may reuse what it computed
 before while every token, the cohort's own fields and sessions, the curriculum and the clock say nothing changed
-(jimtraining/certification/presenters.py, `cohort_overview`).
+(jimtraining/progress/dashboard.py, `cohort_overview`).
 
 ORM writes are seen by a flush listener, in the same transaction. A write with a Core statement (UPDATE/INSERT
-on one of these tables) must call `progress_changed` itself; tests/cohorts/test_dashboard_freshness.py checks
-every way a figure on the dashboard can change.
+on one of these tables) must announce it with `jimtraining.signals.progress_changed` (the domains sit below this
+package and do not import it); tests/cohorts/test_dashboard_freshness.py checks every way a figure on the
+dashboard can change.
 
 One race is left to the dashboard's time limit (DASHBOARD_CACHE_SECONDS): on PostgreSQL, a learner's write that
 runs while a trainer's enrolment of that learner in another cohort is not yet committed cannot renew the new
@@ -28,7 +29,7 @@ from jimtraining.cohorts.models import Attendance, Enrollment
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.quizzes.models import QuizAttempt
 from jimtraining.roleplay.models import RolePlayRound
-from jimtraining.signals import progress_written
+from jimtraining.signals import learner_progress_written
 
 #: Written rows of these kinds change a learner's figures; the attribute names the learner.
 _LEARNER_OF = {
@@ -45,15 +46,17 @@ _RENEW = (update(Enrollment).where(Enrollment.user_id.in_(bindparam("user_ids", 
           .values(progress_token=bindparam("token")))
 
 
-def progress_changed(session: Session, user_ids) -> None:
+def renew_tokens(session: Session, user_ids) -> None:
     """Give the enrolment rows of these learners a new token (in the session's transaction, not committed)."""
     ids = sorted({user_id for user_id in user_ids if user_id is not None})
     if ids:
         session.connection().execute(_RENEW, {"user_ids": ids, "token": uuid.uuid4().hex})
 
 
-#: Domains below this one announce their Core writes with the signal (jimtraining/signals.py).
-progress_written.connect(progress_changed)
+@learner_progress_written.connect
+def _announced(session: Session, user_ids) -> None:
+    """A domain wrote progress with a Core statement (jimtraining.signals.progress_changed)."""
+    renew_tokens(session, user_ids)
 
 
 @event.listens_for(Session, "after_flush")
@@ -74,4 +77,4 @@ def _progress_written(session, _flush_context) -> None:
     if assignments:
         learners.update(session.connection().execute(
             select(PracticeAssignment.user_id).where(PracticeAssignment.id.in_(sorted(assignments)))).scalars())
-    progress_changed(session, learners)
+    renew_tokens(session, learners)

@@ -1,4 +1,6 @@
-"""What the cohort pages show about certification: the track and each learner's eligibility."""
+"""The trainer's cohort dashboard and the page per learner: the head query that also checks access, the roster,
+the progress matrix with the certificate column (kept by the process while nothing it counts changed), and what
+these pages say about the cohort's certification track."""
 
 from __future__ import annotations
 
@@ -10,22 +12,75 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, render_template
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import bindparam, literal_column, null, select, union_all
 
 from jimtraining.accounts.forms import ConfirmForm
-from jimtraining.certification import services
-from jimtraining.certification.eligibility import (
-    RENEWAL_WINDOW,
-    cohorts_eligibility,
-    counted_modules,
-    learner_eligibility,
-)
-from jimtraining.cohorts.models import Cohort
-from jimtraining.cohorts.services import LearnerRow, cohort_matrix, enrolments, groups_progress, matrix_modules
+from jimtraining.accounts.models import User
+from jimtraining.certification.eligibility import RENEWAL_WINDOW, cohorts_eligibility, learner_eligibility
+from jimtraining.certification.group_progress import groups_progress
+from jimtraining.certification.services import cohort_track, refusal
+from jimtraining.cohorts.enrolment import ENROLLED, enrolments, split_names, trainer_names_of
+from jimtraining.cohorts.models import Cohort, CohortSession, Enrollment, cohort_trainer
+from jimtraining.cohorts.track_fit import counted_modules, missing_modules, missing_modules_text, module_titles
 from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.extensions import db
+from jimtraining.progress.matrix import LearnerRow, cohort_matrix, matrix_modules
 from jimtraining.timeutil import as_utc, utcnow
 
+# The head and the roster --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SessionLine:
+    """A session as the cohort dashboard lists it."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+#: The cohort, whether this user trains it and its trainers' names, in one query (the dashboard's access check).
+_DASHBOARD_HEAD = select(
+    Cohort,
+    select(cohort_trainer.c.user_id).where(cohort_trainer.c.cohort_id == Cohort.id,
+                                           cohort_trainer.c.user_id == bindparam("user_id")).exists(),
+    trainer_names_of(Cohort.id),
+).where(Cohort.id == bindparam("cohort_id"))
+#: The cohort's active learners (the rows of ENROLLED, then a NULL) and its sessions (cohort id, starts_at, id,
+#: title, three NULLs, ends_at) in one query; the kind comes last.
+_ROSTER = union_all(
+    ENROLLED.add_columns(null().cast(CohortSession.ends_at.type), literal_column("'learner'")),
+    select(CohortSession.cohort_id, CohortSession.starts_at, CohortSession.id, CohortSession.title,
+           null().cast(User.email.type), null().cast(User.skj_number.type),
+           null().cast(Enrollment.progress_token.type), CohortSession.ends_at, literal_column("'session'"))
+    .where(CohortSession.cohort_id.in_(bindparam("cohort_ids", expanding=True))))
+
+
+def dashboard_head(cohort_id: int, user) -> tuple[Cohort, bool, list[str]] | None:
+    """The cohort, whether `user` is one of its trainers, and the trainers' names (by name); None: no cohort.
+    jimtraining.access.cohorts.dashboard_or_404 checks access with it."""
+    row = db.session.execute(_DASHBOARD_HEAD, {"cohort_id": cohort_id, "user_id": user.id}).one_or_none()
+    if row is None:
+        return None
+    cohort, trains, names = row
+    return cohort, bool(trains), split_names(names)
+
+
+def roster(cohort: Cohort) -> tuple[list[SessionLine], list]:
+    """The cohort's sessions (in time order) and its active learners as `enrolments` gives them, in one query."""
+    sessions, enrolled = [], []
+    for row in db.session.execute(_ROSTER, {"cohort_ids": [cohort.id]}):
+        if row[-1] == "session":
+            _cohort_id, starts_at, session_id, title, *_nothing, ends_at, _kind = row
+            sessions.append(SessionLine(session_id, title, as_utc(starts_at), as_utc(ends_at)))
+        else:
+            enrolled.append(tuple(row[:7]))
+    sessions.sort(key=lambda s: (s.starts_at, s.id))
+    return sessions, enrolled
+
+
+# The overview: matrix and certificate column, kept per process ----------------------------------------------
 
 @dataclass(eq=False)
 class CohortOverview:
@@ -54,7 +109,7 @@ def cohort_overview(cohort: Cohort, now=None, enrolled: list | None = None, sess
     """The trainer's dashboard: the progress matrix, the number of sessions that ended and, per learner, what the
     certificate column says. Counted once for the matrix and the checklist (a fixed number of queries), and
     kept by the process while nothing it depends on changed (see `_key`). `enrolled` and `sessions`, when the
-    caller has them (cohorts.services.roster), save loading them again."""
+    caller has them (`roster`), save loading them again."""
     now = now or utcnow()
     enrolled = enrolments([cohort]) if enrolled is None else enrolled
     key = _key(cohort, enrolled, cohort.sessions if sessions is None else sessions)
@@ -72,7 +127,7 @@ def cohort_overview(cohort: Cohort, now=None, enrolled: list | None = None, sess
 def _count(cohort: Cohort, enrolled: list, now) -> tuple[CohortOverview, datetime]:
     """The overview, and the moment the clock alone changes it (a session ends, a certificate enters the renewal
     window)."""
-    track = services.cohort_track(cohort)
+    track = cohort_track(cohort)
     modules = matrix_modules(cohort)
     slugs = [m.slug for m in modules] + (counted_modules([track]) if track is not None else [])
     progress = groups_progress([cohort], slugs, now=now, enrolled=enrolled)
@@ -100,7 +155,7 @@ def _first_after(now, moments):
 def _key(cohort: Cohort, enrolled: list, sessions) -> tuple | None:
     """Everything the overview depends on besides the clock: the language, the curriculum, the cohort's modules,
     track and sessions, and per learner the name, the moment they joined and the progress token that every
-    write about them renews (jimtraining/cohorts/stamps.py). None: do not keep (no content token)."""
+    write about them renews (jimtraining/progress/stamps.py). None: do not keep (no content token)."""
     content = catalogue().token
     if content is None:
         return None
@@ -162,10 +217,23 @@ def _certificate_cells(eligibility: dict) -> dict[int, tuple[str, str]]:
     return cells
 
 
-def learner_certification(cohort: Cohort, user_id: int) -> dict:
-    """For the trainer's page of one learner: checklist, certificate, and whether this trainer may sign."""
-    track = services.cohort_track(cohort)
+# Certification on the cohort pages --------------------------------------------------------------------------
+
+def track_gap(cohort: Cohort, track) -> str | None:
+    """What the dashboard says when the cohort does not show every module its track requires (the track changed
+    after the cohort was saved); None when it does. From the curriculum catalogue: no query."""
+    missing = missing_modules(cohort.module_slugs, track) if track is not None and not track.archived else []
+    if not missing:
+        return None
+    return missing_modules_text(track.title, module_titles(missing)) + " " + _(
+        "De tabel hieronder laat dat deel niet zien, maar het telt wel mee voor het certificaat. Voeg het toe bij "
+        "'Groep bewerken'.")
+
+
+def learner_certification(cohort: Cohort, user_id: int, viewer) -> dict:
+    """For the trainer's page of one learner: checklist, certificate, and whether `viewer` may sign it off."""
+    track = cohort_track(cohort)
     if track is None:
-        return {"track": None, "eligibility": None, "refusal": services.refusal(current_user, cohort)}
+        return {"track": None, "eligibility": None, "refusal": refusal(viewer, cohort)}
     return {"track": track, "eligibility": learner_eligibility(cohort, track, user_id),
-            "refusal": services.refusal(current_user, cohort), "sign_form": ConfirmForm()}
+            "refusal": refusal(viewer, cohort), "sign_form": ConfirmForm()}

@@ -1,0 +1,1 @@
+"""Organisations: the employers, schools and hogescholen that people and cohorts belong to."""
