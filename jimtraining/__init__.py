@@ -212,7 +212,6 @@ def _register_request_guards(app):
 
 
 def _register_blueprints(app):
-    from jimtraining import sso
     from jimtraining.accounts.views import bp as accounts_bp
     from jimtraining.admin.views import bp as admin_bp
     from jimtraining.certification.views import bp as certification_bp
@@ -223,6 +222,7 @@ def _register_blueprints(app):
     from jimtraining.quizzes.views import bp as quizzes_bp
     from jimtraining.roleplay.views import bp as roleplay_bp
     from jimtraining.scenarios.views import bp as scenarios_bp
+    from jimtraining.sso import setup as sso
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)

@@ -4,28 +4,5 @@ and eduID (for professionals without one).
 The package touches accounts at three points: `services.sign_in` / `services.link_account` (find, make or link the
 user, through the accounts services), `services.log_in` (the login itself), and the login and profile templates,
 which include ``sso/_login_buttons.html`` and ``sso/_profile_links.html``. Providers are configured by environment
-(`providers`); the README's configuration table lists the settings.
+(`providers`); `setup.init_app` registers it all; the README's configuration table lists the settings.
 """
-
-from flask import Flask
-
-#: Login callbacks per client address (Flask-Limiter syntax), as LOGIN_LIMIT_PER_IP for the password login.
-DEFAULT_LIMIT_PER_IP = "30 per minute; 300 per hour"
-
-
-def init_app(app: Flask) -> None:
-    """Read the provider settings from the environment (settings given to create_app win), check them, and
-    register the routes and template helpers."""
-    from jimtraining.sso import models as _models  # noqa: F401 - registers the table
-    from jimtraining.sso import providers
-    from jimtraining.sso.services import links_of
-    from jimtraining.sso.views import bp
-
-    app.config.update(providers.from_environment(app.config))
-    app.config.setdefault("SSO_LIMIT_PER_IP", DEFAULT_LIMIT_PER_IP)
-    problems = providers.settings_problems(app.config)
-    if problems:
-        raise RuntimeError("\n".join(problems))
-    app.register_blueprint(bp)
-    app.jinja_env.globals["sso_providers"] = providers.configured
-    app.jinja_env.globals["sso_links"] = links_of
