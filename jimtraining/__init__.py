@@ -88,6 +88,7 @@ def _register_models():
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
     from jimtraining.cohorts import stamps as _stamps  # noqa: F401
+    from jimtraining.credentials import issuing as _credentials  # noqa: F401 - signs each new certificate's badge
     from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
@@ -212,6 +213,7 @@ def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
+    from jimtraining.credentials.views import bp as credentials_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
     from jimtraining.privacy.views import bp as privacy_bp
@@ -227,6 +229,7 @@ def _register_blueprints(app):
     app.register_blueprint(scenarios_bp)
     app.register_blueprint(roleplay_bp)
     app.register_blueprint(certification_bp)
+    app.register_blueprint(credentials_bp)
     app.register_blueprint(privacy_bp)
 
 

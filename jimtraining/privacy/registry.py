@@ -506,6 +506,11 @@ def _certificates_show_initials(ctx: ErasureContext) -> None:
             db.session.execute(update(certificates).where(certificates.c.id == certificate_id)
                                .values({name_column: initials(name)}))
             ctx.counts["certificate.anonymise"] += 1
+    # The holder's name is in each certificate's Open Badge too: signed again, with the initials.
+    from jimtraining.credentials.issuing import reissue
+
+    reissue(db.session.connection(), db.session.scalars(select(certificates.c.id)
+                                                        .where(certificates.c.user_id == ctx.user_id)).all())
 
 
 def _export_licences(user) -> dict:
