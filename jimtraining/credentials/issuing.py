@@ -16,7 +16,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import event, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from jimtraining.certification.models import Certificate
 from jimtraining.credentials.achievements import achievement, fallback_achievement, track_facts
@@ -51,12 +51,15 @@ def build_document(connection, certificate, status_index: int, now: datetime) ->
 
 def issue(connection, certificate, now: datetime | None = None) -> str | None:
     """Draw the certificate's status bit, sign its credential and store both (not committed); the credential's
-    text, or None when it could not be signed (logged: the certificate itself is not held up by it)."""
+    text, or None when it could not be signed (logged: the certificate itself is not held up by it, and its
+    credential is made on the first request for it once the cause is fixed)."""
     now = now or utcnow()
-    status_list, index = draw_index(connection)
     try:
+        status_list, index = draw_index(connection)
         text, key_number = build_document(connection, certificate, index, now)
-    except CredentialError:
+    except SQLAlchemyError:
+        raise  # the transaction is broken: the certificate is not written either (create_certificate retries)
+    except Exception:  # noqa: BLE001 - a badge that cannot be signed must not stop the certificate; made later
         log.exception("certificate %s: no Open Badge credential signed", certificate.id)
         return None
     connection.execute(insert(CREDENTIALS).values(certificate_id=certificate.id, status_list=status_list,
