@@ -12,11 +12,11 @@ import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import cos, radians, sin
-from xml.sax.saxutils import escape
 
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import or_, select
 
 from jimtraining.certification.models import Track
