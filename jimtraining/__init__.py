@@ -87,6 +87,7 @@ def _register_models():
     from jimtraining.accounts import models as _accounts  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
+    from jimtraining.credentials import issuing as _credentials  # noqa: F401 - signs each new certificate's badge
     from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.organisations import models as _organisations  # noqa: F401
@@ -216,6 +217,7 @@ def _register_blueprints(app):
     from jimtraining.admin.views import bp as admin_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
+    from jimtraining.credentials.views import bp as credentials_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
     from jimtraining.privacy.views import bp as privacy_bp
@@ -232,6 +234,7 @@ def _register_blueprints(app):
     app.register_blueprint(scenarios_bp)
     app.register_blueprint(roleplay_bp)
     app.register_blueprint(certification_bp)
+    app.register_blueprint(credentials_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     sso.init_app(app)  # SURFconext and eduID logins, when configured

@@ -12,6 +12,7 @@ from jimtraining.accounts.models import User
 from jimtraining.accounts.passwords import password_problems
 from jimtraining.backup import backup_cli
 from jimtraining.certification.cli import certificates_cli
+from jimtraining.credentials.cli import credentials_cli
 from jimtraining.curriculum.loader import load_content
 from jimtraining.curriculum.services import sync_content
 from jimtraining.extensions import db
@@ -203,5 +204,6 @@ def quiz_export(module_slug, output):
 
 
 def register_cli(app):
-    for group in (content_cli, users_cli, demo_cli, quiz_cli, certificates_cli, backup_cli, privacy_cli):
+    for group in (content_cli, users_cli, demo_cli, quiz_cli, certificates_cli, credentials_cli, backup_cli,
+                  privacy_cli):
         app.cli.add_command(group)

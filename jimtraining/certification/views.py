@@ -223,7 +223,8 @@ def verify(code):
     else:
         html, status = render_template(
             "certification/verify.html", certificate=_public_fields(certificate), status=certificate.status(),
-            issued_on=local_date(certificate.issued_at), expires_on=local_date(certificate.expires_at)), 200
+            code=certificate.code, issued_on=local_date(certificate.issued_at),
+            expires_on=local_date(certificate.expires_at)), 200
     return _no_index(Response(html, status=status))
 
 
@@ -232,7 +233,9 @@ def verify_json(code):
     certificate = services.certificate_by_code(code)
     if certificate is None:
         return _no_index(jsonify(status="unknown")), 404
-    return _no_index(jsonify(status=certificate.status(), **_public_fields(certificate)))
+    # The certificate as an Open Badges 3.0 credential (jimtraining/credentials/), revoked ones too.
+    return _no_index(jsonify(status=certificate.status(), **_public_fields(certificate),
+                             credential=absolute_url("credentials.credential_json", code=certificate.code)))
 
 
 @bp.route("/progress")

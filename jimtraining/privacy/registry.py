@@ -37,7 +37,9 @@ from sqlalchemy import MetaData, Table, or_, select
 
 from jimtraining.accounts import personal_data as accounts
 from jimtraining.certification import personal_data as certification
+from jimtraining.certification.models import Certificate
 from jimtraining.cohorts import personal_data as cohorts
+from jimtraining.credentials import issuing as credentials
 from jimtraining.exports.values import value
 from jimtraining.extensions import db
 from jimtraining.quizzes import personal_data as quizzes
@@ -135,6 +137,15 @@ def generic_rows(entry: Entry, user_id: int) -> list[dict]:
     if "id" in tbl.c:
         query = query.order_by(tbl.c.id)
     return [{key: value(item) for key, item in row.items()} for row in db.session.execute(query).mappings()]
+
+
+def _certificates_show_initials(ctx):
+    """The names on the certificates become initials; the holder's name is in each certificate's Open Badge too,
+    which is signed again with the initials (the credential keeps its status bit)."""
+    counts = certification.certificates_show_initials(ctx.user_id)
+    credentials.reissue(db.session.connection(), db.session.scalars(
+        select(Certificate.id).where(Certificate.user_id == ctx.user_id)).all())
+    return counts
 
 
 #: How an erased holder's or trainer's name shows on a certificate (certification does it; docs/PRIVACY.md).
@@ -245,7 +256,7 @@ ENTRIES: tuple[Entry, ...] = (
              role=_l("als beheerder"), export=False, export_why=OTHER_PERSONS_ROWS),
     )),
     Entry("certificate", _l("Certificaten"), sections=("certificates",), export=certification.export_certificates,
-          before_erase=lambda ctx: certification.certificates_show_initials(ctx.user_id), links=(
+          before_erase=_certificates_show_initials, links=(
               Link("user_id", Erase.ANONYMISE, "stays verifiable for whoever holds the PDF or link, with initials "
                    "instead of the name (before_erase); national counts stay right", role=_l("als houder")),
               Link("issued_by_id", Erase.UNLINK, "the certificate is the holder's; the trainer's name on it becomes "

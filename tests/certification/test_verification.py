@@ -46,9 +46,12 @@ def test_verify_json_states_the_status_and_only_the_public_fields(client, issued
     assert response.status_code == 200
     data = response.get_json()
     assert data["status"] == kind
-    assert set(data) == {"status", "number", "name", "track", "issued_on", "expires_on", "issued_by", "organisation"}
+    assert set(data) == {"status", "number", "name", "track", "issued_on", "expires_on", "issued_by", "organisation",
+                         "credential"}
     assert data["name"] == certificate.holder_name and data["number"] == certificate.number
     assert data["expires_on"] == certificate.expires_at.date().isoformat()
+    # Issue 19 item 1: where the certificate is served as an Open Badges 3.0 credential (revoked ones too).
+    assert data["credential"] == f"http://localhost/api/v1/certificates/{certificate.code}/credential"
 
 
 @pytest.mark.parametrize("code", ["onbekend-maar-lang-genoeg-123", "x" * 43, "kort", "../../etc/passwd",

@@ -120,6 +120,18 @@ BUDGETS: dict[str, int] = {
     "admin.audit_export": 2,
     "admin.national": 10,
     "admin.national_export": 10,
+
+    # --- credentials (Open Badges 3.0) --------------------------------------------------------------------------
+    # The certificate with its credential, signed when the certificate was written (credentials/issuing.py).
+    "credentials.credential_json": 1,
+    "credentials.download_json": 1,
+    "credentials.download_svg": 1,
+    "credentials.download_png": 1,
+    "credentials.achievement": 2,  # the track (and those that renew it), the titles of its modules
+    "credentials.achievement_svg": 1,
+    "credentials.achievement_png": 1,
+    "credentials.issuer": 1,  # every key ever used
+    "credentials.status_list": 2,  # the revoked bits and the signing key; signed again only when they change
 }
 
 #: Endpoints left out of the budgets because their query count legitimately depends on the input (e.g. a

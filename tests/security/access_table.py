@@ -226,6 +226,23 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "admin.audit_export": {GET: ADMIN_ONLY},
     "admin.national": {GET: ADMIN_ONLY},
     "admin.national_export": {GET: ADMIN_ONLY},
+
+    # --- credentials (Open Badges 3.0) --------------------------------------------------------------------------
+    # Public like the verification page: the certificate's code is the key to its credential; the issuer, the
+    # achievements and the revocation list hold no personal data and wallets and verifiers must be able to read them.
+    "credentials.credential_json": {GET: PUBLIC},
+    "credentials.download_json": {GET: PUBLIC},
+    "credentials.download_svg": {GET: PUBLIC},
+    "credentials.download_png": {GET: PUBLIC},
+    "credentials.achievement": {GET: PUBLIC},
+    "credentials.achievement_svg": {GET: PUBLIC},
+    "credentials.achievement_png": {GET: PUBLIC},
+    "credentials.issuer": {GET: PUBLIC},
+    "credentials.status_list": {GET: PUBLIC},
+    # did:web only when BASE_URL is an https:// address (tests/credentials/test_issuer_and_keys.py); the test world
+    # has none, so there is no DID document for anyone.
+    "credentials.did_document": {GET: dict.fromkeys(ROLES, NOTFOUND)},
+    "credentials.did_document_path": {GET: dict.fromkeys(ROLES, NOTFOUND)},
 }
 
 #: URL parameter -> key of the test world (test_access_matrix.build_world). "<blueprint>.<param>" wins over "<param>".
