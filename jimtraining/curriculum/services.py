@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from jimtraining.curriculum.catalogue import LessonInfo, ModuleInfo, catalogue
 from jimtraining.curriculum.loader import ContentTree, lesson_for_path, resolve_relative
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
+from jimtraining.events import lesson_done
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
 from jimtraining.quizzes.services import sync_quiz
@@ -265,6 +266,8 @@ def set_lesson_done(user, lesson: Lesson | LessonInfo, done: bool) -> LessonProg
         progress.completed_at = None
     db.session.commit()
     log.info("user %s marked %s/%s as %s", user.id, lesson.module.slug, lesson.slug, "done" if done else "not done")
+    if done:
+        lesson_done.send(None, user_id=keys["user_id"], module_slug=keys["module_slug"], by_id=keys["user_id"])
     return progress
 
 

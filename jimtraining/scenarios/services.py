@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from jimtraining.events import scenario_finished
 from jimtraining.extensions import db
 from jimtraining.scenarios import engine
 from jimtraining.scenarios.models import Scenario, ScenarioChoice, ScenarioRun
@@ -118,7 +119,11 @@ def choose(run: ScenarioRun, node_id: str, choice_index: int) -> dict:
     db.session.flush()
     db.session.refresh(run)
     _state(run)
+    finished = run.finished_at is not None
+    run_id, user_id, slug = run.id, run.user_id, run.scenario_slug
     db.session.commit()
+    if finished:
+        scenario_finished.send(None, run_id=run_id, user_id=user_id, scenario_slug=slug, by_id=user_id)
     return available[choice_index]
 
 
