@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from jimtraining.extensions import db
 from jimtraining.lti.models import LtiNonce
-from jimtraining.lti.toolconf import CachingServiceConnector, DatabaseToolConf, http_session
+from jimtraining.lti import toolconf
+from jimtraining.lti.toolconf import CachingServiceConnector, DatabaseToolConf
 from jimtraining.timeutil import utcnow
 
 #: Nonces handed out at /lti/login that this browser may still come back with (a few tabs at once).
@@ -83,7 +84,7 @@ class JimMessageLaunch(FlaskMessageLaunch):
 
     def __init__(self, request, tool_config: DatabaseToolConf):
         super().__init__(request, tool_config, session_service=JimSessionService(request),
-                         requests_session=http_session(), service_connector_cls=CachingServiceConnector)
+                         requests_session=toolconf.http_session(), service_connector_cls=CachingServiceConnector)
 
     @property
     def platform(self):
