@@ -241,7 +241,7 @@ class EmulatedLms:
 
     def receive_deep_link(self, html: str) -> list[PlacedLink]:
         """The browser posts the tool's auto-submitting form back to us: place the items in the course."""
-        action = re.search(r'<form method="post" action="([^"]+)"', html).group(1)
+        action = re.search(r'<form method="post" action="([^"]+)" id="lti-auto-submit"', html).group(1)
         assert action == self.deep_link_return_url
         token = re.search(r'name="JWT" value="([^"]+)"', html).group(1)
         body = self.verify_tool_jwt(token, audience=self.issuer)
