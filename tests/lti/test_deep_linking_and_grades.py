@@ -8,9 +8,11 @@ from jimtraining.cohorts.models import Cohort
 from jimtraining.extensions import db
 from jimtraining.lti import grades
 from jimtraining.lti.models import GRADE_PENDING, GRADE_SENT, LtiContext, LtiGrade
+from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.timeutil import utcnow
 from tests.lti.conftest import HALF, RIGHT, hand_in
 from tests.lti.platform import INSTRUCTOR, Person
+from tests.quizzes.conftest import sync
 
 DAAN = Person("sub-daan", "Daan Docent", "daan@hogeschool.example", roles=list(INSTRUCTOR))
 LOTTE = Person("sub-lotte", "Lotte Leerling", "lotte@hogeschool.example")
@@ -132,3 +134,38 @@ def test_a_learner_who_did_not_come_from_the_lms_sends_nothing(lms, browser, cli
     hand_in(client, RIGHT)
 
     assert lms.scores == [] and db.session.scalar(select(db.func.count()).select_from(LtiGrade)) == 0
+
+
+OPEN_QUIZ = """\
+title: "Toets basis"
+draw: 1
+pass_mark: 50
+max_attempts: 3
+shuffle_options: false
+show_answers: after_attempt
+questions:
+  - id: reflectie
+    type: open
+    points: 2
+    text: "Wat doe je als de jongere niemand noemt?"
+    model_answer: "Samen het netwerk verkennen."
+    feedback: "Vraag door."
+"""
+
+
+def test_a_quiz_graded_by_the_lecturer_reaches_the_gradebook_when_the_review_ends(lms, browser, lti_content):
+    lti_content.raw("01-basis/quiz.yml", OPEN_QUIZ)
+    sync(lti_content)
+    lecturer = browser()
+    quiz_link, _module_link = deep_link(lms, lecturer)
+    learner = browser()
+    lms.launch(learner, LOTTE, resource_link=quiz_link)
+    hand_in(learner, {"q-reflectie": "Ik vraag naar mensen van vroeger."})
+    assert lms.scores == []  # waiting for the lecturer
+
+    answer_id = db.session.scalar(select(AttemptAnswer.id))
+    response = lecturer.submit(f"/quizzes/review/{answer_id}", {"points": "2", "feedback": "Goed."},
+                               page=f"/quizzes/review/{answer_id}")
+
+    assert response.status_code == 302
+    assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("sub-lotte", 100)]

@@ -35,8 +35,9 @@ BUDGETS: dict[str, int] = {
     # --- privacy ------------------------------------------------------------------------------------------------
     # One or two queries per kind of personal data in jimtraining/privacy/registry.py: grows with the schema,
     # never with the rows.
-    "privacy.export_json": 31,  # +1: wrong check-in codes (checkin_attempt, issue 14 item 9)
-    "privacy.erase_confirm": 29,  # one COUNT per link of the registry (the erasure preview); +1 checkin_attempt
+    "privacy.export_json": 33,  # +1: wrong check-in codes (checkin_attempt, issue 14 item 9); +2: LTI (issue 18)
+    # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +2 lti_user_link, lti_grade.
+    "privacy.erase_confirm": 31,
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
@@ -119,6 +120,11 @@ BUDGETS: dict[str, int] = {
     "certification.audit_export": 2,
     "certification.national": 10,
     "certification.national_export": 10,
+
+    # --- lti ----------------------------------------------------------------------------------------------------
+    "lti.login": 1,  # the cookie check page: only the login-session lookup of whoever is logged in
+    "lti.jwks": 1,  # the current and the previous key
+    "lti.admin": 4,  # the platforms, the outbox counts, the published keys
 }
 
 #: Endpoints left out of the budgets because their query count legitimately depends on the input (e.g. a

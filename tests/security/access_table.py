@@ -219,6 +219,18 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "certification.audit_export": {GET: ADMIN_ONLY},
     "certification.national": {GET: ADMIN_ONLY},
     "certification.national_export": {GET: ADMIN_ONLY},
+
+    # --- lti (the LTI 1.3 tool, jimtraining/lti) -----------------------------------------------------------------
+    # Called by learning platforms from another site: no CSRF token, no login. Without the platform's parameters
+    # the login shows its cookie check, whose next step refuses; a launch without a signed token is refused (400).
+    "lti.login": same(PUBLIC, GET, POST),
+    "lti.launch": {POST: form_refused(PUBLIC)},
+    "lti.jwks": {GET: PUBLIC},
+    # Only after a Deep Linking launch by an instructor (the session holds the platform's request): 403 without.
+    "lti.deep_link": same(only(), GET, POST),
+    "lti.admin": {GET: ADMIN_ONLY},
+    "lti.admin_add": {POST: form_refused(ADMIN_ONLY)},
+    "lti.admin_remove": {POST: destructive(ADMIN_ONLY)},
 }
 
 #: URL parameter -> key of the test world (test_access_matrix.build_world). "<blueprint>.<param>" wins over "<param>".
@@ -243,6 +255,7 @@ PARAMS = {
     "token": "invitation_token",
     "accounts.token": "reset_token",
     "login_session_id": "login_session",
+    "platform_id": "lti_platform",
 }
 
 #: Per endpoint, parameters that differ from PARAMS.
