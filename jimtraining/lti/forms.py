@@ -36,3 +36,10 @@ class DeepLinkForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     submit = SubmitField(_l("Verwijderen"))
+
+
+class InviteForm(FlaskForm):
+    """A Dynamic Registration address for one platform."""
+
+    name = StringField(_l("Naam van de leeromgeving"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Registratie-adres maken"))

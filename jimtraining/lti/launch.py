@@ -19,8 +19,8 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.extensions import db
-from jimtraining.lti.models import LtiNonce
 from jimtraining.lti import toolconf
+from jimtraining.lti.models import LtiNonce
 from jimtraining.lti.toolconf import CachingServiceConnector, DatabaseToolConf
 from jimtraining.timeutil import utcnow
 

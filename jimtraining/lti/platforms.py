@@ -62,8 +62,8 @@ def split_list(text: str | list | tuple | None) -> list[str]:
 
 
 def add_platform(*, issuer: str, client_id: str, deployment_ids, auth_login_url: str, auth_token_url: str,
-                 keyset_url: str, name: str = "", auth_audience: str = "", frame_origins=()) -> tuple[LtiPlatform,
-                                                                                                     bool]:
+                 keyset_url: str, name: str = "", auth_audience: str = "", frame_origins=(),
+                 require_deployment: bool = True) -> tuple[LtiPlatform, bool]:
     """Register a platform, or add deployment ids to the registration with this issuer and client id. Makes the
     tool's key when there is none yet, so the platform can launch right away. Returns (platform, new)."""
     issuer = (issuer or "").strip()
@@ -73,7 +73,7 @@ def add_platform(*, issuer: str, client_id: str, deployment_ids, auth_login_url:
     if not client_id or len(client_id) > 255:
         raise PlatformError(_("Vul de client-id in die de leeromgeving gaf."))
     deployments = split_list(deployment_ids)
-    if not deployments:
+    if not deployments and require_deployment:
         raise PlatformError(_("Vul minstens een deployment-id in."))
     urls = {"auth_login_url": _url(auth_login_url, _("De OIDC-inlog-URL")),
             "auth_token_url": _url(auth_token_url, _("De token-URL")),

@@ -14,11 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from pylti1p3.contrib.flask import FlaskRequest
+from pylti1p3.exception import LtiException
+from requests import RequestException
 
 from jimtraining.access import admin_required
 from jimtraining.extensions import csrf, db
-from jimtraining.lti import deep_linking, grades, keys, platforms
-from jimtraining.lti.forms import DeepLinkForm, PlatformForm, RemoveForm
+from jimtraining.lti import deep_linking, grades, keys, platforms, registration
+from jimtraining.lti.forms import DeepLinkForm, InviteForm, PlatformForm, RemoveForm
 from jimtraining.lti.framing import ANY_FRAMER, allow_framing
 from jimtraining.lti.launch import JimMessageLaunch, JimOIDCLogin, LaunchRefusedError
 from jimtraining.lti.models import LtiPlatform
@@ -142,14 +144,44 @@ def deep_link():
     return render_template("lti/deep_link.html", form=form, items=choices, multiple=data.get("multiple", True))
 
 
+# Dynamic Registration ---------------------------------------------------------------------------------------
+
+@bp.route("/lti/register/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the LMS shows this page in its own frame; the secret address is what allows the registration
+def register(token):
+    """The LMS opens the registration address; after the confirmation the platform is registered."""
+    allow_framing(ANY_FRAMER)
+    invite = registration.open_invite(token)
+    if invite is None:
+        abort(404)
+    openid_configuration = request.values.get("openid_configuration", "").strip()
+    registration_token = request.values.get("registration_token", "").strip()
+    if origin_of(openid_configuration) is None:
+        return render_template("lti/register.html", problem=_("Open dit adres vanuit de leeromgeving: die geeft de "
+                                                              "gegevens mee die voor de registratie nodig zijn."),
+                               token=token), 400
+    if request.method == "GET":
+        return render_template("lti/register.html", invite=invite, token=token, platform_origin=origin_of(
+            openid_configuration), openid_configuration=openid_configuration, registration_token=registration_token)
+    try:
+        platform = registration.register(invite, openid_configuration, registration_token)
+    except (LtiException, RequestException, AssertionError, ValueError, KeyError) as error:
+        db.session.rollback()
+        log.warning("LTI Dynamic Registration failed: %s", error)
+        return render_template("lti/register.html", token=token, problem=_(
+            "De registratie is niet gelukt: de leeromgeving gaf niet de gegevens die nodig zijn. Probeer het opnieuw, "
+            "of registreer de leeromgeving met de hand op de beheerpagina van JIM-training.")), 422
+    return render_template("lti/register.html", token=token, platform=platform)
+
+
 # The admin page ---------------------------------------------------------------------------------------------
 
 @bp.route("/admin/lti")
 @admin_required
 def admin():
     return render_template("lti/admin.html", platforms=platforms.platforms(), urls=platforms.tool_urls(),
-                           form=PlatformForm(), remove_form=RemoveForm(), outbox=grades.outbox_counts(),
-                           keys=keys.published_keys())
+                           form=PlatformForm(), remove_form=RemoveForm(), invite_form=InviteForm(),
+                           outbox=grades.outbox_counts(), keys=keys.published_keys())
 
 
 @bp.route("/admin/lti/platforms", methods=["POST"])
@@ -170,8 +202,8 @@ def admin_add():
                   _("Leeromgeving %(name)s is bijgewerkt.", name=platform.name), "success")
             return redirect(url_for("lti.admin"))
     return render_template("lti/admin.html", platforms=platforms.platforms(), urls=platforms.tool_urls(),
-                           form=form, remove_form=RemoveForm(), outbox=grades.outbox_counts(),
-                           keys=keys.published_keys()), 422
+                           form=form, remove_form=RemoveForm(), invite_form=InviteForm(),
+                           outbox=grades.outbox_counts(), keys=keys.published_keys()), 422
 
 
 @bp.route("/admin/lti/platforms/<id:platform_id>/remove", methods=["POST"])
@@ -181,4 +213,18 @@ def admin_remove(platform_id):
     if RemoveForm().validate_on_submit():
         platforms.remove_platform(platform)
         flash(_("De leeromgeving is verwijderd. Vanuit die leeromgeving kan niemand meer starten."), "success")
+    return redirect(url_for("lti.admin"))
+
+
+@bp.route("/admin/lti/registrations", methods=["POST"])
+@admin_required
+def admin_invite():
+    """A Dynamic Registration address, shown once."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        url = registration.make_invite(form.name.data)
+        flash(_("Registratie-adres (geldig %(days)s dagen, voor één leeromgeving): %(url)s",
+                days=registration.REGISTRATION_DAYS, url=url), "success")
+    else:
+        flash(_("Geef de leeromgeving een naam."), "error")
     return redirect(url_for("lti.admin"))

@@ -543,7 +543,8 @@ def _export_lti_links(user) -> dict:
     from jimtraining.lti.models import LtiPlatform, LtiUserLink
 
     rows = db.session.execute(
-        select(LtiPlatform.name, LtiPlatform.issuer, LtiUserLink.sub, LtiUserLink.created_at, LtiUserLink.last_launch_at)
+        select(LtiPlatform.name, LtiPlatform.issuer, LtiUserLink.sub, LtiUserLink.created_at,
+               LtiUserLink.last_launch_at)
         .join(LtiPlatform, LtiPlatform.id == LtiUserLink.platform_id)
         .where(LtiUserLink.user_id == user.id).order_by(LtiUserLink.id)).all()
     return {"lti_accounts": [{"platform": name, "issuer": issuer, "platform_user_id": sub, "created_at": value(made),

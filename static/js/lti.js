@@ -22,3 +22,10 @@
     form.submit();
   }
 })();
+// 3. Dynamic Registration done: tell the platform it may close the registration window.
+(function () {
+  "use strict";
+  if (document.getElementById("lti-registered")) {
+    (window.opener || window.parent).postMessage({subject: "org.imsglobal.lti.close"}, "*");
+  }
+})();

@@ -260,6 +260,36 @@ class EmulatedLms:
         self.placed += placed
         return placed
 
+    # Dynamic Registration ----------------------------------------------------------------------------------
+    registration_token = "registration-token-1"
+    registered_client_id = "dynamic-client"
+    registered_deployment_id = "dynamic-deployment"
+
+    @property
+    def openid_configuration_url(self):
+        return self.issuer + "/.well-known/openid-configuration"
+
+    def openid_configuration(self) -> dict:
+        return {"issuer": self.issuer, "authorization_endpoint": self.auth_login_url,
+                "token_endpoint": self.token_url, "jwks_uri": self.keyset_url,
+                "registration_endpoint": self.issuer + "/register",
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                    "product_family_code": "emulated-lms", "version": "1.0"}}
+
+    def _register(self, headers, body: bytes) -> tuple[int, dict, bytes]:
+        if headers.get("Authorization") != f"Bearer {self.registration_token}":
+            return 401, {}, b"unauthorised"
+        tool = json.loads(body)
+        self.tool_registration = tool
+        assert tool["initiate_login_uri"].endswith("/lti/login")
+        assert tool["jwks_uri"].endswith("/lti/jwks.json")
+        assert tool["token_endpoint_auth_method"] == "private_key_jwt"
+        assert any(uri.endswith("/lti/launch") for uri in tool["redirect_uris"])
+        answer = dict(tool, client_id=self.registered_client_id)
+        answer["https://purl.imsglobal.org/spec/lti-tool-configuration"] = dict(
+            tool["https://purl.imsglobal.org/spec/lti-tool-configuration"], deployment_id=self.registered_deployment_id)
+        return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
+
     # Services over HTTP ------------------------------------------------------------------------------------
     def transport(self) -> requests.adapters.BaseAdapter:
         return _Transport(self)
@@ -271,6 +301,10 @@ class EmulatedLms:
             return 200, {"Content-Type": "application/json"}, json.dumps(self.jwks()).encode()
         if method == "POST" and url == self.token_url:
             return self._token(body)
+        if method == "GET" and url == self.openid_configuration_url:
+            return 200, {"Content-Type": "application/json"}, json.dumps(self.openid_configuration()).encode()
+        if method == "POST" and url == self.issuer + "/register":
+            return self._register(headers, body)
         if self.down is not None:
             if self.down == "no answer":
                 raise requests.ConnectionError(f"{url}: no answer")

@@ -231,6 +231,9 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "lti.admin": {GET: ADMIN_ONLY},
     "lti.admin_add": {POST: form_refused(ADMIN_ONLY)},
     "lti.admin_remove": {POST: destructive(ADMIN_ONLY)},
+    "lti.admin_invite": {POST: ADMIN_ONLY},
+    # Dynamic Registration: the secret address is the key; an address that is not one does not exist for anyone.
+    "lti.register": same(roles(dict.fromkeys(ROLES, NOTFOUND)), GET, POST),
 }
 
 #: URL parameter -> key of the test world (test_access_matrix.build_world). "<blueprint>.<param>" wins over "<param>".
@@ -254,6 +257,7 @@ PARAMS = {
     "round_id": "round",
     "token": "invitation_token",
     "accounts.token": "reset_token",
+    "lti.token": "invitation_token",  # a cohort invitation's token: no LTI registration address
     "login_session_id": "login_session",
     "platform_id": "lti_platform",
 }
