@@ -84,9 +84,11 @@ def enqueue(user_id: int, targets: list[str], source: str, score_given: float, s
             .where(LtiResourceLink.target.in_(targets), LtiResourceLink.lineitem_url.is_not(None),
                    exists().where(LtiUserLink.user_id == user_id, LtiUserLink.platform_id == LtiContext.platform_id),
                    domains.member_of_cohort_clause(LtiContext.cohort_id, user_id)))
-    result = db.session.execute(_insert().from_select(_COLUMNS, rows).on_conflict_do_nothing())
+    # RETURNING counts the new rows on both databases (psycopg's rowcount is -1 for an INSERT ... SELECT here).
+    added = len(db.session.execute(_insert().from_select(_COLUMNS, rows).on_conflict_do_nothing()
+                                   .returning(LtiGrade.id)).all())
     db.session.commit()
-    return max(result.rowcount or 0, 0)
+    return added
 
 
 def _own_action_outside_lti(user_id: int, by_id: int | None) -> bool:
