@@ -112,6 +112,12 @@ class JimMessageLaunch(FlaskMessageLaunch):
     def validate_registration(self):
         return self._step("platform", super().validate_registration)
 
+    def fetch_public_key(self, key_set_url):
+        """The platform's key set, from this process's copy while it is fresh and holds the launch's key."""
+        kid = self._jwt.get("header", {}).get("kid")
+        return toolconf.cached_key_set(key_set_url, super().fetch_public_key, lambda key_set: any(
+            isinstance(key, dict) and key.get("kid") == kid for key in (key_set or {}).get("keys", [])))
+
     def validate_jwt_signature(self):
         public_key, algorithm = self._step("signature", self.get_public_key)
         try:

@@ -147,8 +147,32 @@ class CachingServiceConnector(ServiceConnector):
 
 
 def forget_access_tokens() -> None:
+    """Forget the platforms' access tokens and key sets this process keeps (tests; a platform that was removed)."""
     with CachingServiceConnector._lock:
         CachingServiceConnector._tokens.clear()
+        _KEY_SETS.clear()
+
+
+#: A platform's key set is fetched at most this often; a launch signed with a key it does not hold (the platform
+#: rotated its keys) fetches it again, at most every KEY_SET_REFETCH seconds.
+KEY_SET_SECONDS = 300
+KEY_SET_REFETCH = 60
+#: keyset URL -> (key set, fetched at, monotonic seconds).
+_KEY_SETS: dict[str, tuple[dict, float]] = {}
+
+
+def cached_key_set(url: str, fetch, key_found) -> dict:
+    """The platform's key set from this process's copy when it is fresh and holds the key (`key_found(key_set)`);
+    fetched again (with `fetch(url)`) otherwise. A whole class launching at once costs the platform one fetch."""
+    now = time.monotonic()
+    with CachingServiceConnector._lock:
+        cached = _KEY_SETS.get(url)
+    if cached and now - cached[1] < KEY_SET_SECONDS and (key_found(cached[0]) or now - cached[1] < KEY_SET_REFETCH):
+        return cached[0]
+    key_set = fetch(url)
+    with CachingServiceConnector._lock:
+        _KEY_SETS[url] = (key_set, now)
+    return key_set
 
 
 def connector_for(platform: LtiPlatform) -> CachingServiceConnector:

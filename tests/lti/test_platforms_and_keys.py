@@ -6,9 +6,9 @@ import jwt
 from sqlalchemy import select
 
 from jimtraining.extensions import db
-from jimtraining.lti import keys
+from jimtraining.lti import keys, toolconf
 from jimtraining.lti.models import LtiPlatform, LtiToolKey
-from tests.lti.platform import LEARNER, Person
+from tests.lti.platform import LEARNER, Person, rsa_key
 
 LOTTE = Person("sub-lotte", "Lotte Leerling", "lotte@hogeschool.example", roles=list(LEARNER))
 
@@ -149,3 +149,18 @@ def test_a_bad_registration_on_the_admin_page_keeps_what_was_typed(client_for, m
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "geen geldig webadres" in html and 'value="https://x.example/t"' in html
+
+
+def test_the_platforms_key_set_is_fetched_once_and_again_when_the_platform_rotated_its_key(lms, browser,
+                                                                                           monkeypatch):
+    def fetches():
+        return sum(1 for method, url in lms.requests_seen if url == lms.keyset_url)
+
+    lms.launch(browser(), LOTTE)
+    lms.launch(browser(), LOTTE)
+    assert fetches() == 1  # a whole class launching at once costs the platform one fetch
+
+    lms.key, lms.kid = rsa_key("lms-rotated"), "lms-rotated-key"
+    monkeypatch.setattr(toolconf, "KEY_SET_REFETCH", 0)  # a minute later (an unknown key refetches once a minute)
+    assert lms.launch(browser(), LOTTE).status_code == 302
+    assert fetches() == 2
