@@ -66,6 +66,20 @@ def remove_platform(platform_id):
     click.echo(f"Removed platform {platform_id}.")
 
 
+@lti_cli.command("link-account")
+@click.option("--platform", "platform_id", type=int, required=True, help="The platform's id (list-platforms).")
+@click.option("--sub", required=True, help="The platform's user id of the person (the sub claim).")
+@click.option("--email", required=True, help="The e-mail address of the existing account to open from now on.")
+def link_account(platform_id, sub, email):
+    """Let a platform's user open an existing account (an admin's decision: launches never link by e-mail)."""
+    try:
+        platforms.link_account(platform_id, sub, email)
+    except platforms.PlatformError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"User {sub} of platform {platform_id} now opens the account of {email}.")
+
+
 @lti_cli.command("rotate-keys")
 def rotate_keys():
     """Make a new signing key; the current one stays published until the next rotation."""

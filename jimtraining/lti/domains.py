@@ -44,6 +44,10 @@ def load_user(user_id: int):
     return db.session.get(User, user_id)
 
 
+def find_account(email: str):
+    return accounts.find_by_email(email or "")
+
+
 def placeholder_email(issuer: str, sub: str) -> str:
     digest = hashlib.sha256(f"{issuer}\x1f{sub}".encode()).hexdigest()[:24]
     return f"lti-{digest}@{PLACEHOLDER_DOMAIN}"

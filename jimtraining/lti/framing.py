@@ -15,6 +15,11 @@ partition: the same person opening the platform in a tab of its own is not logge
 (development) browsers refuse `SameSite=None`, so the iframe only works in a new window there. Where a browser
 blocks third-party cookies altogether (Safari), /lti/login finds out before the launch (a test cookie, static
 js/lti.js) and offers to open the tool in a new window, where the cookies are first-party.
+
+LTI platform storage (the postMessage API some platforms offer to keep the login's state and nonce when cookies are
+blocked) is not used: pylti1p3next 2.0.2 has no support for it (it does not read `lti_storage_target`), and it
+would not be enough here: it replaces the state cookie of the login only, while every page after the launch needs
+the session cookie. The new window is what works without third-party cookies.
 """
 
 from __future__ import annotations

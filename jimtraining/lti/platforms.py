@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from jimtraining.extensions import db
-from jimtraining.lti import keys
-from jimtraining.lti.models import LtiPlatform
+from jimtraining.lti import domains, keys
+from jimtraining.lti.models import LtiPlatform, LtiUserLink
 from jimtraining.lti.services import origin_of
 from jimtraining.web import absolute_url
 
@@ -118,3 +118,23 @@ def remove_platform(platform: LtiPlatform) -> None:
     log.info("LTI platform %s removed (issuer=%s client_id=%s)", platform.id, platform.issuer, platform.client_id)
     db.session.delete(platform)
     db.session.commit()
+
+
+def link_account(platform_id: int, sub: str, email: str) -> LtiUserLink:
+    """Point a platform's user at an existing account (an admin decides this; a launch never links by e-mail).
+    The account the launches made before, if any, stays as it is."""
+    platform = db.session.get(LtiPlatform, platform_id)
+    user = domains.find_account(email)
+    if platform is None:
+        raise PlatformError(_("Deze leeromgeving bestaat niet."))
+    if user is None:
+        raise PlatformError(_("Er is geen account met dit e-mailadres."))
+    sub = (sub or "").strip()[:255]
+    link = db.session.scalar(select(LtiUserLink).where(LtiUserLink.platform_id == platform.id, LtiUserLink.sub == sub))
+    if link is None:
+        link = LtiUserLink(platform_id=platform.id, sub=sub, user_id=user.id)
+        db.session.add(link)
+    link.user_id = user.id
+    db.session.commit()
+    log.info("LTI user %s of platform %s linked to account %s", sub, platform.id, user.id)
+    return link

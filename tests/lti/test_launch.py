@@ -5,7 +5,7 @@ from sqlalchemy import select
 from jimtraining.accounts.models import LoginSession, User
 from jimtraining.cohorts.models import Cohort, Enrollment, Organisation
 from jimtraining.extensions import db
-from jimtraining.lti.models import LtiContext, LtiUserLink
+from jimtraining.lti.models import LtiContext, LtiPlatform, LtiUserLink
 from tests.lti.platform import INSTRUCTOR, Person
 
 LOTTE = Person("sub-lotte", "Lotte Leerling", "lotte@hogeschool.example")
@@ -66,3 +66,16 @@ def test_a_launch_without_an_email_makes_an_account_that_cannot_log_in_with_a_pa
     assert user.email.endswith("@lti.invalid")
     for password in ("", "!lti-no-password", "lti"):
         assert not user.check_password(password)
+
+
+def test_an_admin_links_a_platform_user_to_an_existing_account_with_the_cli(lms, client, make_user, runner):
+    existing = make_user(role="trainer", email="docent@hogeschool.example")
+    platform_id = db.session.scalar(select(LtiPlatform.id))
+
+    result = runner.invoke(args=["lti", "link-account", "--platform", str(platform_id), "--sub", "sub-daan",
+                                 "--email", "docent@hogeschool.example"])
+
+    assert result.exit_code == 0, result.output
+    lms.launch(client, DAAN)
+    assert db.session.scalar(select(LtiUserLink.user_id).where(LtiUserLink.sub == "sub-daan")) == existing.id
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
