@@ -16,6 +16,7 @@ and from `flask lti send-grades` (cron, or a background job later).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import has_request_context
@@ -24,7 +25,7 @@ from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException
 from pylti1p3.grade import Grade
 from requests import RequestException
-from sqlalchemy import and_, exists, func, literal, or_, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from jimtraining import events
@@ -65,25 +66,46 @@ _COLUMNS = ("user_id", "resource_link_id", "source", "score_given", "score_maxim
             "state", "tries", "created_at")
 
 
+@dataclass(frozen=True)
+class Result:
+    """A result for the gradebook columns of the links to `target`, when `condition` (SQL) holds."""
+
+    target: str
+    source: str
+    score: float
+    passed: bool | None = None
+    achieved_at: object = None
+    condition: object = None
+
+
 def _insert():
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(LtiGrade)
 
 
-def enqueue(user_id: int, targets: list[str], source: str, score_given: float, score_maximum: float,
-            passed: bool | None, achieved_at) -> int:
-    """One INSERT ... SELECT: a row for every link to one of `targets` with a gradebook column, in a course of a
-    platform the person came from and whose class cohort they are in. Returns how many rows are new."""
+def _rows(user_id: int, result: Result, now):
+    values = [literal(user_id, LtiGrade.user_id.type), LtiResourceLink.id,
+              literal(result.source, LtiGrade.source.type), literal(float(result.score), LtiGrade.score_given.type),
+              literal(FULL_MARKS, LtiGrade.score_maximum.type), literal(result.passed, LtiGrade.passed.type),
+              literal(result.achieved_at or now, LtiGrade.achieved_at.type),
+              literal(GRADE_PENDING, LtiGrade.state.type), literal(0, LtiGrade.tries.type),
+              literal(now, LtiGrade.created_at.type)]
+    conditions = [LtiResourceLink.target == result.target, LtiResourceLink.lineitem_url.is_not(None),
+                  exists().where(LtiUserLink.user_id == user_id, LtiUserLink.platform_id == LtiContext.platform_id),
+                  domains.member_of_cohort_clause(LtiContext.cohort_id, user_id)]
+    if result.condition is not None:
+        conditions.append(result.condition)
+    return (select(*values).select_from(LtiResourceLink)
+            .join(LtiContext, LtiContext.id == LtiResourceLink.context_id).where(*conditions))
+
+
+def enqueue(user_id: int, results: list[Result]) -> int:
+    """One INSERT ... SELECT for all `results`: a row for every link to a result's target with a gradebook column,
+    in a course of a platform the person came from and whose class cohort they are in. Returns how many rows are
+    new (a result already in the outbox for that link is not added again)."""
     now = utcnow()
-    values = [literal(user_id, LtiGrade.user_id.type), LtiResourceLink.id, literal(source, LtiGrade.source.type),
-              literal(float(score_given), LtiGrade.score_given.type),
-              literal(float(score_maximum), LtiGrade.score_maximum.type), literal(passed, LtiGrade.passed.type),
-              literal(achieved_at or now, LtiGrade.achieved_at.type), literal(GRADE_PENDING, LtiGrade.state.type),
-              literal(0, LtiGrade.tries.type), literal(now, LtiGrade.created_at.type)]
-    rows = (select(*values).select_from(LtiResourceLink).join(LtiContext, LtiContext.id == LtiResourceLink.context_id)
-            .where(LtiResourceLink.target.in_(targets), LtiResourceLink.lineitem_url.is_not(None),
-                   exists().where(LtiUserLink.user_id == user_id, LtiUserLink.platform_id == LtiContext.platform_id),
-                   domains.member_of_cohort_clause(LtiContext.cohort_id, user_id)))
+    selects = [_rows(user_id, result, now) for result in results]
+    rows = selects[0] if len(selects) == 1 else union_all(*selects)
     # RETURNING counts the new rows on both databases (psycopg's rowcount is -1 for an INSERT ... SELECT here).
     added = len(db.session.execute(_insert().from_select(_COLUMNS, rows).on_conflict_do_nothing()
                                    .returning(LtiGrade.id)).all())
@@ -100,14 +122,9 @@ def _own_action_outside_lti(user_id: int, by_id: int | None) -> bool:
     return marker is None or marker.get("user") != user_id
 
 
-def _has_link(user_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(LtiUserLink.user_id == user_id))))
-
-
-def _module_completion(user_id: int, module_slug: str) -> int:
-    if not domains.module_completed(user_id, module_slug):
-        return 0
-    return enqueue(user_id, [f"module:{module_slug}"], f"module:{module_slug}", FULL_MARKS, FULL_MARKS, True, None)
+def _module_completed(user_id: int, module_slug: str) -> Result:
+    return Result(f"module:{module_slug}", f"module:{module_slug}", FULL_MARKS, True,
+                  condition=domains.module_completed_clause(user_id, module_slug))
 
 
 def _quietly(action, *args) -> None:
@@ -120,20 +137,19 @@ def _quietly(action, *args) -> None:
 
 
 def _after_quiz(user_id, attempt_id, module_slug, percent, passed, graded_at, by_id):
-    if _own_action_outside_lti(user_id, by_id) or (by_id != user_id and not _has_link(user_id)):
+    if _own_action_outside_lti(user_id, by_id):
         return
-    added = enqueue(user_id, [f"quiz:{module_slug}"], f"attempt:{attempt_id}", float(percent or 0), FULL_MARKS,
-                    passed, graded_at)
+    results = [Result(f"quiz:{module_slug}", f"attempt:{attempt_id}", float(percent or 0), passed, graded_at)]
     if passed:
-        added += _module_completion(user_id, module_slug)
-    if added:
+        results.append(_module_completed(user_id, module_slug))
+    if enqueue(user_id, results):
         send_pending_grades(user_id=user_id)
 
 
 def _after_lesson(user_id, module_slug, by_id):
-    if _own_action_outside_lti(user_id, by_id) or (by_id != user_id and not _has_link(user_id)):
+    if _own_action_outside_lti(user_id, by_id):
         return
-    if _module_completion(user_id, module_slug):
+    if enqueue(user_id, [_module_completed(user_id, module_slug)]):
         send_pending_grades(user_id=user_id)
 
 
@@ -141,7 +157,7 @@ def _after_scenario(user_id, scenario_slug, by_id):
     if _own_action_outside_lti(user_id, by_id):
         return
     slug = f"scenario:{scenario_slug}"
-    if enqueue(user_id, [slug], slug, FULL_MARKS, FULL_MARKS, None, None):
+    if enqueue(user_id, [Result(slug, slug, FULL_MARKS)]):
         send_pending_grades(user_id=user_id)
 
 

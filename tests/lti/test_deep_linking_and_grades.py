@@ -2,14 +2,16 @@
 passes the linked quiz, and the LMS receives the score once, also when it did not answer the first time."""
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from jimtraining.cohorts.models import Cohort
+from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.lti import grades
 from jimtraining.lti.models import GRADE_PENDING, GRADE_SENT, LtiContext, LtiGrade
 from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.timeutil import utcnow
+from tests.conftest import statements_run
 from tests.lti.conftest import HALF, RIGHT, hand_in
 from tests.lti.platform import INSTRUCTOR, Person
 from tests.quizzes.conftest import sync
@@ -126,14 +128,35 @@ def test_a_completed_module_reaches_the_module_column(lms, browser):
     assert len(lms.scores) == 1  # completed once: sent once
 
 
-def test_a_learner_who_did_not_come_from_the_lms_sends_nothing(lms, browser, client_for, make_user, make_cohort):
+def test_a_learner_who_did_not_come_from_the_lms_sends_nothing_and_costs_no_statement(lms, browser, client_for,
+                                                                                     make_user):
     deep_link(lms, browser())
-    learner = make_user()
-    client = client_for(learner)
+    client = client_for(make_user())
 
-    hand_in(client, RIGHT)
+    statements = statements_run(lambda: hand_in(client, RIGHT))
 
     assert lms.scores == [] and db.session.scalar(select(db.func.count()).select_from(LtiGrade)) == 0
+    assert not [sql for sql in statements if "lti_" in sql]
+
+
+def test_the_grades_of_a_passed_quiz_and_its_module_are_enqueued_in_one_statement(lms, browser):
+    quiz_link, module_link = deep_link(lms, browser())
+    learner = browser()
+    lms.launch(learner, LOTTE, resource_link=module_link)
+    for lesson in ("eerste", "tweede"):
+        learner.submit(f"/modules/basis/{lesson}/done", page=f"/modules/basis/{lesson}")
+    hand_in(learner, RIGHT)
+    user_id = db.session.scalar(select(LtiGrade.user_id))
+    db.session.execute(delete(LtiGrade))
+    db.session.commit()
+    catalogue()
+
+    statements = statements_run(lambda: grades.enqueue(user_id, [
+        grades.Result("quiz:basis", "attempt:1", 100, True), grades._module_completed(user_id, "basis")]))
+
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("INSERT")
+    # The module's column only: the quiz link was never opened, so the tool does not know its column yet.
+    assert db.session.scalar(select(db.func.count()).select_from(LtiGrade)) == 1
 
 
 OPEN_QUIZ = """\
