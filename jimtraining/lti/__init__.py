@@ -4,8 +4,9 @@ Moodle), on pylti1p3next.
 - views.py: /lti/login (OIDC), /lti/launch, /lti/jwks.json, /lti/deep-link, /lti/register (Dynamic
   Registration), the admin page /admin/lti;
 - launch.py: the library's login and launch with named refusals; services.py: what a launch does;
-- toolconf.py: the library's tool configuration from our tables; keys.py: the tool's keys;
-- grades.py: the grade outbox (Assignment and Grade Services); roster.py: Names and Role Provisioning Services;
+- toolconf.py: the library's tool configuration from our tables; keys.py: the tool's keys; targets.py: what a
+  link opens;
+- grades.py: the grade outbox (Assignment and Grade Services); course_sync.py: a course's roster (NRPS) and line items;
 - deep_linking.py: Deep Linking 2.0; framing.py: the iframe (CSP frame-ancestors, third-party cookies);
 - domains.py: the one place that reaches accounts, cohorts and the curriculum.
 """

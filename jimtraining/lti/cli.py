@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from jimtraining.extensions import db
-from jimtraining.lti import grades, keys, platforms, roster
+from jimtraining.lti import course_sync, grades, keys, platforms
 from jimtraining.lti.models import LtiPlatform
 
 lti_cli = AppGroup("lti", help="The LTI 1.3 tool: platforms (LMSs), keys, grades and rosters.")
@@ -100,5 +100,5 @@ def send_grades(retry_failed):
 @lti_cli.command("sync-rosters")
 def sync_rosters():
     """Read every course's roster into its class cohort."""
-    for context, outcome in roster.sync_all_rosters():
+    for context, outcome in course_sync.sync_all_rosters():
         click.echo(f"{context.platform.name} / {context.title}: {outcome}")

@@ -12,7 +12,7 @@ from pylti1p3.lineitem import LineItem
 from jimtraining.extensions import db
 from jimtraining.lti import domains
 from jimtraining.lti.models import LtiContext, LtiPlatform
-from jimtraining.lti.services import TARGET_PARAMETER, parse_target
+from jimtraining.lti.targets import TARGET_PARAMETER, parse_target
 from jimtraining.lti.toolconf import JimRegistration
 from jimtraining.web import absolute_url
 

@@ -94,6 +94,8 @@ class LtiContext(db.Model):
     lineitems_url = db.Column(db.String(500), nullable=True)
     ags_scopes = db.Column(db.JSON, nullable=False, default=list)
     roster_synced_at = db.Column(db.DateTime(timezone=True), nullable=True)
+    #: When the course's line items were last read (jimtraining/lti/course_sync.py).
+    lineitems_synced_at = db.Column(db.DateTime(timezone=True), nullable=True)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
     platform = db.relationship("LtiPlatform")

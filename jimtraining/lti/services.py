@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from flask import session, url_for
 from sqlalchemy import select
 
 from jimtraining.extensions import db
 from jimtraining.lti import domains
+from jimtraining.lti.course_sync import sync_course_quietly
 from jimtraining.lti.launch import LaunchRefusedError, consume_nonce
 from jimtraining.lti.models import LtiContext, LtiPlatform, LtiResourceLink, LtiUserLink
-from jimtraining.lti.roster import sync_roster_quietly
+from jimtraining.lti.targets import target_of, target_title, target_url
 from jimtraining.roles import Role
 from jimtraining.timeutil import utcnow
 
@@ -31,59 +32,9 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 DEEP_LINKING_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
-#: The custom parameter (and launch URL query parameter) that names what a link opens.
-TARGET_PARAMETER = "jim_target"
-TARGET_KINDS = ("module", "quiz", "scenario")
-_TARGET = re.compile(r"^(module|quiz|scenario):([a-z0-9][a-z0-9-]{0,99})$")
 #: Where the session keeps what the LTI pages need (small: the cookie session holds it).
 SESSION_KEY = "lti"
 DEEP_LINK_KEY = "lti_deep_link"
-
-
-# Targets ----------------------------------------------------------------------------------------------------
-
-def parse_target(value: str | None) -> tuple[str, str] | None:
-    match = _TARGET.match((value or "").strip())
-    return (match.group(1), match.group(2)) if match else None
-
-
-def target_of(body: dict) -> str | None:
-    """What the launch asks to open: the custom parameter, else ?target= on the target link URI."""
-    custom = body.get(LTI + "custom") or {}
-    candidates = [custom.get(TARGET_PARAMETER) if isinstance(custom, dict) else None]
-    query = parse_qs(urlsplit(str(body.get(LTI + "target_link_uri") or "")).query)
-    candidates += query.get("target", []) + query.get(TARGET_PARAMETER, [])
-    for candidate in candidates:
-        if parse_target(candidate):
-            return candidate.strip()
-    return None
-
-
-def target_url(target: str | None) -> str | None:
-    """The page of a module, quiz or scenario that exists; None otherwise."""
-    parsed = parse_target(target)
-    if parsed is None:
-        return None
-    kind, slug = parsed
-    if kind == "scenario":
-        return url_for("scenarios.show", slug=slug) if domains.scenario(slug) else None
-    module = domains.module(slug)
-    if module is None:
-        return None
-    if kind == "quiz":
-        return url_for("quizzes.quiz", module_slug=slug) if module.active_quiz is not None else None
-    return url_for("curriculum.module", slug=slug)
-
-
-def target_title(target: str) -> str:
-    kind, slug = parse_target(target)
-    if kind == "scenario":
-        found = domains.scenario(slug)
-        return found.title if found else slug
-    module = domains.module(slug)
-    if module is None:
-        return slug
-    return module.active_quiz.title if kind == "quiz" and module.active_quiz is not None else module.title
 
 
 # Framing ----------------------------------------------------------------------------------------------------
@@ -234,8 +185,8 @@ def accept(launch) -> str:
             "line_items": str(settings.get("accept_lineitem", True)).lower() != "false",
             "context": context.id if context is not None else None}
         return url_for("lti.deep_link")
-    if instructor and context is not None and context.memberships_url:
-        sync_roster_quietly(context)
+    if context is not None:
+        sync_course_quietly(context, roster=instructor)
     return target_url(target) or (url_for("cohorts.dashboard", cohort_id=context.cohort_id)
                                   if instructor and context is not None else url_for("curriculum.overview"))
 

@@ -78,6 +78,7 @@ def upgrade():
     sa.Column('lineitems_url', sa.String(length=500), nullable=True),
     sa.Column('ags_scopes', sa.JSON(), nullable=False),
     sa.Column('roster_synced_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('lineitems_synced_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_lti_context_cohort_id_cohort'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk_lti_context_platform_id_lti_platform'), ondelete='CASCADE'),

@@ -255,7 +255,7 @@ class EmulatedLms:
             lineitem = None
             if "lineItem" in item:
                 lineitem = f"{self.lineitems_url}/{number}"
-                self.lineitems[lineitem] = dict(item["lineItem"])
+                self.lineitems[lineitem] = dict(item["lineItem"], id=lineitem, resourceLinkId=f"link-{number}")
             placed.append(PlacedLink(f"link-{number}", item["title"], item["url"], item.get("custom", {}), lineitem))
         self.placed += placed
         return placed
@@ -319,6 +319,11 @@ class EmulatedLms:
             assert headers["Content-Type"] == "application/vnd.ims.lis.v1.score+json"
             self.scores.append(dict(json.loads(body), lineitem=lineitem))
             return 204, {}, b""
+        if method == "GET" and url.split("?")[0] == self.lineitems_url:
+            if not set(scopes) & {AGS_SCOPES[0], AGS_SCOPES[0] + ".readonly"}:
+                return 403, {}, b"no"
+            return 200, {"Content-Type": "application/vnd.ims.lis.v2.lineitemcontainer+json"}, json.dumps(
+                list(self.lineitems.values())).encode()
         if method == "GET" and url.split("?")[0] == self.memberships_url:
             if NRPS_SCOPE not in scopes:
                 return 403, {}, b"no"

@@ -1,5 +1,12 @@
-"""Names and Role Provisioning Services: the course's roster read into its class cohort.
+"""What the tool reads from a course: its roster (Names and Role Provisioning Services) into the class cohort, and
+its gradebook columns (Assignment and Grade Services line items) for the links nobody opened yet.
 
+Line items: a link placed by Deep Linking carries its target as the line item's resourceId. The tool learns a link's
+column when someone opens the link; reading the course's line items at a launch (at most every LINE_ITEMS_EVERY)
+also finds the columns of links nobody opened yet, so a quiz done from its module's page still reaches the quiz's
+column.
+
+Roster:
 Learners on the roster are enrolled (an account is made for those who never launched: from the roster's name and
 e-mail, matched on the platform's user id as at a launch), instructors become the cohort's lecturers, and learners
 who joined through LTI but are no longer active on the roster leave the cohort (their progress stays). Read at every
@@ -9,7 +16,9 @@ Instructor launch and by `flask lti sync-rosters`.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.roles import TeacherRole
@@ -18,14 +27,19 @@ from sqlalchemy import select
 
 from jimtraining.extensions import db
 from jimtraining.lti import domains
-from jimtraining.lti.models import LtiContext, LtiUserLink
+from jimtraining.lti.models import LtiContext, LtiResourceLink, LtiUserLink
+from jimtraining.lti.targets import parse_target
 from jimtraining.lti.toolconf import connector_for
 from jimtraining.roles import Role
-from jimtraining.timeutil import utcnow
+from jimtraining.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
 ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
+LINE_ITEM_SCOPES = ("https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly")
+#: A course's line items are read at most this often (at launches).
+LINE_ITEMS_EVERY = timedelta(minutes=10)
 
 
 def _account(context: LtiContext, member: dict, instructor: bool, links: dict):
@@ -82,15 +96,50 @@ def sync_roster(context: LtiContext) -> tuple[int, int, int]:
     return learners, lecturers, left
 
 
-def sync_roster_quietly(context: LtiContext) -> bool:
-    """sync_roster for a launch: a platform that does not answer must not stop the lecturer."""
-    try:
-        sync_roster(context)
-        return True
-    except (LtiException, RequestException, ValueError, KeyError) as error:
-        db.session.rollback()
-        log.warning("LTI roster of context %s not read: %s", context.id, error)
-        return False
+def sync_line_items(context: LtiContext) -> int:
+    """Links of the course's line items whose resourceId names a target (placed by Deep Linking); returns how many
+    links the tool did not know yet."""
+    service = AssignmentsGradesService(connector_for(context.platform), {
+        "scope": list(context.ags_scopes or []), "lineitems": context.lineitems_url})
+    known = {link.resource_link_id: link for link in db.session.scalars(
+        select(LtiResourceLink).where(LtiResourceLink.context_id == context.id))}
+    added = 0
+    for item in service.get_lineitems():
+        if not isinstance(item, dict):
+            continue
+        target, link_id, url = item.get("resourceId"), str(item.get("resourceLinkId") or "")[:255], item.get("id")
+        if parse_target(target) is None or not link_id or not url:
+            continue
+        link = known.get(link_id)
+        if link is None:
+            link = LtiResourceLink(context_id=context.id, resource_link_id=link_id, target=target,
+                                   title=str(item.get("label") or "")[:255])
+            db.session.add(link)
+            known[link_id] = link
+            added += 1
+        link.lineitem_url = link.lineitem_url or str(url)[:500]
+    context.lineitems_synced_at = utcnow()
+    db.session.commit()
+    return added
+
+
+def _line_items_due(context: LtiContext) -> bool:
+    return bool(context.lineitems_url and set(context.ags_scopes or []) & set(LINE_ITEM_SCOPES) and (
+        context.lineitems_synced_at is None or as_utc(context.lineitems_synced_at) < utcnow() - LINE_ITEMS_EVERY))
+
+
+def sync_course_quietly(context: LtiContext, roster: bool) -> None:
+    """At a launch: the line items when due, the roster for a lecturer. A platform that does not answer must not
+    stop the person who launched."""
+    for wanted, action, what in ((_line_items_due(context), sync_line_items, "line items"),
+                                 (roster and bool(context.memberships_url), sync_roster, "roster")):
+        if not wanted:
+            continue
+        try:
+            action(context)
+        except (LtiException, RequestException, ValueError, KeyError) as error:
+            db.session.rollback()
+            log.warning("LTI %s of context %s not read: %s", what, context.id, error)
 
 
 def sync_all_rosters() -> list[tuple[LtiContext, str]]:
