@@ -193,3 +193,24 @@ def test_a_quiz_graded_by_the_lecturer_reaches_the_gradebook_when_the_review_end
 
     assert response.status_code == 302
     assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("sub-lotte", 100)]
+
+
+def test_a_finished_scenario_reaches_its_column_once(lms, browser):
+    (scenario_link,) = deep_link(lms, browser(), targets=("scenario:testscenario",))
+    learner = browser()
+    assert lms.launch(learner, LOTTE, resource_link=scenario_link).headers["Location"].endswith(
+        "/scenarios/testscenario")
+
+    for _run in range(2):
+        response = learner.submit("/scenarios/testscenario/practice", page="/scenarios/testscenario")
+        run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        for node in ("begin", "gesprek"):
+            learner.submit(f"/practice/{run_id}/choose", {"node": node, "choice": "0"}, page=f"/practice/{run_id}")
+
+    assert [(s["lineitem"], s["scoreGiven"]) for s in lms.scores] == [(scenario_link.lineitem, 100)]
+
+
+def test_a_link_to_something_that_is_gone_opens_the_overview(lms, client):
+    response = lms.launch(client, LOTTE, custom={"jim_target": "module:bestaat-niet"})
+
+    assert response.status_code == 302 and response.headers["Location"].endswith("/modules/")
