@@ -164,3 +164,15 @@ def test_the_platforms_key_set_is_fetched_once_and_again_when_the_platform_rotat
     monkeypatch.setattr(toolconf, "KEY_SET_REFETCH", 0)  # a minute later (an unknown key refetches once a minute)
     assert lms.launch(browser(), LOTTE).status_code == 302
     assert fetches() == 2
+
+
+def test_a_platform_name_with_markup_is_shown_as_text(client_for, make_user, runner):
+    runner.invoke(args=["lti", "add-platform", "--issuer", "https://x.example", "--client-id", "c",
+                        "--deployment-id", "d", "--auth-login-url", "https://x.example/a", "--auth-token-url",
+                        "https://x.example/t", "--keyset-url", "https://x.example/k",
+                        "--name", "<script>alert(1)</script>"])
+    admin = client_for(make_user(role="admin"))
+
+    html = admin.get("/admin/lti").get_data(as_text=True)
+
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
