@@ -90,6 +90,7 @@ def _register_models():
     from jimtraining.credentials import issuing as _credentials  # noqa: F401 - signs each new certificate's badge
     from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
+    from jimtraining.lti import models as _lti  # noqa: F401
     from jimtraining.organisations import models as _organisations  # noqa: F401
     from jimtraining.progress import stamps as _stamps  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
@@ -134,6 +135,17 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def content_security_policy() -> str:
+    """CONTENT_SECURITY_POLICY, with the framing origins and form targets a view allowed for this one response
+    (g.frame_ancestors, g.form_targets: the LTI tool's pages inside an LMS, jimtraining/lti/framing.py)."""
+    policy = CONTENT_SECURITY_POLICY
+    if g.get("frame_ancestors"):
+        policy = policy.replace("frame-ancestors 'none'", f"frame-ancestors {g.frame_ancestors}")
+    if g.get("form_targets"):
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {g.form_targets}")
+    return policy
 
 
 #: Downloads and data (exports, calendar files, certificates, JSON): never kept by a browser or proxy cache.
@@ -200,10 +212,11 @@ def _register_request_guards(app):
     @app.after_request
     def security_headers(response):
         # Every response (pages, errors, JSON, CSV, PDF, static files) gets these.
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not g.get("frame_ancestors"):  # X-Frame-Options cannot name the origins that may frame a page
+            response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", permissions_policy)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("PRODUCTION"):
@@ -238,6 +251,10 @@ def _register_blueprints(app):
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     sso.init_app(app)  # SURFconext and eduID logins, when configured
+
+    from jimtraining import lti
+
+    lti.init_app(app)  # the LTI 1.3 tool: its pages, commands, grade passback and iframe cookies
 
 
 def _register_error_pages(app):

@@ -17,6 +17,7 @@ from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
 from jimtraining.quizzes.services import sync_quiz
 from jimtraining.rendering import render_markdown
+from jimtraining.signals import lesson_done
 from jimtraining.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -265,6 +266,8 @@ def set_lesson_done(user, lesson: Lesson | LessonInfo, done: bool) -> LessonProg
         progress.completed_at = None
     db.session.commit()
     log.info("user %s marked %s/%s as %s", user.id, lesson.module.slug, lesson.slug, "done" if done else "not done")
+    if done:
+        lesson_done.send(None, user_id=keys["user_id"], module_slug=keys["module_slug"], by_id=keys["user_id"])
     return progress
 
 

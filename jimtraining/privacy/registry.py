@@ -154,6 +154,20 @@ initials = certification.initials
 
 # The registry ------------------------------------------------------------------------------------------------
 
+# LTI ---------------------------------------------------------------------------------------------------------
+
+def _export_lti_links(user) -> dict:
+    from jimtraining.lti.models import LtiPlatform, LtiUserLink
+
+    rows = db.session.execute(
+        select(LtiPlatform.name, LtiPlatform.issuer, LtiUserLink.sub, LtiUserLink.created_at,
+               LtiUserLink.last_launch_at)
+        .join(LtiPlatform, LtiPlatform.id == LtiUserLink.platform_id)
+        .where(LtiUserLink.user_id == user.id).order_by(LtiUserLink.id)).all()
+    return {"lti_accounts": [{"platform": name, "issuer": issuer, "platform_user_id": sub, "created_at": value(made),
+                              "last_launch_at": value(last)} for name, issuer, sub, made, last in rows]}
+
+
 OTHER_PERSONS_ROWS = ("the rows are someone else's (their certificate or licence); what the person did to them is "
                       "in the export's audit events")
 
@@ -265,6 +279,15 @@ ENTRIES: tuple[Entry, ...] = (
               Link("revoked_by_id", Erase.UNLINK, "the revocation stays; who did it is in the audit log",
                    role=_l("als beheerder"), export=False, export_why=OTHER_PERSONS_ROWS),
           )),
+    # LTI: the learning platforms of hogescholen (jimtraining/lti)
+    Entry("lti_user_link", _l("Koppelingen met leeromgevingen"), sections=("lti_accounts",),
+          export=_export_lti_links, links=(
+              Link("user_id", Erase.DELETE, "the link lets the LMS open the account; an erased account must not be "
+                   "reachable from it (a later launch makes a new, empty account)", role=_l("als gebruiker")),)),
+    Entry("lti_grade", _l("Cijfers voor leeromgevingen"), sections=("lti_grades",),
+          fields=("source", "score_given", "score_maximum", "passed", "achieved_at", "state", "sent_at"), links=(
+              Link("user_id", Erase.DELETE, "scores not sent yet must not go out for an erased account; those sent "
+                   "are in the hogeschool's own gradebook", role=_l("als deelnemer")),)),
     # The audit log is append-only (AuditEvent refuses ORM updates and deletes). Erasure is the one documented
     # exception: a core UPDATE (services applies links with update(table)) nulls the ids and replaces the names;
     # the events themselves, their reasons and details stay.

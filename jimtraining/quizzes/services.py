@@ -23,7 +23,7 @@ from jimtraining.quizzes.models import (
     QuizAttempt,
 )
 from jimtraining.quizzes.types import QUESTION_TYPES, AnswerError
-from jimtraining.signals import progress_changed
+from jimtraining.signals import progress_changed, quiz_graded
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -316,6 +316,7 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     questions = attempt_questions(attempt, quiz)
     keys = [entry["key"] for entry in attempt.drawn]
     attempt_id, user_id, submitted_at, pass_mark = attempt.id, attempt.user_id, attempt.submitted_at, quiz.pass_mark
+    module_slug = attempt.module_slug
     late = attempt.time_is_up()
     db.session.commit()  # end any read transaction: the claim below must be the first statement
     if not _claim(attempt_id, new_status=GRADED):
@@ -350,6 +351,10 @@ def submit_attempt(attempt: QuizAttempt, quiz: Quiz, responses: dict[str, object
     db.session.commit()
     log.info("quiz attempt submitted: attempt=%s status=%s percent=%s", attempt_id, values["status"],
              values.get("percent"))
+    if values["status"] == GRADED:
+        quiz_graded.send(None, attempt_id=attempt_id, user_id=user_id, module_slug=module_slug,
+                         score=values["score"], max_score=values["max_score"], percent=values["percent"],
+                         passed=values["passed"], graded_at=values["graded_at"], by_id=user_id)
     return True
 
 
@@ -386,10 +391,15 @@ def review_answer(answer: AttemptAnswer, quiz: Quiz, points: float, feedback: st
     answer.reviewed_at = utcnow()
     attempt = answer.attempt
     db.session.flush()
-    if attempt.status == PENDING_REVIEW and not any(a.needs_review for a in attempt.answers):
+    finished = attempt.status == PENDING_REVIEW and not any(a.needs_review for a in attempt.answers)
+    if finished:
         _finish(attempt, quiz)
     db.session.commit()
     log.info("open answer %s reviewed by %s: %s points", answer.id, reviewer.id, points)
+    if finished:
+        quiz_graded.send(None, attempt_id=attempt.id, user_id=attempt.user_id, module_slug=attempt.module_slug,
+                         score=attempt.score, max_score=attempt.max_score, percent=attempt.percent,
+                         passed=attempt.passed, graded_at=attempt.graded_at, by_id=reviewer.id)
 
 
 def review_queue(module_slugs: list[str] | None = None) -> list[AttemptAnswer]:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from jimtraining.extensions import db
 from jimtraining.scenarios import engine
 from jimtraining.scenarios.models import Scenario, ScenarioChoice, ScenarioRun
+from jimtraining.signals import scenario_finished
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,11 @@ def choose(run: ScenarioRun, node_id: str, choice_index: int) -> dict:
     db.session.flush()
     db.session.refresh(run)
     _state(run)
+    finished = run.finished_at is not None
+    run_id, user_id, slug = run.id, run.user_id, run.scenario_slug
     db.session.commit()
+    if finished:
+        scenario_finished.send(None, run_id=run_id, user_id=user_id, scenario_slug=slug, by_id=user_id)
     return available[choice_index]
 
 

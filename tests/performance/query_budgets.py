@@ -35,9 +35,9 @@ BUDGETS: dict[str, int] = {
     # --- privacy ------------------------------------------------------------------------------------------------
     # One or two queries per kind of personal data in jimtraining/privacy/registry.py: grows with the schema,
     # never with the rows.
-    "privacy.export_json": 32,  # +1: wrong check-in codes (checkin_attempt, issue 14 item 9); +1 sso_link
-    # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link (issue 18 item 2)
-    "admin.erase_confirm": 30,
+    "privacy.export_json": 34,  # +1 checkin_attempt (issue 14 item 9); +1 sso_link; +2 lti_user_link, lti_grade
+    # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link; +2 LTI.
+    "admin.erase_confirm": 32,
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
@@ -132,6 +132,11 @@ BUDGETS: dict[str, int] = {
     "credentials.achievement_png": 1,
     "credentials.issuer": 1,  # every key ever used
     "credentials.status_list": 2,  # the revoked bits and the signing key; signed again only when they change
+
+    # --- lti ----------------------------------------------------------------------------------------------------
+    "lti.login": 1,  # the cookie check page: only the login-session lookup of whoever is logged in
+    "lti.jwks": 1,  # the current and the previous key
+    "lti.admin": 4,  # the platforms, the outbox counts, the published keys
 }
 
 #: Endpoints left out of the budgets because their query count legitimately depends on the input (e.g. a

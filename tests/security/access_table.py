@@ -243,6 +243,21 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # has none, so there is no DID document for anyone.
     "credentials.did_document": {GET: dict.fromkeys(ROLES, NOTFOUND)},
     "credentials.did_document_path": {GET: dict.fromkeys(ROLES, NOTFOUND)},
+
+    # --- lti (the LTI 1.3 tool, jimtraining/lti) -----------------------------------------------------------------
+    # Called by learning platforms from another site: no CSRF token, no login. Without the platform's parameters
+    # the login shows its cookie check, whose next step refuses; a launch without a signed token is refused (400).
+    "lti.login": same(PUBLIC, GET, POST),
+    "lti.launch": {POST: form_refused(PUBLIC)},
+    "lti.jwks": {GET: PUBLIC},
+    # Only after a Deep Linking launch by an instructor (the session holds the platform's request): 403 without.
+    "lti.deep_link": same(only(), GET, POST),
+    "lti.admin": {GET: ADMIN_ONLY},
+    "lti.admin_add": {POST: form_refused(ADMIN_ONLY)},
+    "lti.admin_remove": {POST: destructive(ADMIN_ONLY)},
+    "lti.admin_invite": {POST: ADMIN_ONLY},
+    # Dynamic Registration: the secret address is the key; an address that is not one does not exist for anyone.
+    "lti.register": same(roles(dict.fromkeys(ROLES, NOTFOUND)), GET, POST),
 }
 
 #: URL parameter -> key of the test world (test_access_matrix.build_world). "<blueprint>.<param>" wins over "<param>".
@@ -266,8 +281,10 @@ PARAMS = {
     "round_id": "round",
     "token": "invitation_token",
     "accounts.token": "reset_token",
+    "lti.token": "invitation_token",  # a cohort invitation's token: no LTI registration address
     "login_session_id": "login_session",
     "provider": "sso_provider",
+    "platform_id": "lti_platform",
 }
 
 #: Per endpoint, parameters that differ from PARAMS.

@@ -158,6 +158,13 @@ def build_world(content_root) -> dict:
     login_session = db.session.scalar(select(LoginSession.id).where(
         LoginSession.token_hash == hash_session_token(other_device)))
 
+    from jimtraining.lti.platforms import add_platform
+
+    lti_platform, _new = add_platform(issuer="https://lms.example.org", client_id="tool", deployment_ids=["1"],
+                                      auth_login_url="https://lms.example.org/auth",
+                                      auth_token_url="https://lms.example.org/token",
+                                      keyset_url="https://lms.example.org/jwks", name="LMS")
+
     return {
         "users": users,
         "cohort_a": cohort_a.id, "cohort_b": cohort_b.id, "session_a": session_a.id, "session_b": session_b.id,
@@ -167,7 +174,7 @@ def build_world(content_root) -> dict:
         "image": "images/plaatje.png", "scenario_slug": scenario.slug, "attempt_open": in_progress.id,
         "attempt_done": done.id, "open_answer": open_answer.id, "run": run.id, "round": round_.id,
         "released_round": released.id, "invitation_token": token, "reset_token": reset_token,
-        "login_session": login_session, "sso_provider": "surfconext",
+        "login_session": login_session, "sso_provider": "surfconext", "lti_platform": lti_platform.id,
     }
 
 
