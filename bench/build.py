@@ -1761,8 +1761,7 @@ def build(database_url: str, manifest_path: str, seed: int = DEFAULT_SEED, today
     from flask_migrate import upgrade
 
     from jimtraining import create_app
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
     from jimtraining.extensions import db
 
     # The app's instance folder (mail outbox) goes to a temporary folder, not into the repository.

@@ -82,19 +82,24 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_models():
     # Importing the models registers them with SQLAlchemy (and with Alembic's autogenerate); importing the
-    # catalogue and the stamps registers the listeners that keep the curriculum in memory and the cohort
-    # dashboards fresh.
+    # catalogues and the stamps registers the listeners and loaders that keep the content in memory and the
+    # cohort dashboards fresh.
     from jimtraining.accounts import models as _accounts  # noqa: F401
+    from jimtraining.certification import catalogue as _track_copies  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
+    from jimtraining.content import catalogue as _catalogue  # noqa: F401
+    from jimtraining.content import models as _content  # noqa: F401
     from jimtraining.credentials import issuing as _credentials  # noqa: F401 - signs each new certificate's badge
-    from jimtraining.curriculum import catalogue as _catalogue  # noqa: F401
+    from jimtraining.curriculum import catalogue as _module_copies  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
     from jimtraining.lti import models as _lti  # noqa: F401
     from jimtraining.organisations import models as _organisations  # noqa: F401
     from jimtraining.progress import stamps as _stamps  # noqa: F401
+    from jimtraining.quizzes import catalogue as _quiz_copies  # noqa: F401
     from jimtraining.quizzes import models as _quizzes  # noqa: F401
     from jimtraining.roleplay import models as _roleplay  # noqa: F401
+    from jimtraining.scenarios import catalogue as _scenario_copies  # noqa: F401
     from jimtraining.scenarios import models as _scenarios  # noqa: F401
     from jimtraining.sso import models as _sso  # noqa: F401
 

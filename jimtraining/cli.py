@@ -12,9 +12,8 @@ from jimtraining.accounts.models import User
 from jimtraining.accounts.passwords import password_problems
 from jimtraining.backup import backup_cli
 from jimtraining.certification.cli import certificates_cli
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.credentials.cli import credentials_cli
-from jimtraining.curriculum.loader import load_content
-from jimtraining.curriculum.services import sync_content
 from jimtraining.extensions import db
 from jimtraining.privacy.cli import privacy_cli
 from jimtraining.quizzes.cues import cue_report
@@ -85,7 +84,7 @@ def content_sync():
     )
     for name in report.archived:
         click.echo(f"  archived: {name}")
-    from jimtraining.curriculum.catalogue import catalogue
+    from jimtraining.content.catalogue import catalogue
 
     content = catalogue()
     lacking = _cohort_track_problems({slug: t for slug, t in content.tracks.items() if not t.archived},

@@ -136,7 +136,7 @@ DEFAULTS = {
     "PASSWORD_RESET_MAX_AGE": 60 * 60,
     #: The national dashboard and /progress are computed at most this often per app process (0: every request).
     "NATIONAL_FIGURES_CACHE_SECONDS": 60,
-    #: How often a process asks whether the curriculum changed (curriculum/catalogue.py): a sync by another
+    #: How often a process asks whether the curriculum changed (content/catalogue.py): a sync by another
     #: process shows within this many seconds (0: on every request).
     "CONTENT_CHECK_SECONDS": 2,
     #: A cohort dashboard's figures are reused while nothing they count changed (progress/stamps.py), for at most

@@ -94,12 +94,17 @@ def app(tmp_path_factory):
     with app.app_context():
         reset_schema(url)
         upgrade()
+    app.extensions["jim_test_limiter_state"] = dict(vars(limiter))
     return app
 
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Each test starts with empty tables, no login or password-reset throttling counts, and an app context."""
+    """Each test starts with empty tables, no login or password-reset throttling counts, and an app context.
+
+    The limiter is one object for every app in the process: a test that builds its own app (bench mode switches
+    limits off, another points at a dead Redis) changes it for every later test, so its state is put back first."""
+    vars(limiter).update(app.extensions["jim_test_limiter_state"])
     limiter.reset()
     with app.app_context():
         yield
@@ -248,8 +253,7 @@ class ContentWriter:
 @pytest.fixture
 def synced_content(app, content_dir, monkeypatch):
     """A small curriculum (two modules, the second needs the first) loaded into the database."""
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
 
     content_dir.module("01-basis", title="Basis")
     content_dir.lesson("01-basis", "01-eerste.md", title="Eerste les",
@@ -312,7 +316,7 @@ def count_queries(action) -> int:
     """How many SQL statements `action()` runs (for the query budgets), with the curriculum already in the
     process's memory, as on a running server (the first request after a content change loads it: three more
     queries, once per process; tests/curriculum/test_catalogue.py)."""
-    from jimtraining.curriculum.catalogue import catalogue
+    from jimtraining.content.catalogue import catalogue
 
     catalogue()
     return len(statements_run(action))

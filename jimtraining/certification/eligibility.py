@@ -20,7 +20,7 @@ from jimtraining.certification.models import Certificate, PracticeAssignment, Pr
 from jimtraining.cohorts.enrolment import memberships
 from jimtraining.cohorts.models import Cohort
 from jimtraining.cohorts.track_fit import counted_modules
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.roleplay.models import RolePlayRound
 from jimtraining.timeutil import as_utc, utcnow

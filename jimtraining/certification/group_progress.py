@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, case, func, select
 from jimtraining.cohorts.attendance import attendance_counts_of
 from jimtraining.cohorts.enrolment import enrolments
 from jimtraining.cohorts.models import Cohort
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
+from jimtraining.content.models import ContentModel, slug_column, synced_at_column
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -32,12 +33,13 @@ class TrackRules:
         return (self.requirements or {}).get("practice")
 
 
-class Track(TrackRules, db.Model):
-    """A route to a certificate, read from modules/tracks/<slug>.yml by `flask content sync`."""
+class Track(TrackRules, ContentModel, db.Model):
+    """A route to a certificate, read from modules/tracks/<slug>.yml by `flask content sync`. When the file is
+    removed the track is archived; certificates of the track stay valid."""
 
     id = db.Column(db.Integer, primary_key=True)
     #: The file name without .yml: stable identity.
-    slug = db.Column(db.String(100), nullable=False, unique=True)
+    slug = slug_column()
     title = db.Column(db.String(200), nullable=False)
     summary = db.Column(db.Text, nullable=False, default="")
     #: One of AUDIENCES.
@@ -51,9 +53,7 @@ class Track(TrackRules, db.Model):
     requirements = db.Column(db.JSON, nullable=False, default=dict)
     #: Position in lists (files sorted by name).
     position = db.Column(db.Integer, nullable=False, default=0)
-    #: True when the file was removed; certificates of the track stay valid.
-    archived = db.Column(db.Boolean, nullable=False, default=False)
-    synced_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    synced_at = synced_at_column()
 
 
 class PracticeAssignment(db.Model):

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from jimtraining.accounts.models import User
+from jimtraining.certification.catalogue import TrackInfo
 from jimtraining.certification.eligibility import learner_eligibility, practice_status, previous_certificate_moment
 from jimtraining.certification.models import (
     AuditEvent,
@@ -31,7 +32,7 @@ from jimtraining.certification.models import (
 )
 from jimtraining.certification.stats import forget_national_figures
 from jimtraining.cohorts.models import Cohort, Enrollment
-from jimtraining.curriculum.catalogue import TrackInfo, catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.mailing import MailError, send_mail
 from jimtraining.roles import Role

@@ -7,25 +7,19 @@ to it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from jimtraining.certification.models import AUDIENCES, Track
-from jimtraining.curriculum.services import apply_fields
+from jimtraining.content.checks import file_slug, required_text, unknown_keys, whole_number
+from jimtraining.content.problems import Problem, Reporter
+from jimtraining.content.sync import SyncReport, sync_by_slug
+from jimtraining.content.yamlmap import read_yaml_file
 from jimtraining.extensions import db
-from jimtraining.quizzes.yamlmap import read_yaml_file
-from jimtraining.timeutil import utcnow
 
-if TYPE_CHECKING:
-    from jimtraining.curriculum.loader import ModuleFile
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_SLUG = 100
 MAX_TITLE = 200
 AUDIENCE_VALUES = tuple(AUDIENCES)
 TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
@@ -36,12 +30,12 @@ VALID_MONTHS = (1, 120)
 ATTENDANCE_PERCENT = (0, 100)
 ROLEPLAY_SUFFICIENT = (0, 50)
 MIN_WORDS = (50, 5000)
-#: What sync compares and writes.
-TRACK_FIELDS = ("title", "summary", "audience", "valid_months", "renews", "requirements", "position")
 
 
 @dataclass
 class TrackFile:
+    """A checked track file; its fields that are columns of certification.models.Track are what sync writes."""
+
     slug: str
     title: str
     summary: str
@@ -68,8 +62,9 @@ class _Parsed:
     audience: object
 
 
-def load_tracks(folder: Path, modules: dict[str, ModuleFile], problems: list) -> list[TrackFile]:
-    """Every track in modules/tracks/, checked against the modules (by slug) and each other."""
+def load_tracks(folder: Path, modules: dict, problems: list) -> list[TrackFile]:
+    """Every track in modules/tracks/, checked against the modules (by slug: the curriculum's parsed modules, of
+    which a track reads `folder` and `quiz`) and each other."""
     if not folder.is_dir():
         return []
     parsed: list[_Parsed] = []
@@ -78,8 +73,6 @@ def load_tracks(folder: Path, modules: dict[str, ModuleFile], problems: list) ->
     for position, path in enumerate(files):
         relpath = f"tracks/{path.name}"
         if path.stem in seen:
-            from jimtraining.curriculum.loader import Problem
-
             problems.append(Problem(relpath, 1, _("dubbele traject-slug '%(slug)s' (ook in %(other)s)",
                                                   slug=path.stem, other=seen[path.stem])))
             continue
@@ -92,11 +85,8 @@ def load_tracks(folder: Path, modules: dict[str, ModuleFile], problems: list) ->
 
 
 def _load(path: Path, relpath: str, position: int, modules: dict, root: Path, problems: list) -> _Parsed | None:
-    from jimtraining.curriculum.loader import Problem
-
-    slug = path.stem
-    if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG:
-        problems.append(Problem(relpath, 1, _("bestandsnaam moet een slug zijn: kleine letters, cijfers, streepjes")))
+    slug = file_slug(path, relpath, problems)
+    if slug is None:
         return None
     # A file that cannot be read still exists: a refresher that renews it is not told the track is unknown.
     unreadable = _Parsed(slug=slug, relpath=relpath, track=None, renews=None, renews_line=1, audience=None)
@@ -105,20 +95,17 @@ def _load(path: Path, relpath: str, position: int, modules: dict, root: Path, pr
         return unreadable
     data, lines = loaded
     before = len(problems)
-
-    def report(at: tuple, message: str) -> None:
-        problems.append(Problem(relpath, lines.line(*at), message))
-
+    report = Reporter(problems, relpath, lines)
     if not isinstance(data, dict):
         report((), _("een traject bestaat uit velden (naam: waarde)"))
         return unreadable
-    _unknown(data, TOP_KEYS, (), report)
-    title = _required_text(data, "title", (), report, MAX_TITLE)
-    summary = _required_text(data, "summary", (), report)
+    unknown_keys(data, TOP_KEYS, (), report)
+    title = required_text(data, "title", (), report, MAX_TITLE)
+    summary = required_text(data, "summary", (), report)
     audience = data.get("audience")
     if audience not in AUDIENCE_VALUES:
         report(("audience",), _("'audience' is learner (professionals) of trainer (toekomstige JIM-trainers)"))
-    valid_months = _whole_number(data, "valid_months", (), VALID_MONTHS, report, required=True)
+    valid_months = whole_number(data, "valid_months", (), VALID_MONTHS, report, required=True)
     renews = data.get("renews")
     if "renews" in data and not (isinstance(renews, str) and renews.strip()):
         report(("renews",), _("'renews' is de slug van het traject dat dit traject vernieuwt"))
@@ -134,8 +121,6 @@ def _load(path: Path, relpath: str, position: int, modules: dict, root: Path, pr
 
 def _check_renews(parsed: list[_Parsed], problems: list) -> None:
     """A refresher renews an existing track that is not itself a refresher, and never itself."""
-    from jimtraining.curriculum.loader import Problem
-
     by_slug = {item.slug: item for item in parsed}
     for item in parsed:
         if not isinstance(item.renews, str) or not item.renews.strip():
@@ -168,23 +153,17 @@ def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
         report(at, _("'requirements' ontbreekt: noem minstens één eis (modules, quizzes, attendance_percent, "
                      "roleplay_sufficient of practice)"))
         return normalised
-    errors = []
-
-    def counted(where: tuple, message: str) -> None:
-        errors.append(message)
-        report(where, message)
-
-    _unknown(value, REQUIREMENT_KEYS, at, counted)
-    normalised["modules"] = _module_list(value, "modules", modules, root, counted, need_quiz=False)
-    normalised["quizzes"] = _module_list(value, "quizzes", modules, root, counted, need_quiz=True)
-    normalised["attendance_percent"] = _whole_number(value, "attendance_percent", at, ATTENDANCE_PERCENT, counted)
-    normalised["roleplay_sufficient"] = _whole_number(value, "roleplay_sufficient", at, ROLEPLAY_SUFFICIENT,
-                                                      counted)
+    before = report.count
+    unknown_keys(value, REQUIREMENT_KEYS, at, report)
+    normalised["modules"] = _module_list(value, "modules", modules, root, report, need_quiz=False)
+    normalised["quizzes"] = _module_list(value, "quizzes", modules, root, report, need_quiz=True)
+    normalised["attendance_percent"] = whole_number(value, "attendance_percent", at, ATTENDANCE_PERCENT, report)
+    normalised["roleplay_sufficient"] = whole_number(value, "roleplay_sufficient", at, ROLEPLAY_SUFFICIENT, report)
     if "practice" in value:
-        normalised["practice"] = _practice(value["practice"], at + ("practice",), counted)
+        normalised["practice"] = _practice(value["practice"], at + ("practice",), report)
     has_requirement = (normalised["modules"] or normalised["quizzes"] or normalised["attendance_percent"]
                        or normalised["roleplay_sufficient"] or normalised["practice"] is not None)
-    if not errors and not has_requirement:
+    if report.count == before and not has_requirement:
         report(at, _("een traject heeft minstens één eis: modules, quizzes, attendance_percent, "
                      "roleplay_sufficient of practice"))
     return normalised
@@ -220,71 +199,12 @@ def _practice(value, at: tuple, report) -> dict | None:
     if not isinstance(value, dict):
         report(at, _("'practice' heeft 'min_words' en 'prompt'"))
         return None
-    _unknown(value, PRACTICE_KEYS, at, report)
-    min_words = _whole_number(value, "min_words", at, MIN_WORDS, report, required=True)
-    prompt = _required_text(value, "prompt", at, report)
+    unknown_keys(value, PRACTICE_KEYS, at, report)
+    min_words = whole_number(value, "min_words", at, MIN_WORDS, report, required=True)
+    prompt = required_text(value, "prompt", at, report)
     return {"min_words": min_words, "prompt": prompt}
 
 
-def _unknown(mapping: dict, allowed: set[str], at: tuple, report) -> None:
-    for key in mapping:
-        if key not in allowed:
-            report(at + (str(key),), _("onbekend veld '%(key)s' (toegestaan: %(allowed)s)", key=key,
-                                       allowed=", ".join(sorted(allowed))))
-
-
-def _required_text(mapping: dict, key: str, at: tuple, report, max_length: int | None = None) -> str:
-    value = mapping.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        report(at + (key,), _("'%(key)s' ontbreekt", key=key))
-        return ""
-    if not isinstance(value, str):
-        report(at + (key,), _("'%(key)s' moet tekst zijn (zet hem tussen aanhalingstekens)", key=key))
-        return ""
-    if max_length and len(value.strip()) > max_length:
-        report(at + (key,), _("'%(key)s' is te lang (hoogstens %(n)s tekens)", key=key, n=max_length))
-        return ""
-    return value.strip()
-
-
-def _whole_number(mapping: dict, key: str, at: tuple, limits: tuple[int, int], report, required=False) -> int:
-    low, high = limits
-    if key not in mapping:
-        if required:
-            report(at + (key,), _("'%(key)s' ontbreekt (een heel getal van %(low)s tot en met %(high)s)", key=key,
-                                  low=low, high=high))
-        return 0
-    value = mapping[key]
-    if isinstance(value, bool):
-        report(at + (key,), _("'%(key)s' is een getal, geen ja of nee (true/false)", key=key))
-        return 0
-    if not isinstance(value, int) or not low <= value <= high:
-        report(at + (key,), _("'%(key)s' is een heel getal van %(low)s tot en met %(high)s", key=key, low=low,
-                              high=high))
-        return 0
-    return value
-
-
-def sync_tracks(tracks: list[TrackFile], report) -> None:
+def sync_tracks(tracks: list[TrackFile], report: SyncReport) -> None:
     """Upsert tracks by slug; archive the ones whose file is gone, restore the ones that came back."""
-    now = utcnow()
-    existing = {t.slug: t for t in db.session.scalars(select(Track))}
-    seen = set()
-    for source in tracks:
-        seen.add(source.slug)
-        name = f"tracks/{source.slug}"
-        track = existing.get(source.slug)
-        if track is None:
-            track = Track(slug=source.slug, archived=False, synced_at=now)
-            apply_fields(track, source, TRACK_FIELDS)
-            db.session.add(track)
-            report.created.append(name)
-            continue
-        changed = apply_fields(track, source, TRACK_FIELDS)
-        if changed:
-            track.synced_at = now
-        report.record(track, name, changed)
-    for slug, track in existing.items():
-        if slug not in seen and not track.archived:
-            track.archived = True
-            report.archived.append(f"tracks/{slug}")
+    sync_by_slug(Track, db.session.scalars(select(Track)), tracks, report, prefix="tracks/")

@@ -30,7 +30,7 @@ from jimtraining.certification.stats import current_national_figures
 from jimtraining.client_data import client_data_findings
 from jimtraining.cohorts.attendance import attended_sessions
 from jimtraining.cohorts.enrolment import trained_cohorts
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.exports.csv import csv_response
 from jimtraining.extensions import db
 from jimtraining.roles import Role

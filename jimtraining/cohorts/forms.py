@@ -29,7 +29,7 @@ from jimtraining.accounts.models import WORK_CONTEXTS, User
 from jimtraining.accounts.passwords import password_problems
 from jimtraining.cohorts.models import ATTENDANCE_STATUSES, COHORT_STATUSES
 from jimtraining.cohorts.track_fit import missing_modules, missing_modules_text, module_titles
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.curriculum.models import Module
 from jimtraining.data import regions
 from jimtraining.extensions import db

@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from jimtraining.cohorts.models import Cohort
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 
 

@@ -4,14 +4,15 @@ Modules and lessons are identified by their slugs. Progress points at slugs, nev
 or an edit of the text never loses what a learner did. Content that disappears from the files is archived.
 """
 
+from jimtraining.content.models import ContentModel, slug_column, synced_at_column
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 
 
-class Module(db.Model):
+class Module(ContentModel, db.Model):
     id = db.Column(db.Integer, primary_key=True)
     #: Stable identity: the folder name without its NN- prefix.
-    slug = db.Column(db.String(100), nullable=False, unique=True)
+    slug = slug_column()
     #: Order in the curriculum (the NN of the folder).
     position = db.Column(db.Integer, nullable=False)
     #: Folder name inside modules/, e.g. "01-wat-is-jim".
@@ -28,9 +29,7 @@ class Module(db.Model):
     sources = db.Column(db.JSON, nullable=False, default=list)
     #: Introduction in Markdown.
     body = db.Column(db.Text, nullable=False, default="")
-    #: True when the folder no longer exists; kept so progress stays meaningful.
-    archived = db.Column(db.Boolean, nullable=False, default=False)
-    synced_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    synced_at = synced_at_column()
 
     lessons = db.relationship(
         "Lesson", back_populates="module", order_by="Lesson.position", cascade="all, delete-orphan"
@@ -41,13 +40,13 @@ class Module(db.Model):
         return [lesson for lesson in self.lessons if not lesson.archived]
 
 
-class Lesson(db.Model):
+class Lesson(ContentModel, db.Model):
     __table_args__ = (db.UniqueConstraint("module_id", "slug", name="uq_lesson_module_slug"),)
 
     id = db.Column(db.Integer, primary_key=True)
     module_id = db.Column(db.Integer, db.ForeignKey("module.id"), nullable=False, index=True)
     #: Stable identity within the module: the file name without NN- and .md.
-    slug = db.Column(db.String(100), nullable=False)
+    slug = slug_column(unique=False)
     position = db.Column(db.Integer, nullable=False)
     #: File name inside the module folder, e.g. "01-de-jongere-kiest.md".
     filename = db.Column(db.String(160), nullable=False)
@@ -55,8 +54,7 @@ class Lesson(db.Model):
     minutes = db.Column(db.Integer, nullable=False, default=0)
     #: Lesson text in Markdown; rendered through jimtraining.rendering only.
     body = db.Column(db.Text, nullable=False, default="")
-    archived = db.Column(db.Boolean, nullable=False, default=False)
-    synced_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    synced_at = synced_at_column()
 
     module = db.relationship("Module", back_populates="lessons")
 
@@ -83,13 +81,3 @@ class LessonProgress(db.Model):
     #: Set when the learner marks the lesson as done; cleared when they undo it.
     completed_at = db.Column(db.DateTime(timezone=True), nullable=True)
 
-
-class ContentVersion(db.Model):
-    """One row: a token that changes, in the same transaction, whenever a content row (module, lesson, quiz, question,
-    track, scenario) is written. Each process keeps the curriculum in memory and reloads it only when the token
-    differs from the one it loaded (jimtraining/curriculum/catalogue.py)."""
-
-    id = db.Column(db.Integer, primary_key=True)
-    #: A random value, new on every change (a counter could repeat after the table was emptied).
-    token = db.Column(db.String(32), nullable=False)
-    changed_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)

@@ -3,125 +3,45 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import has_request_context, request, url_for
 from sqlalchemy import bindparam, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
-from jimtraining.curriculum.catalogue import LessonInfo, ModuleInfo, catalogue
-from jimtraining.curriculum.loader import ContentTree, lesson_for_path, resolve_relative
+from jimtraining.content.catalogue import catalogue
+from jimtraining.content.sync import SyncReport, sync_by_slug
+from jimtraining.curriculum.catalogue import LessonInfo, ModuleInfo
+from jimtraining.curriculum.links import lesson_for_path, resolve_relative
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
-from jimtraining.quizzes.services import sync_quiz
 from jimtraining.rendering import render_markdown
 from jimtraining.signals import lesson_done
 from jimtraining.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
-MODULE_FIELDS = ("position", "folder", "title", "summary", "minutes", "prerequisites", "goals", "sources", "body")
-LESSON_FIELDS = ("position", "filename", "title", "minutes", "body")
 
+# Sync ---------------------------------------------------------------------------------------------------------
 
-@dataclass
-class SyncReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    archived: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    unchanged: int = 0
+def sync_modules(sources, report: SyncReport, now=None, also_sync=None) -> None:
+    """Write the modules and lessons of a checked content tree: the curriculum's part of `flask content sync`.
 
-    def record(self, row, name: str, changed: bool) -> None:
-        """Count a row that existed already: restored when it was archived, updated when its fields changed."""
-        if row.archived:
-            row.archived = False
-            self.restored.append(name)
-        elif changed:
-            self.updated.append(name)
-        else:
-            self.unchanged += 1
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.archived or self.restored)
-
-
-def apply_fields(row, source, fields) -> bool:
-    """Copy the named fields from source to row; True when anything changed."""
-    changed = False
-    for name in fields:
-        value = getattr(source, name)
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
-
-
-def sync_content(tree: ContentTree) -> SyncReport:
-    """Write the modules and lessons of a checked content tree to the database.
-
-    Idempotent: a second run changes nothing. Rows are matched by slug, so editing text keeps every learner's
-    progress; modules and lessons that left the files are archived (hidden, progress kept), never deleted.
-    Refuses a tree with problems.
+    Rows are matched by slug, so editing text keeps every learner's progress; modules and lessons that left the
+    files are archived (hidden, progress kept), never deleted. `also_sync(module, source)` writes what else a
+    module folder holds (its quiz), right after the module's lessons.
     """
-    if not tree.ok:
-        raise ValueError("content has problems; run `flask content check`")
-    report = SyncReport()
-    now = utcnow()
-    existing = {m.slug: m for m in db.session.scalars(select(Module)).all()}
-    seen_modules = set()
-    for source in tree.modules:
-        seen_modules.add(source.slug)
-        module = existing.get(source.slug)
-        if module is None:
-            module = Module(slug=source.slug, archived=False)
-            apply_fields(module, source, MODULE_FIELDS)
-            module.synced_at = now
-            db.session.add(module)
-            report.created.append(source.slug)
-        else:
-            changed = apply_fields(module, source, MODULE_FIELDS)
-            report.record(module, source.slug, changed)
-            if changed:
-                module.synced_at = now
-        lessons = {lesson.slug: lesson for lesson in module.lessons}
-        seen_lessons = set()
-        for lesson_source in source.lessons:
-            seen_lessons.add(lesson_source.slug)
-            name = f"{source.slug}/{lesson_source.slug}"
-            lesson = lessons.get(lesson_source.slug)
-            if lesson is None:
-                lesson = Lesson(slug=lesson_source.slug, archived=False, synced_at=now)
-                apply_fields(lesson, lesson_source, LESSON_FIELDS)
-                module.lessons.append(lesson)
-                report.created.append(name)
-                continue
-            changed = apply_fields(lesson, lesson_source, LESSON_FIELDS)
-            report.record(lesson, name, changed)
-            if changed:
-                lesson.synced_at = now
-        for slug, lesson in lessons.items():
-            if slug not in seen_lessons and not lesson.archived:
-                lesson.archived = True
-                report.archived.append(f"{source.slug}/{slug}")
-        sync_quiz(module, source.quiz, report)
-    for slug, module in existing.items():
-        if slug not in seen_modules and not module.archived:
-            module.archived = True
-            report.archived.append(slug)
-    from jimtraining.certification.tracks import sync_tracks
-    from jimtraining.scenarios.services import sync_scenarios
+    now = now or utcnow()
 
-    sync_scenarios(tree.scenarios, report)
-    sync_tracks(tree.tracks, report)
-    db.session.commit()
-    log.info("content sync: %d created, %d updated, %d archived, %d restored, %d unchanged",
-             len(report.created), len(report.updated), len(report.archived), len(report.restored),
-             report.unchanged)
-    return report
+    def lessons_and_more(module: Module, source) -> None:
+        sync_by_slug(Lesson, module.lessons, source.lessons, report, prefix=f"{source.slug}/",
+                     add=module.lessons.append, now=now)
+        if also_sync is not None:
+            also_sync(module, source)
+
+    sync_by_slug(Module, db.session.scalars(select(Module)).all(), sources, report, now=now, then=lessons_and_more)
 
 
 # Reading -----------------------------------------------------------------------------------------------------
@@ -129,8 +49,7 @@ def sync_content(tree: ContentTree) -> SyncReport:
 def active_modules() -> list[Module]:
     """All modules shown to learners, in order, with their lessons loaded in the same query round."""
     return list(db.session.scalars(
-        select(Module).where(Module.archived.is_(False)).order_by(Module.position)
-        .options(db.selectinload(Module.lessons))
+        Module.active().order_by(Module.position).options(db.selectinload(Module.lessons))
     ).all())
 
 

@@ -8,7 +8,7 @@ from jimtraining.access import can, require
 from jimtraining.access.curriculum import lesson_or_404, module_or_404
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.curriculum import services
-from jimtraining.curriculum.loader import IMAGE_EXTENSIONS
+from jimtraining.curriculum.links import IMAGE_EXTENSIONS
 from jimtraining.quizzes import services as quiz_services
 from jimtraining.quizzes.services import QuizSummary
 

@@ -18,7 +18,7 @@ from jimtraining.accounts import services as accounts
 from jimtraining.accounts.models import User
 from jimtraining.cohorts import enrolment as cohorts
 from jimtraining.cohorts.models import Cohort, Enrollment
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.extensions import db
 from jimtraining.organisations.models import Organisation

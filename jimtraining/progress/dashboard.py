@@ -23,7 +23,7 @@ from jimtraining.certification.services import cohort_track, refusal
 from jimtraining.cohorts.enrolment import ENROLLED, enrolments, split_names, trainer_names_of
 from jimtraining.cohorts.models import Cohort, CohortSession, Enrollment, cohort_trainer
 from jimtraining.cohorts.track_fit import counted_modules, missing_modules, missing_modules_text, module_titles
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.progress.matrix import LearnerRow, cohort_matrix, matrix_modules
 from jimtraining.timeutil import as_utc, utcnow

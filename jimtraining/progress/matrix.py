@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from jimtraining.certification.group_progress import GroupProgress, Person, groups_progress
 from jimtraining.cohorts.models import Cohort
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.timeutil import as_utc, utcnow
 
 

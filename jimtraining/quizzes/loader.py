@@ -8,8 +8,10 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from jimtraining.quizzes.types import ID_RE, QUESTION_TYPES
-from jimtraining.quizzes.yamlmap import read_yaml_file
+from jimtraining.content.checks import SLUG_RE, unknown_keys
+from jimtraining.content.problems import Collector, Problem, Reporter
+from jimtraining.content.yamlmap import read_yaml_file
+from jimtraining.quizzes.types import QUESTION_TYPES
 from jimtraining.rendering import images_without_alt
 
 QUIZ_KEYS = {"title", "draw", "pass_mark", "max_attempts", "time_limit", "shuffle_options", "show_answers",
@@ -47,21 +49,15 @@ class QuizFile:
 def load_quiz(path: Path, relpath: str, problems: list, goal_count: int = 0) -> QuizFile | None:
     """Parse and check one quiz.yml; problems are appended, never raised. `goal_count` is the number of goals of
     the module (0: unknown), against which the questions' `goal` numbers are checked."""
-    from jimtraining.curriculum.loader import Problem  # the one Problem type of the content check
-
     loaded = read_yaml_file(path, relpath, problems)
     if loaded is None:
         return None
     data, lines = loaded
-    report = _Reporter(problems, relpath, lambda: lines)
+    report = Reporter(problems, relpath, lines)
     if not isinstance(data, dict):
         problems.append(Problem(relpath, 1, _("een toets bestaat uit velden (naam: waarde) met een lijst 'questions'")))
         return None
-
-    for key in data:
-        if key not in QUIZ_KEYS:
-            report((str(key),), _("onbekend veld '%(key)s' (toegestaan: %(allowed)s)", key=key,
-                                  allowed=", ".join(sorted(QUIZ_KEYS))))
+    unknown_keys(data, QUIZ_KEYS, (), report)
 
     quiz = QuizFile(
         title=str(data.get("title") or _("Toets")).strip()[:200],
@@ -155,7 +151,7 @@ def _load_question(raw, index: int, path: tuple, report, seen: set[str]) -> Ques
         return None
     ok = True
     key = raw.get("id")
-    if not isinstance(key, str) or not ID_RE.match(key) or len(key) > 60:
+    if not isinstance(key, str) or not SLUG_RE.match(key) or len(key) > 60:
         report(path + ("id",), _("elke vraag heeft een 'id' van kleine letters, cijfers en streepjes (hoogstens 60)"))
         ok = False
     elif key in seen:
@@ -198,32 +194,9 @@ def _load_question(raw, index: int, path: tuple, report, seen: set[str]) -> Ques
                         feedback=raw["feedback"].strip(), data=qtype.normalise(raw), goal=goal)
 
 
-class _Reporter:
-    """Adds a problem at the line of a YAML path and counts how many it added."""
-
-    def __init__(self, problems: list, relpath: str, lines):
-        self.problems, self.relpath, self._lines, self.count = problems, relpath, lines, 0
-
-    def __call__(self, at: tuple, message: str) -> None:
-        from jimtraining.curriculum.loader import Problem
-
-        self.count += 1
-        self.problems.append(Problem(self.relpath, self._lines().line(*at), message))
-
-
-class _Collector:
-    def __init__(self):
-        self.messages: list[str] = []
-        self.count = 0
-
-    def __call__(self, at: tuple, message: str) -> None:
-        self.count += 1
-        self.messages.append(message)
-
-
 def question_problems(raw) -> list[str]:
     """What `flask content check` would report about one question of quiz.yml: the import runs every question it
     converts through this, so it never writes a question that the check then rejects."""
-    collect = _Collector()
+    collect = Collector()
     _load_question(raw, 0, ("questions", 0), collect, set())
     return collect.messages

@@ -6,6 +6,7 @@ slug and the question key, so editing or re-importing a quiz never breaks past a
 
 from datetime import timedelta
 
+from jimtraining.content.models import ContentModel
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -17,7 +18,7 @@ PENDING_REVIEW = "pending_review"
 GRADED = "graded"
 
 
-class Quiz(db.Model):
+class Quiz(ContentModel, db.Model):
     id = db.Column(db.Integer, primary_key=True)
     module_id = db.Column(db.Integer, db.ForeignKey("module.id"), nullable=False, unique=True)
     title = db.Column(db.String(200), nullable=False)
@@ -32,8 +33,6 @@ class Quiz(db.Model):
     shuffle_options = db.Column(db.Boolean, nullable=False, default=True)
     #: "after_attempt" or "after_passing": when a learner sees the right answers.
     show_answers = db.Column(db.String(20), nullable=False, default="after_attempt")
-    #: True when quiz.yml was removed; attempts stay.
-    archived = db.Column(db.Boolean, nullable=False, default=False)
 
     module = db.relationship("Module", backref=db.backref("quiz", uselist=False, lazy="selectin"))
     questions = db.relationship("Question", back_populates="quiz", order_by="Question.position",
@@ -44,8 +43,10 @@ class Quiz(db.Model):
         return [q for q in self.questions if not q.archived]
 
 
-class Question(db.Model):
+class Question(ContentModel, db.Model):
     __table_args__ = (db.UniqueConstraint("quiz_id", "key", name="uq_question_quiz_key"),)
+    #: Read per attempt, not kept in the catalogue.
+    in_catalogue = False
 
     id = db.Column(db.Integer, primary_key=True)
     quiz_id = db.Column(db.Integer, db.ForeignKey("quiz.id"), nullable=False, index=True)
@@ -61,7 +62,6 @@ class Question(db.Model):
     feedback = db.Column(db.Text, nullable=False, default="")
     #: Type-specific content (options with correctness, pairs, items, model answer). Never sent to a page as is.
     data = db.Column(db.JSON, nullable=False, default=dict)
-    archived = db.Column(db.Boolean, nullable=False, default=False)
 
     quiz = db.relationship("Quiz", back_populates="questions")
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from jimtraining.content.sync import SyncReport, apply_fields, sync_by_slug, synced_fields
 from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import (
@@ -28,10 +29,6 @@ from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-QUIZ_FIELDS = ("title", "draw_count", "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_options",
-               "show_answers")
-QUESTION_FIELDS = ("position", "type", "text", "points", "feedback", "data")
-
 
 class QuizError(Exception):
     """A quiz action that cannot be done; the message is shown to the learner."""
@@ -39,49 +36,27 @@ class QuizError(Exception):
 
 # Sync -------------------------------------------------------------------------------------------------------
 
-def sync_quiz(module, source, report) -> None:
-    """Bring one module's quiz in line with its quiz.yml (source None: archive it). Questions match by key."""
+def sync_quiz(module, source, report: SyncReport) -> None:
+    """Bring one module's quiz in line with its quiz.yml (source None: archive it). Questions match by key; a
+    change to any of them counts as an update of the quiz."""
     quiz = module.quiz
+    name = f"{module.slug}/quiz"
     if source is None:
         if quiz is not None and not quiz.archived:
             quiz.archived = True
-            report.archived.append(f"{module.slug}/quiz")
+            report.archived.append(name)
         return
-    name = f"{module.slug}/quiz"
     if quiz is None:
         quiz = Quiz(module=module, archived=False)
         db.session.add(quiz)
         report.created.append(name)
-        changed = False
-    else:
-        if quiz.archived:
-            report.restored.append(name)
-        changed = False
+    elif quiz.archived:
         quiz.archived = False
-    for field_name in QUIZ_FIELDS:
-        if getattr(quiz, field_name) != getattr(source, field_name):
-            setattr(quiz, field_name, getattr(source, field_name))
-            changed = True
-    existing = {q.key: q for q in quiz.questions}
-    for question_source in source.questions:
-        question = existing.get(question_source.key)
-        if question is None:
-            question = Question(key=question_source.key, archived=False)
-            quiz.questions.append(question)
-            changed = True
-        elif question.archived:
-            question.archived = False
-            changed = True
-        for field_name in QUESTION_FIELDS:
-            if getattr(question, field_name) != getattr(question_source, field_name):
-                setattr(question, field_name, getattr(question_source, field_name))
-                changed = True
-    keys = {q.key for q in source.questions}
-    for key, question in existing.items():
-        if key not in keys and not question.archived:
-            question.archived = True
-            changed = True
-    if changed and name not in report.created and name not in report.restored:
+        report.restored.append(name)
+    changed = apply_fields(quiz, source, synced_fields(type(source), Quiz))
+    questions = SyncReport()
+    sync_by_slug(Question, quiz.questions, source.questions, questions, key="key", add=quiz.questions.append)
+    if (changed or questions.changed) and name not in report.created and name not in report.restored:
         report.updated.append(name)
 
 

@@ -16,37 +16,28 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from jimtraining.content.checks import check_ids, has_text
+from jimtraining.content.problems import Report
+
 #: Option ids that would tell which answer is right.
 REVEALING_IDS = re.compile(r"correct|juist|goed|fout|wrong|right|true|false|waar|onwaar", re.IGNORECASE)
 
-Report = Callable[[tuple, str], None]
 
 
 class AnswerError(ValueError):
     """An answer that cannot be accepted; the message is shown to the learner."""
 
 
-def _text(value) -> bool:
-    return isinstance(value, str) and bool(value.strip())
+#: Ids of options, pairs and items are at most this long.
+MAX_ID = 40
 
 
-def check_ids(items, path: tuple, key: str, report: Report, revealing_check: bool = True,
-              max_length: int = 40) -> list[str]:
-    """Check the 'id' of every item in a content list (format, length, duplicates); returns the ids."""
-    ids = []
-    for index, item in enumerate(items):
-        item_id = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(item_id, str) or not ID_RE.match(item_id) or len(item_id) > max_length:
-            report(path + (key, index), _("elk onderdeel heeft een 'id' van kleine letters, cijfers en streepjes"))
-            continue
-        if item_id in ids:
-            report(path + (key, index, "id"), _("dubbele id '%(id)s'", id=item_id))
-        if revealing_check and REVEALING_IDS.search(item_id):
-            report(path + (key, index, "id"), _("de id '%(id)s' verraadt het antwoord; gebruik a, b, c, ...",
-                                                id=item_id))
-        ids.append(item_id)
-    return ids
+def _not_revealing(report: Report) -> Callable[[str, tuple], None]:
+    """check_ids' extra check for option ids: an id must not give the right answer away."""
+    def check(item_id: str, at: tuple) -> None:
+        if REVEALING_IDS.search(item_id):
+            report(at, _("de id '%(id)s' verraadt het antwoord; gebruik a, b, c, ...", id=item_id))
+    return check
 
 
 class QuestionType:
@@ -118,11 +109,11 @@ class _Choice(QuestionType):
         if not isinstance(options, list) or len(options) < 2:
             report(path + ("options",), _("geef minstens twee antwoorden onder 'options'"))
             return
-        check_ids(options, path, "options", report)
+        check_ids(options, path, "options", report, MAX_ID, also=_not_revealing(report))
         weighted = uses_weights(q)
         for index, option in enumerate(options):
             if isinstance(option, dict):
-                if not _text(option.get("text")):
+                if not has_text(option.get("text")):
                     report(path + ("options", index), _("elk antwoord heeft een 'text'"))
                 if "correct" in option and not isinstance(option["correct"], bool):
                     report(path + ("options", index, "correct"), _("'correct' is true of false"))
@@ -290,10 +281,10 @@ class Matching(QuestionType):
         if not isinstance(pairs, list) or len(pairs) < 2:
             report(path + ("pairs",), _("geef minstens twee paren onder 'pairs'"))
             return
-        check_ids(pairs, path, "pairs", report, revealing_check=False)
+        check_ids(pairs, path, "pairs", report, MAX_ID)
         rights = []
         for index, pair in enumerate(pairs):
-            if not isinstance(pair, dict) or not _text(pair.get("left")) or not _text(pair.get("right")):
+            if not isinstance(pair, dict) or not has_text(pair.get("left")) or not has_text(pair.get("right")):
                 report(path + ("pairs", index), _("elk paar heeft een 'left' en een 'right'"))
                 continue
             if pair["right"].strip() in rights:
@@ -304,7 +295,7 @@ class Matching(QuestionType):
             report(path + ("distractors",), _("'distractors' is een lijst extra antwoorden voor de rechterkant"))
             return
         for index, extra in enumerate(distractors):
-            if not _text(extra):
+            if not has_text(extra):
                 report(path + ("distractors", index), _("elk extra antwoord onder 'distractors' is een tekst"))
             elif extra.strip() in rights:
                 report(path + ("distractors", index), _("het extra antwoord '%(text)s' staat al bij een paar of "
@@ -352,9 +343,9 @@ class Ordering(QuestionType):
         if not isinstance(items, list) or len(items) < 2:
             report(path + ("items",), _("geef minstens twee onderdelen onder 'items', in de goede volgorde"))
             return
-        check_ids(items, path, "items", report, revealing_check=False)
+        check_ids(items, path, "items", report, MAX_ID)
         for index, item in enumerate(items):
-            if not isinstance(item, dict) or not _text(item.get("text")):
+            if not isinstance(item, dict) or not has_text(item.get("text")):
                 report(path + ("items", index), _("elk onderdeel heeft een 'text'"))
 
     def normalise(self, q):
@@ -401,7 +392,7 @@ class OpenAnswer(QuestionType):
     MAX_LENGTH = 5000
 
     def check(self, q, path, report):
-        if not _text(q.get("model_answer")):
+        if not has_text(q.get("model_answer")):
             report(path + ("model_answer",), _("een open vraag heeft een 'model_answer' voor de trainer"))
 
     def normalise(self, q):

@@ -8,8 +8,8 @@ from jimtraining.access import can, require, trainer_required
 from jimtraining.access.curriculum import module_or_404
 from jimtraining.access.quizzes import answer_or_404, attempt_or_404
 from jimtraining.cohorts.enrolment import learner_ids_of_trainer
+from jimtraining.content.catalogue import catalogue
 from jimtraining.curriculum import services as curriculum
-from jimtraining.curriculum.catalogue import catalogue
 from jimtraining.exports.csv import csv_response
 from jimtraining.quizzes import presenters, services
 from jimtraining.quizzes.forms import ReviewForm

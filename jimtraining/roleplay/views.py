@@ -8,7 +8,7 @@ from jimtraining.access import require, roles_required
 from jimtraining.access.cohorts import cohort_session_or_404
 from jimtraining.access.roleplay import NOTE_OF_PART, VIEW_OF_PART, note_kinds, round_or_404
 from jimtraining.accounts.forms import ConfirmForm
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.rendering import render_markdown
 from jimtraining.roleplay import forms, services
 from jimtraining.roleplay.models import Part

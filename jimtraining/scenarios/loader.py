@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
 
-from jimtraining.quizzes.types import check_ids
-from jimtraining.quizzes.yamlmap import read_yaml_file
+from jimtraining.content.checks import MAX_SLUG, check_ids, file_slug, has_text, unknown_keys
+from jimtraining.content.problems import Reporter
+from jimtraining.content.yamlmap import read_yaml_file
 from jimtraining.rendering import images_without_alt
 from jimtraining.scenarios import analysis
 from jimtraining.scenarios.engine import ConditionError, parse_condition
 from jimtraining.scenarios.rubric import HIGHEST_LEVEL, LOWEST_LEVEL, RubricCutoff, cutoff_of
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ROLE_KINDS = {"young_person", "parent", "jim", "professional", "referrer", "teacher", "other"}
 WORK_CONTEXTS = {"jeugdhulp", "wijkteam", "participatiewet", "onderwijs", "dakloze-jongeren", "anders"}
 TOP_KEYS = {"title", "summary", "work_context", "situation", "learning_goals", "roles", "rubric", "rubric_cutoff",
@@ -40,8 +39,11 @@ FIRST_OPTION_WARNING = 0.25
 
 @dataclass
 class ScenarioFile:
+    """A checked scenario file; its fields that are columns of scenarios.models.Scenario are what sync writes."""
+
     slug: str
     title: str
+    work_context: str
     #: The checked file; each rubric criterion also carries `competence_name` from competences.yml.
     data: dict
 
@@ -74,27 +76,21 @@ def load_scenarios(folder: Path, module_slugs: set[str], problems: list, compete
 
 def _load(path: Path, relpath: str, module_slugs: set[str], problems: list, competences: dict,
           warnings: list) -> ScenarioFile | None:
-    from jimtraining.curriculum.loader import Problem
-
-    slug = path.stem
-    if not SLUG_RE.match(slug) or len(slug) > 100:
-        problems.append(Problem(relpath, 1, _("bestandsnaam moet een slug zijn: kleine letters, cijfers, streepjes")))
+    slug = file_slug(path, relpath, problems)
+    if slug is None:
         return None
     loaded = read_yaml_file(path, relpath, problems)
     if loaded is None:
         return None
     data, lines = loaded
     before = len(problems)
-
-    def report(at: tuple, message: str) -> None:
-        problems.append(Problem(relpath, lines.line(*at), message))
-
+    report = Reporter(problems, relpath, lines)
     if not isinstance(data, dict):
         report((), _("een scenario bestaat uit velden (naam: waarde)"))
         return None
-    _unknown(data, TOP_KEYS, (), report)
+    unknown_keys(data, TOP_KEYS, (), report)
     for key in ("title", "summary", "situation"):
-        if not _text(data.get(key)):
+        if not has_text(data.get(key)):
             report((key,), _("'%(key)s' ontbreekt", key=key))
     _check_pictures(data.get("situation"), ("situation",), report)
     if data.get("work_context") not in WORK_CONTEXTS:
@@ -117,12 +113,11 @@ def _load(path: Path, relpath: str, module_slugs: set[str], problems: list, comp
         known = competences.get(criterion["competence"])
         criterion["competence_name"] = known.name if known is not None else criterion["competence"].strip()
     try:
-        _warn_about_choices(data["practice"], lambda at, message: warnings.append(
-            Problem(relpath, lines.line(*at), message)))
+        _warn_about_choices(data["practice"], Reporter(warnings, relpath, lines))
     except RuntimeError:  # redirects that send each other round for ever: a learner would get an error page
         report(("practice",), _("een reeks 'redirect'-knopen komt nooit bij een knoop met tekst"))
         return None
-    return ScenarioFile(slug=slug, title=data["title"].strip(), data=data)
+    return ScenarioFile(slug=slug, title=data["title"].strip(), work_context=data["work_context"], data=data)
 
 
 def _warn_about_choices(practice: dict, warn) -> None:
@@ -141,40 +136,30 @@ def _warn_about_choices(practice: dict, warn) -> None:
             "maak de weg naar het beste einde minder voor de hand liggend", percent=round(chance * 100)))
 
 
-def _text(value) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
 def _check_pictures(markdown_text, where: tuple, report) -> None:
     """Pictures in the Markdown of a scenario need a description, as in lessons."""
     for target in images_without_alt(markdown_text) if isinstance(markdown_text, str) else []:
         report(where, _("afbeelding zonder alt-tekst: %(target)s", target=target))
 
 
-def _unknown(mapping: dict, allowed: set[str], at: tuple, report) -> None:
-    for key in mapping:
-        if key not in allowed:
-            report(at + (str(key),), _("onbekend veld '%(key)s'", key=key))
-
-
 def _check_roles(roles, report) -> None:
     if not isinstance(roles, list) or len(roles) < 2:
         report(("roles",), _("geef minstens twee rollen onder 'roles'"))
         return
-    check_ids(roles, (), "roles", report, revealing_check=False, max_length=100)
+    check_ids(roles, (), "roles", report, MAX_SLUG)
     professionals = 0
     for index, role in enumerate(roles):
         at = ("roles", index)
         if not isinstance(role, dict):
             continue
-        _unknown(role, ROLE_KEYS, at, report)
-        if not _text(role.get("name")):
+        unknown_keys(role, ROLE_KEYS, at, report)
+        if not has_text(role.get("name")):
             report(at, _("elke rol heeft een 'name'"))
         if role.get("kind") not in ROLE_KINDS:
             report(at + ("kind",), _("'kind' is een van: %(list)s", list=", ".join(sorted(ROLE_KINDS))))
         if role.get("played_by") not in ("actor", "learner"):
             report(at + ("played_by",), _("'played_by' is actor of learner"))
-        if not _text(role.get("trainee_brief")):
+        if not has_text(role.get("trainee_brief")):
             report(at, _("elke rol heeft een 'trainee_brief': wat de professional weet"))
         if role.get("kind") == "professional":
             professionals += 1
@@ -185,9 +170,9 @@ def _check_roles(roles, report) -> None:
             if not isinstance(brief, dict):
                 report(at, _("een rol voor een acteur heeft een 'actor_brief'"))
             else:
-                _unknown(brief, ACTOR_BRIEF_KEYS, at + ("actor_brief",), report)
+                unknown_keys(brief, ACTOR_BRIEF_KEYS, at + ("actor_brief",), report)
                 for key in sorted(ACTOR_BRIEF_KEYS):
-                    if not _text(brief.get(key)):
+                    if not has_text(brief.get(key)):
                         report(at + ("actor_brief",), _("de actor_brief mist '%(key)s'", key=key))
         elif brief is not None:
             report(at + ("actor_brief",), _("alleen rollen met played_by: actor hebben een actor_brief"))
@@ -199,19 +184,19 @@ def _check_rubric(rubric, competences: dict, report) -> None:
     if not isinstance(rubric, list) or not rubric:
         report(("rubric",), _("'rubric' noemt minstens één criterium"))
         return
-    check_ids(rubric, (), "rubric", report, revealing_check=False, max_length=100)
+    check_ids(rubric, (), "rubric", report, MAX_SLUG)
     for index, item in enumerate(rubric):
         at = ("rubric", index)
         if not isinstance(item, dict):
             continue
-        _unknown(item, RUBRIC_KEYS, at, report)
-        if not _text(item.get("criterion")) or not _text(item.get("competence")):
+        unknown_keys(item, RUBRIC_KEYS, at, report)
+        if not has_text(item.get("criterion")) or not has_text(item.get("competence")):
             report(at, _("elk criterium heeft een 'criterion' en een 'competence'"))
         elif competences and item["competence"] not in competences:
             report(at + ("competence",), _("onbekende competentie '%(id)s': kies een id uit competences.yml "
                                           "(%(list)s)", id=item["competence"], list=", ".join(competences)))
         levels = item.get("levels")
-        if not isinstance(levels, list) or len(levels) != 4 or not all(_text(level) for level in levels):
+        if not isinstance(levels, list) or len(levels) != 4 or not all(has_text(level) for level in levels):
             report(at + ("levels",), _("elk criterium heeft precies 4 niveaus, beschreven als gedrag"))
 
 
@@ -221,7 +206,7 @@ def _check_cutoff(cutoff, rubric, report) -> None:
     if not isinstance(cutoff, dict):
         report(at, _("'rubric_cutoff' ontbreekt: wanneer is een ronde voldoende? (min_level en min_total)"))
         return
-    _unknown(cutoff, CUTOFF_KEYS, at, report)
+    unknown_keys(cutoff, CUTOFF_KEYS, at, report)
     count = len(rubric) if isinstance(rubric, list) else 0
     level, total = cutoff.get("min_level"), cutoff.get("min_total")
     if isinstance(level, bool) or not isinstance(level, int) or not LOWEST_LEVEL <= level <= HIGHEST_LEVEL:
@@ -242,10 +227,10 @@ def _check_debrief(debrief, report) -> None:
     if not isinstance(debrief, dict):
         report(("debrief",), _("'debrief' heeft vragen voor reactions, description, analysis en summary"))
         return
-    _unknown(debrief, set(DEBRIEF_PHASES), ("debrief",), report)
+    unknown_keys(debrief, set(DEBRIEF_PHASES), ("debrief",), report)
     for phase in DEBRIEF_PHASES:
         questions = debrief.get(phase)
-        if not isinstance(questions, list) or not questions or not all(_text(q) for q in questions):
+        if not isinstance(questions, list) or not questions or not all(has_text(q) for q in questions):
             report(("debrief", phase), _("'debrief' mist vragen voor '%(phase)s'", phase=phase))
 
 
@@ -254,17 +239,17 @@ def _check_practice(practice, report) -> None:
         report(("practice",), _("'practice' (de oefenversie met keuzes) ontbreekt"))
         return
     at = ("practice",)
-    _unknown(practice, PRACTICE_KEYS, at, report)
+    unknown_keys(practice, PRACTICE_KEYS, at, report)
     variables = practice.get("variables") or []
     if not isinstance(variables, list):
         report(at + ("variables",), _("'variables' is een lijst"))
         variables = []
-    declared = set(check_ids(variables, at, "variables", report, revealing_check=False, max_length=100))
+    declared = set(check_ids(variables, at, "variables", report, MAX_SLUG))
     nodes = practice.get("nodes")
     if not isinstance(nodes, list) or not nodes:
         report(at + ("nodes",), _("'nodes' ontbreekt of is leeg"))
         return
-    node_ids = check_ids(nodes, at, "nodes", report, revealing_check=False, max_length=100)
+    node_ids = check_ids(nodes, at, "nodes", report, MAX_SLUG)
     by_id = {n["id"]: (i, n) for i, n in enumerate(nodes) if isinstance(n, dict) and isinstance(n.get("id"), str)}
     start = practice.get("start")
     if start not in by_id:
@@ -283,11 +268,11 @@ def _check_practice(practice, report) -> None:
     for node_id in node_ids:
         index, node = by_id[node_id]
         where = at + ("nodes", index)
-        _unknown(node, NODE_KEYS, where, report)
+        unknown_keys(node, NODE_KEYS, where, report)
         targets = []
         _check_pictures(node.get("text"), where + ("text",), report)
         if node.get("ending"):
-            if not _text(node.get("title")) or not _text(node.get("text")) or not _text(node.get("jimwerker")):
+            if not has_text(node.get("title")) or not has_text(node.get("text")) or not has_text(node.get("jimwerker")):
                 report(where, _("een einde heeft 'title', 'text' en 'jimwerker'"))
             if node.get("choices") or node.get("redirect"):
                 report(where, _("een einde heeft geen keuzes"))
@@ -303,7 +288,7 @@ def _check_practice(practice, report) -> None:
                 targets.append((step.get("to"), where + ("redirect", step_index, "to")))
         else:
             choices = node.get("choices")
-            if not _text(node.get("text")):
+            if not has_text(node.get("text")):
                 report(where, _("knoop '%(id)s' heeft geen 'text'", id=node_id))
             if not isinstance(choices, list) or not choices:
                 report(where, _("knoop '%(id)s' loopt dood: geen keuzes en geen einde", id=node_id))
@@ -312,8 +297,8 @@ def _check_practice(practice, report) -> None:
                 cwhere = where + ("choices", choice_index)
                 if not isinstance(choice, dict):
                     continue
-                _unknown(choice, CHOICE_KEYS, cwhere, report)
-                if not _text(choice.get("text")) or not _text(choice.get("feedback")):
+                unknown_keys(choice, CHOICE_KEYS, cwhere, report)
+                if not has_text(choice.get("text")) or not has_text(choice.get("feedback")):
                     report(cwhere, _("elke keuze heeft 'text' en 'feedback'"))
                 for name, change in (choice.get("effects") or {}).items():
                     if name not in declared:

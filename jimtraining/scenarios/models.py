@@ -2,21 +2,21 @@
 
 Live role-play in a cohort session (rounds, scores, notes, trainee-actors) is in jimtraining/roleplay/."""
 
+from jimtraining.content.models import ContentModel, slug_column
 from jimtraining.extensions import db
 from jimtraining.scenarios.rubric import RubricCutoff, cutoff_of
 from jimtraining.timeutil import utcnow
 
 
-class Scenario(db.Model):
+class Scenario(ContentModel, db.Model):
     id = db.Column(db.Integer, primary_key=True)
     #: The file name without .yml: stable identity.
-    slug = db.Column(db.String(100), nullable=False, unique=True)
+    slug = slug_column()
     title = db.Column(db.String(200), nullable=False)
     work_context = db.Column(db.String(30), nullable=False)
     #: The whole checked file: roles (with actor briefs), rubric, debrief, practice graph. Never sent to a page
     #: as is: views pick what each role may see.
     data = db.Column(db.JSON, nullable=False)
-    archived = db.Column(db.Boolean, nullable=False, default=False)
 
     @property
     def practice(self) -> dict:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from jimtraining.content.sync import SyncReport, sync_by_slug
 from jimtraining.extensions import db
 from jimtraining.scenarios import engine
 from jimtraining.scenarios.models import Scenario, ScenarioChoice, ScenarioRun
@@ -25,42 +26,17 @@ class PracticeError(Exception):
     """A practice action that cannot be done; the message is shown to the learner."""
 
 
-def sync_scenarios(sources, report) -> None:
-    """Upsert scenarios by slug; archive the ones whose file is gone."""
-    existing = {s.slug: s for s in db.session.scalars(select(Scenario))}
-    seen = set()
-    for source in sources:
-        seen.add(source.slug)
-        name = f"scenarios/{source.slug}"
-        scenario = existing.get(source.slug)
-        if scenario is None:
-            db.session.add(Scenario(slug=source.slug, title=source.title, work_context=source.data["work_context"],
-                                    data=source.data, archived=False))
-            report.created.append(name)
-            continue
-        if scenario.archived:
-            scenario.archived = False
-            report.restored.append(name)
-        if (scenario.title, scenario.data, scenario.work_context) != (source.title, source.data,
-                                                                       source.data["work_context"]):
-            scenario.title, scenario.data, scenario.work_context = source.title, source.data, source.data[
-                "work_context"]
-            if name not in report.restored:
-                report.updated.append(name)
-        elif name not in report.restored:
-            report.unchanged += 1
-    for slug, scenario in existing.items():
-        if slug not in seen and not scenario.archived:
-            scenario.archived = True
-            report.archived.append(f"scenarios/{slug}")
+def sync_scenarios(sources, report: SyncReport) -> None:
+    """Upsert scenarios by slug; archive the ones whose file is gone, restore the ones that came back."""
+    sync_by_slug(Scenario, db.session.scalars(select(Scenario)), sources, report, prefix="scenarios/")
 
 
 def active_scenarios() -> list[Scenario]:
-    return list(db.session.scalars(select(Scenario).where(Scenario.archived.is_(False)).order_by(Scenario.title)))
+    return list(db.session.scalars(Scenario.active().order_by(Scenario.title)))
 
 
 def get_scenario_or_none(slug: str) -> Scenario | None:
-    return db.session.scalar(select(Scenario).where(Scenario.slug == slug, Scenario.archived.is_(False)))
+    return db.session.scalar(Scenario.active().where(Scenario.slug == slug))
 
 
 def runs_of(user_id: int, slug: str) -> list[ScenarioRun]:

@@ -4,7 +4,7 @@ import pytest
 
 from jimtraining.accounts.services import set_enabled
 from jimtraining.config import PROJECT_ROOT
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 
 
 def test_login_page_is_dutch_and_labelled(client):

@@ -13,8 +13,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from jimtraining import create_app
-from jimtraining.curriculum.loader import load_content
-from jimtraining.curriculum.services import sync_content
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.demo import seed_demo
 from jimtraining.extensions import db
 from tests.conftest import config_for_tests

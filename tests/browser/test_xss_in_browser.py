@@ -32,9 +32,9 @@ from jimtraining.cohorts import enrolment as cohorts
 from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.invitations import create_invitation
 from jimtraining.cohorts.models import Cohort, CohortSession
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.curriculum.models import Module
-from jimtraining.curriculum.services import active_modules, sync_content
+from jimtraining.curriculum.services import active_modules
 from jimtraining.demo import DEMO_PASSWORD, seed_demo
 from jimtraining.extensions import db
 from jimtraining.mailing import send_mail

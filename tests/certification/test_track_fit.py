@@ -92,8 +92,7 @@ requirements:
 
 @pytest.fixture
 def content_with_track(synced_content):
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
 
     synced_content.raw("tracks/basistraject.yml", TRACK_FILE)
     tree = load_content(synced_content.root)
@@ -154,8 +153,7 @@ def test_a_trainer_without_a_licence_is_not_told_to_ask_for_a_group_code(client_
 @pytest.fixture
 def demo(app):
     """The demo data on the real curriculum (modules/ with its tracks)."""
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
     from jimtraining.demo import seed_demo
 
     tree = load_content(app.config["MODULES_DIR"])
@@ -170,7 +168,7 @@ def test_item_2_the_demo_class_follows_a_track_that_fits_it_and_its_lecturer_see
     modules and 6 quizzes; its lecturer's certificate page said "Vraag je trainer om een groepscode"."""
     from jimtraining.accounts.models import User
     from jimtraining.cohorts.track_fit import cohorts_lacking_track_modules
-    from jimtraining.curriculum.catalogue import catalogue
+    from jimtraining.content.catalogue import catalogue
 
     assert cohorts_lacking_track_modules(catalogue().tracks) == []
     school = db.session.scalar(select(Cohort).where(Cohort.name == "Hogeschool Midden, klas SPH-2B"))

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from jimtraining.certification.models import Track
 from jimtraining.config import PROJECT_ROOT
-from jimtraining.curriculum.loader import load_content
-from jimtraining.curriculum.services import sync_content
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.extensions import db
 
 QUIZ_YML = """\

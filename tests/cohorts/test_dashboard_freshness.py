@@ -13,9 +13,9 @@ from jimtraining.certification import services as certification
 from jimtraining.certification.models import Certificate
 from jimtraining.cohorts import enrolment as cohorts
 from jimtraining.cohorts.attendance import set_attendance
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.curriculum.models import Lesson
-from jimtraining.curriculum.services import set_lesson_done, sync_content
+from jimtraining.curriculum.services import set_lesson_done
 from jimtraining.extensions import db
 from jimtraining.progress.dashboard import _Memory, cohort_overview
 from jimtraining.quizzes.models import QuizAttempt

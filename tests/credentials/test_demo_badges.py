@@ -13,8 +13,7 @@ from tests.credentials.badges import get_credential, schema_errors, status_bit
 @pytest.fixture
 def demo(app):
     """The demo data on the real curriculum (modules/ with its tracks)."""
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
     from jimtraining.demo import seed_demo
 
     tree = load_content(app.config["MODULES_DIR"])

@@ -1,14 +1,14 @@
-"""The curriculum kept in each process's memory (jimtraining/curriculum/catalogue.py): read once, and read again
+"""The curriculum kept in each process's memory (jimtraining/content/catalogue.py): read once, and read again
 as soon as any process writes content."""
 
 import pytest
 from sqlalchemy import create_engine, select, text
 
 from jimtraining.accounts.models import User
-from jimtraining.curriculum.catalogue import catalogue
-from jimtraining.curriculum.loader import load_content
-from jimtraining.curriculum.models import ContentVersion, Lesson, Module
-from jimtraining.curriculum.services import sync_content
+from jimtraining.content.catalogue import catalogue
+from jimtraining.content.models import ContentVersion
+from jimtraining.content_tree import load_content, sync_content
+from jimtraining.curriculum.models import Lesson, Module
 from jimtraining.extensions import db
 from tests.conftest import statements_run
 
@@ -101,7 +101,7 @@ def test_pages_stay_right_without_the_version_row(client, login, learner, synced
 
 def test_with_a_check_interval_other_processes_writes_show_after_it_and_own_writes_at_once(
         app, client, login, learner, synced_content, monkeypatch):
-    import jimtraining.curriculum.catalogue as catalogue_module
+    import jimtraining.content.catalogue as catalogue_module
 
     monkeypatch.setitem(app.config, "CONTENT_CHECK_SECONDS", 60)
     clock = {"now": 1000.0}

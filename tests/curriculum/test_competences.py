@@ -1,6 +1,6 @@
 """The competence list (modules/competences.yml) that goals, questions and rubric criteria point at."""
 
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 
 
 def _write(content_dir, text: str) -> None:

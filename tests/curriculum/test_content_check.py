@@ -6,7 +6,7 @@ import re
 import pytest
 
 from jimtraining.config import PROJECT_ROOT
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 
 
 def problems_of(content_dir):

@@ -145,8 +145,7 @@ def test_opening_a_lesson_writes_nothing(client, login, learner, synced_content)
 
 def test_a_started_module_stays_open_when_its_prerequisite_gets_a_new_lesson(client, login, learner,
                                                                              synced_content):
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
 
     login(client, learner)
     for path in ("/modules/basis/eerste/done", "/modules/basis/tweede/done", "/modules/verder/derde/done"):

@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
-from jimtraining.curriculum.services import set_lesson_done, sync_content
+from jimtraining.curriculum.services import set_lesson_done
 from jimtraining.extensions import db
 
 

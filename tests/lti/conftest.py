@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from jimtraining.curriculum.loader import load_content
-from jimtraining.curriculum.services import sync_content
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.lti import toolconf
 from tests.lti.platform import EmulatedLms
 from tests.scenarios.conftest import SCENARIO_YML

@@ -5,7 +5,7 @@ import jwt
 from sqlalchemy import delete, select
 
 from jimtraining.cohorts.models import Cohort
-from jimtraining.curriculum.catalogue import catalogue
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.lti import grades
 from jimtraining.lti.models import GRADE_PENDING, GRADE_SENT, LtiContext, LtiGrade

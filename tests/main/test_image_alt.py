@@ -3,7 +3,7 @@
 
 import pytest
 
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 from jimtraining.rendering import render_markdown
 from tests.quizzes.conftest import QUIZ_YML
 from tests.scenarios.conftest import SCENARIO_YML

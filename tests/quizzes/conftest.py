@@ -3,9 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content, sync_content
 from jimtraining.curriculum.models import Module
-from jimtraining.curriculum.services import sync_content
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 from jimtraining.quizzes.gift import parse_gift, to_gift
 from jimtraining.quizzes.moodle_xml import parse_moodle_xml
 from jimtraining.rendering import render_markdown

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 import yaml
 
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 from jimtraining.quizzes.gift import parse_gift
 from jimtraining.quizzes.moodle_xml import parse_moodle_xml
 from jimtraining.quizzes.types import QUESTION_TYPES, Matching

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from jimtraining.config import PROJECT_ROOT
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 from tests.quizzes.conftest import QUIZ_YML
 
 

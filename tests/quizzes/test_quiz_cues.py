@@ -2,7 +2,7 @@
 the usual number of options. `content check` reports the figures; this file holds the shipped banks to them."""
 
 from jimtraining.config import PROJECT_ROOT
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 from jimtraining.quizzes.cues import LONGEST_RIGHT_MAX, MIN_RIGHT_COUNTS, TRUE_SHARE, Cues, cues_of, warnings
 from tests.quizzes.test_quiz_check import base
 

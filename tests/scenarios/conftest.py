@@ -122,8 +122,7 @@ competences:
 @pytest.fixture
 def scenario_content(synced_content):
     """The test curriculum plus two competences and the test scenario, synced."""
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
 
     synced_content.competences(COMPETENCES_YML, "jongere-in-de-regie")
     synced_content.raw("scenarios/testscenario.yml", SCENARIO_YML)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from jimtraining.config import PROJECT_ROOT
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 from jimtraining.scenarios import analysis, engine, services
 
 SCENARIOS = load_content(PROJECT_ROOT / "modules").scenarios

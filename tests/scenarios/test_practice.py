@@ -155,7 +155,7 @@ def test_a_choice_is_stored_by_what_was_chosen_not_by_where_it_stood(client, lea
 
 
 def test_the_rubric_cutoff_is_on_the_stored_scenario_and_in_the_catalogue(app, scenario_content):
-    from jimtraining.curriculum.catalogue import catalogue
+    from jimtraining.content.catalogue import catalogue
     from jimtraining.scenarios.models import Scenario
 
     stored = db.session.scalar(select(Scenario).where(Scenario.slug == "testscenario"))

@@ -3,7 +3,7 @@
 import pytest
 
 from jimtraining.config import PROJECT_ROOT
-from jimtraining.curriculum.loader import load_content
+from jimtraining.content_tree import load_content
 from tests.scenarios.conftest import COMPETENCES_YML, SCENARIO_YML
 
 

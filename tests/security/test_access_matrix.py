@@ -62,8 +62,7 @@ def build_world(content_root) -> dict:
     from jimtraining.cohorts.enrolment import enroll
     from jimtraining.cohorts.invitations import create_invitation
     from jimtraining.cohorts.models import CohortSession
-    from jimtraining.curriculum.loader import load_content
-    from jimtraining.curriculum.services import sync_content
+    from jimtraining.content_tree import load_content, sync_content
     from jimtraining.organisations.models import Organisation
     from jimtraining.quizzes.models import AttemptAnswer
     from jimtraining.quizzes.services import read_responses, start_attempt, submit_attempt

@@ -29,8 +29,8 @@ from jimtraining.certification import services as certification
 from jimtraining.certification.models import Certificate, PracticeAssignment, TrainerLicence
 from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import Cohort, CohortSession
-from jimtraining.curriculum.loader import load_content
-from jimtraining.curriculum.services import render_content, set_lesson_done, sync_content
+from jimtraining.content_tree import load_content, sync_content
+from jimtraining.curriculum.services import render_content, set_lesson_done
 from jimtraining.extensions import db
 from jimtraining.organisations.models import Organisation
 from jimtraining.quizzes.models import AttemptAnswer

@@ -3,17 +3,17 @@ goal) and rubric criteria point at, so authors, lecturers and trainers speak of 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
 
-from jimtraining.quizzes.yamlmap import read_yaml_file
+from jimtraining.content.checks import SLUG_RE
+from jimtraining.content.problems import Problem
+from jimtraining.content.yamlmap import read_yaml_file
 
 #: At most this many competences: a list people can keep in mind.
 MAX_COMPETENCES = 8
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILENAME = "competences.yml"
 
 
@@ -28,8 +28,6 @@ class Competence:
 def load_competences(root: Path, problems: list) -> dict[str, Competence]:
     """The competences in root/competences.yml by id (in file order), or {} when the file is absent. Problems are
     appended as path:line: message, never raised."""
-    from jimtraining.curriculum.loader import Problem
-
     path = root / FILENAME
     if not path.is_file():
         return {}
@@ -56,7 +54,7 @@ def load_competences(root: Path, problems: list) -> dict[str, Competence]:
             problems.append(Problem(FILENAME, at, _("onbekend veld bij een competentie (toegestaan: id, name, "
                                                     "description)")))
         key = item["id"].strip()
-        if not _ID_RE.match(key) or len(key) > 60:
+        if not SLUG_RE.match(key) or len(key) > 60:
             problems.append(Problem(FILENAME, at, _("competentie-id '%(id)s': kleine letters, cijfers en streepjes",
                                                     id=key)))
         elif key in competences:
