@@ -15,7 +15,7 @@ help:
 	@echo "make run     - install, migrate, load modules/, add demo data, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    - the whole test suite (PostgreSQL and browser tests when available)"
 	@echo "make bench   - load test at ten times national scale (PostgreSQL too with BENCH_DATABASE_URL)"
-	@echo "make lint    - ruff"
+	@echo "make lint    - ruff, and the import rules of docs/ARCHITECTURE.md (lint-imports)"
 	@echo "make messages - extract UI strings and update the catalogs in $(TRANSLATIONS)"
 
 $(VENV)/.python-ok:
@@ -57,6 +57,7 @@ bench: $(VENV)/.deps-bench translations
 
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check jimtraining tests bench app.py
+	$(BIN)/lint-imports --no-cache
 
 check-content: $(VENV)/.deps-run
 	$(BIN)/flask content check

@@ -32,6 +32,16 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def user_or_404(user_id: int) -> User:
+    """The user with this id; 404 when there is none. Who may see or act on them is the caller's access rule."""
+    return db.get_or_404(User, user_id)
+
+
+def users_with_role(user_ids, role: str) -> list[User]:
+    """Those of ``user_ids`` that exist and have ``role`` (ids of others are left out)."""
+    return list(db.session.scalars(select(User).where(User.id.in_(set(user_ids)), User.role == role)))
+
+
 def users_query(text: str = "", role: str = ""):
     """Users for the admin's list: those whose name, e-mail address or organisation's name holds ``text`` (any
     case), with ``role`` when given; active accounts first, then by name."""

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from jimtraining.access import get_or_404, trainer_required
+from jimtraining.access import trainer_required
 from jimtraining.access.certification import certificate_or_404, practice_or_404, practice_track_or_404
 from jimtraining.access.cohorts import cohort_or_404
-from jimtraining.accounts.models import User
+from jimtraining.accounts.services import user_or_404
 from jimtraining.certification import services
 from jimtraining.certification.charts import bar_chart, format_number, progress_chart
 from jimtraining.certification.eligibility import (
@@ -186,7 +186,7 @@ def practice_review(cohort_id, assignment_id):
 def sign_off(cohort_id, user_id):
     """Issue the certificate. Everything is checked again here, whatever the page showed."""
     cohort = cohort_or_404(cohort_id, need=None)  # who may sign off, refusal() says (with the reason)
-    learner = get_or_404(User, user_id)
+    learner = user_or_404(user_id)
     reason = services.refusal(current_user, cohort)
     if reason:
         return forbidden(reason)

@@ -4,12 +4,11 @@ the page per learner, removing a learner and a new join code."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from jimtraining.access import trainer_required
 from jimtraining.access.cohorts import cohort_or_404, dashboard_or_404
 from jimtraining.accounts.forms import ConfirmForm
-from jimtraining.accounts.models import User
+from jimtraining.accounts.services import users_with_role
 from jimtraining.cohorts.attendance import attendance_of, next_session
 from jimtraining.cohorts.enrolment import CohortError, cohorts_for, new_join_code, remove_learner, rotate_join_code
 from jimtraining.cohorts.forms import CohortForm
@@ -52,8 +51,7 @@ def _apply_cohort_form(cohort, form):
     trainer_ids = set(form.trainer_ids.data or [])
     if current_user.role == Role.TRAINER:
         trainer_ids.add(current_user.id)  # a trainer never locks themselves out of their own cohort
-    cohort.trainers = list(db.session.scalars(select(User).where(User.id.in_(trainer_ids),
-                                                                 User.role == Role.TRAINER)))
+    cohort.trainers = users_with_role(trainer_ids, Role.TRAINER)
 
 
 @bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
