@@ -1,6 +1,5 @@
 """JIM-training: learn the JIM-aanpak and get certified."""
 
-import logging
 import os
 from datetime import timedelta
 
@@ -49,7 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     # The "remember me" cookie lasts no longer than the session it carries (Flask-Login's default is a year).
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=app.config["SESSION_MAX_DAYS"]))
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from jimtraining import observability
+
+    observability.register(app)  # request id, log format, /metrics; first, so its clock sees every request
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -67,7 +67,19 @@ def settings_problems(config) -> list[str]:
         if len(secret.encode("utf-8") if isinstance(secret, str) else secret) < MIN_SECRET_KEY_BYTES:
             problems.append(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production; make one with: "
                             "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+        if str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory") and config.get("WORKERS", 1) > 1:
+            problems.append(shared_throttling_problem(config["WORKERS"]))
+    from jimtraining.observability import metrics_problem
+
+    if problem := metrics_problem(config):
+        problems.append(problem)
     return problems
+
+
+def shared_throttling_problem(workers: int) -> str:
+    return (f"RATELIMIT_STORAGE_URI must name a shared store (such as redis://127.0.0.1:6379/0) in production with "
+            f"{workers} workers: with memory:// every worker counts login tries and check-in codes on its own, so "
+            f"the limits would be {workers} times as loose.")
 
 
 def normalise_database_url(url: str) -> str:
@@ -103,6 +115,11 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "jimtraining" / "translations"),
     "LANGUAGES": {"nl": "Nederlands", "en": "English"},
+    # Observability (jimtraining/observability.py): who may read /metrics; the log format comes from_environment.
+    "METRICS_ALLOW": "127.0.0.1, ::1",
+    "METRICS_TOKEN": "",
+    "LOG_FORMAT": "text",
+    "WORKERS": 1,
     # A lesson can take longer to read than an hour; the token stays bound to the session.
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -181,6 +198,22 @@ def from_environment(instance_path: str, given: dict) -> dict:
         settings["RATELIMIT_STORAGE_URI"] = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
         if production and settings["RATELIMIT_STORAGE_URI"].startswith("memory"):
             log.warning("RATELIMIT_STORAGE_URI is not set: login throttling is counted per process.")
+    if "WORKERS" not in given:
+        # How many processes serve the app: gunicorn's own WEB_CONCURRENCY (gunicorn.conf.py sets it from its
+        # worker count). More than one needs a shared throttling store in production (settings_problems).
+        value = os.environ.get("WEB_CONCURRENCY", "").strip() or "1"
+        if not value.isdigit() or int(value) < 1:
+            raise RuntimeError(f"WEB_CONCURRENCY must be a whole number of at least 1, not {value!r}.")
+        settings["WORKERS"] = int(value)
+    if "LOG_FORMAT" not in given:
+        # One JSON object per line in production (for the log collector); readable lines elsewhere.
+        value = (os.environ.get("LOG_FORMAT") or ("json" if production else "text")).strip().lower()
+        if value not in ("json", "text"):
+            raise RuntimeError(f"LOG_FORMAT must be 'json' or 'text', not {value!r}.")
+        settings["LOG_FORMAT"] = value
+    for name in ("METRICS_ALLOW", "METRICS_TOKEN"):
+        if os.environ.get(name) and name not in given:
+            settings[name] = os.environ[name].strip()
     if os.environ.get("TRUSTED_PROXIES") and "TRUSTED_PROXIES" not in given:
         value = os.environ["TRUSTED_PROXIES"].strip()
         if not value.isdigit():

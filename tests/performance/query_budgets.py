@@ -20,6 +20,7 @@ BUDGETS: dict[str, int] = {
     # trainers and next sessions. The curriculum itself comes from the process's catalogue (curriculum/catalogue.py).
     "main.index": 7,
     "main.healthz": 1,
+    "metrics": 0,  # counters kept in the process
 
     # --- accounts -----------------------------------------------------------------------------------------------
     "accounts.login": 1,

@@ -99,6 +99,9 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # --- main ---------------------------------------------------------------------------------------------------
     "main.index": {GET: PUBLIC},
     "main.healthz": {GET: PUBLIC},
+    # The requester's address decides, not the role: the test client is 127.0.0.1, in METRICS_ALLOW by default.
+    # Other addresses and tokens: tests/main/test_observability.py.
+    "metrics": {GET: PUBLIC},
     "main.set_language": {POST: PUBLIC},
 
     # --- accounts -----------------------------------------------------------------------------------------------

@@ -1,0 +1,26 @@
+"""gunicorn's settings for JIM-training (read by gunicorn from the working directory: `gunicorn app:app`).
+
+Workers: WEB_CONCURRENCY, else 2 x cores + 1. The count is put back into WEB_CONCURRENCY so that the app knows it:
+in production with more than one worker the app refuses to start with per-worker throttling counts (memory://),
+and `on_starting` below refuses it too when `--workers` on the command line overrides this file.
+"""
+
+import multiprocessing
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
+os.environ["WEB_CONCURRENCY"] = str(workers)
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
+# The app's own JSON lines carry the request id; gunicorn's access log would only repeat them without it.
+accesslog = None
+
+
+def on_starting(server):
+    """Stop before any worker starts when the throttling store cannot be shared between the workers."""
+    from jimtraining.config import is_production, shared_throttling_problem
+
+    count = server.cfg.workers
+    storage = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if is_production() and count > 1 and storage.startswith("memory"):
+        raise SystemExit(shared_throttling_problem(count))
+    os.environ["WEB_CONCURRENCY"] = str(count)

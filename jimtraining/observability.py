@@ -1,0 +1,135 @@
+"""What operators see of a running installation: a request id on every request and log line, logs as one JSON
+object per line, and Prometheus metrics at /metrics for the monitoring server only.
+
+- Request id: the `X-Request-ID` a trusted proxy sends (letters, digits, `-_.`, 8 to 64 long) or a new random one;
+  it is on the response (`X-Request-ID`) and on every log line written while the request runs.
+- Logs: `LOG_FORMAT=json` (the default in production) writes one JSON object per line (python-json-logger) with
+  time, level, logger, message and request_id; `LOG_FORMAT=text` one readable line.
+- Metrics (prometheus_client): request latency per endpoint (histogram), responses per status, throttled requests
+  (HTTP 429: login, password reset, check-in and SSO limits) per endpoint. /metrics answers only addresses in
+  `METRICS_ALLOW` (default: this machine) or a request with `Authorization: Bearer <METRICS_TOKEN>`; everyone else
+  gets 404, so the address gives nothing away. With several gunicorn workers set `PROMETHEUS_MULTIPROC_DIR` to an
+  empty folder so that every worker's figures are added up (prometheus_client's multiprocess mode).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import os
+import re
+import time
+import uuid
+
+from flask import Flask, Response, abort, current_app, g, has_request_context, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from pythonjsonlogger.json import JsonFormatter
+
+#: An incoming request id is kept only when it looks like one (it ends up in logs and a response header).
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
+#: Latency buckets in seconds: the pages answer in milliseconds; the slow end shows trouble.
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+_registry = CollectorRegistry(auto_describe=True)
+REQUEST_SECONDS = Histogram("jim_request_duration_seconds", "Time to answer a request, per endpoint.",
+                            ["endpoint", "method"], buckets=BUCKETS, registry=_registry)
+RESPONSES = Counter("jim_responses_total", "Responses sent, per HTTP status.", ["status"], registry=_registry)
+THROTTLED = Counter("jim_throttled_total", "Requests refused with 429 by a throttling limit, per endpoint.",
+                    ["endpoint"], registry=_registry)
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the running request's id (or "-") on every log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def log_handler(log_format: str) -> logging.Handler:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                                           rename_fields={"asctime": "time", "levelname": "level",
+                                                          "name": "logger"}))
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    return handler
+
+
+def configure_logging(app: Flask) -> None:
+    """One handler on the root logger, in the chosen format; set once per process (tests build many apps)."""
+    root = logging.getLogger()
+    ours = [h for h in root.handlers if getattr(h, "jim_handler", False)]
+    if ours:
+        return
+    handler = log_handler(app.config["LOG_FORMAT"])
+    handler.jim_handler = True
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+def _allowed_networks(setting: str) -> list:
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in setting.split(",") if part.strip()]
+
+
+def metrics_problem(config) -> str | None:
+    """A METRICS_ALLOW the app cannot read (create_app stops on it)."""
+    try:
+        _allowed_networks(config.get("METRICS_ALLOW", ""))
+    except ValueError as error:
+        return f"METRICS_ALLOW must list addresses or networks separated by commas ({error})."
+    return None
+
+
+def _may_read_metrics() -> bool:
+    token = current_app.config.get("METRICS_TOKEN") or ""
+    given = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in _allowed_networks(current_app.config["METRICS_ALLOW"]))
+
+
+def metrics_body() -> bytes:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(_registry)
+
+
+def register(app: Flask) -> None:
+    configure_logging(app)
+
+    @app.before_request
+    def start_request_clock():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def count_response(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        endpoint = request.endpoint or "unknown"
+        if endpoint != "metrics" and "request_started" in g:
+            REQUEST_SECONDS.labels(endpoint, request.method).observe(time.perf_counter() - g.request_started)
+            RESPONSES.labels(str(response.status_code)).inc()
+            if response.status_code == 429:
+                THROTTLED.labels(endpoint).inc()
+        return response
+
+    @app.route("/metrics", endpoint="metrics")
+    def metrics():
+        if not _may_read_metrics():
+            abort(404)
+        return Response(metrics_body(), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
