@@ -141,12 +141,20 @@ def _rounds(cohort, actor, plan) -> None:
         return
     session = past[-1]
     live.book_actor(session, actor)
+    trainer, rubric = cohort.trainers[0], scenario.data["rubric"]
+
+    def score(round_, level):
+        # The trainer scores first, so the verdict follows the rubric's proposal.
+        live.save_scores(round_, trainer, "trainer", rubric, {f"level-{c['id']}": str(level) for c in rubric})
+
     for learner, outcomes in plan:
         for outcome in outcomes:
             round_ = live.create_round(session, scenario, learner, actor, [], 10)
-            live.release(round_, "not_yet" if outcome == "not_yet" else "sufficient")
             if outcome == "not_yet":
-                live.release(round_, "sufficient")
+                score(round_, 1)
+                live.release(round_, "not_yet", trainer, scenario.data)
+            score(round_, 3)
+            live.release(round_, "sufficient", trainer, scenario.data)
 
 
 def _national_history(trainer, track, now, password) -> None:

@@ -179,7 +179,7 @@ def _add_payloads(app) -> dict:
         live.save_note(round_, actor, "aftercare", texts[-1 - index])
         live.save_note(round_, learner, "self_reflection", texts[(index + 1) % len(texts)])
         if index % 2 == 0:
-            live.release(round_, "sufficient")
+            live.release(round_, "sufficient", trainer, scenario.data)
         rounds.append(round_.id)
     run = scenarios.start_run(learner, scenario)
 
