@@ -31,6 +31,11 @@ class ReviewForm(FlaskForm):
     feedback = TextAreaField(_l("Feedback voor de deelnemer"), filters=[strip], render_kw={"rows": 6},
                              validators=[Length(max=MAX_REFLECTION)],
                              description=_l("Verplicht als je de opdracht teruggeeft: wat moet er anders?"))
+    reason = TextAreaField(_l("Reden als je afwijkt van het voorstel"), filters=[strip], render_kw={"rows": 3},
+                           validators=[Length(max=MAX_REASON, message=_l("De reden is te lang (hoogstens %(n)s "
+                                                                          "tekens).", n=MAX_REASON))],
+                           description=_l("Verplicht als je anders besluit dan de criteria voorstellen. Alleen "
+                                          "trainers en het programmabureau lezen dit (in het auditlogboek)."))
     no_client_data = BooleanField(_l("Ik heb gecontroleerd: er staan geen gegevens van jongeren, ouders of "
                                      "collega's in waardoor iemand herkenbaar is."))
     submit = SubmitField(_l("Besluit opslaan"))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from jimtraining.certification.models import AUDIENCES, Track
+from jimtraining.certification.practice_criteria import check_criteria
 from jimtraining.content.checks import file_slug, required_text, unknown_keys, whole_number
 from jimtraining.content.problems import Problem, Reporter
 from jimtraining.content.sync import SyncReport, sync_by_slug
@@ -24,7 +25,7 @@ MAX_TITLE = 200
 AUDIENCE_VALUES = tuple(AUDIENCES)
 TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
 REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice"}
-PRACTICE_KEYS = {"min_words", "prompt"}
+PRACTICE_KEYS = {"min_words", "prompt", "criteria", "cutoff"}
 #: Whole-number fields and their ranges (inclusive).
 VALID_MONTHS = (1, 120)
 ATTENDANCE_PERCENT = (0, 100)
@@ -44,7 +45,8 @@ class TrackFile:
     #: Slug of the track whose certificate this refresher renews, or None.
     renews: str | None
     #: Always all five keys: modules [slug], quizzes [slug], attendance_percent int (0: no requirement),
-    #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str} or None.
+    #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str, and when it has
+    #: assessment criteria "criteria": [{id, criterion, levels}], "cutoff": {min_level, min_total}} or None.
     requirements: dict
     #: Index in the sorted file order.
     position: int
@@ -202,7 +204,11 @@ def _practice(value, at: tuple, report) -> dict | None:
     unknown_keys(value, PRACTICE_KEYS, at, report)
     min_words = whole_number(value, "min_words", at, MIN_WORDS, report, required=True)
     prompt = required_text(value, "prompt", at, report)
-    return {"min_words": min_words, "prompt": prompt}
+    criteria, cutoff = check_criteria(value, at, report)
+    result = {"min_words": min_words, "prompt": prompt}
+    if criteria:
+        result.update(criteria=criteria, cutoff=cutoff)
+    return result
 
 
 def sync_tracks(tracks: list[TrackFile], report: SyncReport) -> None:
