@@ -132,6 +132,7 @@ AUDIT_ACTIONS = {
     "practice.returned": _l("Praktijkopdracht teruggegeven"),
     "practice.deviated": _l("Praktijkopdracht: besluit wijkt af van het voorstel"),
     "round.deviated": _l("Rollenspel: uitslag wijkt af van het voorstel"),
+    "co_training.signed": _l("Co-training ondertekend"),
 }
 
 

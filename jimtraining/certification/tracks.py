@@ -24,12 +24,14 @@ from jimtraining.extensions import db
 MAX_TITLE = 200
 AUDIENCE_VALUES = tuple(AUDIENCES)
 TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
-REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice"}
+REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice", "co_training"}
 PRACTICE_KEYS = {"min_words", "prompt", "criteria", "cutoff"}
 #: Whole-number fields and their ranges (inclusive).
 VALID_MONTHS = (1, 120)
 ATTENDANCE_PERCENT = (0, 100)
 ROLEPLAY_SUFFICIENT = (0, 50)
+#: Observed co-trainings signed by a licensed trainer (jimtraining/certification/co_training.py).
+CO_TRAINING = (0, 10)
 MIN_WORDS = (50, 5000)
 
 
@@ -161,10 +163,13 @@ def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
     normalised["quizzes"] = _module_list(value, "quizzes", modules, root, report, need_quiz=True)
     normalised["attendance_percent"] = whole_number(value, "attendance_percent", at, ATTENDANCE_PERCENT, report)
     normalised["roleplay_sufficient"] = whole_number(value, "roleplay_sufficient", at, ROLEPLAY_SUFFICIENT, report)
+    if "co_training" in value:
+        normalised["co_training"] = whole_number(value, "co_training", at, CO_TRAINING, report)
     if "practice" in value:
         normalised["practice"] = _practice(value["practice"], at + ("practice",), report)
     has_requirement = (normalised["modules"] or normalised["quizzes"] or normalised["attendance_percent"]
-                       or normalised["roleplay_sufficient"] or normalised["practice"] is not None)
+                       or normalised["roleplay_sufficient"] or normalised["practice"] is not None
+                       or normalised.get("co_training"))
     if report.count == before and not has_requirement:
         report(at, _("een traject heeft minstens één eis: modules, quizzes, attendance_percent, "
                      "roleplay_sufficient of practice"))
