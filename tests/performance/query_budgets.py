@@ -110,6 +110,8 @@ BUDGETS: dict[str, int] = {
     "certification.certificate_pdf": 4,
     "certification.practice_queue": 6,
     "certification.practice_review": 7,
+    # The cohort and the trainer check, the session, the co-trainings signed for it (candidate and signer joined).
+    "certification.co_training_sign": 6,
     "certification.verify": 2,
     "certification.verify_json": 1,
     "certification.public_progress": 10,  # the national figures: one aggregate each (certification/stats.py)
