@@ -9,11 +9,15 @@ from sqlalchemy import func, select
 
 from jimtraining.certification import co_training
 from jimtraining.certification.eligibility import learner_eligibility
-from jimtraining.certification.models import AuditEvent, ObservedCoTraining
+from jimtraining.certification.models import AuditEvent, Certificate, ObservedCoTraining, Track
 from jimtraining.certification.services import CertificationError
+from jimtraining.cohorts.enrolment import enroll
+from jimtraining.config import PROJECT_ROOT
+from jimtraining.content_tree import load_content
 from jimtraining.extensions import db
 from jimtraining.timeutil import local_date, utcnow
 from tests.certification.conftest import REQUIREMENTS, add_sessions, give_licence, make_track
+from tests.certification.test_tracks import TRACK_YML, problems
 
 NOTE = "Leidde de nabespreking van twee rondes en hield de time-out goed in de gaten."
 
@@ -32,8 +36,6 @@ def w(world, make_user, make_cohort):
 
 
 def co_check(w):
-    from jimtraining.certification.models import Track
-
     track = db.session.scalar(select(Track).where(Track.slug == "jim-trainer"))
     eligibility = learner_eligibility(w["trainer_cohort"], track, w["candidate"].id)
     return next(c for c in eligibility.checks if c.kind == "co_training")
@@ -104,8 +106,6 @@ def test_the_candidate_and_other_learners_cannot_sign(client_for, w):
 def test_a_licensed_trainer_cannot_sign_their_own_co_training(make_user, w):
     trainer_candidate = make_user(role="trainer", name="Trainer Kandidaat")
     give_licence(trainer_candidate)
-    from jimtraining.cohorts.enrolment import enroll
-
     enroll(w["trainer_cohort"], trainer_candidate, "trainer")
     w["cohort"].trainers = w["cohort"].trainers + [trainer_candidate]
     db.session.commit()
@@ -148,8 +148,6 @@ def test_signing_without_a_csrf_token_is_refused(client_for, w):
 
 
 def test_a_re_certification_counts_only_co_trainings_after_the_previous_certificate(w):
-    from jimtraining.certification.models import Certificate
-
     co_training.sign(w["session"], "kim@example.org", NOTE, w["trainer"])
     db.session.add(Certificate(number="JIM-2026-AAAA-BBBB", code="c" * 43, user_id=w["candidate"].id,
                                track_slug="jim-trainer", qualification="jim-trainer", audience="trainer",
@@ -162,9 +160,6 @@ def test_a_re_certification_counts_only_co_trainings_after_the_previous_certific
 # The requirement in a track file ---------------------------------------------------------------------------------
 
 def test_a_track_file_asks_for_co_training_as_a_whole_number_from_0_to_10(content_dir):
-    from jimtraining.content_tree import load_content
-    from tests.certification.test_tracks import TRACK_YML, problems
-
     base = TRACK_YML.split("requirements:")[0] + "requirements:\n"
     assert problems(content_dir, base + "  co_training: 1\n") == []
     assert load_content(content_dir.root).tracks[0].requirements["co_training"] == 1
@@ -173,9 +168,6 @@ def test_a_track_file_asks_for_co_training_as_a_whole_number_from_0_to_10(conten
 
 
 def test_the_shipped_trainer_track_asks_for_an_observed_co_training():
-    from jimtraining.config import PROJECT_ROOT
-    from jimtraining.content_tree import load_content
-
     tree = load_content(PROJECT_ROOT / "modules")
     requirements = {t.slug: t.requirements for t in tree.tracks}
     assert requirements["jim-trainer"]["co_training"] >= 1
