@@ -101,12 +101,16 @@ def seed_certification(users: dict, youth, school, learners: list, password: str
                                     (almost, ["not_yet", "sufficient"]),
                                     (certified, ["sufficient", "sufficient"])])
     # The second round of `almost` was first judged "not yet", then "sufficient" after the debrief.
+    # The trainer scores every criterion of the practice assignment; the decisions follow the criteria's proposal.
+    criteria = [c["id"] for c in (track.practice or {}).get("criteria") or []]
     for learner in (eligible, certified):
         version = services.submit_practice(learner, track, REFLECTION)
-        services.review_practice(version, "approved", "Mooi hoe je de keuze bij de jongere liet.", trainer)
+        services.review_practice(version, "approved", "Mooi hoe je de keuze bij de jongere liet.", trainer,
+                                 dict.fromkeys(criteria, 3))
     first = services.submit_practice(almost, track, REFLECTION.split("## Wat ik heb geleerd")[0] + FIRST_DRAFT_END)
+    # The first draft says nothing about what was learned: the last criteria score the lowest level.
     services.review_practice(first, "returned", "Beschrijf ook wat je zelf anders wilt doen. Wat heb je geleerd?",
-                             trainer)
+                             trainer, {c: 1 if c in criteria[-2:] else 3 for c in criteria})
     services.submit_practice(almost, track, REFLECTION)  # waits for the trainer: approve it, then sign off
 
     services.create_certificate(certified, trainer, track, youth, now - timedelta(days=20))

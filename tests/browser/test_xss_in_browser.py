@@ -161,7 +161,8 @@ def _add_payloads(app) -> dict:
     for index, text in enumerate(long_texts):
         version = certification.submit_practice(learner, track, text)
         if index < len(long_texts) - 1:
-            certification.review_practice(version, "returned", long_texts[-1 - index], trainer)
+            certification.review_practice(version, "returned", long_texts[-1 - index], trainer, {
+                c["id"]: 1 for c in (track.practice or {}).get("criteria") or []})
     assignment_id = version.assignment_id
 
     # Live role-play in the running session: rubric comments, actor feedback, self-reflection, aftercare.
