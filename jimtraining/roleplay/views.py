@@ -73,7 +73,8 @@ def create(cohort_id, session_id):
     return redirect(url_for("roleplay.round", round_id=round_.id))
 
 
-def _verdict(seat, data: dict, page: str, outcome: str | None = None, reason: str | None = None) -> dict:
+def _verdict(seat, data: dict, page: str, outcome: str | None = None, reason: str | None = None,
+             error: str | None = None) -> dict:
     """What the verdict part of a page (roleplay/_verdict.html) shows to the trainer: the cut-off's proposal and
     its reasons, and the form with what was chosen and written (kept after a refusal)."""
     if not can("round.release", seat):
@@ -81,7 +82,7 @@ def _verdict(seat, data: dict, page: str, outcome: str | None = None, reason: st
     round_ = seat.round
     return {"verdict": {"proposal": services.proposal(round_, data), "page": page,
                         "outcome": round_.outcome if outcome is None else outcome,
-                        "reason": (round_.outcome_reason or "") if reason is None else reason}}
+                        "reason": (round_.outcome_reason or "") if reason is None else reason, "error": error}}
 
 
 def _round_page(seat, scenario, status: int = 200, **verdict):
@@ -164,7 +165,7 @@ def release(round_id):
         # Nothing is recorded; the page comes back with the choice and the reason as they were.
         flash(str(error), "error")
         show = _round_page if page == "round" else _debrief_page
-        return show(seat, scenario, 400, outcome=outcome, reason=reason)
+        return show(seat, scenario, 400, outcome=outcome, reason=reason, error=str(error))
     flash(_("De uitslag is vrijgegeven aan de deelnemer."), "success")
     return redirect(url_for(f"roleplay.{page}", round_id=round_id))
 
