@@ -67,6 +67,5 @@ def deviation_reason(proposal: Proposal, sufficient: bool, reason: str | None) -
     if proposal.sufficient is None or proposal.sufficient == sufficient:
         return None
     if not reason:
-        raise VerdictError(_("Je kiest een ander oordeel dan het voorstel uit de rubric. Schrijf op waarom: "
-                             "dat is verplicht."))
+        raise VerdictError(_("Je kiest een ander oordeel dan het voorstel. Schrijf op waarom: dat is verplicht."))
     return reason
