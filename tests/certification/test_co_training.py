@@ -172,3 +172,11 @@ def test_the_shipped_trainer_track_asks_for_an_observed_co_training():
     requirements = {t.slug: t.requirements for t in tree.tracks}
     assert requirements["jim-trainer"]["co_training"] >= 1
     assert "co_training" not in requirements["jimwerker"]
+
+
+def test_signing_renews_the_candidates_progress_token_so_the_trainer_dashboard_is_not_stale(w):
+    enrollment = next(e for e in w["trainer_cohort"].enrollments if e.user_id == w["candidate"].id)
+    before = enrollment.progress_token
+    co_training.sign(w["session"], "kim@example.org", NOTE, w["trainer"])
+    db.session.refresh(enrollment)
+    assert enrollment.progress_token != before
