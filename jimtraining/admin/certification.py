@@ -130,6 +130,9 @@ AUDIT_ACTIONS = {
     "licence.withdrawn": _l("Licentie ingetrokken"),
     "practice.approved": _l("Praktijkopdracht goedgekeurd"),
     "practice.returned": _l("Praktijkopdracht teruggegeven"),
+    "practice.deviated": _l("Praktijkopdracht: besluit wijkt af van het voorstel"),
+    "round.deviated": _l("Rollenspel: uitslag wijkt af van het voorstel"),
+    "co_training.signed": _l("Co-training ondertekend"),
 }
 
 

@@ -101,12 +101,16 @@ def seed_certification(users: dict, youth, school, learners: list, password: str
                                     (almost, ["not_yet", "sufficient"]),
                                     (certified, ["sufficient", "sufficient"])])
     # The second round of `almost` was first judged "not yet", then "sufficient" after the debrief.
+    # The trainer scores every criterion of the practice assignment; the decisions follow the criteria's proposal.
+    criteria = [c["id"] for c in (track.practice or {}).get("criteria") or []]
     for learner in (eligible, certified):
         version = services.submit_practice(learner, track, REFLECTION)
-        services.review_practice(version, "approved", "Mooi hoe je de keuze bij de jongere liet.", trainer)
+        services.review_practice(version, "approved", "Mooi hoe je de keuze bij de jongere liet.", trainer,
+                                 dict.fromkeys(criteria, 3))
     first = services.submit_practice(almost, track, REFLECTION.split("## Wat ik heb geleerd")[0] + FIRST_DRAFT_END)
+    # The first draft says nothing about what was learned: the last criteria score the lowest level.
     services.review_practice(first, "returned", "Beschrijf ook wat je zelf anders wilt doen. Wat heb je geleerd?",
-                             trainer)
+                             trainer, {c: 1 if c in criteria[-2:] else 3 for c in criteria})
     services.submit_practice(almost, track, REFLECTION)  # waits for the trainer: approve it, then sign off
 
     services.create_certificate(certified, trainer, track, youth, now - timedelta(days=20))
@@ -141,12 +145,20 @@ def _rounds(cohort, actor, plan) -> None:
         return
     session = past[-1]
     live.book_actor(session, actor)
+    trainer, rubric = cohort.trainers[0], scenario.data["rubric"]
+
+    def score(round_, level):
+        # The trainer scores first, so the verdict follows the rubric's proposal.
+        live.save_scores(round_, trainer, "trainer", rubric, {f"level-{c['id']}": str(level) for c in rubric})
+
     for learner, outcomes in plan:
         for outcome in outcomes:
             round_ = live.create_round(session, scenario, learner, actor, [], 10)
-            live.release(round_, "not_yet" if outcome == "not_yet" else "sufficient")
             if outcome == "not_yet":
-                live.release(round_, "sufficient")
+                score(round_, 1)
+                live.release(round_, "not_yet", trainer, scenario.data)
+            score(round_, 3)
+            live.release(round_, "sufficient", trainer, scenario.data)
 
 
 def _national_history(trainer, track, now, password) -> None:

@@ -16,7 +16,13 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from jimtraining.certification.group_progress import GroupProgress, groups_progress
-from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion, Track
+from jimtraining.certification.models import (
+    Certificate,
+    ObservedCoTraining,
+    PracticeAssignment,
+    PracticeVersion,
+    Track,
+)
 from jimtraining.cohorts.enrolment import memberships
 from jimtraining.cohorts.models import Cohort
 from jimtraining.cohorts.track_fit import counted_modules
@@ -33,7 +39,7 @@ RENEWAL_WINDOW = timedelta(days=90)
 class Check:
     """One line of the checklist."""
 
-    #: modules, quizzes, attendance, roleplay, practice or renewal
+    #: modules, quizzes, attendance, roleplay, practice, co_training or renewal
     kind: str
     label: str
     met: bool
@@ -76,6 +82,9 @@ _CERTIFICATES = select(Certificate).where(Certificate.user_id.in_(_USER_IDS), Ce
 _SUFFICIENT_ROUNDS = (select(RolePlayRound.professional_id, RolePlayRound.created_at)
                       .where(RolePlayRound.professional_id.in_(_USER_IDS), RolePlayRound.outcome == "sufficient",
                              RolePlayRound.released_at.is_not(None)))
+# Observed co-trainings signed by a licensed trainer (jimtraining/certification/co_training.py): when each was signed.
+_CO_TRAININGS = (select(ObservedCoTraining.candidate_id, ObservedCoTraining.signed_at)
+                 .where(ObservedCoTraining.candidate_id.in_(_USER_IDS)))
 # The newest version of each practice assignment: its decision and when it was handed in (not its text).
 _ANY_VERSION = aliased(PracticeVersion)
 _NEWEST_NUMBER = (select(func.max(_ANY_VERSION.number)).where(_ANY_VERSION.assignment_id == PracticeAssignment.id)
@@ -138,6 +147,10 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
     if any(r.get("roleplay_sufficient") for r in requirements):
         for user_id, created_at in db.session.execute(_SUFFICIENT_ROUNDS, {"user_ids": ids}):
             rounds_of.setdefault(user_id, []).append(as_utc(created_at))
+    co_trainings: dict[int, list] = {}
+    if any(r.get("co_training") for r in requirements):
+        for user_id, signed_at in db.session.execute(_CO_TRAININGS, {"user_ids": ids}):
+            co_trainings.setdefault(user_id, []).append(as_utc(signed_at))
     practice_tracks = list(dict.fromkeys(track.slug for _cohort, track in pairs if track.practice))
     if practice_tracks:
         practice = {(user_id, track_slug): (decision, submitted_at) for user_id, track_slug, decision, submitted_at
@@ -146,13 +159,14 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
     for (_cohort, track), requirement, group, result in zip(pairs, requirements, progress, results, strict=True):
         if result:
             _evaluate(track, requirement, result, now, modules=modules, group=group, rounds_of=rounds_of,
-                      practice=practice, certificates={u: c for (u, q), c in certificates.items()
-                                                       if q == track.qualification and u in result})
+                      practice=practice, co_trainings=co_trainings,
+                      certificates={u: c for (u, q), c in certificates.items()
+                                    if q == track.qualification and u in result})
     return results
 
 
 def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], now, *, modules,
-              group: GroupProgress, rounds_of, practice, certificates) -> None:
+              group: GroupProgress, rounds_of, practice, certificates, co_trainings=None) -> None:
     """Fill in the checklist of every learner in `result` for one track, from what cohorts_eligibility loaded."""
     #: Work that counts again must be from after this moment (None: a first certificate, all work counts).
     since = {user_id: as_utc(c.issued_at) for user_id, c in certificates.items()}
@@ -194,6 +208,17 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
             count = sum(1 for created_at in rounds_of.get(user_id, [])
                         if user_id not in since or created_at > since[user_id])
             item.checks.append(Check("roleplay", label, count >= needed,
+                                     done_of % {"done": min(count, needed), "n": needed}))
+    if requirements.get("co_training"):
+        needed = requirements["co_training"]
+        label = ngettext("Minstens %(num)d co-training gegeven, geobserveerd en ondertekend door een trainer met "
+                         "licentie", "Minstens %(num)d co-trainingen gegeven, geobserveerd en ondertekend door een "
+                         "trainer met licentie", needed)
+        done_of = _("%(done)s van %(n)s")
+        for user_id, item in result.items():
+            count = sum(1 for signed_at in (co_trainings or {}).get(user_id, [])
+                        if user_id not in since or signed_at > since[user_id])
+            item.checks.append(Check("co_training", label, count >= needed,
                                      done_of % {"done": min(count, needed), "n": needed}))
     if track.practice:
         labels = {"none": _("nog niet ingeleverd"), "waiting": _("ingeleverd, wacht op de trainer"),

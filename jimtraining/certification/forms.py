@@ -3,11 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from jimtraining.accounts.forms import choices, strip
 from jimtraining.accounts.models import User
+from jimtraining.certification.co_training import MAX_NOTE
 from jimtraining.certification.services import MAX_REASON, MAX_REFLECTION
 from jimtraining.extensions import db
 from jimtraining.roles import Role
@@ -31,6 +32,11 @@ class ReviewForm(FlaskForm):
     feedback = TextAreaField(_l("Feedback voor de deelnemer"), filters=[strip], render_kw={"rows": 6},
                              validators=[Length(max=MAX_REFLECTION)],
                              description=_l("Verplicht als je de opdracht teruggeeft: wat moet er anders?"))
+    reason = TextAreaField(_l("Reden als je afwijkt van het voorstel"), filters=[strip], render_kw={"rows": 3},
+                           validators=[Length(max=MAX_REASON, message=_l("De reden is te lang (hoogstens %(n)s "
+                                                                          "tekens).", n=MAX_REASON))],
+                           description=_l("Verplicht als je anders besluit dan de criteria voorstellen. Alleen "
+                                          "trainers en het programmabureau lezen dit (in het auditlogboek)."))
     no_client_data = BooleanField(_l("Ik heb gecontroleerd: er staan geen gegevens van jongeren, ouders of "
                                      "collega's in waardoor iemand herkenbaar is."))
     submit = SubmitField(_l("Besluit opslaan"))
@@ -68,3 +74,16 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reden"), filters=[strip], render_kw={"rows": 3}, validators=[
         DataRequired(_l("Geef een reden op.")), Length(max=MAX_REASON)])
     submit = SubmitField(_l("Certificaat intrekken"))
+
+
+class CoTrainingForm(FlaskForm):
+    email = EmailField(_l("E-mailadres van de kandidaat-trainer"), filters=[strip],
+                       validators=[DataRequired(_l("Vul het e-mailadres van de kandidaat in.")), Length(max=254)],
+                       description=_l("Het adres waarmee de kandidaat inlogt."))
+    note = TextAreaField(_l("Wat deed de kandidaat, en wat zag je?"), filters=[strip], render_kw={"rows": 5},
+                         validators=[DataRequired(_l("Schrijf kort op wat de kandidaat deed en wat je zag.")),
+                                     Length(max=MAX_NOTE, message=_l("De notitie is te lang (hoogstens %(n)s "
+                                                                     "tekens).", n=MAX_NOTE))],
+                         description=_l("Kort en over wat je zag: welk deel de kandidaat leidde en hoe. Geen "
+                                        "gegevens van deelnemers of jongeren."))
+    submit = SubmitField(_l("Ondertekenen"))

@@ -104,9 +104,38 @@ class PracticeVersion(db.Model):
     feedback = db.Column(db.Text, nullable=True)
     reviewed_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
     reviewed_at = db.Column(db.DateTime(timezone=True), nullable=True)
+    #: The reviewer's level (1-4) per criterion of the track's practice criteria: {criterion id: level}.
+    scores = db.Column(db.JSON, nullable=True)
+    #: What the criteria's cut-off proposed (approved/returned) when the decision was made.
+    proposed_decision = db.Column(db.String(10), nullable=True)
+    #: Why the decision differs from the proposal (None when it follows it); also in the audit log.
+    decision_reason = db.Column(db.Text, nullable=True)
 
     assignment = db.relationship("PracticeAssignment", back_populates="versions")
     reviewed_by = db.relationship("User", foreign_keys=[reviewed_by_id])
+
+
+class ObservedCoTraining(db.Model):
+    """A session a JIM-trainer candidate co-trained, observed and signed by a licensed trainer of its cohort.
+
+    The cohort's name and the session's title are copied in when it is signed, so the record keeps saying what
+    was observed when the session is later removed."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    candidate_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False,
+                             index=True)
+    session_id = db.Column(db.Integer, db.ForeignKey("cohort_session.id", ondelete="SET NULL"), nullable=True)
+    cohort_name = db.Column(db.String(200), nullable=False)
+    session_title = db.Column(db.String(200), nullable=False)
+    #: The day the session was held.
+    held_on = db.Column(db.Date, nullable=False)
+    #: The observer's short note (plain text, shown escaped).
+    note = db.Column(db.Text, nullable=False)
+    signed_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
+    signed_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    candidate = db.relationship("User", foreign_keys=[candidate_id])
+    signed_by = db.relationship("User", foreign_keys=[signed_by_id])
 
 
 class TrainerLicence(db.Model):
@@ -208,7 +237,7 @@ class AuditEvent(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     #: certificate.issued, certificate.revoked, licence.granted, licence.renewed, licence.withdrawn,
-    #: practice.approved, practice.returned
+    #: practice.approved, practice.returned, practice.deviated, round.deviated, co_training.signed
     action = db.Column(db.String(40), nullable=False, index=True)
     actor_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
     #: The name of who did it, kept as it was (the account may change later).
@@ -216,7 +245,7 @@ class AuditEvent(db.Model):
     #: The person it is about.
     subject_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
     subject_name = db.Column(db.String(120), nullable=False, default="")
-    #: certificate, licence or practice, and its id.
+    #: certificate, licence, practice, round or co_training, and its id.
     object_type = db.Column(db.String(20), nullable=False)
     object_id = db.Column(db.Integer, nullable=False)
     reason = db.Column(db.Text, nullable=False, default="")

@@ -39,21 +39,24 @@ def export_practice(user) -> dict:
         "practice_assignments": [
             {**pick(a, ("track_slug", "created_at")),
              "versions": [pick(v, ("number", "text", "word_count", "submitted_at", "decision", "feedback",
-                                   "reviewed_at")) for v in a.versions]}
+                                   "reviewed_at", "scores", "proposed_decision", "decision_reason"))
+                          for v in a.versions]}
             for a in assignments],
         # Your decisions and feedback on someone else's assignment; not their text, not their name.
-        "practice_reviews_given": [{"track_slug": slug, **pick(v, ("number", "decision", "feedback", "reviewed_at"))}
+        "practice_reviews_given": [{"track_slug": slug, **pick(v, ("number", "decision", "feedback", "reviewed_at",
+                                                                   "decision_reason"))}
                                    for v, slug in reviews],
     }
 
 
 def blank_practice_texts(user_id: int) -> Counter:
-    """The reflection is free text about their own work, the trainer's feedback is about them: both go. The
-    versions stay (number, word count, decision, dates) so the trainer's queue and the figures add up."""
+    """The reflection is free text about their own work, the trainer's feedback and the reason for a decision that
+    deviates from the criteria are about them: all go (the reason stays in the audit log). The versions stay
+    (number, word count, decision, levels, dates) so the trainer's queue and the figures add up."""
     versions = PracticeVersion.__table__
     theirs = select(PracticeAssignment.id).where(PracticeAssignment.user_id == user_id)
     result = db.session.execute(update(versions).where(versions.c.assignment_id.in_(theirs))
-                                .values(text="", feedback=None))
+                                .values(text="", feedback=None, decision_reason=None))
     return Counter({"practice_version.anonymise": max(result.rowcount or 0, 0)})
 
 

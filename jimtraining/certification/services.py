@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from jimtraining.accounts.models import User
+from jimtraining.certification import practice_criteria
 from jimtraining.certification.catalogue import TrackInfo
 from jimtraining.certification.eligibility import learner_eligibility, practice_status, previous_certificate_moment
 from jimtraining.certification.models import (
@@ -211,8 +212,10 @@ def practice_queue(cohort: Cohort, track: Track) -> list[PracticeAssignment]:
     return sorted(assignments, key=lambda a: (order.get(a.status, 3), a.user.name.lower()))
 
 
-def review_practice(version: PracticeVersion, decision: str, feedback: str, by: User) -> None:
-    """Approve or return the newest version; returning needs feedback."""
+def review_practice(version: PracticeVersion, decision: str, feedback: str, by: User,
+                    levels: dict[str, int] | None = None, reason: str = "") -> None:
+    """Approve or return the newest version; returning needs feedback. With assessment criteria every one is scored,
+    and a decision other than their proposal needs a reason (on the version and in the audit log)."""
     if decision not in ("approved", "returned"):
         raise CertificationError(_("Kies goedkeuren of teruggeven."))
     if version.decision is not None or version.assignment.latest.id != version.id:
@@ -224,10 +227,14 @@ def review_practice(version: PracticeVersion, decision: str, feedback: str, by: 
         raise CertificationError(_("De feedback is te lang."))
     if version.assignment.user_id == by.id:
         raise CertificationError(_("Je kunt je eigen opdracht niet beoordelen."))
+    track = catalogue().track(version.assignment.track_slug)
+    # A missing level or a deviation without a reason raises VerdictError (its message is for the reviewer).
+    proposed_decision, kept = practice_criteria.judge(track.practice if track else None, levels, decision, reason)
     # Conditional: when two trainers decide at the same moment, only the first decision counts.
     decided = db.session.execute(
         update(PracticeVersion).where(PracticeVersion.id == version.id, PracticeVersion.decision.is_(None))
-        .values(decision=decision, feedback=feedback or None, reviewed_by_id=by.id, reviewed_at=utcnow())
+        .values(decision=decision, feedback=feedback or None, reviewed_by_id=by.id, reviewed_at=utcnow(),
+                scores=dict(levels or {}) or None, proposed_decision=proposed_decision, decision_reason=kept)
     ).rowcount
     if not decided:
         db.session.rollback()
@@ -236,6 +243,10 @@ def review_practice(version: PracticeVersion, decision: str, feedback: str, by: 
     # The feedback itself stays with the version (it can be corrected); the log only says what was decided.
     audit(f"practice.{decision}", by, version.assignment.user, "practice", version.assignment.id,
           track=version.assignment.track_slug, version=version.number)
+    if kept is not None:
+        audit("practice.deviated", by, version.assignment.user, "practice", version.assignment.id, kept,
+              track=version.assignment.track_slug, version=version.number, decision=decision,
+              proposed=proposed_decision)
     db.session.commit()
     db.session.refresh(version)
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from jimtraining.certification.models import AUDIENCES, Track
+from jimtraining.certification.practice_criteria import check_criteria
 from jimtraining.content.checks import file_slug, required_text, unknown_keys, whole_number
 from jimtraining.content.problems import Problem, Reporter
 from jimtraining.content.sync import SyncReport, sync_by_slug
@@ -23,12 +24,14 @@ from jimtraining.extensions import db
 MAX_TITLE = 200
 AUDIENCE_VALUES = tuple(AUDIENCES)
 TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
-REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice"}
-PRACTICE_KEYS = {"min_words", "prompt"}
+REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice", "co_training"}
+PRACTICE_KEYS = {"min_words", "prompt", "criteria", "cutoff"}
 #: Whole-number fields and their ranges (inclusive).
 VALID_MONTHS = (1, 120)
 ATTENDANCE_PERCENT = (0, 100)
 ROLEPLAY_SUFFICIENT = (0, 50)
+#: Observed co-trainings signed by a licensed trainer (jimtraining/certification/co_training.py).
+CO_TRAINING = (0, 10)
 MIN_WORDS = (50, 5000)
 
 
@@ -44,7 +47,8 @@ class TrackFile:
     #: Slug of the track whose certificate this refresher renews, or None.
     renews: str | None
     #: Always all five keys: modules [slug], quizzes [slug], attendance_percent int (0: no requirement),
-    #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str} or None.
+    #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str, and when it has
+    #: assessment criteria "criteria": [{id, criterion, levels}], "cutoff": {min_level, min_total}} or None.
     requirements: dict
     #: Index in the sorted file order.
     position: int
@@ -159,10 +163,13 @@ def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
     normalised["quizzes"] = _module_list(value, "quizzes", modules, root, report, need_quiz=True)
     normalised["attendance_percent"] = whole_number(value, "attendance_percent", at, ATTENDANCE_PERCENT, report)
     normalised["roleplay_sufficient"] = whole_number(value, "roleplay_sufficient", at, ROLEPLAY_SUFFICIENT, report)
+    if "co_training" in value:
+        normalised["co_training"] = whole_number(value, "co_training", at, CO_TRAINING, report)
     if "practice" in value:
         normalised["practice"] = _practice(value["practice"], at + ("practice",), report)
     has_requirement = (normalised["modules"] or normalised["quizzes"] or normalised["attendance_percent"]
-                       or normalised["roleplay_sufficient"] or normalised["practice"] is not None)
+                       or normalised["roleplay_sufficient"] or normalised["practice"] is not None
+                       or normalised.get("co_training"))
     if report.count == before and not has_requirement:
         report(at, _("een traject heeft minstens één eis: modules, quizzes, attendance_percent, "
                      "roleplay_sufficient of practice"))
@@ -202,7 +209,11 @@ def _practice(value, at: tuple, report) -> dict | None:
     unknown_keys(value, PRACTICE_KEYS, at, report)
     min_words = whole_number(value, "min_words", at, MIN_WORDS, report, required=True)
     prompt = required_text(value, "prompt", at, report)
-    return {"min_words": min_words, "prompt": prompt}
+    criteria, cutoff = check_criteria(value, at, report)
+    result = {"min_words": min_words, "prompt": prompt}
+    if criteria:
+        result.update(criteria=criteria, cutoff=cutoff)
+    return result
 
 
 def sync_tracks(tracks: list[TrackFile], report: SyncReport) -> None:

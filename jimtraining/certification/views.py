@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from jimtraining.access import trainer_required
 from jimtraining.access.certification import certificate_or_404, practice_or_404, practice_track_or_404
-from jimtraining.access.cohorts import cohort_or_404
+from jimtraining.access.cohorts import cohort_or_404, cohort_session_or_404
 from jimtraining.accounts.services import user_or_404
-from jimtraining.certification import services
+from jimtraining.certification import co_training, practice_criteria, services
 from jimtraining.certification.charts import bar_chart, format_number, progress_chart
 from jimtraining.certification.eligibility import (
     followed_tracks,
@@ -21,7 +21,7 @@ from jimtraining.certification.eligibility import (
     practice_status,
     previous_certificate_moment,
 )
-from jimtraining.certification.forms import PracticeForm, ReviewForm
+from jimtraining.certification.forms import CoTrainingForm, PracticeForm, ReviewForm
 from jimtraining.certification.models import (
     Certificate,
 )
@@ -34,6 +34,7 @@ from jimtraining.content.catalogue import catalogue
 from jimtraining.exports.csv import csv_response
 from jimtraining.extensions import db
 from jimtraining.roles import Role
+from jimtraining.scenarios.verdict import VerdictError
 from jimtraining.timeutil import as_utc, local_date, local_date_iso, utcnow
 from jimtraining.web import absolute_url
 
@@ -160,7 +161,10 @@ def practice_review(cohort_id, assignment_id):
     assignment = practice_or_404(cohort, assignment_id)
     form = ReviewForm()
     latest = assignment.latest
-    findings = []
+    track = services.cohort_track(cohort)
+    practice = track.practice if track is not None else None
+    findings, proposal = [], None
+    levels = practice_criteria.read_levels(practice, request.form)[0] if request.method == "POST" else {}
     if form.validate_on_submit():
         findings = [] if form.no_client_data.data else client_data_findings(form.feedback.data or "")
         if findings:
@@ -169,15 +173,38 @@ def practice_review(cohort_id, assignment_id):
                                           "dat het geen gegevens van cliënten zijn."))
         else:
             try:
-                services.review_practice(latest, form.decision.data, form.feedback.data, current_user)
+                services.review_practice(latest, form.decision.data, form.feedback.data, current_user, levels,
+                                         form.reason.data)
             except CertificationError as error:
                 form.feedback.errors.append(str(error))
+            except VerdictError as error:
+                form.reason.errors.append(str(error))
             else:
                 flash(_("Je besluit is opgeslagen."), "success")
                 return redirect(url_for("certification.practice_queue", cohort_id=cohort.id))
     status = (422 if findings else 400) if form.errors else 200
+    if form.errors and levels:
+        proposal = practice_criteria.proposal(practice, levels)
     return render_template("certification/practice_review.html", cohort=cohort, assignment=assignment, form=form,
-                           track=services.cohort_track(cohort), findings=findings), status
+                           track=track, findings=findings, levels=levels, proposal=proposal), status
+
+
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/co-training", methods=["GET", "POST"])
+@trainer_required
+def co_training_sign(cohort_id, session_id):
+    """A trainer of the cohort signs that a JIM-trainer candidate co-trained this session under their eyes."""
+    cohort, session = cohort_session_or_404(cohort_id, session_id)
+    form = CoTrainingForm()
+    if form.validate_on_submit():
+        try:
+            record = co_training.sign(session, form.email.data, form.note.data, current_user)
+        except CertificationError as error:
+            form.email.errors.append(str(error))
+        else:
+            flash(_("De co-training van %(name)s is ondertekend.", name=record.candidate.name), "success")
+            return redirect(url_for("certification.co_training_sign", cohort_id=cohort.id, session_id=session.id))
+    return render_template("certification/co_training.html", cohort=cohort, session=session, form=form,
+                           signed=co_training.of_session(session.id)), 400 if form.errors else 200
 
 
 @bp.route("/cohorts/<id:cohort_id>/learners/<id:user_id>/certificate",

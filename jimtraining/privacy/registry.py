@@ -259,7 +259,14 @@ ENTRIES: tuple[Entry, ...] = (
                    "and the feedback on them are wiped (before_erase)", role=_l("als deelnemer")),)),
     Entry("practice_version", _l("Versies van praktijkopdrachten"), exported_in="practice_reviews_given", links=(
         Link("reviewed_by_id", Erase.UNLINK, "the decision stays with the learner's assignment; the feedback the "
-             "person wrote is wiped", role=_l("als beoordelaar"), blank={"feedback": None}),)),
+             "person wrote is wiped", role=_l("als beoordelaar"), blank={"feedback": None, "decision_reason": None}),)),
+    Entry("observed_co_training", _l("Geobserveerde co-trainingen"), sections=("observed_co_trainings",),
+          fields=("cohort_name", "session_title", "held_on", "note", "signed_at"), links=(
+              Link("candidate_id", Erase.DELETE, "a signed co-training only counts towards the candidate's own "
+                   "certificate; the audit log keeps that it was signed", role=_l("als kandidaat-trainer")),
+              Link("signed_by_id", Erase.UNLINK, "the co-training stays the candidate's; who signed it is in the "
+                   "audit log", role=_l("als ondertekenend trainer"), export=False, export_why=OTHER_PERSONS_ROWS),
+          )),
     Entry("trainer_licence", _l("Trainerslicenties"), sections=("trainer_licences",),
           export=certification.export_licences, links=(
         Link("user_id", Erase.KEEP, "shows that the certificates they signed were signed with a valid licence; the "

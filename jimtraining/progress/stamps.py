@@ -1,6 +1,6 @@
 """Progress tokens: a learner's enrolment rows get a new random token whenever something the cohort dashboard
 counts about them is written: lessons done, quiz attempts, attendance, live role-play rounds they played as the
-professional, practice assignments and certificates.
+professional, practice assignments, observed co-trainings and certificates.
 
 The dashboard reads the tokens with the learners' names (a query it needs anyway) and may reuse what it computed
 before while every token, the cohort's own fields and sessions, the curriculum and the clock say nothing changed
@@ -24,7 +24,7 @@ from itertools import chain
 from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion
+from jimtraining.certification.models import Certificate, ObservedCoTraining, PracticeAssignment, PracticeVersion
 from jimtraining.cohorts.models import Attendance, Enrollment
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.quizzes.models import QuizAttempt
@@ -39,6 +39,7 @@ _LEARNER_OF = {
     RolePlayRound: "professional_id",
     PracticeAssignment: "user_id",
     Certificate: "user_id",
+    ObservedCoTraining: "candidate_id",
 }
 
 

@@ -27,3 +27,8 @@ def timer_minutes(value) -> int:
 
 def availability(value) -> str:
     return (value or "").strip()[:2000]
+
+
+def reason(value) -> str:
+    """A deviation reason as typed (stripped); a reason that is too long is refused by the service, not cut."""
+    return (value or "").strip()[:10000]

@@ -67,6 +67,10 @@ class RolePlayRound(db.Model):
     timer_minutes = db.Column(db.Integer, nullable=False, default=10)
     #: sufficient / not_yet, set by the trainer.
     outcome = db.Column(db.String(10), nullable=True)
+    #: What the rubric's cut-off proposed from the trainer's scores when the verdict was recorded.
+    proposed_outcome = db.Column(db.String(10), nullable=True)
+    #: Why the trainer's verdict differs from the proposal (None when it follows it); also in the audit log.
+    outcome_reason = db.Column(db.Text, nullable=True)
     #: Nothing of the assessment is visible to the professional before this moment.
     released_at = db.Column(db.DateTime(timezone=True), nullable=True)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)

@@ -56,7 +56,8 @@ def export_rounds(user) -> dict:
             released = round_.released_at is not None
             item["assessment_released"] = released
             if released:
-                item.update(outcome=round_.outcome, released_at=value(round_.released_at))
+                item.update(outcome=round_.outcome, released_at=value(round_.released_at),
+                            proposed_outcome=round_.proposed_outcome, outcome_reason=round_.outcome_reason)
                 item["scores_received"] = [pick(s, ("view", "criterion_id", "level", "comment", "scored_at"))
                                            for s in scores_of[round_.id] if s.rater_id != user.id]
                 # The actor's aftercare note is about how playing felt for the actor: not about you.
@@ -80,8 +81,9 @@ def export_rounds(user) -> dict:
 
 
 def wipe_what_others_wrote_about(user_id: int) -> Counter:
-    """On rounds where they played the professional: the actor's feedback goes and the raters' comments are wiped
-    (both are about the person); levels and the outcome stay, so the round still counts in the figures."""
+    """On rounds where they played the professional: the actor's feedback goes and the raters' comments and the
+    reason of a verdict that deviates from the proposal are wiped (all are about the person; the reason stays in
+    the audit log); levels and the outcome stay, so the round still counts in the figures."""
     theirs = select(RolePlayRound.id).where(RolePlayRound.professional_id == user_id)
     notes, scores = RoundNote.__table__, RoundScore.__table__
     counts = Counter()
@@ -90,6 +92,9 @@ def wipe_what_others_wrote_about(user_id: int) -> Counter:
     result = db.session.execute(update(scores).where(scores.c.round_id.in_(theirs), scores.c.comment != "")
                                 .values(comment=""))
     counts["round_score.anonymise"] += max(result.rowcount or 0, 0)
+    rounds = RolePlayRound.__table__
+    db.session.execute(update(rounds).where(rounds.c.professional_id == user_id, rounds.c.outcome_reason.is_not(None))
+                       .values(outcome_reason=None))
     return counts
 
 

@@ -16,16 +16,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from jimtraining.accounts.models import User
+from jimtraining.certification.services import audit
 from jimtraining.cohorts.models import CohortSession, Enrollment, cohort_trainer
 from jimtraining.extensions import db
 from jimtraining.roleplay.models import ActorBooking, ActorProfile, RolePlayRound, RoundNote, RoundScore, round_observer
 from jimtraining.roles import Role
+from jimtraining.scenarios.rubric import cutoff_of
 from jimtraining.scenarios.services import active_scenarios
+from jimtraining.scenarios.verdict import Proposal, VerdictError, deviation_reason, propose
 from jimtraining.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 5000
+#: The two verdicts of a round, by whether it is sufficient.
+OUTCOMES = {True: "sufficient", False: "not_yet"}
 
 
 class RoundError(Exception):
@@ -165,14 +170,39 @@ def save_note(round_: RolePlayRound, author: User, kind: str, text: str) -> None
         raise RoundError(_("Je tekst was net al opgeslagen. Laad de pagina opnieuw.")) from None
 
 
-def release(round_: RolePlayRound, outcome: str) -> None:
-    """The trainer's verdict; from now on the professional sees the debrief."""
-    if outcome not in ("sufficient", "not_yet"):
-        raise RoundError(_("Kies 'voldoende' of 'nog niet'."))
+def trainer_levels(round_: RolePlayRound) -> dict[str, int]:
+    """The trainer's level per criterion; with more trainers, the lowest of their levels."""
+    levels: dict[str, int] = {}
+    for score in round_.scores:
+        if score.view == "trainer":
+            levels[score.criterion_id] = min(score.level, levels.get(score.criterion_id, score.level))
+    return levels
+
+
+def proposal(round_: RolePlayRound, data: dict) -> Proposal:
+    """The verdict the scenario's cut-off proposes from the trainer's scores, with its reasons."""
+    return propose(data.get("rubric") or [], cutoff_of(data), trainer_levels(round_))
+
+
+def release(round_: RolePlayRound, outcome: str, by: User, data: dict, reason: str = "") -> None:
+    """The trainer's verdict; from now on the professional sees the debrief. A verdict other than the one the
+    rubric's cut-off proposes needs a reason, which is kept on the round and written to the audit log."""
+    if outcome not in OUTCOMES.values():
+        raise RoundError(_("Kies 'voldoende' of 'nog niet voldoende'."))
+    proposed = proposal(round_, data)
+    try:
+        kept = deviation_reason(proposed, outcome == "sufficient", reason)
+    except VerdictError as error:
+        raise RoundError(str(error)) from None
     round_.outcome = outcome
+    round_.proposed_outcome = None if proposed.sufficient is None else OUTCOMES[proposed.sufficient]
+    round_.outcome_reason = kept
     round_.released_at = round_.released_at or utcnow()
+    if kept is not None:
+        audit("round.deviated", by, db.session.get(User, round_.professional_id), "round", round_.id, kept,
+              scenario=round_.scenario_slug, outcome=outcome, proposed=round_.proposed_outcome)
     db.session.commit()
-    log.info("round %s released: %s", round_.id, outcome)
+    log.info("round %s released: %s (proposed %s)", round_.id, outcome, round_.proposed_outcome)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from jimtraining.access import require, roles_required
+from jimtraining.access import can, require, roles_required
 from jimtraining.access.cohorts import cohort_session_or_404
 from jimtraining.access.roleplay import NOTE_OF_PART, VIEW_OF_PART, note_kinds, round_or_404
 from jimtraining.accounts.forms import ConfirmForm
@@ -73,12 +73,20 @@ def create(cohort_id, session_id):
     return redirect(url_for("roleplay.round", round_id=round_.id))
 
 
-@bp.route("/rounds/<id:round_id>")
-@login_required
-def round(round_id):  # noqa: A001 - the page of a round
-    seat = round_or_404(round_id)
-    round_, part, scenario = seat.round, seat.part, _scenario_of(seat.round)
-    data = scenario.data
+def _verdict(seat, data: dict, page: str, outcome: str | None = None, reason: str | None = None,
+             error: str | None = None) -> dict:
+    """What the verdict part of a page (roleplay/_verdict.html) shows to the trainer: the cut-off's proposal and
+    its reasons, and the form with what was chosen and written (kept after a refusal)."""
+    if not can("round.release", seat):
+        return {"verdict": None}
+    round_ = seat.round
+    return {"verdict": {"proposal": services.proposal(round_, data), "page": page,
+                        "outcome": round_.outcome if outcome is None else outcome,
+                        "reason": (round_.outcome_reason or "") if reason is None else reason, "error": error}}
+
+
+def _round_page(seat, scenario, status: int = 200, **verdict):
+    round_, part, data = seat.round, seat.part, scenario.data
     context = {
         "seat": seat, "round": round_, "part": part, "scenario": scenario, "rubric": data["rubric"],
         "situation": render_markdown(data["situation"]), "note_kinds": note_kinds(current_user, seat),
@@ -96,7 +104,15 @@ def round(round_id):  # noqa: A001 - the page of a round
         # Everyone else sees the trainee briefs; only the trainer also sees the actor briefs.
         context["roles"] = [{k: v for k, v in r.items() if k != "actor_brief" or part == Part.TRAINER}
                             for r in data["roles"]]
-    return render_template("roleplay/round.html", **context)
+    context.update(_verdict(seat, data, "round", **verdict))
+    return render_template("roleplay/round.html", **context), status
+
+
+@bp.route("/rounds/<id:round_id>")
+@login_required
+def round(round_id):  # noqa: A001 - the page of a round
+    seat = round_or_404(round_id)
+    return _round_page(seat, _scenario_of(seat.round))
 
 
 @bp.route("/rounds/<id:round_id>/scores", methods=["POST"])
@@ -138,28 +154,39 @@ def notes(round_id):
 @login_required
 def release(round_id):
     seat = round_or_404(round_id)
-    _scenario_of(seat.round)
+    scenario = _scenario_of(seat.round)
     require("round.release", seat)
+    outcome = request.form.get("outcome", "")
+    reason = forms.reason(request.form.get("reason"))
+    page = "round" if request.form.get("page") == "round" else "debrief"
     try:
-        services.release(seat.round, request.form.get("outcome", ""))
+        services.release(seat.round, outcome, current_user, scenario.data, reason)
     except RoundError as error:
+        # Nothing is recorded; the page comes back with the choice and the reason as they were.
         flash(str(error), "error")
-    else:
-        flash(_("De uitslag is vrijgegeven aan de deelnemer."), "success")
-    return redirect(url_for("roleplay.debrief", round_id=round_id))
+        show = _round_page if page == "round" else _debrief_page
+        return show(seat, scenario, 400, outcome=outcome, reason=reason, error=str(error))
+    flash(_("De uitslag is vrijgegeven aan de deelnemer."), "success")
+    return redirect(url_for(f"roleplay.{page}", round_id=round_id))
+
+
+def _debrief_page(seat, scenario, status: int = 200, **verdict):
+    round_ = seat.round
+    return render_template(
+        "roleplay/debrief.html", seat=seat, round=round_, scenario=scenario,
+        criteria=services.debrief(round_, scenario.data["rubric"]), debrief=scenario.data["debrief"],
+        actor_feedback=services.note(round_, "actor_feedback"), reflection=services.note(round_, "self_reflection"),
+        aftercare=services.note(round_, "aftercare") if seat.part == Part.TRAINER else None, form=ConfirmForm(),
+        **_verdict(seat, scenario.data, "debrief", **verdict)), status
 
 
 @bp.route("/rounds/<id:round_id>/debrief")
 @login_required
 def debrief(round_id):
     seat = round_or_404(round_id)
-    round_, scenario = seat.round, _scenario_of(seat.round)
+    scenario = _scenario_of(seat.round)
     require("round.debrief", seat)  # nothing of the assessment is visible to the learner before release
-    return render_template(
-        "roleplay/debrief.html", seat=seat, round=round_, scenario=scenario,
-        criteria=services.debrief(round_, scenario.data["rubric"]), debrief=scenario.data["debrief"],
-        actor_feedback=services.note(round_, "actor_feedback"), reflection=services.note(round_, "self_reflection"),
-        aftercare=services.note(round_, "aftercare") if seat.part == Part.TRAINER else None, form=ConfirmForm())
+    return _debrief_page(seat, scenario)
 
 
 @bp.route("/actor/", methods=["GET", "POST"])

@@ -44,3 +44,31 @@ def proposed_verdict(scores: Mapping[str, int], cutoff: RubricCutoff) -> bool:
     if any(level is None or not LOWEST_LEVEL <= level <= HIGHEST_LEVEL for level in levels):
         return False
     return min(levels, default=HIGHEST_LEVEL) >= cutoff.min_level and sum(levels) >= cutoff.min_total
+
+
+@dataclass(frozen=True)
+class VerdictExplanation:
+    """Why the cut-off proposes what it proposes, for the person who decides."""
+
+    sufficient: bool
+    #: Criteria (ids, in written order) without a score yet.
+    unscored: tuple[str, ...]
+    #: Criteria (ids) scored below `min_level`.
+    too_low: tuple[str, ...]
+    #: The levels added up (of the scored criteria) and what the cut-off needs.
+    total: int
+    min_total: int
+    max_total: int
+
+
+def explain_verdict(scores: Mapping[str, int], cutoff: RubricCutoff) -> VerdictExplanation:
+    """`proposed_verdict` with its reasons: which criteria are not scored, which are below the minimum level, and
+    the total against the minimum total."""
+    levels = {criterion: scores.get(criterion) for criterion in cutoff.criteria}
+    valid = {c: level for c, level in levels.items()
+             if isinstance(level, int) and LOWEST_LEVEL <= level <= HIGHEST_LEVEL}
+    return VerdictExplanation(
+        sufficient=proposed_verdict(scores, cutoff),
+        unscored=tuple(c for c in cutoff.criteria if c not in valid),
+        too_low=tuple(c for c, level in valid.items() if level < cutoff.min_level),
+        total=sum(valid.values()), min_total=cutoff.min_total, max_total=cutoff.max_total)

@@ -161,7 +161,8 @@ def _add_payloads(app) -> dict:
     for index, text in enumerate(long_texts):
         version = certification.submit_practice(learner, track, text)
         if index < len(long_texts) - 1:
-            certification.review_practice(version, "returned", long_texts[-1 - index], trainer)
+            certification.review_practice(version, "returned", long_texts[-1 - index], trainer, {
+                c["id"]: 1 for c in (track.practice or {}).get("criteria") or []})
     assignment_id = version.assignment_id
 
     # Live role-play in the running session: rubric comments, actor feedback, self-reflection, aftercare.
@@ -179,7 +180,7 @@ def _add_payloads(app) -> dict:
         live.save_note(round_, actor, "aftercare", texts[-1 - index])
         live.save_note(round_, learner, "self_reflection", texts[(index + 1) % len(texts)])
         if index % 2 == 0:
-            live.release(round_, "sufficient")
+            live.release(round_, "sufficient", trainer, scenario.data)
         rounds.append(round_.id)
     run = scenarios.start_run(learner, scenario)
 

@@ -130,10 +130,10 @@ def test_sessions_before_joining_do_not_count_unless_marked(world, make_user):
 def test_round_first_not_yet_then_sufficient_counts_as_sufficient(world):
     session = world["sessions"][-1]
     round_ = play_round(session, world["learner"], world["actor"], outcome=None, released=False)
-    release(round_, "not_yet")
+    release(round_, "not_yet", world["trainer"], {})
     play_round(session, world["learner"], world["actor"])
     assert not check(world, "roleplay")[0].met  # one sufficient, one not yet
-    release(round_, "sufficient")  # after the debrief the trainer changes the verdict
+    release(round_, "sufficient", world["trainer"], {})  # after the debrief the trainer changes the verdict
     roleplay = check(world, "roleplay")[0]
     assert roleplay.met and roleplay.detail == "2 van 2"
 

@@ -115,7 +115,8 @@ def _play_one_round(g, clients):
 
 
 def _release_a_round(g, clients):
-    live.release(play_round(g["sessions"][-1], g["learner"], g["actor"], released=False), "sufficient")
+    live.release(play_round(g["sessions"][-1], g["learner"], g["actor"], released=False), "sufficient",
+                 g["trainer"], {})
 
 
 def _hand_in_practice(g, clients):

@@ -36,9 +36,11 @@ BUDGETS: dict[str, int] = {
     # --- privacy ------------------------------------------------------------------------------------------------
     # One or two queries per kind of personal data in jimtraining/privacy/registry.py: grows with the schema,
     # never with the rows.
-    "privacy.export_json": 34,  # +1 checkin_attempt (issue 14 item 9); +1 sso_link; +2 lti_user_link, lti_grade
-    # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link; +2 LTI.
-    "admin.erase_confirm": 32,
+    "privacy.export_json": 35,  # +1 checkin_attempt (issue 14 item 9); +1 sso_link; +2 lti_user_link, lti_grade;
+    # +1 observed_co_training (issue 17)
+    # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link; +2 LTI; +2 the
+    # candidate and the signer of an observed co-training (issue 17).
+    "admin.erase_confirm": 34,
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
@@ -111,6 +113,8 @@ BUDGETS: dict[str, int] = {
     "certification.certificate_pdf": 4,
     "certification.practice_queue": 6,
     "certification.practice_review": 7,
+    # The cohort and the trainer check, the session, the co-trainings signed for it (candidate and signer joined).
+    "certification.co_training_sign": 6,
     "certification.verify": 2,
     "certification.verify_json": 1,
     "certification.public_progress": 10,  # the national figures: one aggregate each (certification/stats.py)

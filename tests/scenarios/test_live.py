@@ -141,7 +141,7 @@ def test_only_the_player_writes_actor_feedback_and_only_the_professional_a_refle
     trainer_view = as_user(app, login, setup["trainer"]).get(f"/rounds/{round_id}/debrief").get_data(as_text=True)
     assert "Ik nam te snel over." in trainer_view and "Ik voelde me gehoord." in trainer_view
     assert "NAZORG-TEKST" in trainer_view
-    live.release(db.session.get(RolePlayRound, round_id), "not_yet")
+    live.release(db.session.get(RolePlayRound, round_id), "not_yet", setup["trainer"], setup["scenario"].data)
     assert "NAZORG-TEKST" not in pro.get(f"/rounds/{round_id}/debrief").get_data(as_text=True)
 
 

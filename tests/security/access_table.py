@@ -216,6 +216,9 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "certification.certificate_pdf": {GET: only("learner", "trainer", "admin")},
     "certification.practice_queue": {GET: COHORT_A_STAFF},
     "certification.practice_review": {GET: COHORT_A_STAFF, POST: form_refused(COHORT_A_STAFF)},
+    # Signing a candidate's observed co-training: the trainers of the session's cohort (an admin passes access but
+    # holds no licence, so the service refuses; the empty form is refused first).
+    "certification.co_training_sign": {GET: COHORT_A_STAFF, POST: form_refused(COHORT_A_STAFF)},
     # Sign-off for an eligible learner of A (ENDPOINT_PARAMS): only a licensed trainer of the group, never an admin.
     "certification.sign_off": {POST: destructive(only("trainer"))},
     "certification.verify": {GET: PUBLIC},
@@ -318,6 +321,9 @@ VARIANTS = [
      roles(dict.fromkeys(ROLES, NOTFOUND), anonymous=LOGIN)),
     ("learner B under cohort A", "cohorts.learner", GET, {"user_id": "learner_b"},
      roles(COHORT_A_STAFF, trainer=NOTFOUND, admin=NOTFOUND)),
+    ("co-training of session B under cohort A", "certification.co_training_sign", GET, {"session_id": "session_b"},
+     roles(dict.fromkeys(ROLES, NOTFOUND), anonymous=LOGIN, learner=FORBIDDEN, learner_b=FORBIDDEN,
+           actor=FORBIDDEN, actor_unbooked=FORBIDDEN)),
     ("A's practice assignment under cohort B", "certification.practice_review", GET, {"cohort_id": "cohort_b"},
      only("trainer_b", "admin", outcome=NOTFOUND)),
     ("debrief after release", "roleplay.debrief", GET, {"round_id": "released_round"},

@@ -135,7 +135,7 @@ def build_world(content_root) -> dict:
     scenario = scenario_services.get_scenario_or_none("testscenario")
     round_ = live.create_round(session_a, scenario, users["learner"], users["actor"], [], 10)
     released = live.create_round(session_a, scenario, users["learner"], users["actor"], [], 10)
-    live.release(released, "sufficient")
+    live.release(released, "not_yet", users["trainer"], scenario.data)
     run = scenario_services.start_run(users["learner"], scenario)
 
     quiz = module_quiz("basis")
