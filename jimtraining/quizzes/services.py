@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from jimtraining.content.sync import SyncReport, apply_fields, sync_by_slug, synced_fields
 from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
+from jimtraining.quizzes.blueprint import draw_questions
 from jimtraining.quizzes.models import (
     GRADED,
     IN_PROGRESS,
@@ -140,11 +142,13 @@ def start_attempt(user, quiz, rng: random.Random | None = None) -> QuizAttempt:
     rng = rng or random.SystemRandom()
     questions = list(db.session.scalars(
         select(Question).where(Question.quiz_id == quiz.id, Question.archived.is_(False)).order_by(Question.position)))
-    chosen = rng.sample(questions, min(quiz.draw_count, len(questions)))
+    # The blueprint: every goal of the module at least once, questions seen in earlier attempts last.
+    seen = Counter(entry["key"] for earlier in summary.attempts for entry in earlier.drawn)
+    chosen = draw_questions(questions, quiz.draw_count, len(quiz.module.goals or ()), seen, rng)
     drawn = []
     for question in chosen:
         # A copy of the question as it was drawn: editing quiz.yml later never changes this attempt.
-        entry = {"key": question.key, "question": {
+        entry = {"key": question.key, "goal": question.goal, "question": {
             "type": question.type, "text": question.text, "points": question.points,
             "feedback": question.feedback, "data": question.data}}
         entry.update(QUESTION_TYPES[question.type].draw(question.data, quiz.shuffle_options, rng))
