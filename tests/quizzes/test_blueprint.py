@@ -137,3 +137,10 @@ def test_a_refresh_and_a_second_start_show_the_same_questions(client, make_user,
     assert again.id == attempt.id and again.drawn == attempt.drawn
     assert client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True) == first_page
     assert latest_attempt(learner).drawn == attempt.drawn
+
+
+@pytest.mark.parametrize("module", SHIPPED.modules, ids=lambda m: m.slug)
+def test_every_shipped_goal_names_the_lessons_that_teach_it(module):
+    """So the goals to revisit after a failed attempt link to lessons, not only to the module page."""
+    assert len(module.goal_links) == len(module.goals)
+    assert all(link["lessons"] for link in module.goal_links), module.slug
