@@ -4,6 +4,7 @@ goals to revisit with the lessons that teach them."""
 import pytest
 
 from jimtraining.content_tree import load_content
+from jimtraining.extensions import db
 from tests.quizzes.conftest import PERFECT, answer_form, sync
 from tests.quizzes.test_quiz_check import base, problems, tagged
 
@@ -138,3 +139,15 @@ def test_a_lesson_a_goal_names_must_exist(content_dir):
     found = [str(p) for p in load_content(content_dir.root).problems]
     assert len(found) == 1 and "onbekende les 'bestaat-niet' bij dit leerdoel (lessen van deze module: eerste" in \
         found[0] and found[0].startswith("01-basis/module.md:7:")
+
+
+def test_an_attempt_drawn_before_goals_were_kept_takes_the_goals_of_the_bank(client, learner, quiz_with_goals,
+                                                                             start):
+    quiz_with_goals()
+    attempt = start(learner)
+    attempt.drawn = [{k: v for k, v in entry.items() if k != "goal"} for entry in attempt.drawn]
+    db.session.commit()
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, GOAL_2_RIGHT))
+    page = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "Je kunt uitleggen wie de JIM kiest." in page
+    assert "Je kunt de rol van de JIM beschrijven." not in page
