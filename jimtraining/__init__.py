@@ -236,6 +236,7 @@ def _register_blueprints(app):
     from jimtraining.admin.views import bp as admin_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
+    from jimtraining.coverage.views import bp as coverage_bp
     from jimtraining.credentials.views import bp as credentials_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
@@ -256,6 +257,7 @@ def _register_blueprints(app):
     app.register_blueprint(credentials_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(coverage_bp)
     sso.init_app(app)  # SURFconext and eduID logins, when configured
 
     from jimtraining import lti

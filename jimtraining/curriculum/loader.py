@@ -34,8 +34,9 @@ MAX_MINUTES = 10_000
 MAX_FOLDER = 120
 MAX_FILENAME = 160
 LESSON_KEYS = {"title", "minutes"}
-#: Fields of a goal written as a mapping: `{text: "...", competence: <id from competences.yml>}`.
-GOAL_KEYS = {"text", "competence"}
+#: Fields of a goal written as a mapping: `{text: "...", competence: <id from competences.yml>, lessons: [...]}`;
+#: `lessons` names the lessons (their slugs: file names without NN- and .md) that teach the goal.
+GOAL_KEYS = {"text", "competence", "lessons"}
 
 
 @dataclass
@@ -67,6 +68,8 @@ class ModuleFile:
     quiz: object | None = None
     #: The competence id of each goal (same order as `goals`), None for a goal that names none.
     goal_competences: list[str | None] = field(default_factory=list)
+    #: Per goal: {"competence": id or None, "lessons": [lesson slugs that teach it]} (a column of Module).
+    goal_links: list[dict] = field(default_factory=list)
     #: The lines of module.md's front matter.
     lines: LineMap = field(default_factory=lambda: LineMap(None))
 
@@ -81,8 +84,8 @@ def _minutes(fm: FrontMatter, report) -> int:
 
 
 def _goals(fm: FrontMatter, report, competences: dict) -> tuple[list[str], list[str | None]]:
-    """The goals' texts and competence ids. A goal is a sentence, or `{text, competence}`. Once competences.yml
-    exists every goal names one of its ids; an unknown id is always a problem."""
+    """The goals' texts and competence ids. A goal is a sentence, or `{text, competence, lessons}`. Once
+    competences.yml exists every goal names one of its ids; an unknown id is always a problem."""
     value = fm.data.get("goals")
     if not value or not isinstance(value, list):
         report(("goals",), _("'%(key)s' ontbreekt of is leeg", key="goals"))
@@ -244,11 +247,33 @@ def _load_module(root, entry, position, slug, lesson_paths, problems, competence
             body=lesson_fm.body,
         ))
         check_links(lesson_rel, lesson_fm.body, lesson_fm.body_line, root, lesson_paths, problems)
+    module.goal_links = _goal_links(fm, module, report)
     if also_read is not None:
         also_read(module, entry)
     if not module.lessons and not any(p.path.startswith(entry.name + "/") for p in problems):
         problems.append(Problem(relpath, 1, _("deze module heeft nog geen lessen")))
     return module
+
+
+def _goal_links(fm: FrontMatter, module: ModuleFile, report) -> list[dict]:
+    """Per goal its competence and the lessons that teach it (`lessons`: slugs of this module's lessons)."""
+    raw_goals = fm.data.get("goals") if isinstance(fm.data.get("goals"), list) else []
+    known = {lesson.slug for lesson in module.lessons}
+    links = []
+    for index, competence in enumerate(module.goal_competences):
+        item = raw_goals[index] if index < len(raw_goals) else None
+        lessons = item.get("lessons", []) if isinstance(item, dict) else []
+        if not isinstance(lessons, list) or not all(isinstance(slug, str) for slug in lessons):
+            report(("goals", index, "lessons"), _("'lessons' is een lijst van lessen van deze module (de "
+                                                  "bestandsnaam zonder NN- en .md)"))
+            lessons = []
+        for position, slug in enumerate(lessons):
+            if slug not in known:
+                report(("goals", index, "lessons", position), _(
+                    "onbekende les '%(slug)s' bij dit leerdoel (lessen van deze module: %(known)s)", slug=slug,
+                    known=", ".join(sorted(known)) or "-"))
+        links.append({"competence": competence, "lessons": [slug for slug in lessons if slug in known]})
+    return links
 
 
 def _check_prerequisites(modules: list[ModuleFile], problems: list[Problem]) -> None:

@@ -25,6 +25,9 @@ class Module(ContentModel, db.Model):
     prerequisites = db.Column(db.JSON, nullable=False, default=list)
     #: Learning goals, each a sentence.
     goals = db.Column(db.JSON, nullable=False, default=list)
+    #: Per goal (same order as `goals`): {"competence": id from competences.yml or None, "lessons": [lesson slugs
+    #: that teach it]}. None for rows from before the next sync (migration 0019).
+    goal_links = db.Column(db.JSON, nullable=True, default=list)
     #: Sources as dicts with title, publisher, date.
     sources = db.Column(db.JSON, nullable=False, default=list)
     #: Introduction in Markdown.

@@ -20,7 +20,7 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 DEFAULT_SETTINGS = {"title": "Toets", "pass_mark": 70, "max_attempts": 3, "shuffle_options": True,
-                    "show_answers": "after_attempt"}
+                    "show_answers": "after_passing"}
 #: Keys written first and last in a new question, as the modules write them.
 FIRST_KEYS = ("id", "type", "points", "goal", "text")
 LAST_KEYS = ("feedback",)

@@ -17,7 +17,11 @@ from jimtraining.rendering import images_without_alt
 QUIZ_KEYS = {"title", "draw", "pass_mark", "max_attempts", "time_limit", "shuffle_options", "show_answers",
              "questions"}
 QUESTION_KEYS = {"id", "type", "text", "points", "feedback", "goal"}
-SHOW_ANSWERS = ("after_attempt", "after_passing")
+#: When a learner sees the right answers (quizzes.feedback.reveals_answers); the first is the default, which
+#: never lets a retake become a memory test.
+SHOW_ANSWERS = ("after_passing", "after_last_attempt", "always")
+#: Older spellings still read: "after_attempt" is what "always" was called before.
+SHOW_ANSWERS_ALIASES = {"after_attempt": "always"}
 MAX_TIME_LIMIT = 600
 
 
@@ -66,7 +70,7 @@ def load_quiz(path: Path, relpath: str, problems: list, goal_count: int = 0) -> 
         max_attempts=None,
         time_limit_minutes=None,
         shuffle_options=True,
-        show_answers="after_attempt",
+        show_answers=SHOW_ANSWERS[0],
     )
     pass_mark = data.get("pass_mark", 70)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, int | float) or not 1 <= pass_mark <= 100:
@@ -91,9 +95,16 @@ def load_quiz(path: Path, relpath: str, problems: list, goal_count: int = 0) -> 
         report(("shuffle_options",), _("'shuffle_options' is true of false"))
     else:
         quiz.shuffle_options = shuffle
-    show = data.get("show_answers", "after_attempt")
+    show = data.get("show_answers", SHOW_ANSWERS[0])
+    show = SHOW_ANSWERS_ALIASES.get(show, show) if isinstance(show, str) else show
     if show not in SHOW_ANSWERS:
-        report(("show_answers",), _("'show_answers' is after_attempt of after_passing"))
+        report(("show_answers",), _(
+            "'show_answers' zegt wanneer een deelnemer de goede antwoorden ziet: after_passing (na het slagen), "
+            "after_last_attempt (na het slagen of na de laatste poging) of always (na elke poging)"))
+    elif show == "after_last_attempt" and data.get("max_attempts") is None:
+        report(("show_answers",), _(
+            "'show_answers: after_last_attempt' heeft 'max_attempts' nodig: zonder een grens aan het aantal "
+            "pogingen komt er geen laatste poging en ziet een deelnemer die niet slaagt de antwoorden nooit"))
     else:
         quiz.show_answers = show
 

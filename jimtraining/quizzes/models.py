@@ -31,8 +31,9 @@ class Quiz(ContentModel, db.Model):
     #: None means no time limit.
     time_limit_minutes = db.Column(db.Integer, nullable=True)
     shuffle_options = db.Column(db.Boolean, nullable=False, default=True)
-    #: "after_attempt" or "after_passing": when a learner sees the right answers.
-    show_answers = db.Column(db.String(20), nullable=False, default="after_attempt")
+    #: When a learner sees the right answers of an attempt: "after_passing" (once they passed), "after_last_attempt"
+    #: (once they passed or used their last attempt) or "always" (after every attempt). See `reveals_answers`.
+    show_answers = db.Column(db.String(20), nullable=False, default="after_passing")
 
     module = db.relationship("Module", backref=db.backref("quiz", uselist=False, lazy="selectin"))
     questions = db.relationship("Question", back_populates="quiz", order_by="Question.position",
@@ -60,6 +61,8 @@ class Question(ContentModel, db.Model):
     points = db.Column(db.Integer, nullable=False, default=1)
     #: General feedback: why the right answer is right.
     feedback = db.Column(db.Text, nullable=False, default="")
+    #: The module goal this question tests (1 = the first of the module's goals), None when the bank names none.
+    goal = db.Column(db.Integer, nullable=True)
     #: Type-specific content (options with correctness, pairs, items, model answer). Never sent to a page as is.
     data = db.Column(db.JSON, nullable=False, default=dict)
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jimtraining.content.sync import SyncReport, apply_fields, sync_by_slug, synced_fields
 from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
+from jimtraining.quizzes.blueprint import draw_questions
 from jimtraining.quizzes.models import (
     GRADED,
     IN_PROGRESS,
@@ -140,11 +142,13 @@ def start_attempt(user, quiz, rng: random.Random | None = None) -> QuizAttempt:
     rng = rng or random.SystemRandom()
     questions = list(db.session.scalars(
         select(Question).where(Question.quiz_id == quiz.id, Question.archived.is_(False)).order_by(Question.position)))
-    chosen = rng.sample(questions, min(quiz.draw_count, len(questions)))
+    # The blueprint: every goal of the module at least once, questions seen in earlier attempts last.
+    seen = Counter(entry["key"] for earlier in summary.attempts for entry in earlier.drawn)
+    chosen = draw_questions(questions, quiz.draw_count, len(quiz.module.goals or ()), seen, rng)
     drawn = []
     for question in chosen:
         # A copy of the question as it was drawn: editing quiz.yml later never changes this attempt.
-        entry = {"key": question.key, "question": {
+        entry = {"key": question.key, "goal": question.goal, "question": {
             "type": question.type, "text": question.text, "points": question.points,
             "feedback": question.feedback, "data": question.data}}
         entry.update(QUESTION_TYPES[question.type].draw(question.data, quiz.shuffle_options, rng))
@@ -180,6 +184,15 @@ class DrawnQuestion:
     points: int
     feedback: str
     data: dict
+
+
+def questions_per_goal() -> dict[tuple[int, int | None], int]:
+    """How many questions (archived ones left out) each quiz has per module goal: {(quiz id, goal): count}, goal
+    None for questions that name none. One query, for the coverage page."""
+    rows = db.session.execute(
+        select(Question.quiz_id, Question.goal, func.count()).where(Question.archived.is_(False))
+        .group_by(Question.quiz_id, Question.goal))
+    return {(quiz_id, goal): count for quiz_id, goal, count in rows}
 
 
 def questions_by_key(quiz) -> dict[str, Question]:

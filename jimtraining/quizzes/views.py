@@ -12,6 +12,7 @@ from jimtraining.content.catalogue import catalogue
 from jimtraining.curriculum import services as curriculum
 from jimtraining.exports.csv import csv_response
 from jimtraining.quizzes import presenters, services
+from jimtraining.quizzes.feedback import goal_of_drawn, goals_to_revisit, needs_current_goals, reveals_answers
 from jimtraining.quizzes.forms import ReviewForm
 from jimtraining.quizzes.models import IN_PROGRESS
 from jimtraining.quizzes.services import QuizError, QuizSummary
@@ -140,9 +141,14 @@ def result(attempt_id):
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
         abort(404)
     owner_summary = QuizSummary(quiz, services.attempts_of(attempt.user_id, attempt.module_slug))
-    reveal = attempt.user_id != current_user.id or quiz.show_answers == "after_attempt" or owner_summary.passed
+    # Trainers always see the answers; the learner only when the quiz's setting allows it.
+    reveal = attempt.user_id != current_user.id or reveals_answers(quiz, owner_summary)
+    current_goals = ({key: q.goal for key, q in services.questions_by_key(quiz).items()}
+                     if needs_current_goals(attempt) else None)
+    revisit = goals_to_revisit(attempt, module, goal_of_drawn(attempt, current_goals))
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, module=module, reveal=reveal,
-                           items=presenters.result_items(attempt, quiz, reveal), summary=owner_summary)
+                           items=presenters.result_items(attempt, quiz, reveal), summary=owner_summary,
+                           revisit=revisit)
 
 
 # Trainers and admins ----------------------------------------------------------------------------------------

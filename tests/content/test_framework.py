@@ -18,16 +18,18 @@ from jimtraining.scenarios.models import Scenario
 
 @pytest.mark.parametrize(("source", "model", "key", "fields"), [
     (ModuleFile, Module, "slug",
-     ("position", "folder", "title", "summary", "minutes", "prerequisites", "goals", "sources", "body")),
+     ("position", "folder", "title", "summary", "minutes", "prerequisites", "goals", "sources", "body",
+          "goal_links")),
     (LessonFile, Lesson, "slug", ("position", "filename", "title", "minutes", "body")),
     (QuizFile, Quiz, "slug",
      ("title", "draw_count", "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_options", "show_answers")),
-    (QuestionFile, Question, "key", ("position", "type", "text", "points", "feedback", "data")),
+    (QuestionFile, Question, "key", ("position", "type", "text", "points", "feedback", "data", "goal")),
     (ScenarioFile, Scenario, "slug", ("title", "work_context", "data")),
     (TrackFile, Track, "slug", ("title", "summary", "audience", "valid_months", "renews", "requirements", "position")),
 ])
 def test_sync_writes_exactly_the_fields_a_file_and_its_table_share(source, model, key, fields):
-    """What the parser only needs for its checks (lines, a goal's competence, a question's goal) is never written."""
+    """What the parser only needs for its checks (lines, the list of goal competences) is never written; a
+    question's goal and each goal's competence and lessons (goal_links) are, for the blueprint and coverage."""
     assert synced_fields(source, model, key) == fields
 
 

@@ -93,7 +93,8 @@ def test_plain_goal_sentences_still_work_without_a_competence_list(content_dir):
 
 def test_a_goal_with_a_typo_in_a_field_or_without_text_is_reported(content_dir):
     _tree, problems = _module_with_goals(content_dir, '  - tekst: "Een."\n    competence: c1\n')
-    assert "01-een/module.md:6: onbekend veld 'tekst' bij een leerdoel (toegestaan: competence, text)" in problems
+    assert ("01-een/module.md:6: onbekend veld 'tekst' bij een leerdoel (toegestaan: competence, lessons, text)"
+            in problems)
     assert "01-een/module.md:6: een leerdoel is een zin, of de velden 'text' en 'competence'" in problems
 
 

@@ -101,7 +101,8 @@ def test_invalid_yaml_in_a_quiz_is_reported_with_its_line(content_dir):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("show_answers: after_attempt", "show_answers: nooit", "'show_answers' is after_attempt of after_passing"),
+        ("show_answers: after_attempt", "show_answers: nooit", "'show_answers' zegt wanneer een deelnemer de goede "
+             "antwoorden ziet: after_passing (na het slagen), after_last_attempt"),
         ("max_attempts: 3", "max_attempts: 0", "'max_attempts' is een heel getal van 1 tot 100"),
         ('    model_answer: "MODEL-REFLECTIE"\n', "", "'model_answer'"),
         ('        right: "Professional"', '        right: "Mentor uit het netwerk"', "dezelfde 'right'"),

@@ -59,4 +59,4 @@ def test_the_best_ending_can_be_reached_after_a_misstep(scenario):
 
 def test_the_shipped_scenarios_include_the_limits_of_the_approach():
     slugs = {s.slug for s in SCENARIOS}
-    assert {"plaatsing-toch-nodig", "jim-drinkt-weer"} <= slugs
+    assert {"plaatsing-toch-nodig", "jim-drinkt-weer", "meldcode-en-de-jim"} <= slugs

@@ -154,6 +154,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # A handed-in attempt of the learner (ENDPOINT_PARAMS): its owner and the trainers of the owner's cohorts.
     "quizzes.result": {GET: roles(OWNER_ONLY, trainer=OK, admin=OK)},
     "quizzes.overview": {GET: TRAINER_ADMIN},
+    "coverage.overview": {GET: TRAINER_ADMIN},  # competences x goals x questions x criteria: authors, lecturers
     "quizzes.results": {GET: TRAINER_ADMIN},  # a trainer sees only their own learners in it
     "quizzes.results_csv": {GET: TRAINER_ADMIN},
     "quizzes.statistics": {GET: TRAINER_ADMIN},
