@@ -5,8 +5,8 @@ goal at least once; each module keeps, per goal, its competence and the lessons 
 for the goals to revisit after a failed attempt and the coverage page. Old rows get NULL / an empty list; the next
 `flask content sync` fills them. show_answers gets the value 'always' for what was 'after_attempt'.
 
-Revision ID: 0019_quiz_blueprint
-Revises: 0018_lti
+Revision ID: 0020_quiz_blueprint
+Revises: 0019_verdicts
 Create Date: 2026-12-07 05:20:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0019_quiz_blueprint'
-down_revision = '0018_lti'
+revision = '0020_quiz_blueprint'
+down_revision = '0019_verdicts'
 branch_labels = None
 depends_on = None
 

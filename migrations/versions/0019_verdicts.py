@@ -4,7 +4,7 @@ Issue 17 items 3 and 5: a proposed verdict and a deviation reason on role-play r
 practice reviews (practice_version, with the criterion scores of the review), and observed co-trainings signed by
 a licensed trainer (observed_co_training).
 
-Revision ID: 0019_i17verdict_verdicts
+Revision ID: 0019_verdicts
 Revises: 0018_lti
 Create Date: 2026-12-07 05:20:00
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0019_i17verdict_verdicts'
+revision = '0019_verdicts'
 down_revision = '0018_lti'
 branch_labels = None
 depends_on = None
