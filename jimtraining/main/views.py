@@ -1,5 +1,7 @@
 """Start page (a workspace per role), language switch, health check."""
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -39,7 +41,8 @@ def _learner_home():
         todo = [s for s in progress.statuses if s.module.slug in card.module_slugs and not s.completed]
         starts_at = card.next_session[2] if card.next_session else None
         cohorts.append({"cohort": card, "next": card.next_session, "todo": todo,
-                        "checkin": homes.checkin_open_now(starts_at, card.next_ends_at, now)})
+                        "checkin": homes.checkin_open_now(starts_at, card.next_ends_at, now),
+                        "today": starts_at is not None and starts_at - now < timedelta(hours=24)})
     return render_template(
         "main/dashboard.html",
         statuses=progress.statuses,

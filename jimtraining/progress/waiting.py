@@ -1,7 +1,7 @@
 """What waits for a trainer or lecturer: open quiz answers to grade, practice versions to review, rounds to release
 and coming sessions with sketches but no trainee-actor booked. The pages where the work is done (the review queue,
 a cohort's practice queue, a session page) list from the same selects the start page counts from, so a count on
-the start page is always what the page it links to holds (tests/main/test_workspace_trainer.py)."""
+the start page is always what the page it links to holds (tests/main/test_workspaces.py)."""
 
 from __future__ import annotations
 
