@@ -85,7 +85,9 @@ BUDGETS: dict[str, int] = {
     # from the catalogue), the rater's scores and their INSERTs or UPDATEs.
     "roleplay.scores": 8,
     "roleplay.debrief": 7,
-    "roleplay.actor_home": 6,
+    # The profile, the scenarios to tick; the bookings with session, group and organisation, the rounds played in
+    # them and the aftercare written (progress/homes.py, shared with the start page; issue 16 item 1).
+    "roleplay.actor_home": 7,
 
     # --- cohorts ------------------------------------------------------------------------------------------------
     "cohorts.index": 3,
