@@ -213,6 +213,16 @@ class CohortDashboard(BenchUser):
         self.page("cohort dashboard", f"/cohorts/{self.account['cohort_id']}", "<table")
 
 
+class TrainerWorkspace(BenchUser):
+    """The start page of a trainer: today's sessions, what waits for them, their running groups with progress."""
+
+    pool = "trainers"
+
+    @task
+    def workspace(self):
+        self.page("trainer workspace", "/", 'id="wacht-kop"')
+
+
 class RoundScoring(BenchUser):
     """A trainer scores a live role-play round on a phone: every rubric criterion, again and again."""
 

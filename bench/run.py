@@ -43,6 +43,7 @@ PAGES = [
     ("QuizPage", "quiz page", 0.5),
     ("QuizSubmit", "quiz submit", 0.5),
     ("CohortDashboard", "cohort dashboard", 0.5),
+    ("TrainerWorkspace", "trainer workspace", 0.5),
     ("RoundScoring", "live round scoring", 0.5),
     ("CertificateVerification", "certificate verification", 0.5),
     ("NationalDashboard", "national dashboard", 0.25),

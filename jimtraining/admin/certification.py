@@ -7,7 +7,6 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -16,6 +15,7 @@ from jimtraining.access.certification import certificate_or_404
 from jimtraining.accounts.models import User
 from jimtraining.admin.blueprint import bp
 from jimtraining.certification import services
+from jimtraining.certification.audit import AUDIT_ACTIONS
 from jimtraining.certification.forms import LicenceForm, ReasonForm
 from jimtraining.certification.models import AuditEvent, Certificate, TrainerLicence
 from jimtraining.certification.services import CertificationError
@@ -120,20 +120,6 @@ def certificate(certificate_id):
     status = 400 if form.errors else 200
     return render_template("admin/certificate.html", certificate=certificate, form=form,
                            events=events, actions=AUDIT_ACTIONS), status
-
-
-AUDIT_ACTIONS = {
-    "certificate.issued": _l("Certificaat afgetekend"),
-    "certificate.revoked": _l("Certificaat ingetrokken"),
-    "licence.granted": _l("Licentie gegeven"),
-    "licence.renewed": _l("Licentie verlengd"),
-    "licence.withdrawn": _l("Licentie ingetrokken"),
-    "practice.approved": _l("Praktijkopdracht goedgekeurd"),
-    "practice.returned": _l("Praktijkopdracht teruggegeven"),
-    "practice.deviated": _l("Praktijkopdracht: besluit wijkt af van het voorstel"),
-    "round.deviated": _l("Rollenspel: uitslag wijkt af van het voorstel"),
-    "co_training.signed": _l("Co-training ondertekend"),
-}
 
 
 def _audit_query():

@@ -25,7 +25,7 @@ from jimtraining.cohorts.models import COHORT_STATUSES, Cohort
 from jimtraining.extensions import db
 from jimtraining.organisations.models import ORGANISATION_KINDS
 from jimtraining.roles import Role
-from jimtraining.timeutil import local_time, local_zone, utcnow
+from jimtraining.timeutil import as_utc, local_time, local_zone, utcnow
 
 GOAL = 3000
 #: A licence that ends within this many days shows as "ends soon".
@@ -166,13 +166,7 @@ def national_figures(now=None) -> NationalFigures:
     figures.by_work_context = [(str(label), count) for label, count in
                                grouped(Certificate.work_context, WORK_CONTEXTS)]
 
-    # Per trainer: licensed now, and the end of the last licence that is valid or planned (renewals included).
-    chain = (select(TrainerLicence.user_id.label("user_id"), func.max(TrainerLicence.expires_at).label("ends"),
-                    func.min(TrainerLicence.valid_from).label("starts"))
-             .join(User, User.id == TrainerLicence.user_id)
-             .where(TrainerLicence.withdrawn_at.is_(None), TrainerLicence.expires_at > now, User.role == Role.TRAINER,
-                    User.is_enabled.is_(True))
-             .group_by(TrainerLicence.user_id).subquery())
+    chain = _licence_chain(now)
     row = db.session.execute(
         select(func.count(), func.sum(case((chain.c.ends <= now + LICENCE_WARNING, 1), else_=0)))
         .where(chain.c.starts <= now)).one()
@@ -184,3 +178,24 @@ def national_figures(now=None) -> NationalFigures:
     figures.cohorts = [(str(label), counts.get(key, 0)) for key, label in COHORT_STATUSES.items()]
     figures.cohorts_running = counts.get("running", 0)
     return figures
+
+
+def _licence_chain(now):
+    """Per trainer: licensed now, and the end of the last licence that is valid or planned (renewals included)."""
+    return (select(TrainerLicence.user_id.label("user_id"), func.max(TrainerLicence.expires_at).label("ends"),
+                   func.min(TrainerLicence.valid_from).label("starts"))
+            .join(User, User.id == TrainerLicence.user_id)
+            .where(TrainerLicence.withdrawn_at.is_(None), TrainerLicence.expires_at > now, User.role == Role.TRAINER,
+                   User.is_enabled.is_(True))
+            .group_by(TrainerLicence.user_id).subquery())
+
+
+def licences_ending_soon(now=None, limit: int = 10) -> list[tuple[int, str, datetime]]:
+    """(trainer id, name, end) of the licensed trainers whose licences (renewals included) end within
+    LICENCE_WARNING, soonest first: the trainers the national figure `licences_ending_soon` counts. One query."""
+    now = now or utcnow()
+    chain = _licence_chain(now)
+    return [(user_id, name, as_utc(ends)) for user_id, name, ends in db.session.execute(
+        select(chain.c.user_id, User.name, chain.c.ends).join(User, User.id == chain.c.user_id)
+        .where(chain.c.starts <= now, chain.c.ends <= now + LICENCE_WARNING)
+        .order_by(chain.c.ends, User.name).limit(limit))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
@@ -104,6 +105,8 @@ class GroupCard:
     trainer_names: list[str] = field(default_factory=list)
     #: (id, title, starts_at) of the first session that has not ended, or None.
     next_session: tuple | None = None
+    #: When that session ends (UTC), or None.
+    next_ends_at: datetime | None = None
 
 
 _MY_COHORT = aliased(Cohort)
@@ -112,7 +115,7 @@ _COMING = aliased(CohortSession)
 _GROUP_CARDS = (
     select(
         _MY_COHORT.id, _MY_COHORT.name, _MY_COHORT.module_slugs, trainer_names_of(_MY_COHORT.id),
-        _COMING.id, _COMING.title, _COMING.starts_at)
+        _COMING.id, _COMING.title, _COMING.starts_at, _COMING.ends_at)
     .join(Enrollment, Enrollment.cohort_id == _MY_COHORT.id)
     .outerjoin(_COMING, _COMING.id == (
         select(CohortSession.id)
@@ -125,11 +128,12 @@ _GROUP_CARDS = (
 def group_cards(user, now=None) -> list[GroupCard]:
     """The cohorts a learner is an active member of, with trainers and next session: one query."""
     cards = []
-    for id_, name, slugs, trainers, session_id, title, starts_at in db.session.execute(
+    for id_, name, slugs, trainers, session_id, title, starts_at, ends_at in db.session.execute(
             _GROUP_CARDS, {"user_id": user.id, "now": now or utcnow()}):
         cards.append(GroupCard(id=id_, name=name, module_slugs=list(slugs or []),
                                trainer_names=split_names(trainers),
-                               next_session=(session_id, title, as_utc(starts_at)) if session_id else None))
+                               next_session=(session_id, title, as_utc(starts_at)) if session_id else None,
+                               next_ends_at=as_utc(ends_at)))
     return cards
 
 

@@ -1,4 +1,6 @@
-"""Start page, dashboard, language switch, health check."""
+"""Start page (a workspace per role), language switch, health check."""
+
+from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -7,7 +9,10 @@ from sqlalchemy import text
 from jimtraining.cohorts import enrolment as cohort_services
 from jimtraining.curriculum import services as curriculum
 from jimtraining.extensions import db
+from jimtraining.progress import homes
+from jimtraining.progress.workspace import trainer_workspace
 from jimtraining.roles import Role
+from jimtraining.timeutil import utcnow
 from jimtraining.web import safe_next
 
 bp = Blueprint("main", __name__)
@@ -15,20 +20,36 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
+    """The start page: the welcome for visitors; after login the workspace of the person's role."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
+    if current_user.role == Role.TRAINER:
+        return render_template("main/trainer.html", workspace=trainer_workspace(current_user))
+    if current_user.role == Role.ACTOR:
+        coming, past = homes.actor_bookings(current_user.id)
+        return render_template("main/actor.html", coming=coming, past=past)
+    if current_user.role == Role.ADMIN:
+        return render_template("main/admin.html", home=homes.admin_home())
+    return _learner_home()
+
+
+def _learner_home():
     progress = curriculum.learner_progress(current_user)
+    now = utcnow()
     cohorts = []
-    if current_user.role == Role.LEARNER:
-        for card in cohort_services.group_cards(current_user):
-            todo = [s for s in progress.statuses if s.module.slug in card.module_slugs and not s.completed]
-            cohorts.append({"cohort": card, "next": card.next_session, "todo": todo})
+    for card in cohort_services.group_cards(current_user, now):
+        todo = [s for s in progress.statuses if s.module.slug in card.module_slugs and not s.completed]
+        starts_at = card.next_session[2] if card.next_session else None
+        cohorts.append({"cohort": card, "next": card.next_session, "todo": todo,
+                        "checkin": homes.checkin_open_now(starts_at, card.next_ends_at, now),
+                        "today": starts_at is not None and starts_at - now < timedelta(hours=24)})
     return render_template(
         "main/dashboard.html",
         statuses=progress.statuses,
         continue_lesson=curriculum.continue_lesson(current_user, progress),
         completed_modules=progress.completed_modules,
         cohorts=cohorts,
+        certificates=homes.learner_certificates(current_user.id),
     )
 
 

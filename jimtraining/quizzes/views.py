@@ -11,6 +11,7 @@ from jimtraining.cohorts.enrolment import learner_ids_of_trainer
 from jimtraining.content.catalogue import catalogue
 from jimtraining.curriculum import services as curriculum
 from jimtraining.exports.csv import csv_response
+from jimtraining.progress.waiting import review_count, review_queue_for
 from jimtraining.quizzes import presenters, services
 from jimtraining.quizzes.feedback import goal_of_drawn, goals_to_revisit, needs_current_goals, reveals_answers
 from jimtraining.quizzes.forms import ReviewForm
@@ -170,7 +171,7 @@ def _module_with_quiz_or_404(module_slug):
 def overview():
     modules = curriculum.active_modules()
     quizzes = [m.quiz for m in modules if m.quiz is not None and not m.quiz.archived]
-    waiting = len(_review_queue())
+    waiting = review_count(current_user)
     return render_template("quizzes/overview.html", quizzes=quizzes, waiting=waiting)
 
 
@@ -213,10 +214,9 @@ def review_queue():
 
 
 def _review_queue():
-    """Open answers of the learners this trainer trains (everyone's for an admin), never their own."""
-    allowed = learner_ids_of_trainer(current_user)
-    return [a for a in services.review_queue() if a.attempt.user_id != current_user.id
-            and (allowed is None or a.attempt.user_id in allowed)]
+    """Open answers of the learners this trainer trains (everyone's for an admin), never their own: the list the
+    start page counts (jimtraining/progress/waiting.py)."""
+    return review_queue_for(current_user)
 
 
 @bp.route("/quizzes/review/<id:answer_id>", methods=["GET", "POST"])

@@ -286,14 +286,3 @@ def save_actor_profile(user_id: int, availability: str, rehearsed: list[str]) ->
         db.session.add(profile)
     profile.availability, profile.rehearsed = availability, [slug for slug in rehearsed if slug in known]
     db.session.commit()
-
-
-def actor_bookings(actor_id: int) -> list[ActorBooking]:
-    return list(db.session.scalars(select(ActorBooking).where(ActorBooking.actor_id == actor_id)
-                                   .options(db.joinedload(ActorBooking.session))))
-
-
-def rounds_played_by(player_id: int) -> list[RolePlayRound]:
-    """The rounds someone plays the young person in, newest first."""
-    return list(db.session.scalars(select(RolePlayRound).where(RolePlayRound.player_id == player_id)
-                                   .order_by(RolePlayRound.created_at.desc())))

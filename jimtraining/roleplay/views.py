@@ -9,6 +9,7 @@ from jimtraining.access.cohorts import cohort_session_or_404
 from jimtraining.access.roleplay import NOTE_OF_PART, VIEW_OF_PART, note_kinds, round_or_404
 from jimtraining.accounts.forms import ConfirmForm
 from jimtraining.content.catalogue import catalogue
+from jimtraining.progress.homes import actor_bookings
 from jimtraining.rendering import render_markdown
 from jimtraining.roleplay import forms, services
 from jimtraining.roleplay.models import Part
@@ -197,8 +198,6 @@ def actor_home():
                                     request.form.getlist("rehearsed"))
         flash(_("Je profiel is opgeslagen."), "success")
         return redirect(url_for("roleplay.actor_home"))
-    bookings = services.actor_bookings(current_user.id)
-    booked = {b.session_id for b in bookings}
-    return render_template("roleplay/actor.html", profile=services.actor_profile(current_user.id), bookings=bookings,
-                           rounds=[r for r in services.rounds_played_by(current_user.id) if r.session_id in booked],
-                           scenarios=active_scenarios(), form=ConfirmForm())
+    coming, past = actor_bookings(current_user.id)
+    return render_template("roleplay/actor.html", profile=services.actor_profile(current_user.id), coming=coming,
+                           past=past, scenarios=active_scenarios(), form=ConfirmForm())

@@ -16,9 +16,18 @@ HOT_POSTS = ("quizzes.start", "quizzes.submit", "roleplay.scores", "curriculum.m
 
 BUDGETS: dict[str, int] = {
     # --- main ---------------------------------------------------------------------------------------------------
-    # The content token, the lessons done (with the last one), the quizzes passed; the learner's cohorts, their
-    # trainers and next sessions. The curriculum itself comes from the process's catalogue (curriculum/catalogue.py).
-    "main.index": 7,
+    # The start page is a workspace per role (issue 16 item 1; the most of the roles counts):
+    # - learner (7): the content token, the lessons done (with the last one), the quizzes passed; the learner's
+    #   cohorts, their trainers and next sessions; their certificates. The curriculum itself comes from the
+    #   process's catalogue (curriculum/catalogue.py).
+    # - trainer or lecturer (15): the active groups and their sessions (2); their progress and checklists in one
+    #   batch as on the cohort dashboard (enrolments, lessons, quizzes, attendance, certificates, rounds, practice);
+    #   one query per kind of waiting work (open answers, practice versions, rounds to release, actor bookings,
+    #   progress/waiting.py). Whatever the number of groups or learners.
+    # - admin (12): the national figures (kept a minute per process; counted here uncached), the licences ending
+    #   within 60 days, the five newest audit events.
+    # - trainee-actor: the bookings with session, group and organisation, the rounds they play, their aftercare.
+    "main.index": 15,
     "main.healthz": 1,
     "metrics": 0,  # counters kept in the process
 
@@ -81,7 +90,9 @@ BUDGETS: dict[str, int] = {
     # from the catalogue), the rater's scores and their INSERTs or UPDATEs.
     "roleplay.scores": 8,
     "roleplay.debrief": 7,
-    "roleplay.actor_home": 6,
+    # The profile, the scenarios to tick; the bookings with session, group and organisation, the rounds played in
+    # them and the aftercare written (progress/homes.py, shared with the start page; issue 16 item 1).
+    "roleplay.actor_home": 7,
 
     # --- cohorts ------------------------------------------------------------------------------------------------
     "cohorts.index": 3,
