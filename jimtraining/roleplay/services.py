@@ -17,6 +17,7 @@ from sqlalchemy.orm import lazyload
 
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.models import CohortSession, Enrollment, cohort_trainer
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.roleplay.models import ActorBooking, ActorProfile, RolePlayRound, RoundNote, RoundScore, round_observer
 from jimtraining.roles import Role
@@ -238,6 +239,8 @@ def session_roleplay(session_id: int) -> dict:
                                           .order_by(User.name))),
         "booked": set(db.session.scalars(select(ActorBooking.actor_id).where(ActorBooking.session_id == session_id))),
         "scenarios": active_scenarios(),
+        # Rounds are shown by their scenario's title, never its slug; one of an archived scenario has none here.
+        "scenario_titles": {s.slug: s.title for s in catalogue().scenarios.values()},
     }
 
 
