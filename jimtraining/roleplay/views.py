@@ -76,14 +76,30 @@ def create(cohort_id, session_id):
 @bp.route("/rounds/<id:round_id>")
 @login_required
 def round(round_id):  # noqa: A001 - the page of a round
-    seat = round_or_404(round_id)
+    return _round_page(round_or_404(round_id))
+
+
+class _Posted:
+    """A score as typed in a refused form, shown again so nothing is lost."""
+
+    def __init__(self, level: str, comment: str):
+        self.level = int(level) if level in ("1", "2", "3", "4") else None
+        self.comment = comment
+
+
+def _round_page(seat, posted=None, errors=()):
+    """The round page, rubric first: who scores sees the criteria at the top and the situation and briefs folded
+    away; after a refused save the typed scores come back (`posted`, the form) with the `errors`."""
     round_, part, scenario = seat.round, seat.part, _scenario_of(seat.round)
     data = scenario.data
+    mine = {s.criterion_id: s for s in round_.scores if s.rater_id == current_user.id}
+    if posted is not None:
+        mine = {c["id"]: _Posted(posted.get(f"level-{c['id']}", ""), posted.get(f"comment-{c['id']}", ""))
+                for c in data["rubric"]}
     context = {
         "seat": seat, "round": round_, "part": part, "scenario": scenario, "rubric": data["rubric"],
         "situation": render_markdown(data["situation"]), "note_kinds": note_kinds(current_user, seat),
-        "form": ConfirmForm(),
-        "mine": {s.criterion_id: s for s in round_.scores if s.rater_id == current_user.id},
+        "form": ConfirmForm(), "mine": mine, "errors": errors, "cohort_session": round_.session,
         "my_note": next((n.text for n in round_.notes if n.author_id == current_user.id
                          and n.kind == NOTE_OF_PART.get(part)), ""),
         "aftercare": next((n.text for n in round_.notes if n.author_id == current_user.id
@@ -99,6 +115,14 @@ def round(round_id):  # noqa: A001 - the page of a round
     return render_template("roleplay/round.html", **context)
 
 
+def _next_place(rubric, saved_from: str) -> str:
+    """Where the page opens after saving: the criterion after the one whose button was used, else the scores."""
+    ids = [c["id"] for c in rubric]
+    if saved_from in ids and ids.index(saved_from) + 1 < len(ids):
+        return f"criterium-{ids[ids.index(saved_from) + 1]}"
+    return "scoren"
+
+
 @bp.route("/rounds/<id:round_id>/scores", methods=["POST"])
 @login_required
 def scores(round_id):
@@ -108,13 +132,13 @@ def scores(round_id):
     if round_.released_at is not None and seat.part != Part.TRAINER:
         flash(_("De ronde is al afgerond; scores zijn niet meer te wijzigen."), "error")
         return redirect(url_for("roleplay.round", round_id=round_id))
-    errors = services.save_scores(round_, current_user, VIEW_OF_PART[seat.part], scenario.data["rubric"],
-                                  request.form)
+    rubric = scenario.data["rubric"]
+    errors = services.save_scores(round_, current_user, VIEW_OF_PART[seat.part], rubric, request.form)
     if errors:
-        flash(" ".join(errors), "error")
-    else:
-        flash(_("Je scores zijn opgeslagen."), "success")
-    return redirect(url_for("roleplay.round", round_id=round_id))
+        return _round_page(seat, posted=request.form, errors=errors), 422
+    flash(_("Je scores zijn opgeslagen."), "success")
+    return redirect(url_for("roleplay.round", round_id=round_id,
+                            _anchor=_next_place(rubric, request.form.get("saved_from", ""))))
 
 
 @bp.route("/rounds/<id:round_id>/notes", methods=["POST"])
