@@ -1,6 +1,7 @@
 """Live role-play pages. Each person gets only what their part in the round may see (jimtraining/access/roleplay.py)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -173,6 +174,18 @@ def release(round_id):
     return redirect(url_for("roleplay.debrief", round_id=round_id))
 
 
+def score_text(level, criterion) -> str:
+    """A level with its scale, in the language of the page: "3 van 4", an average as "2,5 van 4"; "–" for none."""
+    if level is None:
+        return "–"
+    return _("%(level)s van %(scale)s", level=format_decimal(round_to_tenth(level), format="#,##0.#"),
+             scale=format_decimal(len(criterion.get("levels") or ()) or 4))
+
+
+def round_to_tenth(value) -> float:
+    return float(f"{value:.1f}")
+
+
 @bp.route("/rounds/<id:round_id>/debrief")
 @login_required
 def debrief(round_id):
@@ -180,7 +193,8 @@ def debrief(round_id):
     round_, scenario = seat.round, _scenario_of(seat.round)
     require("round.debrief", seat)  # nothing of the assessment is visible to the learner before release
     return render_template(
-        "roleplay/debrief.html", seat=seat, round=round_, scenario=scenario,
+        "roleplay/debrief.html", seat=seat, round=round_, scenario=scenario, score_text=score_text,
+        cohort_session=round_.session if seat.part == Part.TRAINER else None,
         criteria=services.debrief(round_, scenario.data["rubric"]), debrief=scenario.data["debrief"],
         actor_feedback=services.note(round_, "actor_feedback"), reflection=services.note(round_, "self_reflection"),
         aftercare=services.note(round_, "aftercare") if seat.part == Part.TRAINER else None, form=ConfirmForm())
