@@ -7,7 +7,9 @@
   var form = document.querySelector("form[data-live-attendance]");
   if (!form || !window.fetch || !window.DOMParser) { return; }
   var message = form.querySelector("[data-live-message]");
-  var busy = false;
+  var polling = false;
+  var pending = 0;
+  var waiting = {};  // row id -> taps on that row not yet answered: the server's older state must not undo them
 
   // Copy what the server says now into the page: the counts, and per learner the state, the buttons and signs.
   function apply(html) {
@@ -17,7 +19,7 @@
     if (count && freshCount && count.innerHTML !== freshCount.innerHTML) { count.innerHTML = freshCount.innerHTML; }
     fresh.querySelectorAll(".attendee").forEach(function (row) {
       var mine = document.getElementById(row.id);
-      if (!mine) { return; }
+      if (!mine || waiting[row.id]) { return; }
       mine.className = row.className;
       row.querySelectorAll("button[name]").forEach(function (button) {
         var own = mine.querySelector('button[name="' + button.name + '"][value="' + button.value + '"]');
@@ -33,14 +35,13 @@
     return flash ? flash.textContent : "";
   }
 
+  // Taps are sent one after the other, in the order they were made; none is dropped while another is on its way.
+  var queue = Promise.resolve();
+
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
     if (!button || !button.name) { return; }  // anything unusual: let the browser post the form
     event.preventDefault();
-    if (busy) { return; }
-    busy = true;
-    var data = new FormData(form);
-    data.append(button.name, button.value);
     // Show the tap at once; the answer of the server confirms it.
     var row = button.closest(".attendee");
     if (row) {
@@ -49,26 +50,40 @@
       });
     }
     message.textContent = form.dataset.saving;
-    fetch(form.action || window.location.pathname, {method: "POST", body: data, credentials: "same-origin"})
-      .then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
-        return response.text();
-      })
-      .then(function (html) { message.textContent = apply(html); })
-      .catch(function () { message.textContent = form.dataset.failed; })
-      .then(function () { busy = false; });
+    pending += 1;
+    var name = button.name, value = button.value, rowId = row ? row.id : "";
+    waiting[rowId] = (waiting[rowId] || 0) + 1;
+    queue = queue.then(function () {
+      var data = new FormData(form);  // read when sent: it carries the newest CSRF token
+      data.append(name, value);
+      return fetch(window.location.pathname, {method: "POST", body: data, credentials: "same-origin"})
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.text();
+        })
+        .then(function (html) {
+          waiting[rowId] -= 1;
+          var said = apply(html);
+          if (pending === 1) { message.textContent = said; }
+        })
+        .catch(function () {
+          waiting[rowId] = Math.max(0, waiting[rowId] - 1);
+          message.textContent = form.dataset.failed;
+        })
+        .then(function () { pending -= 1; });
+    });
   });
 
   var seconds = parseInt(form.dataset.pollSeconds, 10) || 0;
   if (seconds > 0) {
     window.setInterval(function () {
-      if (busy || document.hidden) { return; }
-      busy = true;
+      if (polling || pending > 0 || document.hidden) { return; }
+      polling = true;
       fetch(window.location.pathname, {credentials: "same-origin"})
         .then(function (response) { return response.ok ? response.text() : ""; })
-        .then(function (html) { if (html) { apply(html); } })
+        .then(function (html) { if (html && pending === 0) { apply(html); } })
         .catch(function () {})
-        .then(function () { busy = false; });
+        .then(function () { polling = false; });
     }, seconds * 1000);
   }
 }());
