@@ -116,12 +116,16 @@ def _round_page(seat, posted=None, errors=()):
     return render_template("roleplay/round.html", **context)
 
 
-def _next_place(rubric, saved_from: str) -> str:
-    """Where the page opens after saving: the criterion after the one whose button was used, else the scores."""
+def _next_place(rubric, form) -> str:
+    """Where the page opens after saving: the criterion after the one whose own button was used; after the button
+    in the bar, the first criterion still without a level, or the end of the scores when all have one."""
     ids = [c["id"] for c in rubric]
-    if saved_from in ids and ids.index(saved_from) + 1 < len(ids):
-        return f"criterium-{ids[ids.index(saved_from) + 1]}"
-    return "scoren"
+    saved_from = form.get("saved_from", "")
+    if saved_from in ids:
+        following = ids[ids.index(saved_from) + 1:]
+        return f"criterium-{following[0]}" if following else "scores-klaar"
+    open_ = next((i for i in ids if not form.get(f"level-{i}")), None)
+    return f"criterium-{open_}" if open_ else "scores-klaar"
 
 
 @bp.route("/rounds/<id:round_id>/scores", methods=["POST"])
@@ -139,7 +143,7 @@ def scores(round_id):
         return _round_page(seat, posted=request.form, errors=errors), 422
     flash(_("Je scores zijn opgeslagen."), "success")
     return redirect(url_for("roleplay.round", round_id=round_id,
-                            _anchor=_next_place(rubric, request.form.get("saved_from", ""))))
+                            _anchor=_next_place(rubric, request.form)))
 
 
 @bp.route("/rounds/<id:round_id>/notes", methods=["POST"])

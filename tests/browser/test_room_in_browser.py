@@ -132,4 +132,9 @@ def test_a_criterion_is_scored_on_the_first_screen_of_the_round_and_saving_keeps
     assert second.locator("legend").bounding_box()["y"] >= 0 and in_view(trainer, second.locator("legend"))
     assert trainer.locator("fieldset.score-criterion").first.locator("input[type=radio]").nth(2).is_checked()
     assert trainer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    trainer.get_by_role("link", name="Naar de nabespreking").click()
+    expect(trainer.locator(".debrief-scores tbody tr").first).to_contain_text("3 van 4")  # with its scale
+    assert trainer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(trainer)
     trainer.context.close()

@@ -36,9 +36,11 @@ def test_one_criterion_is_saved_and_the_page_goes_on_at_the_next(app, login, set
                                                              "saved_from": "regie"}, page=f"/rounds/{round_id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/rounds/{round_id}#criterium-samen")
     assert saved_levels(setup["round"], setup["trainer"]) == {"regie": 3}
+    response = trainer.submit(f"/rounds/{round_id}/scores", {"level-regie": "2"}, page=f"/rounds/{round_id}")
+    assert response.headers["Location"].endswith("#criterium-samen")  # the bar's button: the first one still open
     response = trainer.submit(f"/rounds/{round_id}/scores", {"level-regie": "3", "level-samen": "2"},
                               page=f"/rounds/{round_id}")
-    assert response.headers["Location"].endswith("#scoren")
+    assert response.headers["Location"].endswith("#scores-klaar")  # all scored: the end of the scores
     assert saved_levels(setup["round"], setup["trainer"]) == {"regie": 3, "samen": 2}
 
 
