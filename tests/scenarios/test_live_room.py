@@ -80,6 +80,7 @@ def test_the_debrief_shows_every_score_with_its_scale(app, login, setup, make_us
     live.save_scores(round_, second, "peer", rubric, {"level-regie": "2"})
     page = as_user(app, login, setup["trainer"]).get(f"/rounds/{round_.id}/debrief").get_data(as_text=True)
     table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert "<td>3 van 4</td>" in table and "<td>2,5 van 4</td>" in table and "<td>4 van 4</td>" in table
+    assert '<td data-label="Trainer">3 van 4</td>' in table and '<td data-label="Trainer">4 van 4</td>' in table
+    assert '<td data-label="Observatoren">2,5 van 4</td>' in table  # the observers' average, Dutch
     assert "3.0" not in table and "2.5" not in table
     assert f'href="/cohorts/{setup["cohort"].id}/sessions/{setup["session"].id}"' in page  # back to the session
