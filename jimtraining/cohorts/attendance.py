@@ -162,6 +162,21 @@ def set_attendance(session: CohortSession, statuses: dict[int, str], source: str
     log.info("session %s: attendance for %d learner(s) by %s", session.id, len(statuses), source)
 
 
+def everyone_present(session: CohortSession, member_ids) -> dict[int, str]:
+    """The marks that put every learner without a mark on present: who is already marked (absent, excused, or
+    checked in) keeps that mark, so "everyone present" never undoes an exception."""
+    marked = {a.user_id for a in session.attendance}
+    return {user_id: "present" for user_id in member_ids if user_id not in marked}
+
+
+def attendance_summary(member_ids, marked: dict[int, str]) -> dict[str, int]:
+    """How many learners are marked present, absent or excused, and how many have no mark yet ("open")."""
+    counts = dict.fromkeys(("present", "absent", "excused", "open"), 0)
+    for user_id in member_ids:
+        counts[marked.get(user_id, "open")] += 1
+    return counts
+
+
 def next_session(sessions, now=None):
     """The first of these sessions (in time order) that has not ended, or None."""
     now = now or utcnow()

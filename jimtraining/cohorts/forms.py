@@ -185,10 +185,26 @@ class CheckinForm(FlaskForm):
 
 
 class AttendanceForm(FlaskForm):
-    """Only the CSRF token: the statuses come as status-<user id> radio buttons."""
+    """Only the CSRF token: the statuses come as buttons set-<user id> (one learner per tap), a button "all"
+    (everyone without a mark is present) or status-<user id> fields (several at once); see `read_attendance`."""
 
     submit = SubmitField(_l("Aanwezigheid opslaan"))
     STATUSES = ATTENDANCE_STATUSES
+
+
+def read_attendance(data, member_ids) -> tuple[dict[int, str], int | None, bool]:
+    """The marks a posted attendance form asks for: (user id -> status, the learner whose button was tapped or
+    None, whether "everyone present" was tapped). Learners who are not in `member_ids` and unknown statuses are
+    left out, so odd input changes nothing."""
+    statuses, tapped = {}, None
+    for user_id in member_ids:
+        value = data.get(f"status-{user_id}")
+        if value in ATTENDANCE_STATUSES:
+            statuses[user_id] = value
+        value = data.get(f"set-{user_id}")
+        if value in ATTENDANCE_STATUSES:
+            statuses[user_id], tapped = value, user_id
+    return statuses, tapped, data.get("all") == "present"
 
 
 class AcceptInvitationForm(FlaskForm):

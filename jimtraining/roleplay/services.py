@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload
 from jimtraining.accounts.models import User
 from jimtraining.certification.services import audit
 from jimtraining.cohorts.models import CohortSession, Enrollment, cohort_trainer
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.roleplay.models import ActorBooking, ActorProfile, RolePlayRound, RoundNote, RoundScore, round_observer
 from jimtraining.roles import Role
@@ -121,11 +122,17 @@ def create_round(session, scenario, professional: User, player: User, observers:
 
 
 def save_scores(round_: RolePlayRound, rater: User, view: str, rubric: list[dict], form) -> list[str]:
-    """Store level (1-4) and comment per criterion from a form (level-<id>, comment-<id>); returns errors."""
+    """Store level (1-4) and comment per criterion from a form (level-<id>, comment-<id>); returns errors.
+
+    Scoring goes criterion by criterion during the round: a criterion with neither a level nor a comment is left
+    as it is, so a rater can save the first criteria before the last ones. Nothing is saved while any error
+    remains (a comment without a level, a level that does not exist, a comment that is too long)."""
     errors, values = [], {}
     for criterion in rubric:
         raw = form.get(f"level-{criterion['id']}", "")
         comment = (form.get(f"comment-{criterion['id']}", "") or "").strip()
+        if not raw and not comment:
+            continue
         if raw not in ("1", "2", "3", "4"):
             errors.append(_("Kies een niveau bij '%(criterion)s'.", criterion=criterion["criterion"]))
             continue
@@ -133,6 +140,8 @@ def save_scores(round_: RolePlayRound, rater: User, view: str, rubric: list[dict
             errors.append(_("De opmerking bij '%(criterion)s' is te lang.", criterion=criterion["criterion"]))
             continue
         values[criterion["id"]] = (int(raw), comment)
+    if not errors and not values:
+        errors.append(_("Kies bij minstens één onderdeel een niveau."))
     if errors:
         return errors
     existing = {s.criterion_id: s for s in round_.scores if s.rater_id == rater.id}
@@ -268,6 +277,8 @@ def session_roleplay(session_id: int) -> dict:
                                           .order_by(User.name))),
         "booked": set(db.session.scalars(select(ActorBooking.actor_id).where(ActorBooking.session_id == session_id))),
         "scenarios": active_scenarios(),
+        # Rounds are shown by their scenario's title, never its slug; one of an archived scenario has none here.
+        "scenario_titles": {s.slug: s.title for s in catalogue().scenarios.values()},
     }
 
 

@@ -1,6 +1,7 @@
 """Live role-play pages. Each person gets only what their part in the round may see (jimtraining/access/roleplay.py)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -86,13 +87,33 @@ def _verdict(seat, data: dict, page: str, outcome: str | None = None, reason: st
                         "reason": (round_.outcome_reason or "") if reason is None else reason, "error": error}}
 
 
-def _round_page(seat, scenario, status: int = 200, **verdict):
-    round_, part, data = seat.round, seat.part, scenario.data
+@bp.route("/rounds/<id:round_id>")
+@login_required
+def round(round_id):  # noqa: A001 - the page of a round
+    return _round_page(round_or_404(round_id))
+
+
+class _Posted:
+    """A score as typed in a refused form, shown again so nothing is lost."""
+
+    def __init__(self, level: str, comment: str):
+        self.level = int(level) if level in ("1", "2", "3", "4") else None
+        self.comment = comment
+
+
+def _round_page(seat, posted=None, errors=(), status: int = 200, **verdict):
+    """The round page, rubric first: who scores sees the criteria at the top and the situation and briefs folded
+    away; after a refused save the typed scores come back (`posted`, the form) with the `errors`."""
+    round_, part, scenario = seat.round, seat.part, _scenario_of(seat.round)
+    data = scenario.data
+    mine = {s.criterion_id: s for s in round_.scores if s.rater_id == current_user.id}
+    if posted is not None:
+        mine = {c["id"]: _Posted(posted.get(f"level-{c['id']}", ""), posted.get(f"comment-{c['id']}", ""))
+                for c in data["rubric"]}
     context = {
         "seat": seat, "round": round_, "part": part, "scenario": scenario, "rubric": data["rubric"],
         "situation": render_markdown(data["situation"]), "note_kinds": note_kinds(current_user, seat),
-        "form": ConfirmForm(),
-        "mine": {s.criterion_id: s for s in round_.scores if s.rater_id == current_user.id},
+        "form": ConfirmForm(), "mine": mine, "errors": errors, "cohort_session": round_.session,
         "my_note": next((n.text for n in round_.notes if n.author_id == current_user.id
                          and n.kind == NOTE_OF_PART.get(part)), ""),
         "aftercare": next((n.text for n in round_.notes if n.author_id == current_user.id
@@ -109,11 +130,16 @@ def _round_page(seat, scenario, status: int = 200, **verdict):
     return render_template("roleplay/round.html", **context), status
 
 
-@bp.route("/rounds/<id:round_id>")
-@login_required
-def round(round_id):  # noqa: A001 - the page of a round
-    seat = round_or_404(round_id)
-    return _round_page(seat, _scenario_of(seat.round))
+def _next_place(rubric, form) -> str:
+    """Where the page opens after saving: the criterion after the one whose own button was used; after the button
+    in the bar, the first criterion still without a level, or the end of the scores when all have one."""
+    ids = [c["id"] for c in rubric]
+    saved_from = form.get("saved_from", "")
+    if saved_from in ids:
+        following = ids[ids.index(saved_from) + 1:]
+        return f"criterium-{following[0]}" if following else "scores-klaar"
+    open_ = next((i for i in ids if not form.get(f"level-{i}")), None)
+    return f"criterium-{open_}" if open_ else "scores-klaar"
 
 
 @bp.route("/rounds/<id:round_id>/scores", methods=["POST"])
@@ -125,13 +151,13 @@ def scores(round_id):
     if round_.released_at is not None and seat.part != Part.TRAINER:
         flash(_("De ronde is al afgerond; scores zijn niet meer te wijzigen."), "error")
         return redirect(url_for("roleplay.round", round_id=round_id))
-    errors = services.save_scores(round_, current_user, VIEW_OF_PART[seat.part], scenario.data["rubric"],
-                                  request.form)
+    rubric = scenario.data["rubric"]
+    errors = services.save_scores(round_, current_user, VIEW_OF_PART[seat.part], rubric, request.form)
     if errors:
-        flash(" ".join(errors), "error")
-    else:
-        flash(_("Je scores zijn opgeslagen."), "success")
-    return redirect(url_for("roleplay.round", round_id=round_id))
+        return _round_page(seat, posted=request.form, errors=errors, status=422)
+    flash(_("Je scores zijn opgeslagen."), "success")
+    return redirect(url_for("roleplay.round", round_id=round_id,
+                            _anchor=_next_place(rubric, request.form)))
 
 
 @bp.route("/rounds/<id:round_id>/notes", methods=["POST"])
@@ -165,8 +191,10 @@ def release(round_id):
     except RoundError as error:
         # Nothing is recorded; the page comes back with the choice and the reason as they were.
         flash(str(error), "error")
-        show = _round_page if page == "round" else _debrief_page
-        return show(seat, scenario, 400, outcome=outcome, reason=reason, error=str(error))
+        kept = {"outcome": outcome, "reason": reason, "error": str(error)}
+        if page == "round":
+            return _round_page(seat, status=400, **kept)
+        return _debrief_page(seat, scenario, 400, **kept)
     flash(_("De uitslag is vrijgegeven aan de deelnemer."), "success")
     return redirect(url_for(f"roleplay.{page}", round_id=round_id))
 
@@ -174,11 +202,24 @@ def release(round_id):
 def _debrief_page(seat, scenario, status: int = 200, **verdict):
     round_ = seat.round
     return render_template(
-        "roleplay/debrief.html", seat=seat, round=round_, scenario=scenario,
+        "roleplay/debrief.html", seat=seat, round=round_, scenario=scenario, score_text=score_text,
+        cohort_session=round_.session if seat.part == Part.TRAINER else None,
         criteria=services.debrief(round_, scenario.data["rubric"]), debrief=scenario.data["debrief"],
         actor_feedback=services.note(round_, "actor_feedback"), reflection=services.note(round_, "self_reflection"),
         aftercare=services.note(round_, "aftercare") if seat.part == Part.TRAINER else None, form=ConfirmForm(),
         **_verdict(seat, scenario.data, "debrief", **verdict)), status
+
+
+def score_text(level, criterion) -> str:
+    """A level with its scale, in the language of the page: "3 van 4", an average as "2,5 van 4"; "–" for none."""
+    if level is None:
+        return "–"
+    return _("%(level)s van %(scale)s", level=format_decimal(round_to_tenth(level), format="#,##0.#"),
+             scale=format_decimal(len(criterion.get("levels") or ()) or 4))
+
+
+def round_to_tenth(value) -> float:
+    return float(f"{value:.1f}")
 
 
 @bp.route("/rounds/<id:round_id>/debrief")

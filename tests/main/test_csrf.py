@@ -39,7 +39,8 @@ def test_no_route_changes_state_on_get(app):
     form_pages = {
         "accounts.login", "accounts.profile", "accounts.change_password", "admin.user_new",
         "admin.user_edit", "quizzes.review", "cohorts.new", "cohorts.edit", "cohorts.invite",
-        "cohorts.upload", "cohorts.session_new", "cohorts.session_edit", "cohorts.session", "cohorts.join",
+        "cohorts.upload", "cohorts.session_new", "cohorts.session_edit", "cohorts.session", "cohorts.attendance",
+        "cohorts.join",
         "cohorts.accept", "admin.organisations", "roleplay.actor_home", "certification.practice",
         "certification.practice_review", "admin.licences", "admin.certificate",
         "lti.deep_link", "lti.register",

@@ -84,12 +84,13 @@ BUDGETS: dict[str, int] = {
     "scenarios.choices": 4,
 
     # --- live role-play -----------------------------------------------------------------------------------------
-    # The round without its people (roleplay.services._ROUND), the professional's and the player's names, the part.
-    "roleplay.round": 8,
+    # The round without its people (roleplay.services._ROUND), the professional's and the player's names, the part;
+    # +1 the round's session, for the way back to it (issue 16).
+    "roleplay.round": 9,
     # The round (with its observers), the person's part in it (one query), the content token (the scenario comes
     # from the catalogue), the rater's scores and their INSERTs or UPDATEs.
     "roleplay.scores": 8,
-    "roleplay.debrief": 7,
+    "roleplay.debrief": 8,  # +1 for the trainer: the round's session, for the way back to it (issue 16)
     # The profile, the scenarios to tick; the bookings with session, group and organisation, the rounds played in
     # them and the aftercare written (progress/homes.py, shared with the start page; issue 16 item 1).
     "roleplay.actor_home": 7,
@@ -111,7 +112,12 @@ BUDGETS: dict[str, int] = {
     # +1 for trainers: the wrong check-in codes per learner (one GROUP BY; issue 14 item 9). A learner for whom
     # check-in is open counts their own wrong codes instead (one COUNT), within the same budget.
     "cohorts.session": 12,
-    "cohorts.session_code": 4,
+    # The projector: login session, cohort, session, trainers, enrolments (with users) and the marks for "n van m
+    # aanwezig" (was 4 before it showed the count).
+    "cohorts.session_code": 6,
+    # The room's attendance page: login session, cohort, session, trainers, enrolments (with users), marks, wrong
+    # codes.
+    "cohorts.attendance": 7,
     "cohorts.session_ics": 4,
     "cohorts.cohort_ics": 4,
     "cohorts.join": 1,

@@ -199,7 +199,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "cohorts.session_new": same(COHORT_A_STAFF, GET, POST),
     "cohorts.session_edit": same(COHORT_A_STAFF, GET, POST),
     "cohorts.session": same(COHORT_A_MEMBERS_AND_STAFF, GET, POST),  # check-in (learner) / attendance (staff)
-    "cohorts.session_code": {GET: COHORT_A_STAFF},
+    "cohorts.session_code": {GET: COHORT_A_STAFF},  # the check-in code on the projector
+    "cohorts.attendance": same(COHORT_A_STAFF, GET, POST),  # attendance in the room (one tap per learner)
     "cohorts.session_ics": {GET: COHORT_A_MEMBERS_AND_STAFF},
     "cohorts.cohort_ics": {GET: COHORT_A_MEMBERS_AND_STAFF},
     "cohorts.join": same(LEARNERS, GET, POST),
@@ -318,6 +319,12 @@ VARIANTS = [
      only("learner_b", "trainer_b", "admin")),
     ("attendance of cohort B", "cohorts.session", POST, {"cohort_id": "cohort_b", "session_id": "session_b"},
      only("learner_b", "trainer_b", "admin")),
+    ("attendance of cohort B", "cohorts.attendance", GET, {"cohort_id": "cohort_b", "session_id": "session_b"},
+     only("trainer_b", "admin")),
+    ("attendance saved in cohort B", "cohorts.attendance", POST, {"cohort_id": "cohort_b", "session_id": "session_b"},
+     only("trainer_b", "admin")),
+    ("projector of cohort B", "cohorts.session_code", GET, {"cohort_id": "cohort_b", "session_id": "session_b"},
+     only("trainer_b", "admin")),
     ("session B under cohort A", "cohorts.session", GET, {"session_id": "session_b"},
      roles(dict.fromkeys(ROLES, NOTFOUND), anonymous=LOGIN)),
     ("learner B under cohort A", "cohorts.learner", GET, {"user_id": "learner_b"},

@@ -1,9 +1,9 @@
-"""Sessions of a group: planning them, the attendance list and the check-in code for trainers, the details and
-check-in for learners, and the calendar files."""
+"""Sessions of a group: planning them and the session page (for trainers what happens in it, with the way to the
+attendance page and the check-in code in room.py; for learners the details and check-in), and the calendar files."""
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,20 +11,20 @@ from jimtraining.access import can, trainer_required
 from jimtraining.access.cohorts import cohort_or_404, cohort_session_or_404, session_or_404
 from jimtraining.cohorts.attendance import (
     CheckinBlockedError,
+    attendance_summary,
     check_in,
     checkin_blocked,
     checkin_blocked_message,
     checkin_code,
     checkin_open,
     new_checkin_secret,
-    set_attendance,
-    wrong_checkins_by_learner,
 )
 from jimtraining.cohorts.calendar import cohort_calendar, session_calendar
 from jimtraining.cohorts.enrolment import CohortError
 from jimtraining.cohorts.forms import AttendanceForm, CheckinForm, SessionForm, local_to_utc
 from jimtraining.cohorts.models import ATTENDANCE_STATUSES, CohortSession
 from jimtraining.cohorts.views.blueprint import bp
+from jimtraining.cohorts.views.room import active_members, save_attendance
 from jimtraining.exports.csv import attachment
 from jimtraining.extensions import client_address, db
 from jimtraining.rendering import render_markdown
@@ -114,33 +114,18 @@ def session(cohort_id, session_id):
 
 def _session_for_trainer(cohort, session, agenda):
     form = AttendanceForm()
-    members = sorted((e.user for e in cohort.enrollments if e.is_active), key=lambda u: u.name.lower())
+    members = active_members(cohort)
     if form.validate_on_submit():
-        statuses = {}
-        for user in members:
-            value = request.form.get(f"status-{user.id}")
-            if value in ATTENDANCE_STATUSES:
-                statuses[user.id] = value
-        set_attendance(session, statuses)
+        # The attendance form lives on its own page now; a list posted here is still saved, and the trainer goes on
+        # there.
+        anchor = save_attendance(session, members, request.form)
         flash(_("Aanwezigheid opgeslagen."), "success")
-        return redirect(url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id))
+        return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id, _anchor=anchor))
     marked = {a.user_id: a.status for a in session.attendance}
     return render_template("cohorts/session_trainer.html", cohort=cohort, session=session, agenda=agenda,
-                           members=members, marked=marked, form=form, statuses=ATTENDANCE_STATUSES,
+                           members=members, summary=attendance_summary([u.id for u in members], marked),
                            code=checkin_code(session) if checkin_open(session) else None,
-                           wrong_codes=wrong_checkins_by_learner(session),
-                           wrong_codes_allowed=current_app.config["CHECKIN_WRONG_CODES_PER_SESSION"],
                            **roleplay.session_roleplay(session.id))
-
-
-@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/code")
-@trainer_required
-def session_code(cohort_id, session_id):
-    """Just the current check-in code, large, to show on a screen in the room."""
-    cohort = cohort_or_404(cohort_id)
-    session = session_or_404(cohort, session_id)
-    code = checkin_code(session) if checkin_open(session) else None
-    return render_template("cohorts/session_code.html", cohort=cohort, session=session, code=code)
 
 
 #: content_type, not mimetype: werkzeug adds "; charset=utf-8" to a text/* mimetype a second time.

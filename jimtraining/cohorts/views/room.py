@@ -1,0 +1,92 @@
+"""The trainer in the room, phone first: the attendance page of a session (one tap per learner, "everyone
+present", who checked in with the code) and the check-in code on the projector."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from jimtraining.access import trainer_required
+from jimtraining.access.cohorts import cohort_session_or_404
+from jimtraining.cohorts.attendance import (
+    attendance_summary,
+    checkin_code,
+    checkin_open,
+    everyone_present,
+    set_attendance,
+    wrong_checkins_by_learner,
+)
+from jimtraining.cohorts.forms import AttendanceForm, read_attendance
+from jimtraining.cohorts.models import ATTENDANCE_STATUSES
+from jimtraining.cohorts.views.blueprint import bp
+from jimtraining.timeutil import utcnow
+
+
+def active_members(cohort):
+    """The cohort's active learners by name (the enrolments come with their user: no query per learner)."""
+    return sorted((e.user for e in cohort.enrollments if e.is_active), key=lambda u: u.name.lower())
+
+
+def save_attendance(session, members, data) -> str | None:
+    """Store what a posted attendance form asks for; returns the anchor of the place to come back to."""
+    member_ids = [u.id for u in members]
+    statuses, tapped, everyone = read_attendance(data, member_ids)
+    if everyone:
+        statuses = everyone_present(session, member_ids) | statuses
+    if statuses:
+        set_attendance(session, statuses)
+    if tapped is not None:
+        return f"deelnemer-{tapped}"
+    return "deelnemers" if everyone else None
+
+
+def _flash_saved(session, members, data):
+    names = {u.id: u.name for u in members}
+    _statuses, tapped, everyone = read_attendance(data, list(names))
+    if tapped is not None:
+        status = next(a.status for a in session.attendance if a.user_id == tapped)
+        flash(_("%(name)s: %(status)s.", name=names[tapped], status=str(ATTENDANCE_STATUSES[status]).lower()),
+              "success")
+    elif everyone:
+        flash(_("Iedereen zonder keuze staat op aanwezig. Tik nu wie er niet is."), "success")
+    else:
+        flash(_("Aanwezigheid opgeslagen."), "success")
+
+
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/attendance", methods=["GET", "POST"])
+@trainer_required
+def attendance(cohort_id, session_id):
+    """Attendance on its own page: a row per learner with three big buttons, each tap saved at once; back at the
+    same learner after saving (an anchor), also without JavaScript (static/js/attendance.js saves in place)."""
+    cohort, session = cohort_session_or_404(cohort_id, session_id)
+    members = active_members(cohort)
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        anchor = save_attendance(session, members, request.form)
+        _flash_saved(session, members, request.form)
+        return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id, _anchor=anchor))
+    marks = {a.user_id: a for a in session.attendance}
+    return render_template(
+        "cohorts/attendance.html", cohort=cohort, session=session, members=members, marks=marks, form=form,
+        statuses=ATTENDANCE_STATUSES, summary=attendance_summary([u.id for u in members],
+                                                                 {k: a.status for k, a in marks.items()}),
+        checkin_is_open=checkin_open(session), wrong_codes=wrong_checkins_by_learner(session),
+        wrong_codes_allowed=current_app.config["CHECKIN_WRONG_CODES_PER_SESSION"])
+
+
+@bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/code")
+@trainer_required
+def session_code(cohort_id, session_id):
+    """The check-in code for the projector: full screen, no menu, very large; only the group's trainers (and
+    admins). Reloads itself just after the minute turns, when the code changes (no JavaScript needed)."""
+    cohort, session = cohort_session_or_404(cohort_id, session_id)
+    now = utcnow()
+    is_open = checkin_open(session, now)
+    code = checkin_code(session, now) if is_open else None
+    members = active_members(cohort)
+    checked_in = sum(1 for a in session.attendance if a.status == "present" and a.user_id in {u.id for u in members})
+    reload_in = 61 - now.second if is_open else 60
+    return render_template("cohorts/session_code.html", cohort=cohort, session=session, code=code,
+                           reload_in=reload_in, checked_in=checked_in, total=len(members),
+                           checked_in_text=ngettext("%(num)d van %(total)d aanwezig",
+                                                    "%(num)d van %(total)d aanwezig", checked_in,
+                                                    total=len(members)))
