@@ -104,14 +104,15 @@ def test_an_empty_workspace_says_that_nothing_waits(app, make_user):
     assert "modules afgerond" not in html  # not the learner's start page
 
 
-def test_todays_session_shows_attendance_the_code_and_starting_a_round(app, world):
+def test_todays_session_links_its_attendance_page_the_code_and_starting_a_round(app, world):
     from jimtraining.cohorts.models import CohortSession
 
     html = page(client_for(app, world["users"]["trainer"]), "/")
     session = db.session.get(CohortSession, world["session_a"])  # starts in five minutes: check-in is open
     url = f"/cohorts/{world['cohort_a']}/sessions/{session.id}"
     today = html.split('id="vandaag-kop"')[1].split('id="wacht-kop"')[0]
-    assert f'href="{url}"' in today and f'href="{url}/code"' in today and f'href="{url}#nieuwe-ronde"' in today
+    assert f'href="{url}/attendance"' in today and f'href="{url}/code"' in today
+    assert f'href="{url}#nieuwe-ronde"' in today
     assert "Incheckcode:" in today
 
 
