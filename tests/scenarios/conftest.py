@@ -47,7 +47,13 @@ rubric_cutoff:
 reference_round:
   title: "Een ronde om te oefenen"
   transcript: |
-    **JIMwerker:** TRANSCRIPT-BEGIN woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    **JIMwerker:** TRANSCRIPT-BEGIN
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
   scores:
     regie: {level: 3, reason: "REDEN-REGIE"}
     samen: {level: 2, reason: "REDEN-SAMEN"}

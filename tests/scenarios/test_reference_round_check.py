@@ -30,17 +30,19 @@ def test_every_shipped_scenario_has_a_reference_round_with_a_score_and_reason_pe
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("    regie: {level: 3, reason: \"REDEN-REGIE\"}\n", "", "de expert geeft geen score voor criterium 'regie'"),
-    ("{level: 3, reason: \"REDEN-REGIE\"}", "{level: 5, reason: \"REDEN-REGIE\"}", "'level' is een heel getal van 1 tot 4"),
+    ("{level: 3, reason: \"REDEN-REGIE\"}", "{level: 5, reason: \"REDEN-REGIE\"}",
+     "'level' is een heel getal van 1 tot 4"),
     ("{level: 3, reason: \"REDEN-REGIE\"}", "{level: 3}", "de score van 'regie' mist een 'reason'"),
     ("    samen: {level: 2", "    onbekend: {level: 1, reason: \"x\"}\n    samen: {level: 2",
      "'onbekend' is geen criterium van de rubric"),
-    ("TRANSCRIPT-BEGIN woord woord", "TRANSCRIPT-BEGIN", None),
+    ("TRANSCRIPT-BEGIN\n", "TRANSCRIPT-BEGIN\n", None),
     ("reference_round:\n", "reference_round_weg:\n", "'reference_round' ontbreekt"),
 ])
 def test_a_broken_reference_round_is_reported_clearly(content_dir, old, new, message):
     text = SCENARIO_YML.replace(old, new, 1)
-    if message is None:  # the transcript cut down to a few words
-        text = text.replace(" ".join(["woord"] * 100), "", 1)
+    if message is None:  # the transcript cut down to its first line and a few words
+        line = "    " + " ".join(["woord"] * 20) + "\n"
+        text = text.replace(line * 6, line, 1)
         message = "het transcript is te kort"
     assert text != SCENARIO_YML
     found = problems(content_dir, text)
