@@ -48,12 +48,14 @@ reference_round:
   title: "Een ronde om te oefenen"
   transcript: |
     **JIMwerker:** TRANSCRIPT-BEGIN
-    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
-    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
-    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
-    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
-    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
-    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
   scores:
     regie: {level: 3, reason: "REDEN-REGIE"}
     samen: {level: 2, reason: "REDEN-SAMEN"}

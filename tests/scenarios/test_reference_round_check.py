@@ -41,8 +41,8 @@ def test_every_shipped_scenario_has_a_reference_round_with_a_score_and_reason_pe
 def test_a_broken_reference_round_is_reported_clearly(content_dir, old, new, message):
     text = SCENARIO_YML.replace(old, new, 1)
     if message is None:  # the transcript cut down to its first line and a few words
-        line = "    " + " ".join(["woord"] * 20) + "\n"
-        text = text.replace(line * 6, line, 1)
+        line = "    " + " ".join(["woord"] * 15) + "\n"
+        text = text.replace(line * 8, line, 1)
         message = "het transcript is te kort"
     assert text != SCENARIO_YML
     found = problems(content_dir, text)
