@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from jimtraining.accounts.models import User
+from jimtraining.calibration.services import renewal_calibration
 from jimtraining.certification.catalogue import TrackInfo
 from jimtraining.certification.eligibility import learner_eligibility, practice_status, previous_certificate_moment
 from jimtraining.certification.models import (
@@ -107,8 +108,16 @@ def _last_licence(trainer: User, now) -> TrainerLicence | None:
         .order_by(TrainerLicence.expires_at.desc()).limit(1))
 
 
+def had_licence(trainer: User) -> bool:
+    """Whether the trainer ever had a licence that was not withdrawn (then a new one is a renewal)."""
+    found = db.session.scalar(select(TrainerLicence.id).where(TrainerLicence.user_id == trainer.id,
+                                                              TrainerLicence.withdrawn_at.is_(None)).limit(1))
+    return found is not None
+
+
 def grant_licence(trainer: User, months: int, by: User, reason: str = "", now=None) -> TrainerLicence:
-    """A new licence from now, or a renewal that starts where the last valid or planned licence ends."""
+    """A new licence from now, or a renewal that starts where the last valid or planned licence ends. A renewal
+    (any licence before) needs a calibration within the last year; a first licence's track already asked one."""
     if trainer.role != Role.TRAINER:
         raise CertificationError(_("Alleen iemand met de rol trainer kan een licentie krijgen."))
     if not 1 <= months <= 120:
@@ -116,6 +125,10 @@ def grant_licence(trainer: User, months: int, by: User, reason: str = "", now=No
     now = now or utcnow()
     # Lock the trainer's row first: two admins (or a double click) renewing at once make one chain, not two.
     _lock(trainer)
+    if had_licence(trainer) and renewal_calibration(trainer.id, now) is None:
+        raise CertificationError(_(
+            "%(name)s heeft het afgelopen jaar geen referentieronde gescoord (kalibratie). Een licentie verlengen kan "
+            "pas na een kalibratie.", name=trainer.name))
     current = _last_licence(trainer, now)
     start = as_utc(current.expires_at) if current else now
     licence = TrainerLicence(user_id=trainer.id, granted_by_id=by.id, granted_at=now, valid_from=start,

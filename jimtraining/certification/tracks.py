@@ -23,8 +23,9 @@ from jimtraining.extensions import db
 MAX_TITLE = 200
 AUDIENCE_VALUES = tuple(AUDIENCES)
 TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
-REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice"}
+REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice", "calibration"}
 PRACTICE_KEYS = {"min_words", "prompt"}
+CALIBRATION_KEYS = {"min_kappa", "guidance"}
 #: Whole-number fields and their ranges (inclusive).
 VALID_MONTHS = (1, 120)
 ATTENDANCE_PERCENT = (0, 100)
@@ -44,7 +45,8 @@ class TrackFile:
     #: Slug of the track whose certificate this refresher renews, or None.
     renews: str | None
     #: Always all five keys: modules [slug], quizzes [slug], attendance_percent int (0: no requirement),
-    #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str} or None.
+    #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str} or None,
+    #: calibration {"min_kappa": float, "guidance": str} or None (jimtraining/calibration/).
     requirements: dict
     #: Index in the sorted file order.
     position: int
@@ -147,7 +149,8 @@ def _check_renews(parsed: list[_Parsed], problems: list) -> None:
 def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
     """The normalised requirements (all five keys); problems are reported."""
     at = ("requirements",)
-    normalised = {"modules": [], "quizzes": [], "attendance_percent": 0, "roleplay_sufficient": 0, "practice": None}
+    normalised = {"modules": [], "quizzes": [], "attendance_percent": 0, "roleplay_sufficient": 0, "practice": None,
+                  "calibration": None}
     value = data.get("requirements")
     if not isinstance(value, dict) or not value:
         report(at, _("'requirements' ontbreekt: noem minstens één eis (modules, quizzes, attendance_percent, "
@@ -161,8 +164,11 @@ def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
     normalised["roleplay_sufficient"] = whole_number(value, "roleplay_sufficient", at, ROLEPLAY_SUFFICIENT, report)
     if "practice" in value:
         normalised["practice"] = _practice(value["practice"], at + ("practice",), report)
+    if "calibration" in value:
+        normalised["calibration"] = _calibration(value["calibration"], at + ("calibration",), report)
     has_requirement = (normalised["modules"] or normalised["quizzes"] or normalised["attendance_percent"]
-                       or normalised["roleplay_sufficient"] or normalised["practice"] is not None)
+                       or normalised["roleplay_sufficient"] or normalised["practice"] is not None
+                       or normalised["calibration"] is not None)
     if report.count == before and not has_requirement:
         report(at, _("een traject heeft minstens één eis: modules, quizzes, attendance_percent, "
                      "roleplay_sufficient of practice"))
@@ -203,6 +209,21 @@ def _practice(value, at: tuple, report) -> dict | None:
     min_words = whole_number(value, "min_words", at, MIN_WORDS, report, required=True)
     prompt = required_text(value, "prompt", at, report)
     return {"min_words": min_words, "prompt": prompt}
+
+
+def _calibration(value, at: tuple, report) -> dict | None:
+    """calibration: {min_kappa: 0-1, the lowest weighted kappa with the expert on a reference round; guidance:
+    why this threshold, shown to the learner and labelled as course guidance}."""
+    if not isinstance(value, dict):
+        report(at, _("'calibration' heeft 'min_kappa' en 'guidance'"))
+        return None
+    unknown_keys(value, CALIBRATION_KEYS, at, report)
+    kappa = value.get("min_kappa")
+    if isinstance(kappa, bool) or not isinstance(kappa, int | float) or not 0 < kappa <= 1:
+        report(at + ("min_kappa",), _("'min_kappa' is een getal groter dan 0 en hoogstens 1, bijvoorbeeld 0.6"))
+        kappa = None
+    guidance = required_text(value, "guidance", at, report)
+    return {"min_kappa": float(kappa), "guidance": guidance} if kappa is not None else None
 
 
 def sync_tracks(tracks: list[TrackFile], report: SyncReport) -> None:
