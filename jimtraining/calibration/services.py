@@ -15,7 +15,6 @@ from jimtraining.calibration.agreement import Agreement, agreement
 from jimtraining.calibration.models import CalibrationAttempt
 from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
-from jimtraining.scenarios import services as scenarios
 from jimtraining.scenarios.reference import expert_levels
 from jimtraining.scenarios.rubric import HIGHEST_LEVEL, LOWEST_LEVEL
 from jimtraining.timeutil import as_utc, utcnow
@@ -45,17 +44,24 @@ class ReferenceRound:
     rubric: list
 
 
+def _scenario_with_reference(slug: str):
+    """The catalogue's copy of an active scenario that has a reference round, or None (no query but the content
+    token: scenarios come from the content catalogue)."""
+    scenario = catalogue().scenario(slug)
+    if scenario is None or scenario.archived or not isinstance(scenario.data.get("reference_round"), dict):
+        return None
+    return scenario
+
+
 def reference_rounds() -> list[ReferenceRound]:
     """Every active scenario that has a reference round, by scenario title."""
-    return [_reference(scenario) for scenario in scenarios.active_scenarios()
-            if isinstance(scenario.data.get("reference_round"), dict)]
+    found = [_scenario_with_reference(slug) for slug in catalogue().scenarios]
+    return [_reference(scenario) for scenario in sorted((s for s in found if s is not None), key=lambda s: s.title)]
 
 
 def reference_round(slug: str) -> ReferenceRound | None:
-    scenario = scenarios.get_scenario_or_none(slug)
-    if scenario is None or not isinstance(scenario.data.get("reference_round"), dict):
-        return None
-    return _reference(scenario)
+    scenario = _scenario_with_reference(slug)
+    return _reference(scenario) if scenario is not None else None
 
 
 def _reference(scenario) -> ReferenceRound:
@@ -66,9 +72,8 @@ def _reference(scenario) -> ReferenceRound:
 
 def expert_of(slug: str) -> dict | None:
     """The expert's scores with reasons ({criterion: {level, reason}}) of a scenario's reference round."""
-    scenario = scenarios.get_scenario_or_none(slug)
-    reference = scenario.data.get("reference_round") if scenario is not None else None
-    return reference["scores"] if isinstance(reference, dict) else None
+    scenario = _scenario_with_reference(slug)
+    return scenario.data["reference_round"]["scores"] if scenario is not None else None
 
 
 def attempts_of(user_id: int) -> list[CalibrationAttempt]:
@@ -97,13 +102,12 @@ def score(user: User, slug: str, levels: dict, now=None) -> CalibrationAttempt:
     Every criterion of the rubric needs a level from 1 to 4. A round the person scored within the last year is
     refused: they have seen the expert's scores."""
     now = now or utcnow()
-    scenario = scenarios.get_scenario_or_none(slug)
-    reference = scenario.data.get("reference_round") if scenario is not None else None
-    if not isinstance(reference, dict):
+    scenario = _scenario_with_reference(slug)
+    if scenario is None:
         raise CalibrationError(_("Deze referentieronde bestaat niet (meer)."))
     if recent_attempt(user.id, slug, now) is not None:
         raise CalibrationError(_("Je hebt deze ronde het afgelopen jaar al gescoord. Kies een andere ronde."))
-    expert = expert_levels(reference)
+    expert = expert_levels(scenario.data["reference_round"])
     chosen = {}
     for criterion in expert:
         level = levels.get(criterion)

@@ -35,9 +35,10 @@ BUDGETS: dict[str, int] = {
     # --- privacy ------------------------------------------------------------------------------------------------
     # One or two queries per kind of personal data in jimtraining/privacy/registry.py: grows with the schema,
     # never with the rows.
-    "privacy.export_json": 34,  # +1 checkin_attempt (issue 14 item 9); +1 sso_link; +2 lti_user_link, lti_grade
+    "privacy.export_json": 35,  # +1 checkin_attempt (issue 14 item 9); +1 sso_link; +2 lti_user_link, lti_grade;
+    # +1 calibration_attempt (issue 17 item 4)
     # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link; +2 LTI.
-    "admin.erase_confirm": 32,
+    "admin.erase_confirm": 33,  # +1 calibration_attempt
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
@@ -68,6 +69,13 @@ BUDGETS: dict[str, int] = {
     "scenarios.play": 4,
     "scenarios.result": 2,
     "scenarios.choices": 4,
+
+    # --- calibration ----------------------------------------------------------------------------------------------
+    # The reference rounds come from the content catalogue (its token: 1 query); then the person's calibrations.
+    "calibration.index": 3,
+    "calibration.score": 3,  # ... whether they scored this round in the last year
+    "calibration.result": 3,  # the calibration (its expert levels are copied in), the token
+    "admin.calibration": 3,  # every calibration with its person in one query, the token
 
     # --- live role-play -----------------------------------------------------------------------------------------
     # The round without its people (roleplay.services._ROUND), the professional's and the player's names, the part.
