@@ -21,6 +21,10 @@ REFERENCE_KEYS = {"title", "transcript", "scores"}
 SCORE_KEYS = {"level", "reason"}
 #: A transcript shorter than this many words cannot show what the expert's scores rest on.
 MIN_TRANSCRIPT_WORDS = 120
+#: The expert's levels use at least this many different levels (or one per criterion, with fewer criteria). With
+#: four or five criteria on two neighbouring levels, a single miss of one level drops a rater's weighted kappa to
+#: about 0.55; in the shipped rounds, which use three or four levels, one such miss keeps it at 0.67 or more.
+MIN_DIFFERENT_LEVELS = 3
 
 
 def check_reference_round(reference, rubric, report) -> None:
@@ -63,6 +67,12 @@ def check_reference_round(reference, rubric, report) -> None:
     for criterion in criteria:
         if criterion not in scores:
             report(at + ("scores",), _("de expert geeft geen score voor criterium '%(id)s'", id=criterion))
+    levels = {score.get("level") for score in scores.values() if isinstance(score, dict)}
+    needed = min(MIN_DIFFERENT_LEVELS, len(criteria))
+    if len(levels) < needed:
+        report(at + ("scores",), _("de expert gebruikt %(used)s verschillende niveaus; gebruik er minstens "
+                                   "%(needed)s, anders zegt de kappa van een trainer weinig", used=len(levels),
+                                   needed=needed))
 
 
 def expert_levels(reference: dict) -> dict[str, int]:
