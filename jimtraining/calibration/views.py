@@ -31,8 +31,10 @@ def index():
     require("calibration.score")
     attempts = services.attempts_of(current_user.id)
     scored = {attempt.scenario_slug for attempt in attempts}
-    return render_template("calibration/index.html", rounds=services.reference_rounds(), attempts=attempts,
-                           scored=scored, threshold=services.threshold())
+    rounds = services.reference_rounds()
+    return render_template("calibration/index.html", rounds=rounds, attempts=attempts, scored=scored,
+                           titles={reference.slug: reference.title for reference in rounds},
+                           threshold=services.threshold())
 
 
 @bp.route("/calibration/<slug>", methods=["GET", "POST"])

@@ -56,3 +56,17 @@ def test_someone_elses_result_does_not_exist_for_you(candidate_world, client_for
 
 def test_an_unknown_reference_round_is_not_found(candidate_world, client_for):
     assert client_for(candidate_world["trainer"]).get("/calibration/bestaat-niet").status_code == 404
+
+
+def test_the_list_shows_the_rounds_and_ones_own_calibrations_with_the_round(candidate_world, client_for):
+    client = client_for(candidate_world["trainer"])
+    assert "Een ronde om te oefenen" in client.get("/calibration/").get_data(as_text=True)
+    client.submit("/calibration/testscenario", {"level-regie": "3", "level-samen": "2"})
+    page = client.get("/calibration/").get_data(as_text=True)
+    assert "al eens gescoord" in page and "Bekijk de uitslag" in page
+    assert page.split("Jouw kalibraties</h2>")[1].count("Een ronde om te oefenen") >= 1
+
+
+def test_a_candidates_checklist_links_to_the_calibration(candidate_world, client_for):
+    page = client_for(candidate_world["candidate"]).get("/certification").get_data(as_text=True)
+    assert "Kalibratie: je scores op een referentieronde" in page and 'href="/calibration/"' in page
