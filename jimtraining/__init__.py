@@ -86,6 +86,7 @@ def _register_models():
     # catalogues and the stamps registers the listeners and loaders that keep the content in memory and the
     # cohort dashboards fresh.
     from jimtraining.accounts import models as _accounts  # noqa: F401
+    from jimtraining.calibration import models as _calibration  # noqa: F401
     from jimtraining.certification import catalogue as _track_copies  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
     from jimtraining.cohorts import models as _cohorts  # noqa: F401
@@ -234,6 +235,7 @@ def _register_request_guards(app):
 def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
     from jimtraining.admin.views import bp as admin_bp
+    from jimtraining.calibration.views import bp as calibration_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.coverage.views import bp as coverage_bp
@@ -253,6 +255,7 @@ def _register_blueprints(app):
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(scenarios_bp)
     app.register_blueprint(roleplay_bp)
+    app.register_blueprint(calibration_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(privacy_bp)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from jimtraining.accounts.services import create_user
+from jimtraining.calibration.demo import seed_calibration
 from jimtraining.certification.demo import seed_certification
 from jimtraining.certification.models import Track
 from jimtraining.cohorts.attendance import new_checkin_secret
@@ -83,6 +84,7 @@ def seed_demo() -> None:
         log.warning("demo seed: no modules in the database yet; run `flask content sync` first for demo progress")
     youth, school, learners = _seed_cohorts(users, organisations, modules)
     seed_certification(users, youth, school, learners, DEMO_PASSWORD, _pass_quiz)
+    seed_calibration(users["trainer"])
     log.info("demo data added")
 
 

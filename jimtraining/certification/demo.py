@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from jimtraining.accounts.services import create_user
-from jimtraining.certification import services
+from jimtraining.certification import practice, services
 from jimtraining.certification.models import Track
 from jimtraining.cohorts.models import Attendance
 from jimtraining.curriculum.services import active_modules, set_lesson_done
@@ -104,14 +104,14 @@ def seed_certification(users: dict, youth, school, learners: list, password: str
     # The trainer scores every criterion of the practice assignment; the decisions follow the criteria's proposal.
     criteria = [c["id"] for c in (track.practice or {}).get("criteria") or []]
     for learner in (eligible, certified):
-        version = services.submit_practice(learner, track, REFLECTION)
-        services.review_practice(version, "approved", "Mooi hoe je de keuze bij de jongere liet.", trainer,
+        version = practice.submit_practice(learner, track, REFLECTION)
+        practice.review_practice(version, "approved", "Mooi hoe je de keuze bij de jongere liet.", trainer,
                                  dict.fromkeys(criteria, 3))
-    first = services.submit_practice(almost, track, REFLECTION.split("## Wat ik heb geleerd")[0] + FIRST_DRAFT_END)
+    first = practice.submit_practice(almost, track, REFLECTION.split("## Wat ik heb geleerd")[0] + FIRST_DRAFT_END)
     # The first draft says nothing about what was learned: the last criteria score the lowest level.
-    services.review_practice(first, "returned", "Beschrijf ook wat je zelf anders wilt doen. Wat heb je geleerd?",
+    practice.review_practice(first, "returned", "Beschrijf ook wat je zelf anders wilt doen. Wat heb je geleerd?",
                              trainer, {c: 1 if c in criteria[-2:] else 3 for c in criteria})
-    services.submit_practice(almost, track, REFLECTION)  # waits for the trainer: approve it, then sign off
+    practice.submit_practice(almost, track, REFLECTION)  # waits for the trainer: approve it, then sign off
 
     services.create_certificate(certified, trainer, track, youth, now - timedelta(days=20))
     services.create_certificate(expired, trainer, track, None, now - timedelta(days=365 * 3 + 60))

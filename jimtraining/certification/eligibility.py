@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
+from jimtraining.calibration.models import CalibrationAttempt
 from jimtraining.certification.group_progress import GroupProgress, groups_progress
 from jimtraining.certification.models import (
     Certificate,
@@ -28,6 +29,7 @@ from jimtraining.cohorts.models import Cohort
 from jimtraining.cohorts.track_fit import counted_modules
 from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
+from jimtraining.formatting import decimal
 from jimtraining.roleplay.models import RolePlayRound
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -39,7 +41,7 @@ RENEWAL_WINDOW = timedelta(days=90)
 class Check:
     """One line of the checklist."""
 
-    #: modules, quizzes, attendance, roleplay, practice, co_training or renewal
+    #: modules, quizzes, attendance, roleplay, practice, co_training, calibration or renewal
     kind: str
     label: str
     met: bool
@@ -85,6 +87,9 @@ _SUFFICIENT_ROUNDS = (select(RolePlayRound.professional_id, RolePlayRound.create
 # Observed co-trainings signed by a licensed trainer (jimtraining/certification/co_training.py): when each was signed.
 _CO_TRAININGS = (select(ObservedCoTraining.candidate_id, ObservedCoTraining.signed_at)
                  .where(ObservedCoTraining.candidate_id.in_(_USER_IDS)))
+# Calibrations (jimtraining/calibration/): when, and how well they agreed with the expert.
+_CALIBRATIONS = (select(CalibrationAttempt.user_id, CalibrationAttempt.created_at, CalibrationAttempt.kappa,
+                        CalibrationAttempt.exact).where(CalibrationAttempt.user_id.in_(_USER_IDS)))
 # The newest version of each practice assignment: its decision and when it was handed in (not its text).
 _ANY_VERSION = aliased(PracticeVersion)
 _NEWEST_NUMBER = (select(func.max(_ANY_VERSION.number)).where(_ANY_VERSION.assignment_id == PracticeAssignment.id)
@@ -151,6 +156,10 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
     if any(r.get("co_training") for r in requirements):
         for user_id, signed_at in db.session.execute(_CO_TRAININGS, {"user_ids": ids}):
             co_trainings.setdefault(user_id, []).append(as_utc(signed_at))
+    calibrations: dict[int, list] = {}
+    if any(r.get("calibration") for r in requirements):
+        for user_id, created_at, kappa, exact in db.session.execute(_CALIBRATIONS, {"user_ids": ids}):
+            calibrations.setdefault(user_id, []).append((as_utc(created_at), kappa, exact))
     practice_tracks = list(dict.fromkeys(track.slug for _cohort, track in pairs if track.practice))
     if practice_tracks:
         practice = {(user_id, track_slug): (decision, submitted_at) for user_id, track_slug, decision, submitted_at
@@ -161,12 +170,14 @@ def cohorts_eligibility(pairs: list[tuple[Cohort, Track]], user_ids: list[int] |
             _evaluate(track, requirement, result, now, modules=modules, group=group, rounds_of=rounds_of,
                       practice=practice, co_trainings=co_trainings,
                       certificates={u: c for (u, q), c in certificates.items()
-                                    if q == track.qualification and u in result})
+                                    if q == track.qualification and u in result},
+                      calibrations=calibrations)
     return results
 
 
 def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], now, *, modules,
-              group: GroupProgress, rounds_of, practice, certificates, co_trainings=None) -> None:
+              group: GroupProgress, rounds_of, practice, certificates, co_trainings=None,
+              calibrations=None) -> None:
     """Fill in the checklist of every learner in `result` for one track, from what cohorts_eligibility loaded."""
     #: Work that counts again must be from after this moment (None: a first certificate, all work counts).
     since = {user_id: as_utc(c.issued_at) for user_id, c in certificates.items()}
@@ -229,6 +240,8 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
             newest = practice.get((user_id, track.slug))
             status = "none" if newest is None else _practice_status(*newest, since.get(user_id))
             item.checks.append(Check("practice", label, status == "approved", labels[status]))
+    if requirements.get("calibration"):
+        _check_calibration(requirements["calibration"], result, calibrations or {}, since)
     for user_id, item in result.items():
         certificate = certificates.get(user_id)
         item.certificate = certificate
@@ -239,6 +252,24 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
                 "renewal", _("Eerder het certificaat gehaald dat dit traject vernieuwt"), certificate is not None,
                 _("certificaat %(number)s", number=certificate.number) if certificate is not None
                 else _("geen eerder certificaat gevonden")))
+
+
+def _check_calibration(rule: dict, result: dict[int, Eligibility], calibrations: dict, since: dict) -> None:
+    """A calibration whose weighted kappa with the expert reaches `min_kappa` (course guidance, in the track file);
+    for a re-certification one from after the previous certificate. Perfect agreement where kappa cannot be computed
+    (everyone used one level) counts as reaching it."""
+    needed = rule["min_kappa"]
+    label = _("Kalibratie: je scores op een referentieronde komen genoeg overeen met die van de expert")
+    best_of, none_yet = _("beste kappa %(best)s, nodig %(needed)s"), _("nog geen kalibratie")
+    for user_id, item in result.items():
+        counted = [(kappa, exact) for created_at, kappa, exact in calibrations.get(user_id, [])
+                   if user_id not in since or created_at > since[user_id]]
+        met = any((kappa is None and exact >= 1.0) or (kappa is not None and kappa >= needed - 1e-9)
+                  for kappa, exact in counted)
+        kappas = [kappa for kappa, _exact in counted if kappa is not None]
+        detail = (best_of % {"best": decimal(max(kappas)), "needed": decimal(needed)}
+                  if kappas else (_("volledige overeenstemming") if met else none_yet))
+        item.checks.append(Check("calibration", label, met, detail))
 
 
 def practice_status(assignment: PracticeAssignment | None, since=None) -> str:

@@ -24,8 +24,10 @@ from jimtraining.extensions import db
 MAX_TITLE = 200
 AUDIENCE_VALUES = tuple(AUDIENCES)
 TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
-REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice", "co_training"}
+REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice", "co_training",
+                    "calibration"}
 PRACTICE_KEYS = {"min_words", "prompt", "criteria", "cutoff"}
+CALIBRATION_KEYS = {"min_kappa", "guidance"}
 #: Whole-number fields and their ranges (inclusive).
 VALID_MONTHS = (1, 120)
 ATTENDANCE_PERCENT = (0, 100)
@@ -48,7 +50,8 @@ class TrackFile:
     renews: str | None
     #: Always all five keys: modules [slug], quizzes [slug], attendance_percent int (0: no requirement),
     #: roleplay_sufficient int (0: no requirement), practice {"min_words": int, "prompt": str, and when it has
-    #: assessment criteria "criteria": [{id, criterion, levels}], "cutoff": {min_level, min_total}} or None.
+    #: assessment criteria "criteria": [{id, criterion, levels}], "cutoff": {min_level, min_total}} or None,
+    #: calibration {"min_kappa": float, "guidance": str} or None (jimtraining/calibration/).
     requirements: dict
     #: Index in the sorted file order.
     position: int
@@ -151,7 +154,8 @@ def _check_renews(parsed: list[_Parsed], problems: list) -> None:
 def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
     """The normalised requirements (all five keys); problems are reported."""
     at = ("requirements",)
-    normalised = {"modules": [], "quizzes": [], "attendance_percent": 0, "roleplay_sufficient": 0, "practice": None}
+    normalised = {"modules": [], "quizzes": [], "attendance_percent": 0, "roleplay_sufficient": 0, "practice": None,
+                  "calibration": None}
     value = data.get("requirements")
     if not isinstance(value, dict) or not value:
         report(at, _("'requirements' ontbreekt: noem minstens één eis (modules, quizzes, attendance_percent, "
@@ -167,9 +171,11 @@ def _requirements(data: dict, modules: dict, root: Path, report) -> dict:
         normalised["co_training"] = whole_number(value, "co_training", at, CO_TRAINING, report)
     if "practice" in value:
         normalised["practice"] = _practice(value["practice"], at + ("practice",), report)
+    if "calibration" in value:
+        normalised["calibration"] = _calibration(value["calibration"], at + ("calibration",), report)
     has_requirement = (normalised["modules"] or normalised["quizzes"] or normalised["attendance_percent"]
                        or normalised["roleplay_sufficient"] or normalised["practice"] is not None
-                       or normalised.get("co_training"))
+                       or normalised.get("co_training") or normalised["calibration"] is not None)
     if report.count == before and not has_requirement:
         report(at, _("een traject heeft minstens één eis: modules, quizzes, attendance_percent, "
                      "roleplay_sufficient of practice"))
@@ -214,6 +220,21 @@ def _practice(value, at: tuple, report) -> dict | None:
     if criteria:
         result.update(criteria=criteria, cutoff=cutoff)
     return result
+
+
+def _calibration(value, at: tuple, report) -> dict | None:
+    """calibration: {min_kappa: 0-1, the lowest weighted kappa with the expert on a reference round; guidance:
+    why this threshold, shown to the learner and labelled as course guidance}."""
+    if not isinstance(value, dict):
+        report(at, _("'calibration' heeft 'min_kappa' en 'guidance'"))
+        return None
+    unknown_keys(value, CALIBRATION_KEYS, at, report)
+    kappa = value.get("min_kappa")
+    if isinstance(kappa, bool) or not isinstance(kappa, int | float) or not 0 < kappa <= 1:
+        report(at + ("min_kappa",), _("'min_kappa' is een getal groter dan 0 en hoogstens 1, bijvoorbeeld 0.6"))
+        kappa = None
+    guidance = required_text(value, "guidance", at, report)
+    return {"min_kappa": float(kappa), "guidance": guidance} if kappa is not None else None
 
 
 def sync_tracks(tracks: list[TrackFile], report: SyncReport) -> None:

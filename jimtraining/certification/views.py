@@ -14,6 +14,7 @@ from jimtraining.access.certification import certificate_or_404, practice_or_404
 from jimtraining.access.cohorts import cohort_or_404, cohort_session_or_404
 from jimtraining.accounts.services import user_or_404
 from jimtraining.certification import co_training, practice_criteria, services
+from jimtraining.certification import practice as practice_work
 from jimtraining.certification.charts import bar_chart, format_number, progress_chart
 from jimtraining.certification.eligibility import (
     followed_tracks,
@@ -77,7 +78,7 @@ def _leading(user) -> dict | None:
 @login_required
 def practice(track_slug):
     track = practice_track_or_404(track_slug)
-    assignment = services.practice_assignment(current_user, track)
+    assignment = practice_work.practice_assignment(current_user, track)
     status = practice_status(assignment, previous_certificate_moment(current_user.id, track.qualification))
     form = PracticeForm()
 
@@ -92,7 +93,7 @@ def practice(track_slug):
             flash(_("Je tekst is nog niet ingeleverd. Controleer hem eerst."), "error")
             return page(422, findings)
         try:
-            services.submit_practice(current_user, track, form.text.data)
+            practice_work.submit_practice(current_user, track, form.text.data)
         except CertificationError as error:
             form.text.errors.append(str(error))
             return page(422)
@@ -149,7 +150,7 @@ def certificate_pdf(certificate_id):
 def practice_queue(cohort_id):
     cohort = cohort_or_404(cohort_id)
     track = services.cohort_track(cohort)
-    assignments = services.practice_queue(cohort, track) if track is not None and track.practice else []
+    assignments = practice_work.practice_queue(cohort, track) if track is not None and track.practice else []
     return render_template("certification/practice_queue.html", cohort=cohort, track=track, assignments=assignments)
 
 
@@ -173,7 +174,7 @@ def practice_review(cohort_id, assignment_id):
                                           "dat het geen gegevens van cliënten zijn."))
         else:
             try:
-                services.review_practice(latest, form.decision.data, form.feedback.data, current_user, levels,
+                practice_work.review_practice(latest, form.decision.data, form.feedback.data, current_user, levels,
                                          form.reason.data)
             except CertificationError as error:
                 form.feedback.errors.append(str(error))

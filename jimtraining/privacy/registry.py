@@ -224,6 +224,11 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("scenario_run", _l("Oefenscenario's"), sections=("scenario_runs",), export=scenarios.export_scenario_runs,
           links=(Link("user_id", Erase.KEEP, "choices only, no free text; the statistics of paths through a scenario "
                       "stay", role=_l("als deelnemer")),)),
+    # Rater calibration
+    Entry("calibration_attempt", _l("Kalibraties"), sections=("calibrations",),
+          fields=("scenario_slug", "created_at", "scores", "expert", "exact", "adjacent", "kappa"), links=(
+              Link("user_id", Erase.DELETE, "a calibration only says how one rater scored; nobody else's record "
+                   "rests on it", role=_l("als trainer")),)),
     # Live role-play
     Entry("actor_profile", _l("Acteursprofiel"), sections=("actor_profile",), export=roleplay.export_actor_profile,
           links=(Link("user_id", Erase.DELETE, "availability is free text about the person; nobody else needs it",

@@ -13,12 +13,13 @@ from jimtraining.content.yamlmap import read_yaml_file
 from jimtraining.rendering import images_without_alt
 from jimtraining.scenarios import analysis
 from jimtraining.scenarios.engine import ConditionError, parse_condition
+from jimtraining.scenarios.reference import check_reference_round
 from jimtraining.scenarios.rubric import HIGHEST_LEVEL, LOWEST_LEVEL, RubricCutoff, cutoff_of
 
 ROLE_KINDS = {"young_person", "parent", "jim", "professional", "referrer", "teacher", "other"}
 WORK_CONTEXTS = {"jeugdhulp", "wijkteam", "participatiewet", "onderwijs", "dakloze-jongeren", "anders"}
 TOP_KEYS = {"title", "summary", "work_context", "situation", "learning_goals", "roles", "rubric", "rubric_cutoff",
-            "debrief", "practice"}
+            "debrief", "practice", "reference_round"}
 ROLE_KEYS = {"id", "name", "kind", "played_by", "trainee_brief", "actor_brief"}
 ACTOR_BRIEF_KEYS = {"who", "feels_and_wants", "hides", "opens_up_when", "closes_down_when", "will_not_play"}
 RUBRIC_KEYS = {"id", "criterion", "competence", "levels"}
@@ -107,6 +108,7 @@ def _load(path: Path, relpath: str, module_slugs: set[str], problems: list, comp
     _check_cutoff(data.get("rubric_cutoff"), data.get("rubric"), report)
     _check_debrief(data.get("debrief"), report)
     _check_practice(data.get("practice"), report)
+    check_reference_round(data.get("reference_round"), data.get("rubric"), report)
     if len(problems) != before:
         return None
     for criterion in data["rubric"]:

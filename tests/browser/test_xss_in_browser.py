@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 from jimtraining import create_app
 from jimtraining.accounts.models import User
 from jimtraining.accounts.services import create_user
+from jimtraining.certification import practice
 from jimtraining.certification import services as certification
 from jimtraining.certification.models import Track
 from jimtraining.cohorts import enrolment as cohorts
@@ -159,9 +160,9 @@ def _add_payloads(app) -> dict:
 
     # The practice assignment: every version returned with feedback, the last one waiting.
     for index, text in enumerate(long_texts):
-        version = certification.submit_practice(learner, track, text)
+        version = practice.submit_practice(learner, track, text)
         if index < len(long_texts) - 1:
-            certification.review_practice(version, "returned", long_texts[-1 - index], trainer, {
+            practice.review_practice(version, "returned", long_texts[-1 - index], trainer, {
                 c["id"]: 1 for c in (track.practice or {}).get("criteria") or []})
     assignment_id = version.assignment_id
 

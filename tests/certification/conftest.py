@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from jimtraining.calibration.models import CalibrationAttempt
 from jimtraining.certification.models import PracticeAssignment, PracticeVersion, Track, TrainerLicence
-from jimtraining.certification.services import word_count
+from jimtraining.certification.practice import word_count
 from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import Attendance, CohortSession
 from jimtraining.curriculum.models import Module
@@ -40,6 +41,16 @@ def give_licence(trainer, days_left=365, days_ago=30) -> TrainerLicence:
     db.session.add(licence)
     db.session.commit()
     return licence
+
+
+def calibrate(user, days_ago=10, kappa=0.8, slug="testscenario") -> CalibrationAttempt:
+    """A calibration of `user` (a reference round scored `days_ago` days ago, with this kappa)."""
+    attempt = CalibrationAttempt(user_id=user.id, scenario_slug=slug, created_at=utcnow() - timedelta(days=days_ago),
+                                 scores={"regie": 3, "samen": 2}, expert={"regie": 3, "samen": 3}, exact=0.5,
+                                 adjacent=1.0, kappa=kappa)
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
 
 
 def add_sessions(cohort, count=5, past=True):
@@ -120,6 +131,7 @@ def world(synced_content, make_user, make_cohort):
     other_trainer = make_user(role="trainer", name="Olaf Andere")
     give_licence(trainer)
     give_licence(other_trainer)
+    calibrate(trainer)  # a licence renewal needs a calibration within the last year
     learner = make_user(name="Lotte Leerling", region="Twente", work_context="wijkteam")
     second = make_user(name="Sem Tweede")
     actor = make_user(role="actor", name="Acteur Anouk")

@@ -205,12 +205,13 @@ def test_renewing_twice_extends_the_chain_and_withdrawal_ends_the_planned_renewa
 
 def test_licences_ending_soon_leave_out_trainers_with_a_planned_renewal(world, make_user):
     from jimtraining.certification.stats import national_figures
-    from tests.certification.conftest import give_licence
+    from tests.certification.conftest import calibrate, give_licence
 
     soon = make_user(role="trainer")
     give_licence(soon, days_left=20)
     renewed = make_user(role="trainer")
     give_licence(renewed, days_left=20)
+    calibrate(renewed)
     grant_licence(renewed, 12, world["admin"])
     figures = national_figures()
     assert figures.licences_ending_soon == 1

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jimtraining.certification.models import AuditEvent, PracticeAssignment, PracticeVersion
-from jimtraining.certification.services import word_count
+from jimtraining.certification.practice import word_count
 from jimtraining.client_data import client_data_findings, is_bsn
 from jimtraining.extensions import db
 from tests.certification.conftest import REFLECTION
@@ -199,7 +199,8 @@ def test_trainer_feedback_with_client_data_is_held_back_until_confirmed(client_f
 
 
 def test_two_trainers_deciding_at_once_keep_the_first_decision(world):
-    from jimtraining.certification.services import CertificationError, review_practice, submit_practice
+    from jimtraining.certification.practice import review_practice, submit_practice
+    from jimtraining.certification.services import CertificationError
 
     submit_practice(world["learner"], world["track"], REFLECTION)
     version = db.session.scalar(select(PracticeVersion))

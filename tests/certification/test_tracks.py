@@ -159,14 +159,16 @@ def test_fixture_track_is_valid_and_normalised(content_dir):
             track.position) == ("test", "Testtraject", "Kort.", "learner", 36, None, 0)
     assert track.requirements == {"modules": ["basis", "verder"], "quizzes": ["basis"], "attendance_percent": 80,
                                   "roleplay_sufficient": 2,
-                                  "practice": {"min_words": 300, "prompt": "Schrijf over je eigen werk."}}
+                                  "practice": {"min_words": 300, "prompt": "Schrijf over je eigen werk."},
+                                  "calibration": None}
 
 
 def test_absent_requirements_are_normalised_to_zero_empty_and_none(content_dir):
     text = TRACK_YML.split("requirements:")[0] + "requirements:\n  roleplay_sufficient: 1\n"
     assert problems(content_dir, text) == []
     assert load_content(content_dir.root).tracks[0].requirements == {
-        "modules": [], "quizzes": [], "attendance_percent": 0, "roleplay_sufficient": 1, "practice": None}
+        "modules": [], "quizzes": [], "attendance_percent": 0, "roleplay_sufficient": 1, "practice": None,
+        "calibration": None}
 
 
 def test_unknown_top_level_key_is_reported_at_its_line(content_dir):
@@ -360,11 +362,13 @@ def test_sync_creates_track_rows_with_normalised_requirements(content_dir):
         "Testtraject", "Kort.", "learner", 36, None, 1, False)
     assert row.requirements == {"modules": ["basis", "verder"], "quizzes": ["basis"], "attendance_percent": 80,
                                 "roleplay_sufficient": 2,
-                                "practice": {"min_words": 300, "prompt": "Schrijf over je eigen werk."}}
+                                "practice": {"min_words": 300, "prompt": "Schrijf over je eigen werk."},
+                                "calibration": None}
     refresher = track_row("opfrissen")
     assert (refresher.renews, refresher.qualification, refresher.position) == ("test", "test", 0)
     assert refresher.requirements == {"modules": ["verder"], "quizzes": [], "attendance_percent": 0,
-                                      "roleplay_sufficient": 0, "practice": None}
+                                      "roleplay_sufficient": 0, "practice": None,
+                                      "calibration": None}
     assert refresher.practice is None
 
 

@@ -44,8 +44,8 @@ def test_an_unknown_field_names_the_allowed_ones_in_every_kind_of_file(content_d
     content_dir.raw("scenarios/test.yml", "titel: x\n")
     content_dir.raw("tracks/test.yml", "titel: x\n")
     problems = [str(p) for p in load_content(content_dir.root).problems]
-    for path, allowed in (("scenarios/test.yml", "debrief, learning_goals, practice, roles, rubric, rubric_cutoff, "
-                                                 "situation, summary, title, work_context"),
+    for path, allowed in (("scenarios/test.yml", "debrief, learning_goals, practice, reference_round, roles, rubric, "
+                                                 "rubric_cutoff, situation, summary, title, work_context"),
                           ("tracks/test.yml", "audience, renews, requirements, summary, title, valid_months")):
         assert f"{path}:1: onbekend veld 'titel' (toegestaan: {allowed})" in problems, problems
 

@@ -42,7 +42,7 @@ def test_no_route_changes_state_on_get(app):
         "cohorts.upload", "cohorts.session_new", "cohorts.session_edit", "cohorts.session", "cohorts.attendance",
         "cohorts.join",
         "cohorts.accept", "admin.organisations", "roleplay.actor_home", "certification.practice",
-        "certification.practice_review", "admin.licences", "admin.certificate",
+        "certification.practice_review", "admin.licences", "admin.certificate", "calibration.score",
         "lti.deep_link", "lti.register",
         # LTI 1.3 lets a platform start the login with GET or POST; it writes nothing (a nonce in the session).
         "lti.login",

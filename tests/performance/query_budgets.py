@@ -45,11 +45,11 @@ BUDGETS: dict[str, int] = {
     # --- privacy ------------------------------------------------------------------------------------------------
     # One or two queries per kind of personal data in jimtraining/privacy/registry.py: grows with the schema,
     # never with the rows.
-    "privacy.export_json": 35,  # +1 checkin_attempt (issue 14 item 9); +1 sso_link; +2 lti_user_link, lti_grade;
-    # +1 observed_co_training (issue 17)
+    "privacy.export_json": 36,  # +1 checkin_attempt (issue 14 item 9); +1 sso_link; +2 lti_user_link, lti_grade;
+    # +1 observed_co_training, +1 calibration_attempt (issue 17)
     # One COUNT per link of the registry (the erasure preview); +1 checkin_attempt; +1 sso_link; +2 LTI; +2 the
-    # candidate and the signer of an observed co-training (issue 17).
-    "admin.erase_confirm": 34,
+    # candidate and the signer of an observed co-training, +1 calibration_attempt (issue 17).
+    "admin.erase_confirm": 35,
 
     # --- curriculum ---------------------------------------------------------------------------------------------
     "curriculum.overview": 4,
@@ -82,6 +82,13 @@ BUDGETS: dict[str, int] = {
     "scenarios.play": 4,
     "scenarios.result": 2,
     "scenarios.choices": 4,
+
+    # --- calibration ----------------------------------------------------------------------------------------------
+    # The reference rounds come from the content catalogue (its token: 1 query); then the person's calibrations.
+    "calibration.index": 3,
+    "calibration.score": 3,  # ... whether they scored this round in the last year
+    "calibration.result": 3,  # the calibration (its expert levels are copied in), the token
+    "admin.calibration": 3,  # every calibration with its person in one query, the token
 
     # --- live role-play -----------------------------------------------------------------------------------------
     # The round without its people (roleplay.services._ROUND), the professional's and the player's names, the part;

@@ -168,6 +168,7 @@ def grow_world(world: dict) -> dict:
     Related rows point at different objects (organisations, users, cohorts), so that a lazy load per row shows.
     Returns some of the new objects."""
     from jimtraining.accounts.models import LoginSession, User, hash_session_token, new_session_token
+    from jimtraining.calibration.models import CalibrationAttempt
     from jimtraining.certification.models import AuditEvent, PracticeAssignment, PracticeVersion, Track
     from jimtraining.certification.services import create_certificate, grant_licence
     from jimtraining.cohorts.attendance import new_checkin_secret
@@ -339,6 +340,13 @@ def grow_world(world: dict) -> dict:
 
     # Trainers and licences, invitations, audit events, the actor's profile, login sessions.
     new_trainers = people(6, role="trainer", prefix="trainer-groei")
+    # Calibrations over two years (a renewal below needs one within a year), also more of the world's trainer.
+    db.session.add_all(CalibrationAttempt(user_id=who.id, scenario_slug=scenario.slug,
+                                          created_at=now - timedelta(days=200 * k + i),
+                                          scores=dict.fromkeys(rubric, 2 + k % 2), expert=dict.fromkeys(rubric, 3),
+                                          exact=(k % 2) * 1.0, adjacent=1.0, kappa=None)
+                       for i, who in enumerate([trainer, *new_trainers]) for k in range(4))
+    db.session.flush()
     for index, other in enumerate(new_trainers):
         if index % 2:
             give_licence(other, days_left=30 * index)

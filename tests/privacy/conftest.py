@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from jimtraining.certification.models import AuditEvent
-from jimtraining.certification.services import create_certificate, review_practice, submit_practice
+from jimtraining.certification.practice import review_practice, submit_practice
+from jimtraining.certification.services import create_certificate
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import GRADED, AttemptAnswer, QuizAttempt
 from jimtraining.roleplay.models import ActorProfile, RoundNote, RoundScore

@@ -44,6 +44,21 @@ rubric:
 rubric_cutoff:
   min_level: 2
   min_total: 5
+reference_round:
+  title: "Een ronde om te oefenen"
+  transcript: |
+    **JIMwerker:** TRANSCRIPT-BEGIN
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+    woord woord woord woord woord woord woord woord woord woord woord woord woord woord woord
+  scores:
+    regie: {level: 3, reason: "REDEN-REGIE"}
+    samen: {level: 2, reason: "REDEN-SAMEN"}
 debrief:
   reactions: ["Hoe voelde het?"]
   description: ["Wat gebeurde er?"]

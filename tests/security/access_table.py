@@ -161,6 +161,16 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "quizzes.review_queue": {GET: TRAINER_ADMIN},
     "quizzes.review": same(COHORT_A_STAFF, GET, POST),  # the learner's open answer
 
+    # --- calibration (reference rounds) ----------------------------------------------------------------------
+    # Trainers, and learners on a track for future trainers (none in this world: its track is for professionals).
+    "calibration.index": {GET: only("trainer", "trainer_b")},
+    # The trainer scored the world's reference round already (a POST goes to the result); B's trainer sends an
+    # empty form, refused with 400 after access passed.
+    "calibration.score": same(only("trainer", "trainer_b"), GET, POST),
+    # The trainer's calibration: for everyone else it does not exist.
+    "calibration.result": {GET: roles(dict.fromkeys(ROLES, NOTFOUND), anonymous=LOGIN, trainer=OK)},
+    "admin.calibration": {GET: ADMIN_ONLY},
+
     # --- scenarios (practice) -----------------------------------------------------------------------------------
     "scenarios.index": {GET: ANY_USER},
     "scenarios.show": {GET: ANY_USER},
@@ -280,6 +290,8 @@ PARAMS = {
     "assignment_id": "assignment",
     "slug": "module_slug",
     "scenarios.slug": "scenario_slug",
+    "calibration.slug": "scenario_slug",
+    "calibration.attempt_id": "calibration_attempt",
     "module_slug": "module_slug",
     "lesson_slug": "lesson_slug",
     "filename": "image",

@@ -57,6 +57,7 @@ def build_world(content_root) -> dict:
     "users": {role: User}."""
     from jimtraining.accounts.models import LoginSession, hash_session_token
     from jimtraining.accounts.services import create_user, start_session
+    from jimtraining.calibration import services as calibration
     from jimtraining.certification.services import create_certificate
     from jimtraining.cohorts.attendance import new_checkin_secret
     from jimtraining.cohorts.enrolment import enroll
@@ -137,6 +138,7 @@ def build_world(content_root) -> dict:
     released = live.create_round(session_a, scenario, users["learner"], users["actor"], [], 10)
     live.release(released, "not_yet", users["trainer"], scenario.data)
     run = scenario_services.start_run(users["learner"], scenario)
+    calibrated = calibration.score(users["trainer"], scenario.slug, {"regie": 3, "samen": 2})
 
     quiz = module_quiz("basis")
     done = start_attempt(users["learner"], quiz)
@@ -174,6 +176,7 @@ def build_world(content_root) -> dict:
         "attempt_done": done.id, "open_answer": open_answer.id, "run": run.id, "round": round_.id,
         "released_round": released.id, "invitation_token": token, "reset_token": reset_token,
         "login_session": login_session, "sso_provider": "surfconext", "lti_platform": lti_platform.id,
+        "calibration_attempt": calibrated.id,
     }
 
 
