@@ -3,8 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from jimtraining.accounts.forms import choices, strip
 from jimtraining.accounts.models import User
@@ -68,3 +68,9 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reden"), filters=[strip], render_kw={"rows": 3}, validators=[
         DataRequired(_l("Geef een reden op.")), Length(max=MAX_REASON)])
     submit = SubmitField(_l("Certificaat intrekken"))
+
+
+class SignOffForm(FlaskForm):
+    """The second step of signing off: the trainer saw the preview and confirms (a first click only shows it)."""
+
+    confirm = HiddenField(validators=[AnyOf(["yes"])])
