@@ -46,3 +46,11 @@ def test_the_trainer_sees_what_waits_for_them_linked_to_their_queues(client_for,
     assert page.count("wacht op jou</span>") == 2
     assert 'href="/quizzes/review">Toets van' in page
     assert f'href="/cohorts/{world["cohort"].id}/practice">Praktijkopdracht</a>' in page
+
+
+def test_the_group_matrix_flags_a_practice_version_waiting_for_review(client_for, world):
+    practice(world["learner"], decision=None)
+    page = client_for(world["trainer"]).get(f"/cohorts/{world['cohort'].id}").get_data(as_text=True)
+    assert (f'<a class="badge badge-info" href="/cohorts/{world["cohort"].id}/practice">praktijkopdracht nakijken</a>'
+            in page)
+    assert "1</strong> praktijkopdracht om te beoordelen" in page
