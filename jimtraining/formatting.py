@@ -78,6 +78,11 @@ def month(value, pattern: str = "MMMM y") -> str:
     return flask_babel.format_date(value, pattern)
 
 
+def months(rows, pattern: str = "MMMM y") -> list[tuple[str, object]]:
+    """(month, value) rows with every "2023-10" named: [("okt 2023", 5), ...] with pattern "MMM y"."""
+    return [(month(label, pattern), value) for label, value in rows]
+
+
 def maildate(value) -> str:
     """An e-mail's Date header ("Sun, 06 Dec 2026 23:47:33 -0000") as "6 dec 2026, 00:47" in the page's time zone;
     a header that cannot be read comes back unchanged."""
@@ -95,5 +100,5 @@ def maildate(value) -> str:
 
 def register(app) -> None:
     app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat, number=number,
-                                 points=points, month=month, maildate=maildate)
+                                 points=points, month=month, months=months, maildate=maildate)
     app.jinja_env.globals.update(score_of=score_of)
