@@ -17,6 +17,8 @@ import flask_babel
 from babel.numbers import format_decimal
 from flask_babel import get_locale, get_timezone, ngettext
 
+from jimtraining.content.catalogue import catalogue
+
 
 def _remembered(formatter):
     @lru_cache(maxsize=4096)
@@ -98,7 +100,15 @@ def maildate(value) -> str:
     return flask_babel.format_datetime(value, "d MMM y, HH:mm")
 
 
+def title_of(slug: str | None, kind: str = "module") -> str:
+    """The title people read for a module or scenario slug (from the curriculum catalogue, no query); never the
+    slug itself: an unknown one gives "–"."""
+    content = catalogue()
+    item = content.scenario(slug) if kind == "scenario" else content.module(slug)
+    return item.title if item is not None else "–"
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat, number=number,
                                  points=points, month=month, months=months, maildate=maildate)
-    app.jinja_env.globals.update(score_of=score_of)
+    app.jinja_env.globals.update(score_of=score_of, title_of=title_of)

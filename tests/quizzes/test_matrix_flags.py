@@ -39,3 +39,16 @@ def test_a_quiz_waiting_for_review_is_flagged_and_counted(app, client, login, ma
     quiz_cell = row.split("<td>")[2]  # after the name and the modules done
     assert "nakijken" in quiz_cell and "–" not in quiz_cell
     assert "Wacht op jou" in page and "1</strong> toets met een open antwoord om na te kijken" in page
+
+
+def test_the_review_queue_names_the_module_not_its_slug_or_the_question_key(app, client, login, make_user,
+                                                                          make_cohort, learner, quiz_module, start):
+    trainer = make_user(role="trainer")
+    make_cohort(trainers=[trainer], learners=[learner], module_slugs=["basis"])
+    attempt = start(learner)
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, PERFECT))
+    trainer_client = app.test_client()
+    login(trainer_client, trainer)
+    page = trainer_client.get("/quizzes/review").get_data(as_text=True)
+    assert "Module: Basis" in page
+    assert "basis ·" not in page and "reflectie" not in page  # the module slug and the question key
