@@ -59,7 +59,7 @@ BUDGETS: dict[str, int] = {
     "quizzes.results": 5,
     "quizzes.results_csv": 5,
     "quizzes.statistics": 6,
-    "quizzes.review_queue": 3,
+    "quizzes.review_queue": 4,  # +1: the content token, for the module titles (never their slugs)
     "quizzes.review": 7,
 
     # --- scenarios (practice) -----------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ BUDGETS: dict[str, int] = {
     "cohorts.session_edit": 4,
     # +1 for trainers: the wrong check-in codes per learner (one GROUP BY; issue 14 item 9). A learner for whom
     # check-in is open counts their own wrong codes instead (one COUNT), within the same budget.
-    "cohorts.session": 12,
+    "cohorts.session": 13,  # +1: the content token, for the rounds' scenario titles (never their slugs)
     "cohorts.session_code": 4,
     "cohorts.session_ics": 4,
     "cohorts.cohort_ics": 4,
@@ -109,6 +109,8 @@ BUDGETS: dict[str, int] = {
     "certification.practice": 9,
     "certification.certificate_pdf": 4,
     "certification.practice_queue": 6,
+    # The preview before signing off: the same checks as signing (licence, membership, the learner's checklist).
+    "certification.sign_off": 15,
     "certification.practice_review": 7,
     "certification.verify": 2,
     "certification.verify_json": 1,

@@ -214,7 +214,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "certification.practice_queue": {GET: COHORT_A_STAFF},
     "certification.practice_review": {GET: COHORT_A_STAFF, POST: form_refused(COHORT_A_STAFF)},
     # Sign-off for an eligible learner of A (ENDPOINT_PARAMS): only a licensed trainer of the group, never an admin.
-    "certification.sign_off": {POST: destructive(only("trainer"))},
+    # GET (and a POST without the confirmation) shows the preview; the confirmed POST issues the certificate.
+    "certification.sign_off": {GET: only("trainer"), POST: destructive(only("trainer"))},
     "certification.verify": {GET: PUBLIC},
     "certification.verify_json": {GET: PUBLIC},
     "certification.public_progress": {GET: PUBLIC},
