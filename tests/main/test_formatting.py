@@ -62,3 +62,15 @@ def test_the_filters_are_available_in_templates(app, dutch):
     rendered = app.jinja_env.from_string(
         "{{ 2.5|number }} · {{ 2|points }} · {{ '2023-10'|month }} · {{ score_of(1, 4) }}").render()
     assert rendered == "2,5 · 2 punten · oktober 2023 · 1 van 4 punten"
+
+
+def test_the_outbox_shows_mail_dates_in_dutch(app, client, login, make_user, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_PATH", str(tmp_path))
+    (tmp_path / "20261206-234733-1.log").write_bytes(
+        b"Content-Type: text/plain; charset=\"utf-8\"\nSubject: Uitnodiging\nTo: sam@example.org\n"
+        b"Date: Sun, 06 Dec 2026 11:47:33 -0000\n\nKom je meedoen? https://jim.example.nl/" + b"x" * 200 + b"\n")
+    login(client, make_user(role="admin"))
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "6 dec 2026, 12:47" in page
+    assert "Sun, 06 Dec" not in page
