@@ -1,14 +1,23 @@
-"""Numbers and dates in templates: `decimal` and `percent` (Babel, in the reader's language), and Flask-Babel's
-`datetimeformat` and `dateformat` filters, remembered per moment, pattern, language and time zone.
+"""Numbers, plurals, dates and months in templates, through Babel's formatters in the page's language.
 
-Babel builds the text from the pattern on every call, which costs about a tenth of a millisecond; a cohort page
-formats every session of the cohort on every view, and the same few moments come back all day.
+Dates: Flask-Babel's `datetimeformat` and `dateformat` filters, remembered per moment, pattern, language and time
+zone. Babel builds the text from the pattern on every call, which costs about a tenth of a millisecond; a cohort
+page formats every session of the cohort on every view, and the same few moments come back all day.
+
+Numbers: `number` ("3,0" in Dutch, "3.0" in English; whole numbers without decimals unless `places` asks for
+them), `points` ("1 punt", "2 punten", "1,5 punten"), `score_of` ("3 van 8 punten"), `month` ("oktober 2023" from
+"2023-10" or a date) and `maildate` (an e-mail's Date header as a Dutch date and time).
 """
 
+import datetime as dt
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 import flask_babel
-from flask_babel import get_locale, get_timezone
+from babel.numbers import format_decimal
+from flask_babel import get_locale, get_timezone, ngettext
+
+from jimtraining.content.catalogue import catalogue
 
 
 def _remembered(formatter):
@@ -40,6 +49,77 @@ def percent(value) -> str:
     return flask_babel.format_percent(value)
 
 
+def number(value, places: int | None = None) -> str:
+    """A number in the page's language: 3.0 -> "3", 2.5 -> "2,5", 1234 -> "1.234"; with `places` always that
+    many decimals (number(0.3, 2) -> "0,30"). None gives "–"."""
+    if value is None:
+        return "–"
+    if places is None:
+        pattern = "#,##0" if float(value).is_integer() else "#,##0.#"
+    else:
+        pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=get_locale())
+
+
+def _plural_count(value) -> int:
+    # Dutch and English: only exactly one is singular ("1 punt", "1,5 punten", "0 punten").
+    return 1 if value == 1 else 2
+
+
+def points(value) -> str:
+    """ "1 punt", "2 punten", "1,5 punten" (the plural follows the number)."""
+    return ngettext("%(points)s punt", "%(points)s punten", _plural_count(value), points=number(value))
+
+
+def score_of(got, maximum) -> str:
+    """ "3 van 8 punten", "0,5 van 1 punt" (the plural follows the maximum, as people read it)."""
+    return ngettext("%(got)s van %(max)s punt", "%(got)s van %(max)s punten", _plural_count(maximum),
+                    got=number(got), max=number(maximum))
+
+
+def month(value, pattern: str = "MMMM y") -> str:
+    """A month: "2023-10" (or a date in it) -> "oktober 2023"; `pattern` "MMM y" gives "okt 2023". A text that is
+    not a month comes back unchanged."""
+    if isinstance(value, str):
+        try:
+            value = dt.date(int(value[:4]), int(value[5:7]), 1)
+        except (ValueError, IndexError):
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return flask_babel.format_date(value, pattern)
+
+
+def months(rows, pattern: str = "MMMM y") -> list[tuple[str, object]]:
+    """(month, value) rows with every "2023-10" named: [("okt 2023", 5), ...] with pattern "MMM y"."""
+    return [(month(label, pattern), value) for label, value in rows]
+
+
+def maildate(value) -> str:
+    """An e-mail's Date header ("Sun, 06 Dec 2026 23:47:33 -0000") as "6 dec 2026, 00:47" in the page's time zone;
+    a header that cannot be read comes back unchanged."""
+    if isinstance(value, str):
+        try:
+            value = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return value
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return flask_babel.format_datetime(value, "d MMM y, HH:mm")
+
+
+def title_of(slug: str | None, kind: str = "module") -> str:
+    """The title people read for a module or scenario slug (from the curriculum catalogue, no query); never the
+    slug itself: an unknown one gives "–"."""
+    content = catalogue()
+    item = content.scenario(slug) if kind == "scenario" else content.module(slug)
+    return item.title if item is not None else "–"
+
+
 def register(app) -> None:
-    app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat, decimal=decimal,
+    app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat, number=number,
+                                 points=points, month=month, months=months, maildate=maildate, decimal=decimal,
                                  percent=percent)
+    app.jinja_env.globals.update(score_of=score_of, title_of=title_of)

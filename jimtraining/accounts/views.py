@@ -68,8 +68,10 @@ def login():
             flash(_("Dit e-mailadres en wachtwoord horen niet bij een actief account."), "error")
         else:
             services.log_in(user, remember=form.remember.data)
-            flash(_("Welkom, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            target = safe_next(request.args.get("next"))
+            if target:  # the start page greets by name itself: one welcome, not two
+                flash(_("Welkom, %(name)s.", name=user.name), "success")
+            return redirect(target or url_for("main.index"))
     return render_template("accounts/login.html", form=form)
 
 

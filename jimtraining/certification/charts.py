@@ -50,6 +50,13 @@ MAX_PERIOD_CHARS = 16
 LIST_ALL_UP_TO = 20
 #: A progress chart column slot is never narrower than this (one line of rotated 12-unit text).
 MIN_SLOT = 16
+#: A bar or column for a value above zero is never thinner than this, however far the scale runs (45 of 3.000).
+MIN_BAR = 3
+#: The goal stretches a progress chart's axis only while it is at most this many times the highest value; further
+#: away, the axis fits the data and the goal is written above the plot (a 0-3.000 axis hid columns of 45).
+GOAL_STRETCH = 2
+#: Below this viewBox width a bar chart writes each label above its bar, so bars keep the whole width.
+STACK_BELOW = 500
 
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
@@ -60,17 +67,20 @@ def format_number(n: int) -> str:
 
 
 def bar_chart(rows: Sequence[tuple[str, int]], *, id: str, title: str, description: str | None = None,
-              goal: int | None = None) -> Markup:
+              goal: int | None = None, width: int = WIDTH) -> Markup:
     """Horizontal bars, one row per (label, value), in the order given.
 
     ``description`` (optional) opens the <desc>; a summary of the data in words always follows it. With a
     ``goal`` a dashed vertical line marks it, labelled "Doel: 3.000", and the scale runs to max(goal, values).
+    A narrow ``width`` (below STACK_BELOW, for phones) writes each label above its bar.
     """
+    if width < STACK_BELOW and goal is None:
+        return _stacked_bar_chart(rows, id=id, title=title, description=description, width=width)
     _check_id(id)
     _check_goal(goal)
     rows = [(str(label), _check_value(value)) for label, value in rows]
     if not rows:
-        return _empty_chart(id, title, description)
+        return _empty_chart(id, title, description, width)
 
     values = [value for _label, value in rows]
     top = max(max(values), goal or 0)
@@ -81,12 +91,12 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, id: str, title: str, descripti
     value_width = _text_width(max(len(format_number(v)) for v in values), FONT) + 10
     pad = 8
     bar_left = pad + label_width + 10
-    bar_room = WIDTH - pad - value_width - bar_left
+    bar_room = width - pad - value_width - bar_left
     row_height, bar_height = 30, 20
     top_margin = 8 + (24 if goal is not None else 0)
     height = top_margin + row_height * len(rows) + 8
 
-    parts = [_svg_open(id, title, _bar_desc(rows, description, goal), WIDTH, height)]
+    parts = [_svg_open(id, title, _bar_desc(rows, description, goal), width, height)]
     parts.append(_line(bar_left, top_margin - 4, bar_left, top_margin + row_height * len(rows) + 4, AXIS))
     # The goal goes first: bars and their (haloed) value labels are drawn over the dashed line.
     if goal is not None:
@@ -100,20 +110,49 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, id: str, title: str, descripti
     for index, ((label, value), shown) in enumerate(zip(rows, labels, strict=True)):
         y = top_margin + index * row_height
         middle = y + row_height / 2
-        width = bar_room * value / scale
+        bar_width = _visible(bar_room * value / scale, value)
         parts.append('<g class="bar">')
         parts.append(_title(f"{label}: {format_number(value)}"))
         parts.append(_text(shown, bar_left - 8, middle + FONT * 0.35, size=FONT, anchor="end"))
-        parts.append(f'<rect x="{_n(bar_left)}" y="{_n(middle - bar_height / 2)}" width="{_n(width)}" '
+        parts.append(f'<rect x="{_n(bar_left)}" y="{_n(middle - bar_height / 2)}" width="{_n(bar_width)}" '
                      f'height="{bar_height}" fill="{BAR}"/>')
-        parts.append(_text(format_number(value), bar_left + width + 6, middle + FONT * 0.35, size=FONT,
+        parts.append(_text(format_number(value), bar_left + bar_width + 6, middle + FONT * 0.35, size=FONT,
                            anchor="start", css_class="value", halo=True))
         parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def progress_chart(points: Sequence[tuple[str, int]], *, id: str, title: str, goal: int | None = None) -> Markup:
+def _stacked_bar_chart(rows, *, id: str, title: str, description: str | None, width: int) -> Markup:
+    """bar_chart for a narrow viewBox: the label on its own line above each bar, the value right of the bar."""
+    _check_id(id)
+    rows = [(str(label), _check_value(value)) for label, value in rows]
+    if not rows:
+        return _empty_chart(id, title, description, width)
+    scale = max(value for _label, value in rows) or 1
+    pad = 4
+    value_width = _text_width(max(len(format_number(v)) for _l, v in rows), FONT) + 10
+    bar_room = width - 2 * pad - value_width
+    max_chars = int((width - 2 * pad) / (FONT * CHAR_WIDTH))
+    row_height, bar_height = 46, 18
+    height = row_height * len(rows) + 8
+    parts = [_svg_open(id, title, _bar_desc(rows, description, None), width, height)]
+    for index, (label, value) in enumerate(rows):
+        y = 4 + index * row_height
+        bar_width = _visible(bar_room * value / scale, value)
+        parts.append('<g class="bar">')
+        parts.append(_title(f"{label}: {format_number(value)}"))
+        parts.append(_text(_truncate(label, max_chars), pad, y + FONT, size=FONT, anchor="start"))
+        parts.append(f'<rect x="{pad}" y="{_n(y + 22)}" width="{_n(bar_width)}" height="{bar_height}" fill="{BAR}"/>')
+        parts.append(_text(format_number(value), pad + bar_width + 6, y + 22 + bar_height / 2 + FONT * 0.35,
+                           size=FONT, anchor="start", css_class="value", halo=True))
+        parts.append("</g>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def progress_chart(points: Sequence[tuple[str, int]], *, id: str, title: str, goal: int | None = None,
+                   width: int = WIDTH) -> Markup:
     """Vertical columns of the (cumulative) total per period, e.g. ``[("2026-03", 120), ...]``, in the order given.
 
     The y-axis runs from 0 to max(goal, values). With a ``goal`` a dashed horizontal line marks it, labelled
@@ -125,20 +164,22 @@ def progress_chart(points: Sequence[tuple[str, int]], *, id: str, title: str, go
     _check_goal(goal)
     points = [(str(label), _check_value(value)) for label, value in points]
     if not points:
-        return _empty_chart(id, title, None)
+        return _empty_chart(id, title, None, width)
 
     values = [value for _label, value in points]
-    top = max(max(values), goal or 0)
-    scale = top or 1
+    goal_note = goal is not None and goal > GOAL_STRETCH * max(values)
+    top = max(values) if goal_note else max(max(values), goal or 0)
     step = _tick_step(top)
+    if goal_note:  # the axis fits the data, up to the next gridline
+        top = step * math.ceil(top / step) if top else 0
+    scale = top or 1
     ticks = [step * i for i in range(int(top // step) + 1)] if top else [0]
 
     labels = [_truncate(label, MAX_PERIOD_CHARS) for label, _value in points]
     tick_width = _text_width(max(len(format_number(t)) for t in ticks), SMALL)
     left = 8 + tick_width + 8
-    right = (_text_width(len(_goal_label(goal)), SMALL) + 14) if goal is not None else 12
-    slot = (WIDTH - left - right) / len(points)
-    width = WIDTH
+    right = (_text_width(len(_goal_label(goal)), SMALL) + 14) if goal is not None and not goal_note else 12
+    slot = (width - left - right) / len(points)
     if slot < MIN_SLOT:
         slot = MIN_SLOT
         width = math.ceil(left + right + slot * len(points))
@@ -149,6 +190,7 @@ def progress_chart(points: Sequence[tuple[str, int]], *, id: str, title: str, go
     values_upright = slot < _text_width(value_chars, SMALL) + 4
     labels_upright = slot < _text_width(label_chars, SMALL) + 6
     top_margin = (_text_width(value_chars, SMALL) + 10) if values_upright else 24
+    top_margin += 20 if goal_note else 0
     plot_height = 240
     bottom = top_margin + plot_height
     height = bottom + ((_text_width(label_chars, SMALL) + 14) if labels_upright else 28)
@@ -164,8 +206,13 @@ def progress_chart(points: Sequence[tuple[str, int]], *, id: str, title: str, go
         parts.append(_line(left, y, plot_right, y, AXIS if tick == 0 else GRID))
         parts.append(_text(format_number(tick), left - 6, y + SMALL * 0.35, size=SMALL, anchor="end"))
     parts.append("</g>")
+    if goal_note:
+        parts.append('<g class="goal">')
+        parts.append(_text(_("%(goal)s (hoger dan de schaal)", goal=_goal_label(goal)), left, 16, size=SMALL,
+                           anchor="start", fill=GOAL, weight="bold"))
+        parts.append("</g>")
     # The goal goes first: bars and their (haloed) value labels are drawn over the dashed line.
-    if goal is not None:
+    elif goal is not None:
         y = y_of(goal)
         parts.append('<g class="goal">')
         parts.append(_line(left, y, plot_right, y, GOAL, dashed=True))
@@ -174,7 +221,7 @@ def progress_chart(points: Sequence[tuple[str, int]], *, id: str, title: str, go
         parts.append("</g>")
     for index, ((label, value), shown) in enumerate(zip(points, labels, strict=True)):
         centre = left + slot * (index + 0.5)
-        y = y_of(value)
+        y = bottom - _visible(bottom - y_of(value), value)
         parts.append('<g class="bar">')
         parts.append(_title(f"{label}: {format_number(value)}"))
         parts.append(f'<rect x="{_n(centre - column_width / 2)}" y="{_n(y)}" width="{_n(column_width)}" '
@@ -244,11 +291,11 @@ def _goal_label(goal: int) -> str:
 # -- SVG pieces ---------------------------------------------------------------------------------------------------
 
 
-def _empty_chart(id: str, title: str, description: str | None) -> Markup:
+def _empty_chart(id: str, title: str, description: str | None, width: int = WIDTH) -> Markup:
     message = _("Nog geen gegevens")
     desc = f"{description.strip()} {message}." if description and description.strip() else f"{message}."
-    return Markup(_svg_open(id, title, desc, WIDTH, 80)
-                  + _text(message, WIDTH / 2, 46, size=16, anchor="middle", css_class="empty")
+    return Markup(_svg_open(id, title, desc, width, 80)
+                  + _text(message, width / 2, 46, size=16, anchor="middle", css_class="empty")
                   + "</svg>")
 
 
@@ -293,6 +340,11 @@ def _n(x: float) -> str:
     """A coordinate with at most one decimal."""
     text = f"{x:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+def _visible(length: float, value: int) -> float:
+    """The drawn length of a bar: a value above zero never disappears (MIN_BAR units at least)."""
+    return max(length, MIN_BAR) if value > 0 else length
 
 
 def _text_width(chars: int, size: int) -> float:

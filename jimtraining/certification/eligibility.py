@@ -49,6 +49,8 @@ class Check:
     detail: str = ""
     #: The module or quiz slug the line is about, when there is one.
     slug: str | None = None
+    #: Done by the learner, waiting for the trainer (an open answer to grade, a practice version to review).
+    waiting: bool = False
 
 
 @dataclass
@@ -187,19 +189,22 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
         for slug in requirements["modules"]:
             module = modules.get(slug)
             total = len(module.active_lessons) if module is not None and not module.archived else 0
-            label = _("Module '%(title)s' afgerond", title=module.title if module is not None else slug)
+            label = _("Module '%(title)s'", title=module.title if module is not None else slug)
             for user_id, item in result.items():
                 count = min(group.lessons_done.get((user_id, slug), 0), total)
                 item.checks.append(Check("modules", label, total > 0 and count >= total,
                                          lessons_of % {"done": count, "total": total}, slug))
     if requirements.get("quizzes"):
         passed_text, not_passed_text = _("gehaald"), _("nog niet gehaald")
+        waiting_text = _("je open antwoord wordt nagekeken")
         for slug in requirements["quizzes"]:
             module = modules.get(slug)
-            label = _("Toets van '%(title)s' gehaald", title=module.title if module is not None else slug)
+            label = _("Toets van '%(title)s'", title=module.title if module is not None else slug)
             for user_id, item in result.items():
                 ok = group.quiz.get((user_id, slug), (None, False))[1]
-                item.checks.append(Check("quizzes", label, ok, passed_text if ok else not_passed_text, slug))
+                waiting = not ok and (user_id, slug) in group.quiz_waiting
+                item.checks.append(Check("quizzes", label, ok, passed_text if ok else (
+                    waiting_text if waiting else not_passed_text), slug, waiting))
     if requirements.get("attendance_percent"):
         needed = requirements["attendance_percent"]
         label = _("Minstens %(n)s%% aanwezig bij de bijeenkomsten", n=needed)
@@ -232,14 +237,15 @@ def _evaluate(track: Track, requirements: dict, result: dict[int, Eligibility], 
             item.checks.append(Check("co_training", label, count >= needed,
                                      done_of % {"done": min(count, needed), "n": needed}))
     if track.practice:
-        labels = {"none": _("nog niet ingeleverd"), "waiting": _("ingeleverd, wacht op de trainer"),
+        labels = {"none": _("nog niet ingeleverd"), "waiting": _("ingeleverd"),
                   "returned": _("teruggegeven: pas je tekst aan"), "approved": _("goedgekeurd"),
                   "old": _("goedgekeurd voor je vorige certificaat: lever een nieuwe versie in")}
-        label = _("Praktijkopdracht goedgekeurd")
+        label = _("Praktijkopdracht")
         for user_id, item in result.items():
             newest = practice.get((user_id, track.slug))
             status = "none" if newest is None else _practice_status(*newest, since.get(user_id))
-            item.checks.append(Check("practice", label, status == "approved", labels[status]))
+            item.checks.append(Check("practice", label, status == "approved", labels[status], track.slug,
+                                     status == "waiting"))
     if requirements.get("calibration"):
         _check_calibration(requirements["calibration"], result, calibrations or {}, since)
     for user_id, item in result.items():

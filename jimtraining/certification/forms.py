@@ -3,8 +3,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from jimtraining.accounts.forms import choices, strip
 from jimtraining.accounts.models import User
@@ -87,3 +96,9 @@ class CoTrainingForm(FlaskForm):
                          description=_l("Kort en over wat je zag: welk deel de kandidaat leidde en hoe. Geen "
                                         "gegevens van deelnemers of jongeren."))
     submit = SubmitField(_l("Ondertekenen"))
+
+
+class SignOffForm(FlaskForm):
+    """The second step of signing off: the trainer saw the preview and confirms (a first click only shows it)."""
+
+    confirm = HiddenField(validators=[AnyOf(["yes"])])

@@ -19,7 +19,7 @@ from jimtraining.cohorts.models import Cohort
 from jimtraining.content.catalogue import catalogue
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
-from jimtraining.quizzes.models import QuizAttempt
+from jimtraining.quizzes.models import PENDING_REVIEW, QuizAttempt
 from jimtraining.timeutil import as_utc
 
 
@@ -46,6 +46,8 @@ class GroupProgress:
     lessons_done: dict[tuple[int, str], int] = field(default_factory=dict)
     #: (user id, module slug) -> (best percentage or None, passed), for every module with attempts.
     quiz: dict[tuple[int, str], tuple[float | None, bool]] = field(default_factory=dict)
+    #: (user id, module slug) of quizzes with an attempt whose open answer waits for a trainer.
+    quiz_waiting: set[tuple[int, str]] = field(default_factory=set)
     #: user id -> (sessions present at, sessions that count); see cohorts.attendance.attendance_counts_of.
     attendance: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -64,7 +66,8 @@ _ACTIVE_LESSONS_DONE = (
     .where(Lesson.archived.is_(False)))
 _QUIZ_RESULTS = (
     select(QuizAttempt.user_id, QuizAttempt.module_slug, func.max(QuizAttempt.percent),
-           func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)))
+           func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
+           func.max(case((QuizAttempt.status == PENDING_REVIEW, 1), else_=0)))
     .where(QuizAttempt.user_id.in_(bindparam("user_ids", expanding=True)),
            QuizAttempt.module_slug.in_(bindparam("slugs", expanding=True)))
     .group_by(QuizAttempt.user_id, QuizAttempt.module_slug))
@@ -88,15 +91,17 @@ def groups_progress(cohorts: list[Cohort], module_slugs, user_ids=None, now=None
     if not ids:
         return groups
     slugs = list(dict.fromkeys(module_slugs or ()))
-    lessons_done, quiz = {}, {}
+    lessons_done, quiz, quiz_waiting = {}, {}, set()
     if slugs:
         content = catalogue()
         archived = any(len(module.lessons) != len(module.active_lessons) for module in content.modules(slugs))
         lessons_done = {(user_id, slug): count for user_id, slug, count in db.session.execute(
             _ACTIVE_LESSONS_DONE if archived else _LESSONS_DONE, {"user_ids": ids, "slugs": slugs})}
-        quiz = {(user_id, slug): (best, bool(ok)) for user_id, slug, best, ok
-                in db.session.execute(_QUIZ_RESULTS, {"user_ids": ids, "slugs": slugs})}
+        for user_id, slug, best, ok, waiting in db.session.execute(_QUIZ_RESULTS, {"user_ids": ids, "slugs": slugs}):
+            quiz[(user_id, slug)] = (best, bool(ok))
+            if waiting:
+                quiz_waiting.add((user_id, slug))
     attendance = attendance_counts_of([(group.cohort, group.joined) for group in groups], now)
     for group, counts in zip(groups, attendance, strict=True):
-        group.lessons_done, group.quiz, group.attendance = lessons_done, quiz, counts
+        group.lessons_done, group.quiz, group.quiz_waiting, group.attendance = lessons_done, quiz, quiz_waiting, counts
     return groups

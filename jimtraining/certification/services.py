@@ -186,16 +186,17 @@ def _new_number(now) -> str:
     return f"JIM-{local_date(now).year}-{random_part[:4]}-{random_part[4:]}"
 
 
-def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) -> Certificate:
-    """Sign off: checks the trainer, the licence and the learner's eligibility again, now, on the server."""
+def signoff_preview(cohort: Cohort, learner: User, trainer: User, now=None, lock: bool = False) -> dict:
+    """What signing off would issue (track, eligibility, start and end of validity), after checking the trainer,
+    the licence and the learner's eligibility; raises CertificationError with the reason when it cannot."""
     now = now or utcnow()
     reason = refusal(trainer, cohort, now)
     if reason:
         raise CertificationError(reason)
     if learner.id == trainer.id:
         raise CertificationError(_("Je kunt je eigen certificaat niet aftekenen. Vraag een andere trainer."))
-    # Two trainers (or a double click) signing at once: the second waits here and then finds the certificate.
-    _lock(learner)
+    if lock:  # Two trainers (or a double click) signing at once: the second waits here, then finds the certificate.
+        _lock(learner)
     track = cohort_track(cohort)
     eligibility = learner_eligibility(cohort, track, learner.id, now=now)
     if eligibility is None:
@@ -204,12 +205,21 @@ def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) ->
         raise CertificationError(_("%(name)s heeft al een geldig certificaat (%(number)s).", name=learner.name,
                                    number=eligibility.certificate.number))
     if not eligibility.eligible:
+        missing = "; ".join(f"{c.label} ({c.detail})" if c.detail else c.label for c in eligibility.missing)
         raise CertificationError(_("%(name)s voldoet nog niet aan alle eisen. Nog nodig: %(list)s.",
-                                   name=learner.name, list="; ".join(c.label for c in eligibility.missing)))
+                                   name=learner.name, list=missing))
     previous = eligibility.certificate
     # A renewal before the end keeps the time that was left, as a licence renewal does.
     starts = max(now, as_utc(previous.expires_at)) if previous is not None else now
-    certificate = create_certificate(learner, trainer, track, cohort, now, starts=starts)
+    return {"track": track, "eligibility": eligibility, "previous": previous, "starts": starts,
+            "expires": starts + relativedelta(months=track.valid_months)}
+
+
+def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) -> Certificate:
+    """Sign off: checks the trainer, the licence and the learner's eligibility again, now, on the server."""
+    now = now or utcnow()
+    preview = signoff_preview(cohort, learner, trainer, now, lock=True)
+    certificate = create_certificate(learner, trainer, preview["track"], cohort, now, starts=preview["starts"])
     db.session.commit()
     _mail_issued(certificate, learner)
     return certificate

@@ -22,7 +22,7 @@ from jimtraining.certification.eligibility import (
     practice_status,
     previous_certificate_moment,
 )
-from jimtraining.certification.forms import CoTrainingForm, PracticeForm, ReviewForm
+from jimtraining.certification.forms import CoTrainingForm, PracticeForm, ReviewForm, SignOffForm
 from jimtraining.certification.models import (
     Certificate,
 )
@@ -209,16 +209,22 @@ def co_training_sign(cohort_id, session_id):
 
 
 @bp.route("/cohorts/<id:cohort_id>/learners/<id:user_id>/certificate",
-          methods=["POST"])
+          methods=["GET", "POST"])
 @login_required
 def sign_off(cohort_id, user_id):
-    """Issue the certificate. Everything is checked again here, whatever the page showed."""
+    """Sign off in two steps: a preview of the certificate (GET, or a POST without the confirmation, such as an old
+    one-click form), then the confirmed POST issues it. Everything is checked again here, whatever the page showed."""
     cohort = cohort_or_404(cohort_id, need=None)  # who may sign off, refusal() says (with the reason)
     learner = user_or_404(user_id)
     reason = services.refusal(current_user, cohort)
     if reason:
         return forbidden(reason)
+    form = SignOffForm()
     try:
+        if not form.validate_on_submit():
+            preview = services.signoff_preview(cohort, learner, current_user)
+            return render_template("certification/sign_off.html", cohort=cohort, learner=learner, form=form,
+                                   **preview)
         certificate = services.issue_certificate(cohort, learner, current_user)
     except CertificationError as error:
         db.session.rollback()

@@ -90,10 +90,19 @@ class CohortOverview:
     modules: list
     #: Sessions that have ended.
     past: int
-    #: {"track": the cohort's track or None, "cells": user id -> (certified/eligible/missing, words)}.
+    #: {"track": the cohort's track or None, "cells": user id -> (certified/eligible/missing, words),
+    #: "practice_waiting": user ids whose newest practice version waits for a trainer}.
     certification: dict
     #: The progress table as HTML per sort order, rendered once (see `table`).
     tables: dict[str, Markup] = field(default_factory=dict)
+
+    def waiting(self) -> dict[str, int]:
+        """What needs the trainer: quizzes with an open answer to grade, practice versions to review, learners
+        ready to be signed off."""
+        cells = self.certification["cells"].values()
+        return {"answers": sum(row.quizzes_waiting for row in self.rows),
+                "practice": len(self.certification["practice_waiting"]),
+                "ready": sum(1 for state, _words in cells if state == "eligible")}
 
     def table(self, cohort: Cohort, sort: str, key) -> Markup:
         """The progress table sorted by `key`, rendered the first time this order is asked for."""
@@ -140,11 +149,15 @@ def _count(cohort: Cohort, enrolled: list, now) -> tuple[CohortOverview, datetim
                                f"{row.attendance_percent}% ({of % {'a': row.attended, 'b': row.expected}})")
     moments = [as_utc(s.ends_at) for s in cohort.sessions]
     if track is None:
-        return CohortOverview(rows, modules, past, {"track": None, "cells": {}}), _first_after(now, moments)
+        return (CohortOverview(rows, modules, past, {"track": None, "cells": {}, "practice_waiting": set()}),
+                _first_after(now, moments))
     eligibility = cohorts_eligibility([(cohort, track)], now=now, progress=progress)[0]
     moments += [as_utc(item.certificate.expires_at) - RENEWAL_WINDOW for item in eligibility.values()
                 if item.certificate is not None]
-    return (CohortOverview(rows, modules, past, {"track": track, "cells": _certificate_cells(eligibility)}),
+    practice_waiting = {user_id for user_id, item in eligibility.items()
+                        if any(check.kind == "practice" and check.waiting for check in item.checks)}
+    return (CohortOverview(rows, modules, past, {"track": track, "cells": _certificate_cells(eligibility),
+                                                 "practice_waiting": practice_waiting}),
             _first_after(now, moments))
 
 

@@ -17,8 +17,11 @@ class LearnerRow:
     modules_done: int = 0
     lessons_done: int = 0
     quiz: dict = field(default_factory=dict)  # module slug -> (best percent or None, passed)
-    #: (best percent rounded, or None; passed) per module with a quiz, in the order of the matrix's columns.
+    #: (best percent rounded, or None; passed; an open answer waits for a trainer) per module with a quiz, in the
+    #: order of the matrix's columns.
     quiz_cells: list = field(default_factory=list)
+    #: Quizzes of this learner with an open answer waiting for a trainer.
+    quizzes_waiting: int = 0
     #: Sessions present at, and sessions expected at (ended, held since joining or marked, not excused).
     attended: int = 0
     expected: int = 0
@@ -58,7 +61,9 @@ def cohort_matrix(cohort: Cohort, learner_id: int | None = None, progress: Group
                 continue
             best, ok = progress.quiz.get((user_id, module.slug), (None, False))
             row.quiz[module.slug] = (best, ok)
-            row.quiz_cells.append((None if best is None else int(round(best)), ok))
+            waiting = (user_id, module.slug) in progress.quiz_waiting
+            row.quizzes_waiting += waiting
+            row.quiz_cells.append((None if best is None else int(round(best)), ok, waiting))
             if count >= len(module.active_lessons) > 0 and ok:
                 row.modules_done += 1
         row.attended, row.expected = progress.attendance.get(user_id, (0, 0))

@@ -120,10 +120,11 @@ def callback(provider):
     if outcome.how == "new":
         welcome = _("Welkom, %(name)s. Je account is aangemaakt; voortaan log je in met %(provider)s.",
                     name=outcome.user.name, provider=settings.provider.name)
-    else:
-        welcome = _("Welkom, %(name)s.", name=outcome.user.name)
+    else:  # the start page greets by name itself; a welcome only where the person lands elsewhere
+        welcome = _("Welkom, %(name)s.", name=outcome.user.name) if intent.get("next") else None
     services.log_in(outcome.user)
-    flash(welcome, "success")
+    if welcome:
+        flash(welcome, "success")
     return redirect(intent.get("next") or url_for("main.index"))
 
 

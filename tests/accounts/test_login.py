@@ -100,3 +100,11 @@ def test_demo_professional_has_passed_the_first_quiz_and_can_continue(client, ru
     shipped = len(load_content(PROJECT_ROOT / "modules").modules)  # the JIMwerker modules and those for trainers
     assert f"1 van {shipped} modules afgerond." in page
     assert "Verder met:" in page
+
+
+def test_the_start_page_after_login_greets_once(client, make_user):
+    make_user(name="Sam de Vries", email="sam@example.org")
+    client.submit("/login", {"email": "sam@example.org", "password": "lamp fiets wolk tegel"}, page="/login")
+    page = client.get("/").get_data(as_text=True)
+    assert "Welkom, Sam de Vries" not in page  # no flash on top of the greeting
+    assert "Hallo Sam de Vries" in page

@@ -25,13 +25,17 @@ def test_trainer_signs_off_learner_downloads_pdf_and_verify_page_says_valid(brow
     row.get_by_role("link", name="klaar om af te tekenen").click()
     assert trainer.get_by_role("heading", name="Certificaat").is_visible()
     assert_accessible(trainer)
-    trainer.get_by_role("button", name="Certificaat aftekenen").click()
+    trainer.get_by_role("link", name="Certificaat aftekenen").click()  # first a preview of the certificate
+    assert trainer.get_by_text("Voorbeeld").is_visible() and ELIGIBLE in trainer.locator("main").inner_text()
+    assert_accessible(trainer)
+    trainer.get_by_role("button", name="Ja, certificaat aftekenen").click()
     flash = trainer.locator(".flashes").inner_text()
     number = re.search(r"JIM-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", flash).group(0)
     assert ELIGIBLE in flash
 
     learner = phone()
     log_in(learner, email="deelnemer01@example.org")
+    learner.locator(".menu-narrow summary").click()  # the menu is folded on a phone
     learner.get_by_role("link", name="Certificaat", exact=True).click()
     assert learner.get_by_text(number).is_visible()
     assert_accessible(learner)

@@ -169,7 +169,7 @@ def test_learner_page_lists_own_certificates_and_the_checklist(client_for, world
     db.session.commit()
     page = client_for(world["learner"]).get("/certification").get_data(as_text=True)
     assert certificate.number in page and "Verlopen" in page
-    assert "Nog 6 onderdelen te gaan" in page and "Praktijkopdracht goedgekeurd" in page
+    assert "0 van 6 onderdelen klaar" in page and "Praktijkopdracht" in page and "nog niet ingeleverd" in page
 
 
 def test_cohort_form_offers_the_tracks(client_for, world):

@@ -325,3 +325,28 @@ def test_progress_chart_escapes_a_hostile_period_label():
     chart = progress_chart([(HOSTILE, 1)], id="p", title=HOSTILE)
     assert "<script>" not in chart
     assert not list(parse(chart).iter(f"{SVG}script"))
+
+
+def test_a_progress_chart_far_below_its_goal_fits_its_axis_to_the_data_and_writes_the_goal_out():
+    root = parse(progress_chart([("okt 2026", 30), ("nov 2026", 45)], id="p", title="T", goal=3000))
+    heights = [float(g.find(f"{SVG}rect").get("height")) for g in bars(root)]
+    assert heights[1] > 150, "a column of 45 on a 0-3.000 axis was invisible"
+    assert heights[0] == pytest.approx(heights[1] * 30 / 45, abs=0.5)
+    assert "Doel: 3.000 (hoger dan de schaal)" in texts(root)
+
+
+def test_a_bar_above_zero_is_never_invisible():
+    root = parse(bar_chart([("Groot", 3000), ("Klein", 1), ("Nul", 0)], id="r", title="T"))
+    widths = [float(g.find(f"{SVG}rect").get("width")) for g in bars(root)]
+    assert widths[1] >= 3 and widths[2] == 0
+
+
+def test_a_narrow_bar_chart_writes_each_label_above_its_bar_in_full():
+    long_label = "Jeugdbescherming en jeugdreclassering"
+    root = parse(bar_chart([(long_label, 12), ("Wijkteam", 40)], id="r", title="T", width=360))
+    assert root.get("viewBox") == f"0 0 360 {root.get('viewBox').split()[3]}"
+    assert long_label in texts(root)
+    for group in bars(root):
+        label = group.find(f"{SVG}text")
+        assert label.get("text-anchor") == "start"
+        assert float(group.find(f"{SVG}rect").get("y")) > float(label.get("y")), "the bar sits under its label"

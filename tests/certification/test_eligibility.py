@@ -154,7 +154,8 @@ def test_rounds_as_player_or_observer_do_not_count(world):
 
 def test_practice_counts_only_when_approved(world):
     assignment = practice(world["learner"], decision=None)
-    assert check(world, "practice")[0].detail == "ingeleverd, wacht op de trainer"
+    assert check(world, "practice")[0].detail == "ingeleverd"
+    assert check(world, "practice")[0].waiting  # the page says "wacht op je trainer" once, as a badge
     assignment.versions[0].decision = "returned"
     db.session.commit()
     assert check(world, "practice")[0].detail == "teruggegeven: pas je tekst aan"

@@ -29,7 +29,8 @@ def test_the_certificate_mail_links_to_base_url_whatever_host_the_trainer_reques
     complete(world, world["learner"])
     client = client_with_host("evil.example")
     login(client, world["trainer"])
-    response = client.submit(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}/certificate")
+    response = client.submit(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}/certificate",
+                             {"confirm": "yes"})
     assert response.status_code == 302
     certificate = db.session.scalar(select(Certificate))
     body = outbox[0].body

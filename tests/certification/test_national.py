@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import insert
 
 from jimtraining.certification.models import Certificate
-from jimtraining.certification.stats import national_figures
+from jimtraining.certification.services import create_certificate
+from jimtraining.certification.stats import forget_national_figures, national_figures
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 from tests.certification.conftest import give_licence
@@ -142,3 +143,15 @@ def test_dashboard_query_count_is_the_same_for_10_and_10000_certificates(client,
     assert count_queries(lambda: client.get("/admin/national")) == small
     assert count_queries(lambda: client.get("/progress")) == public_small
     assert small <= 14
+
+
+def test_the_public_page_names_months_in_dutch_and_folds_its_tables(client, world):
+    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    db.session.commit()
+    forget_national_figures()
+    page = client.get("/progress").get_data(as_text=True)
+    assert not re.search(r">\d{4}-\d{2}<", page), "a month written as 2026-12"
+    dutch = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december")
+    assert any(f'<th scope="row">{name} ' in page for name in dutch)
+    assert page.count('<details class="figure-table">') == 4  # every long table behind a disclosure

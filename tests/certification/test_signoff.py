@@ -17,6 +17,10 @@ def sign_url(world, learner=None, cohort=None):
     return f"/cohorts/{(cohort or world['cohort']).id}/learners/{(learner or world['learner']).id}/certificate"
 
 
+#: The second step of signing off: the trainer confirms after seeing the preview.
+CONFIRM = {"confirm": "yes"}
+
+
 def certificates():
     return db.session.scalar(select(func.count()).select_from(Certificate))
 
@@ -24,7 +28,8 @@ def certificates():
 def test_licensed_trainer_signs_off_an_eligible_learner(client, login, world):
     complete(world, world["learner"])
     login(client, world["trainer"])
-    response = client.submit(sign_url(world), page=f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}")
+    response = client.submit(sign_url(world), CONFIRM,
+                             page=f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}")
     assert response.status_code == 302
     certificate = db.session.scalar(select(Certificate))
     assert certificate.user_id == world["learner"].id and certificate.cohort_id == world["cohort"].id
@@ -50,7 +55,7 @@ def test_certificate_number_is_readable_and_code_is_long(world):
 def test_the_learner_is_told_by_mail_with_the_verification_link(client, login, world, outbox):
     complete(world, world["learner"])
     login(client, world["trainer"])
-    client.submit(sign_url(world))
+    client.submit(sign_url(world), CONFIRM)
     certificate = db.session.scalar(select(Certificate))
     assert len(outbox) == 1 and outbox[0].to == [world["learner"].email]
     assert certificate.number in outbox[0].body and f"/verify/{certificate.code}" in outbox[0].body
@@ -60,7 +65,7 @@ def test_the_learner_is_told_by_mail_with_the_verification_link(client, login, w
 def test_sign_off_is_refused_with_403_for_anyone_but_a_trainer_of_the_cohort(client, login, world, who):
     complete(world, world["learner"])
     login(client, world[who])
-    response = client.submit(sign_url(world))
+    response = client.submit(sign_url(world), CONFIRM)
     assert response.status_code == 403
     assert "Alleen een trainer van deze groep" in response.get_data(as_text=True)
     assert certificates() == 0
@@ -69,7 +74,7 @@ def test_sign_off_is_refused_with_403_for_anyone_but_a_trainer_of_the_cohort(cli
 def test_admin_cannot_sign_off_either(client, login, world):
     complete(world, world["learner"])
     login(client, world["admin"])
-    assert client.submit(sign_url(world)).status_code == 403
+    assert client.submit(sign_url(world), CONFIRM).status_code == 403
     assert certificates() == 0
 
 
@@ -80,7 +85,7 @@ def test_sign_off_is_refused_when_the_trainers_licence_has_expired(client, login
     world["cohort"].trainers.append(expired)
     db.session.commit()
     login(client, expired)
-    response = client.submit(sign_url(world))
+    response = client.submit(sign_url(world), CONFIRM)
     assert response.status_code == 403
     assert "geen geldige licentie" in response.get_data(as_text=True)
     assert certificates() == 0
@@ -90,7 +95,7 @@ def test_sign_off_is_refused_when_the_licence_was_withdrawn(client, login, world
     complete(world, world["learner"])
     withdraw_licence(valid_licence(world["trainer"]), world["admin"], "Klacht in behandeling.")
     login(client, world["trainer"])
-    assert client.submit(sign_url(world)).status_code == 403
+    assert client.submit(sign_url(world), CONFIRM).status_code == 403
     assert certificates() == 0
 
 
@@ -100,7 +105,7 @@ def test_sign_off_is_refused_for_a_trainer_without_any_licence(client, login, wo
     world["cohort"].trainers.append(unlicensed)
     db.session.commit()
     login(client, unlicensed)
-    assert client.submit(sign_url(world)).status_code == 403
+    assert client.submit(sign_url(world), CONFIRM).status_code == 403
 
 
 def test_sign_off_is_refused_for_a_learner_who_is_not_eligible_even_when_posted_directly(client, login, world):
@@ -109,10 +114,10 @@ def test_sign_off_is_refused_for_a_learner_who_is_not_eligible_even_when_posted_
     db.session.commit()
     login(client, world["trainer"])
     # No page showed a button; the form is posted straight to the URL.
-    response = client.submit(sign_url(world))
+    response = client.submit(sign_url(world), CONFIRM)
     assert response.status_code == 403
     body = response.get_data(as_text=True)
-    assert "voldoet nog niet aan alle eisen" in body and "Praktijkopdracht goedgekeurd" in body
+    assert "voldoet nog niet aan alle eisen" in body and "Praktijkopdracht (nog niet ingeleverd)" in body
     assert certificates() == 0
 
 
@@ -126,15 +131,15 @@ def test_sign_off_of_a_learner_from_another_cohort_is_refused(client, login, wor
     outsider = world["other"].enrollments[0].user
     complete(world, outsider)  # even with every requirement met elsewhere
     login(client, world["trainer"])
-    assert client.submit(sign_url(world, learner=outsider)).status_code == 403
+    assert client.submit(sign_url(world, learner=outsider), CONFIRM).status_code == 403
     assert certificates() == 0
 
 
 def test_sign_off_twice_makes_one_certificate(client, login, world):
     complete(world, world["learner"])
     login(client, world["trainer"])
-    assert client.submit(sign_url(world)).status_code == 302
-    second = client.submit(sign_url(world))
+    assert client.submit(sign_url(world), CONFIRM).status_code == 302
+    second = client.submit(sign_url(world), CONFIRM)
     assert second.status_code == 403 and "heeft al een geldig certificaat" in second.get_data(as_text=True)
     assert certificates() == 1
 
@@ -189,7 +194,7 @@ def test_refresher_sign_off_renews_the_original_qualification(client, login, wor
     old = create_certificate(learner, world["trainer"], world["track"], None, utcnow() - timedelta(days=365 * 3 + 9))
     db.session.commit()
     login(client, world["trainer"])
-    assert client.submit(sign_url(world, learner=learner, cohort=cohort)).status_code == 302
+    assert client.submit(sign_url(world, learner=learner, cohort=cohort), CONFIRM).status_code == 302
     new = db.session.scalar(select(Certificate).where(Certificate.id != old.id))
     assert new.track_slug == "opfrissen" and new.qualification == "jimwerker" and new.track_title == "JIMwerker"
     assert as_utc(new.expires_at) > as_utc(old.expires_at) + timedelta(days=365 * 3)
@@ -201,7 +206,7 @@ def test_a_trainer_cannot_sign_off_their_own_certificate(client, login, world):
     enroll(world["cohort"], world["trainer"], "code")  # joined their own group with its code
     complete(world, world["trainer"])
     login(client, world["trainer"])
-    response = client.submit(sign_url(world, learner=world["trainer"]))
+    response = client.submit(sign_url(world, learner=world["trainer"]), CONFIRM)
     assert response.status_code == 403 and "eigen certificaat" in response.get_data(as_text=True)
     assert certificates() == 0
 
@@ -264,7 +269,7 @@ def test_an_archived_track_gives_no_sign_off_button_and_the_cohort_form_still_sa
     login(client, world["trainer"])
     page = client.get(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}").get_data(as_text=True)
     assert "Certificaat aftekenen" not in page and "bestaat niet meer" in page
-    assert client.submit(sign_url(world)).status_code == 403
+    assert client.submit(sign_url(world), CONFIRM).status_code == 403
     edit = f"/cohorts/{world['cohort'].id}/edit"
     form = client.get(edit).get_data(as_text=True)
     assert "jimwerker (bestaat niet meer)" in form
@@ -285,6 +290,34 @@ def test_renewal_before_the_end_keeps_the_time_that_was_left(client, login, worl
     play_round(world["sessions"][0], learner, world["actor"])
     practice(learner, track_slug=refresher.slug, reviewer=world["trainer"])
     login(client, world["trainer"])
-    assert client.submit(sign_url(world, learner=learner, cohort=cohort)).status_code == 302
+    assert client.submit(sign_url(world, learner=learner, cohort=cohort), CONFIRM).status_code == 302
     new = db.session.scalar(select(Certificate).where(Certificate.id != old.id))
     assert as_utc(new.expires_at).date() == (as_utc(old.expires_at) + relativedelta(months=36)).date()
+
+
+def test_one_click_no_longer_issues_a_certificate_it_shows_a_preview_first(client, login, world):
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    learner_page = client.get(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}").get_data(as_text=True)
+    assert f'href="{sign_url(world)}">Certificaat aftekenen</a>' in learner_page  # a link to the preview, no form
+    first = client.submit(sign_url(world))  # the old one-click form: CSRF but no confirmation
+    assert first.status_code == 200 and certificates() == 0
+    preview = client.get(sign_url(world)).get_data(as_text=True)
+    assert certificates() == 0
+    for shown in ("Voorbeeld", "Lotte Leerling", "JIMwerker", "Tineke Trainer", "Ja, certificaat aftekenen",
+                  'name="confirm" value="yes"', 'name="csrf_token"'):
+        assert shown in preview, shown
+    assert client.submit(sign_url(world), CONFIRM).status_code == 302 and certificates() == 1
+
+
+def test_the_confirmation_without_csrf_is_refused(client, login, world):
+    complete(world, world["learner"])
+    login(client, world["trainer"])
+    assert client.post(sign_url(world), data=CONFIRM).status_code == 400
+    assert certificates() == 0
+
+
+def test_the_preview_is_refused_for_a_learner_who_is_not_eligible(client, login, world):
+    login(client, world["trainer"])
+    response = client.get(sign_url(world))
+    assert response.status_code == 403 and "voldoet nog niet aan alle eisen" in response.get_data(as_text=True)

@@ -142,7 +142,7 @@ def _complete(g, clients):
 
 def _sign_off(g, clients):
     response = clients(g["trainer"]).submit(
-        f"/cohorts/{g['cohort'].id}/learners/{g['learner'].id}/certificate",
+        f"/cohorts/{g['cohort'].id}/learners/{g['learner'].id}/certificate", {"confirm": "yes"},
         page=f"/cohorts/{g['cohort'].id}/learners/{g['learner'].id}")
     assert response.status_code == 302
 

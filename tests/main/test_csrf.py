@@ -44,6 +44,8 @@ def test_no_route_changes_state_on_get(app):
         "cohorts.accept", "admin.organisations", "roleplay.actor_home", "certification.practice",
         "certification.practice_review", "admin.licences", "admin.certificate", "calibration.score",
         "lti.deep_link", "lti.register",
+        # Signing off: GET shows the preview; only the confirmed POST issues the certificate.
+        "certification.sign_off",
         # LTI 1.3 lets a platform start the login with GET or POST; it writes nothing (a nonce in the session).
         "lti.login",
     }

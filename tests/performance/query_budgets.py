@@ -73,7 +73,7 @@ BUDGETS: dict[str, int] = {
     "quizzes.results": 5,
     "quizzes.results_csv": 5,
     "quizzes.statistics": 6,
-    "quizzes.review_queue": 3,
+    "quizzes.review_queue": 4,  # +1: the content token, for the module titles (never their slugs)
     "quizzes.review": 7,
 
     # --- scenarios (practice) -----------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ BUDGETS: dict[str, int] = {
     "cohorts.session_edit": 4,
     # +1 for trainers: the wrong check-in codes per learner (one GROUP BY; issue 14 item 9). A learner for whom
     # check-in is open counts their own wrong codes instead (one COUNT), within the same budget.
-    "cohorts.session": 12,
+    "cohorts.session": 13,  # +1: the content token, for the rounds' scenario titles (never their slugs)
     # The projector: login session, cohort, session, trainers, enrolments (with users) and the marks for "n van m
     # aanwezig" (was 4 before it showed the count).
     "cohorts.session_code": 6,
@@ -138,6 +138,8 @@ BUDGETS: dict[str, int] = {
     "certification.practice": 9,
     "certification.certificate_pdf": 4,
     "certification.practice_queue": 6,
+    # The preview before signing off: the same checks as signing (licence, membership, the learner's checklist).
+    "certification.sign_off": 15,
     "certification.practice_review": 7,
     # The cohort and the trainer check, the session, the co-trainings signed for it (candidate and signer joined).
     "certification.co_training_sign": 6,

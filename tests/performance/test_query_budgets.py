@@ -385,6 +385,9 @@ def grow_world(world: dict) -> dict:
     db.session.add_all(Attendance(session_id=s.id, user_id=u.id, status=("present", "absent", "excused")[i % 3])
                        for s in extra if as_utc(s.ends_at) <= now for i, u in enumerate([learner, *newcomers]))
     db.session.add_all(Attendance(session_id=s.id, user_id=learner.id, status="present") for s in ended)
+    # The learner who is ready to be signed off stays ready: present at the extra sessions too.
+    db.session.add_all(Attendance(session_id=s.id, user_id=world["ready_learner"], status="present")
+                       for s in extra if as_utc(s.ends_at) <= now)
     first = db.session.get(PracticeAssignment, world["assignment"]).versions[0]
     first.decision, first.reviewed_by_id, first.reviewed_at, first.feedback = "returned", trainer_b.id, now, "Meer."
     for number, reviewer in ((2, new_trainers[0]), (3, new_trainers[1]), (4, None)):

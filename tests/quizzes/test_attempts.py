@@ -262,7 +262,7 @@ def test_right_answers_wait_until_passing_when_the_quiz_says_so(client, learner,
     attempt = start(learner)
     client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, {"kiezen": "b"}))
     page = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
-    for hint in ("FB-KIEZEN", "UITLEG-", "goed antwoord", "is-correct", "is-wrong", "van 1 punten", "van 2 punten"):
+    for hint in ("FB-KIEZEN", "UITLEG-", "goed antwoord", "is-correct", "is-wrong", "van 1 punt", "van 2 punten"):
         assert hint not in page, hint
     assert "De goede antwoorden zie je als je geslaagd bent." in page
     assert "jouw keuze" in page  # the learner still sees what they answered
@@ -430,3 +430,14 @@ def test_trainers_see_and_grade_only_their_own_learners(app, client, login, make
     assert f"/quizzes/review/{answer.id}" not in stranger.get("/quizzes/review").get_data(as_text=True)
     assert stranger.get(f"/quizzes/review/{answer.id}").status_code == 403
     assert stranger.get(f"/quiz/attempts/{attempt.id}/result").status_code == 404
+
+
+def test_result_page_reads_scores_the_dutch_way(client, learner, quiz_module, start):
+    attempt = start(learner)
+    answers = {"kiezen": "b", "wie-kan-jim-zijn": ["a"], "familie": True,
+               "begrippen": {"p1": "p1", "p2": "p3", "p3": "p2"}, "stappen": ["i1", "i3", "i2"]}
+    client.submit(f"/quiz/attempts/{attempt.id}/submit", answer_form(attempt, answers))
+    page = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "Score: 0,8 van 7 punten" in page
+    assert "0 van 1 punt<" in page  # one point: singular
+    assert "0.0" not in page and "van 1 punten" not in page

@@ -1,5 +1,7 @@
 """Item analysis on a known set of attempts, checked against values worked out by hand; query budgets."""
 
+import re
+
 import pytest
 
 from jimtraining.extensions import db
@@ -99,3 +101,14 @@ def test_trainers_own_attempts_are_left_out_of_the_statistics(quiz_module, make_
     stats, count = quiz_statistics(module_quiz())
     assert count == 1
     assert next(s for s in stats if s.question.key == "kiezen").difficulty == 0.0
+
+
+def test_item_analysis_names_question_kinds_in_words_and_uses_decimal_commas(client, login, make_user, quiz_module):
+    login(client, make_user(role="trainer"))
+    _fill([make_user() for _ in range(3)], 10)
+    page = client.get("/quizzes/basis/statistics").get_data(as_text=True)
+    for code in ("single_choice", "multiple_response", "true_false", "ordering"):
+        assert f"<td>{code}</td>" not in page, code
+    assert "Eén goed antwoord" in page and "Waar of niet waar" in page
+    assert re.search(r'<td class="number">\d,\d\d</td>', page)
+    assert not re.search(r'<td class="number">\d\.\d\d</td>', page)

@@ -232,3 +232,10 @@ def test_only_trainee_actors_write_aftercare(app, login, make_user, setup):
     round_ = live.create_round(setup["session"], setup["scenario"], setup["pro"], stand_in, [], 10)
     client = as_user(app, login, stand_in)
     assert client.submit(f"/rounds/{round_.id}/notes", {"kind": "aftercare", "text": "x"}).status_code == 403
+
+
+def test_the_trainer_session_page_names_each_round_by_its_scenario_title_not_its_slug(app, login, setup):
+    page = as_user(app, login, setup["trainer"]).get(
+        f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}").get_data(as_text=True)
+    assert "Testscenario: Pim Pro" in page
+    assert f"{setup['round'].scenario_slug}:" not in page

@@ -232,7 +232,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # holds no licence, so the service refuses; the empty form is refused first).
     "certification.co_training_sign": {GET: COHORT_A_STAFF, POST: form_refused(COHORT_A_STAFF)},
     # Sign-off for an eligible learner of A (ENDPOINT_PARAMS): only a licensed trainer of the group, never an admin.
-    "certification.sign_off": {POST: destructive(only("trainer"))},
+    # GET (and a POST without the confirmation) shows the preview; the confirmed POST issues the certificate.
+    "certification.sign_off": {GET: only("trainer"), POST: destructive(only("trainer"))},
     "certification.verify": {GET: PUBLIC},
     "certification.verify_json": {GET: PUBLIC},
     "certification.public_progress": {GET: PUBLIC},

@@ -661,7 +661,8 @@ def test_certificates_revocations_and_licences(pages, synced_content, make_user,
     forget_objects()
 
     pages.get(signer_client, learner_page, "certificate", shows=[names[0]])
-    pages.post(signer_client, f"{learner_page}/certificate", {}, "certificate")
+    pages.get(signer_client, f"{learner_page}/certificate", "certificate preview", shows=[names[0]])
+    pages.post(signer_client, f"{learner_page}/certificate", {"confirm": "yes"}, "certificate")
     pages.get(signer_client, learner_page, "certificate")
     certificates = db.session.execute(select(Certificate.id, Certificate.code, Certificate.holder_name,
                                              Certificate.trainer_name, Certificate.organisation_name)

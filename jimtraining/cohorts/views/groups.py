@@ -92,7 +92,8 @@ def dashboard(cohort_id):
                            trainer_names=trainer_names, sessions=sessions,
                            matrix=overview.table(cohort, sort, SORT_KEYS[sort]), sort=sort,
                            next_session=next_session(sessions), certification=overview.certification,
-                           track_gap=track_gap(cohort, overview.certification["track"]))
+                           track_gap=track_gap(cohort, overview.certification["track"]),
+                           waiting=overview.waiting())
 
 
 @bp.route("/cohorts/<id:cohort_id>/export.csv")
