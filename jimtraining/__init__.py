@@ -234,6 +234,7 @@ def _register_request_guards(app):
 def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
     from jimtraining.admin.views import bp as admin_bp
+    from jimtraining.cartridge.views import bp as cartridge_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.credentials.views import bp as credentials_bp
@@ -256,6 +257,7 @@ def _register_blueprints(app):
     app.register_blueprint(credentials_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(cartridge_bp)
     sso.init_app(app)  # SURFconext and eduID logins, when configured
 
     from jimtraining import lti

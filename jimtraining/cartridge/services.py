@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from jimtraining.curriculum.models import Module
 from jimtraining.extensions import db
@@ -59,8 +60,10 @@ class ModuleData:
 
 def curriculum() -> list[ModuleData]:
     """The active modules with their active lessons and quiz, in curriculum order."""
-    modules = db.session.scalars(select(Module).where(Module.archived.is_(False)).order_by(Module.position)).all()
-    quizzes = {quiz.module_id: quiz for quiz in db.session.scalars(select(Quiz).where(Quiz.archived.is_(False)))}
+    modules = db.session.scalars(select(Module).options(selectinload(Module.lessons)).where(Module.archived.is_(False))
+                                 .order_by(Module.position)).all()
+    quizzes = {quiz.module_id: quiz for quiz in db.session.scalars(
+        select(Quiz).options(selectinload(Quiz.questions)).where(Quiz.archived.is_(False)))}
     result = []
     for module in modules:
         item = ModuleData(module.slug, module.folder, module.title, module.summary or "", module.body or "",
@@ -69,7 +72,7 @@ def curriculum() -> list[ModuleData]:
         quiz = quizzes.get(module.id)
         if quiz is not None:
             questions = [QuestionData(q.key, q.type, q.text, q.points, q.feedback or "", q.data or {})
-                         for q in sorted(quiz.questions, key=lambda q: q.position) if not q.archived]
+                         for q in quiz.active_questions]
             item.quiz = QuizData(quiz.title, quiz.pass_mark, quiz.max_attempts, questions)
         result.append(item)
     return result
