@@ -148,3 +148,20 @@ def test_a_lesson_with_script_in_its_text_is_exported_sanitised(app, content_dir
     page = archive.read("01-basis/01-eerste.html").decode()
     assert "<script>" not in page and "javascript:" not in page
     assert "Eerste &lt;les&gt;" in page
+
+
+def test_a_picture_in_a_lesson_travels_with_its_page(app, content_dir):
+    content_dir.module("01-basis", title="Basis")
+    (content_dir.root / "01-basis" / "plaatje.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    content_dir.lesson("01-basis", "01-eerste.md", title="Eerste les",
+                       body="![Een netwerk van mensen](plaatje.png)\n\nZie [de volgende les](02-tweede.md).\n")
+    content_dir.lesson("01-basis", "02-tweede.md", title="Tweede les")
+    tree = load_content(content_dir.root)
+    assert tree.ok, [str(p) for p in tree.problems]
+    sync_content(tree)
+    archive, manifest = _read(build_cc(content_dir.root).data)
+    page = archive.read("01-basis/01-eerste.html").decode()
+    assert 'src="plaatje.png"' in page and 'href="02-tweede.html"' in page
+    assert archive.read("01-basis/plaatje.png").startswith(b"\x89PNG")
+    lesson = manifest.find("cp:resources/cp:resource[@href='01-basis/01-eerste.html']", NS)
+    assert {f.get("href") for f in lesson.findall("cp:file", NS)} == {"01-basis/01-eerste.html", "01-basis/plaatje.png"}
