@@ -68,14 +68,15 @@ def _choice_item(item, question: QuestionData) -> None:
     if single:
         for ident in right:  # a single-choice question may have several fully right answers
             condition = sub(processing, _q("respcondition"), continue_="No")
-            sub(sub(condition, _q("conditionvar")), _q("varequal"), ident, respident="response1")
+            sub(sub(condition, _q("conditionvar")), _q("varequal"), ident, respident="response1", case="Yes")
             sub(condition, _q("setvar"), "100", varname="SCORE", action="Set")
     else:
         condition = sub(processing, _q("respcondition"), continue_="No")
         both = sub(sub(condition, _q("conditionvar")), _q("and"))
         for ident, _text, is_right in options:
             parent = both if is_right else sub(both, _q("not"))
-            sub(parent, _q("varequal"), ident, respident="response1")
+            # Moodle's importer finds the right answers as the varequal case="Yes" outside a <not>.
+            sub(parent, _q("varequal"), ident, respident="response1", case="Yes")
         sub(condition, _q("setvar"), "100", varname="SCORE", action="Set")
 
 
@@ -87,8 +88,8 @@ def _essay_item(item, question: QuestionData) -> None:
     processing = sub(item, _q("resprocessing"))
     sub(sub(processing, _q("outcomes")), _q("decvar"), varname="SCORE", vartype="Decimal", minvalue="0",
         maxvalue="100")
-    if question.feedback:
-        condition = sub(processing, _q("respcondition"), continue_="No")
+    if question.feedback:  # Moodle's importer reads general feedback from a continue="Yes" condition
+        condition = sub(processing, _q("respcondition"), continue_="Yes")
         sub(sub(condition, _q("conditionvar")), _q("other"))
         sub(condition, _q("displayfeedback"), feedbacktype="Response", linkrefid="general_fb")
 

@@ -165,3 +165,16 @@ def test_a_picture_in_a_lesson_travels_with_its_page(app, content_dir):
     assert archive.read("01-basis/plaatje.png").startswith(b"\x89PNG")
     lesson = manifest.find("cp:resources/cp:resource[@href='01-basis/01-eerste.html']", NS)
     assert {f.get("href") for f in lesson.findall("cp:file", NS)} == {"01-basis/01-eerste.html", "01-basis/plaatje.png"}
+
+
+def test_moodle_finds_the_right_answers_of_a_multiple_response_item_as_its_importer_does(app, real_curriculum):
+    """Moodle's backup/cc/entity11.quiz.class.php: the varequal case="Yes" outside a <not> under SCORE=100."""
+    archive, _manifest = _read(build_cc(MODULES).data)
+    module = next(m for m in real_curriculum if any(q.type == "multiple_response" for q in m.quiz.questions))
+    test = etree.fromstring(archive.read(f"{module.folder}/toets.xml"))
+    exported = [q for q in module.quiz.questions if q.type in CC_PROFILES]
+    items = test.findall(".//qti:item", NS)
+    number = next(i for i, q in enumerate(exported) if q.type == "multiple_response")
+    found = items[number].xpath(".//qti:setvar[@varname='SCORE'][.=100]/../qti:conditionvar//qti:varequal"
+                                "[@case='Yes'][not(parent::qti:not)]/text()", namespaces=NS)
+    assert set(found) == {f"o_{o['id']}" for o in exported[number].data["options"] if o["correct"]}
