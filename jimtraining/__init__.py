@@ -236,6 +236,7 @@ def _register_blueprints(app):
     from jimtraining.accounts.views import bp as accounts_bp
     from jimtraining.admin.views import bp as admin_bp
     from jimtraining.calibration.views import bp as calibration_bp
+    from jimtraining.cartridge.views import bp as cartridge_bp
     from jimtraining.certification.views import bp as certification_bp
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.coverage.views import bp as coverage_bp
@@ -261,6 +262,7 @@ def _register_blueprints(app):
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(coverage_bp)
+    app.register_blueprint(cartridge_bp)
     sso.init_app(app)  # SURFconext and eduID logins, when configured
 
     from jimtraining import lti

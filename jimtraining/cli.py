@@ -11,6 +11,7 @@ from jimtraining.accounts import services as accounts
 from jimtraining.accounts.models import User
 from jimtraining.accounts.passwords import password_problems
 from jimtraining.backup import backup_cli
+from jimtraining.cartridge.cli import export_cli
 from jimtraining.certification.cli import certificates_cli
 from jimtraining.content_tree import load_content, sync_content
 from jimtraining.credentials.cli import credentials_cli
@@ -204,5 +205,5 @@ def quiz_export(module_slug, output):
 
 def register_cli(app):
     for group in (content_cli, users_cli, demo_cli, quiz_cli, certificates_cli, credentials_cli, backup_cli,
-                  privacy_cli):
+                  privacy_cli, export_cli):
         app.cli.add_command(group)

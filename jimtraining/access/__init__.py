@@ -124,3 +124,10 @@ def review_quizzes(user) -> bool:
 def template_globals() -> dict:
     """What templates get: `can(...)` and `Role`."""
     return {"can": can, "Role": Role}
+
+
+@rule("content.export")
+def export_content(user) -> bool:
+    """Lecturers (trainers of a hogeschool class) and admins download the curriculum as a Common Cartridge for their
+    own learning platform; trainers have the same role as lecturers, so they may too."""
+    return user.role in (Role.TRAINER, Role.ADMIN)

@@ -130,6 +130,9 @@ BUDGETS: dict[str, int] = {
     "cohorts.join": 1,
     "cohorts.accept": 4,
     "admin.organisations": 2,
+    # Common Cartridge downloads: the modules with their lessons, the quizzes with their questions (selectin).
+    "cartridge.common_cartridge": 6,
+    "cartridge.thin_cartridge": 6,
     "admin.outbox": 1,
 
     # --- certification ------------------------------------------------------------------------------------------

@@ -272,6 +272,9 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # Only after a Deep Linking launch by an instructor (the session holds the platform's request): 403 without.
     "lti.deep_link": same(only(), GET, POST),
     "lti.admin": {GET: ADMIN_ONLY},
+    # Common Cartridge downloads (issue 18 item 3): lecturers are trainers of a hogeschool class.
+    "cartridge.common_cartridge": {GET: TRAINER_ADMIN},
+    "cartridge.thin_cartridge": {GET: TRAINER_ADMIN},
     "lti.admin_add": {POST: form_refused(ADMIN_ONLY)},
     "lti.admin_remove": {POST: destructive(ADMIN_ONLY)},
     "lti.admin_invite": {POST: ADMIN_ONLY},
