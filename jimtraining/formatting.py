@@ -1,5 +1,5 @@
 """Dates in templates: Flask-Babel's `datetimeformat` and `dateformat` filters, remembered per moment, pattern,
-language and time zone.
+language and time zone; and `decimalformat` for numbers with decimals.
 
 Babel builds the text from the pattern on every call, which costs about a tenth of a millisecond; a cohort page
 formats every session of the cohort on every view, and the same few moments come back all day.
@@ -30,5 +30,10 @@ datetimeformat = _remembered(flask_babel.format_datetime)
 dateformat = _remembered(flask_babel.format_date)
 
 
+def decimalformat(number, pattern: str = "#,##0.#") -> str:
+    """A number in the page's language: 3,5 in Dutch, 3.5 in English (one decimal unless told)."""
+    return flask_babel.format_decimal(number, format=pattern)
+
+
 def register(app) -> None:
-    app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat)
+    app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat, decimalformat=decimalformat)

@@ -172,7 +172,8 @@ def _part_files(folder: Path, problems: list) -> list[tuple[Path, int, str]]:
         parsed = split_slug(file.name, LESSON_FILE_RE)
         if parsed is None or len(parsed[1]) > MAX_SLUG:
             problems.append(Problem(f"{FOLDER}/{file.name}", 1, _(
-                "bestandsnaam moet de vorm NN-slug.md hebben (twee cijfers, dan kleine letters, cijfers en streepjes)")))
+                "bestandsnaam moet de vorm NN-slug.md hebben (twee cijfers, dan kleine letters, cijfers en "
+                "streepjes)")))
             continue
         if parsed[0] in positions:
             problems.append(Problem(f"{FOLDER}/{file.name}", 1, _(
@@ -207,9 +208,11 @@ def load_course_unit(root: Path, problems: list, competences: dict, modules: lis
                 problems.append(Problem(part.source_path, first_line + offset, _(
                     "de onderwijseenheid heeft geen afbeeldingen: beschrijf het in tekst")))
         parts.append(part)
-    if files and not any(part.study_load for part in parts):
-        problems.append(Problem(FOLDER, 1, _("één onderdeel heeft 'study_load' en 'track': daaruit volgt de "
-                                             "studielast")))
+    with_load = [part for part in parts if part.study_load]
+    for part in with_load[1:]:
+        problems.append(Problem(part.source_path, 1, _(
+            "'study_load' staat al in %(other)s: de studielast wordt op één plek berekend",
+            other=with_load[0].source_path)))
     return parts
 
 

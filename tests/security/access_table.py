@@ -144,6 +144,10 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "curriculum.module_file": {GET: ANY_USER},
     "curriculum.mark_done": {POST: ANY_USER},
     "curriculum.mark_not_done": {POST: ANY_USER},
+    # The course unit for hogescholen: for lecturers and trainers (trainer role) and admins; learners and actors
+    # do not need it.
+    "courseunit.overview": {GET: TRAINER_ADMIN},
+    "courseunit.part": {GET: TRAINER_ADMIN},
 
     # --- quizzes ------------------------------------------------------------------------------------------------
     "quizzes.quiz": {GET: ANY_USER},
@@ -275,6 +279,7 @@ PARAMS = {
     "assignment_id": "assignment",
     "slug": "module_slug",
     "scenarios.slug": "scenario_slug",
+    "courseunit.slug": "unit_part",
     "module_slug": "module_slug",
     "lesson_slug": "lesson_slug",
     "filename": "image",
