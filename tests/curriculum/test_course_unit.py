@@ -241,3 +241,15 @@ def test_course_unit_pages_cost_two_queries(app, client, login, make_user, unit)
     for url in ("/onderwijseenheid/", "/onderwijseenheid/handleiding"):
         # The login session and the content token: the unit comes from its files, the rest from the catalogue.
         assert count_queries(lambda url=url: client.get(url)) <= 2, url
+
+
+def test_a_broken_part_that_skipped_the_check_is_left_out_not_a_server_error(client, login, make_user, unit):
+    unit.raw("onderwijseenheid/04-kapot.md", "---\ntitle: [niet: af\n---\nTekst.\n")
+    unit.raw("onderwijseenheid/05-raar.md", '---\ntitle: "Raar"\nsummary: 12\nsessions: veel\n'
+             "study_load: {words_per_minute: nul}\noutcomes: [1]\n---\nTekst.\n")
+    login(client, make_user(role="trainer"))
+    response = client.get("/onderwijseenheid/")
+    assert response.status_code == 200
+    assert "Overzicht van de eenheid" in response.get_data(as_text=True)
+    assert client.get("/onderwijseenheid/kapot").status_code == 404
+    assert client.get("/onderwijseenheid/raar").status_code == 200
