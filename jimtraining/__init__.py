@@ -241,6 +241,7 @@ def _register_blueprints(app):
     from jimtraining.cohorts.views import bp as cohorts_bp
     from jimtraining.coverage.views import bp as coverage_bp
     from jimtraining.credentials.views import bp as credentials_bp
+    from jimtraining.curriculum.unit_views import bp as courseunit_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
     from jimtraining.main.views import bp as main_bp
     from jimtraining.privacy.views import bp as privacy_bp
@@ -252,6 +253,7 @@ def _register_blueprints(app):
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(curriculum_bp)
+    app.register_blueprint(courseunit_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(scenarios_bp)

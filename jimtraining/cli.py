@@ -68,7 +68,8 @@ def content_check(database):
     lessons = sum(len(m.lessons) for m in tree.modules)
     quizzes = sum(1 for m in tree.modules if m.quiz is not None)
     click.echo(f"OK: {len(tree.modules)} modules, {lessons} lessons, {quizzes} quizzes, "
-               f"{len(tree.scenarios)} scenarios, {len(tree.tracks)} tracks.")
+               f"{len(tree.scenarios)} scenarios, {len(tree.tracks)} tracks, "
+               f"{len(tree.course_unit)} course unit parts.")
 
 
 @content_cli.command("sync")

@@ -2,7 +2,7 @@
 
 Each domain reads and writes its own part with the content framework (jimtraining/content/); this module, above the
 domains (with the command line that uses it), puts the parts together, in the order `flask content check` reports
-problems in: the competences, each module with its lessons and quiz, the scenarios, the tracks.
+problems in: the competences, each module with its lessons and quiz, the scenarios, the tracks, the course unit.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from jimtraining.certification.tracks import TrackFile, load_tracks, sync_tracks
 from jimtraining.content.competences import Competence, load_competences
 from jimtraining.content.problems import Problem
 from jimtraining.content.sync import SyncReport
+from jimtraining.curriculum.courseunit import UnitPart, load_course_unit
 from jimtraining.curriculum.loader import ModuleFile, load_modules
 from jimtraining.curriculum.services import sync_modules
 from jimtraining.extensions import db
@@ -41,6 +42,8 @@ class ContentTree:
     #: What deserves an author's look but does not stop the check (path:line: message), e.g. a scenario whose
     #: best choices are all written first.
     warnings: list[Problem] = field(default_factory=list)
+    #: The course unit for hogescholen (modules/onderwijseenheid/), in order; read from the files by its pages.
+    course_unit: list[UnitPart] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -64,7 +67,8 @@ def load_content(root: Path | str) -> ContentTree:
     warnings: list[Problem] = []
     scenarios = load_scenarios(root / "scenarios", {m.slug for m in modules}, problems, competences, warnings)
     tracks = load_tracks(root / "tracks", {m.slug: m for m in modules}, problems)
-    return ContentTree(modules, problems, scenarios, tracks, competences, warnings)
+    course_unit = load_course_unit(root, problems, competences, modules, {track.slug for track in tracks})
+    return ContentTree(modules, problems, scenarios, tracks, competences, warnings, course_unit)
 
 
 def sync_content(tree: ContentTree) -> SyncReport:

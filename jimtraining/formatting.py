@@ -39,6 +39,11 @@ datetimeformat = _remembered(flask_babel.format_datetime)
 dateformat = _remembered(flask_babel.format_date)
 
 
+def decimalformat(number, pattern: str = "#,##0.#") -> str:
+    """A number in the page's language: 3,5 in Dutch, 3.5 in English (one decimal unless told)."""
+    return flask_babel.format_decimal(number, format=pattern)
+
+
 def decimal(value, pattern: str = "0.00") -> str:
     """A number in the reader's language (0,75 in Dutch), two decimals by default."""
     return flask_babel.format_decimal(value, pattern)
@@ -121,5 +126,5 @@ def title_of(slug: str | None, kind: str = "module") -> str:
 def register(app) -> None:
     app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat, number=number,
                                  points=points, month=month, months=months, maildate=maildate, decimal=decimal,
-                                 percent=percent)
+                                 percent=percent, decimalformat=decimalformat)
     app.jinja_env.globals.update(score_of=score_of, title_of=title_of)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from jimtraining.access import Rule, require, rule, see_all_content
 from jimtraining.curriculum.services import LearnerProgress, ModuleStatus, learner_progress
+from jimtraining.roles import Role
 
 
 @rule("module.open")
@@ -38,3 +39,11 @@ def lesson_or_404(module, lesson_slug):
     if lesson is None:
         abort(404)
     return lesson
+
+
+@rule("courseunit.read")
+def read_course_unit(user) -> bool:
+    """The course unit for hogescholen (study load, lecturer guide, assessment criteria): for the people who
+    schedule and teach it, lecturers and trainers (both have the trainer role), and admins; learners follow the
+    modules and do not need it."""
+    return user.role in (Role.TRAINER, Role.ADMIN)

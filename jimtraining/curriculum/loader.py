@@ -26,7 +26,7 @@ from jimtraining.content.yamlmap import LineMap
 from jimtraining.curriculum.links import LESSON_FILE_RE, MODULE_DIR_RE, check_links, split_slug
 
 #: Folders in modules/ that hold other kinds of content and are not modules.
-OTHER_CONTENT_DIRS = {"scenarios", "tracks"}
+OTHER_CONTENT_DIRS = {"scenarios", "tracks", "onderwijseenheid"}
 MODULE_KEYS = {"title", "summary", "minutes", "prerequisites", "goals", "sources"}
 #: Limits that match the database columns, so a file that passes the check always loads.
 MAX_TITLE = 200

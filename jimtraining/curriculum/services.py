@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from jimtraining.content.catalogue import catalogue
 from jimtraining.content.sync import SyncReport, sync_by_slug
 from jimtraining.curriculum.catalogue import LessonInfo, ModuleInfo
-from jimtraining.curriculum.links import lesson_for_path, resolve_relative
+from jimtraining.curriculum.courseunit import FOLDER as UNIT_FOLDER
+from jimtraining.curriculum.links import LESSON_FILE_RE, lesson_for_path, resolve_relative, split_slug
 from jimtraining.curriculum.models import Lesson, LessonProgress, Module
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import QuizAttempt
@@ -200,6 +201,9 @@ def _content_url(source_relpath: str, target: str, is_image: bool) -> str | None
         return None if is_image else target
     fragment = "#" + target.split("#", 1)[1] if "#" in target else ""
     folder, _, rest = resolved.partition("/")
+    if folder == UNIT_FOLDER:
+        part = split_slug(rest, LESSON_FILE_RE)
+        return None if is_image or part is None else url_for("courseunit.part", slug=part[1]) + fragment
     module = lesson_for_path(f"{folder}/00-x.md")
     if module is None or not rest:
         return None

@@ -56,6 +56,9 @@ BUDGETS: dict[str, int] = {
     "curriculum.module": 5,
     "curriculum.lesson": 4,
     "curriculum.module_file": 4,
+    # The course unit is read from its files; the modules, quizzes and tracks it counts come from the catalogue.
+    "courseunit.overview": 2,
+    "courseunit.part": 2,
     # set_lesson_done writes the row and the learner's progress token (progress/stamps.py), then commits.
     "curriculum.mark_done": 12,
 

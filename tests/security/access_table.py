@@ -144,6 +144,10 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "curriculum.module_file": {GET: ANY_USER},
     "curriculum.mark_done": {POST: ANY_USER},
     "curriculum.mark_not_done": {POST: ANY_USER},
+    # The course unit for hogescholen: for lecturers and trainers (trainer role) and admins; learners and actors
+    # do not need it.
+    "courseunit.overview": {GET: TRAINER_ADMIN},
+    "courseunit.part": {GET: TRAINER_ADMIN},
 
     # --- quizzes ------------------------------------------------------------------------------------------------
     "quizzes.quiz": {GET: ANY_USER},
@@ -296,6 +300,7 @@ PARAMS = {
     "scenarios.slug": "scenario_slug",
     "calibration.slug": "scenario_slug",
     "calibration.attempt_id": "calibration_attempt",
+    "courseunit.slug": "unit_part",
     "module_slug": "module_slug",
     "lesson_slug": "lesson_slug",
     "filename": "image",

@@ -40,6 +40,24 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001
 
 # The world ------------------------------------------------------------------------------------------------------
 
+#: A course unit for the test curriculum: the overview with the study load, and one more part.
+UNIT_OVERVIEW_MD = """---
+title: "Overzicht"
+summary: "De onderwijseenheid in het kort."
+study_load: {words_per_minute: 100, minutes_per_question: 2, practice_hours: 8, scenario_hours: 4}
+---
+Zie de [handleiding](02-handleiding.md).
+"""
+UNIT_GUIDE_MD = """---
+title: "Handleiding"
+summary: "Voor docenten."
+sessions:
+  - {title: "Start", minutes: 120, modules: [basis]}
+---
+Lees eerst [de module](../01-basis/module.md).
+"""
+
+
 def prepare_content(content_dir) -> None:
     """The test curriculum (fixture synced_content) plus a quiz on 'basis', the test scenario and an image."""
     from tests.quizzes.conftest import write_quiz
@@ -47,6 +65,8 @@ def prepare_content(content_dir) -> None:
 
     write_quiz(content_dir)
     content_dir.raw("scenarios/testscenario.yml", SCENARIO_YML)
+    content_dir.raw("onderwijseenheid/01-overzicht.md", UNIT_OVERVIEW_MD)
+    content_dir.raw("onderwijseenheid/02-handleiding.md", UNIT_GUIDE_MD)
     path = content_dir.root / "01-basis" / "images" / "plaatje.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(PNG)
@@ -172,6 +192,7 @@ def build_world(content_root) -> dict:
         "learner": users["learner"].id, "learner_b": users["learner_b"].id, "ready_learner": ready.id,
         "certificate": certificate.id, "certificate_code": certificate.code, "licence": licence.id,
         "track_slug": track.slug, "assignment": assignment.id, "module_slug": "basis", "lesson_slug": "eerste",
+        "unit_part": "handleiding",
         "image": "images/plaatje.png", "scenario_slug": scenario.slug, "attempt_open": in_progress.id,
         "attempt_done": done.id, "open_answer": open_answer.id, "run": run.id, "round": round_.id,
         "released_round": released.id, "invitation_token": token, "reset_token": reset_token,
