@@ -42,7 +42,8 @@ def test_no_route_changes_state_on_get(app):
         "cohorts.upload", "cohorts.session_new", "cohorts.session_edit", "cohorts.session", "cohorts.attendance",
         "cohorts.join",
         "cohorts.accept", "admin.organisations", "roleplay.actor_home", "certification.practice",
-        "certification.practice_review", "admin.licences", "admin.certificate", "calibration.score",
+        "certification.practice_review", "certification.co_training_sign", "admin.licences", "admin.certificate",
+        "calibration.score",
         "lti.deep_link", "lti.register",
         # Signing off: GET shows the preview; only the confirmed POST issues the certificate.
         "certification.sign_off",
