@@ -8,7 +8,7 @@ the sign-in hand-offs to other hosts (SSO, LTI) and every other host. Pages that
 or a long code in the path) or by the values of their query string count as one route, of which it opens at most
 `per_route` samples, so a group with 25 learners costs three learner pages, not 25.
 
-For each page it calls `visit(page, url, width)` once per size, on the same loaded page resized: the page is
+For each page it calls `visit(page, url, size)` once per size, on the same loaded page resized: the page is
 loaded once and axe, the overflow check and screenshots see it at 390x844 and at 1280x900.
 """
 
@@ -57,18 +57,26 @@ def route_by_path(path_and_query: str) -> str:
     return path + _query_keys(parts.query)
 
 
-def router(app) -> Callable[[str], str]:
-    """The route of a URL by the app's URL map: the endpoint (so every lesson is one route, as every learner of
-    a group is), plus the names in the query string."""
+#: URL arguments that are ids too: a lesson (there are 48, all on one template), a code, a token, a file.
+ID_ARGUMENTS = {"lesson_slug", "code", "token", "filename"}
+
+
+def router(app, slugs: bool = True) -> Callable[[str], str]:
+    """The route of a URL by the app's URL map: its endpoint with the slugs of modules, scenarios and tracks in it
+    (each module's quiz and statistics are different pages), without its ids (every learner of a group, every
+    lesson, every certificate code is one route), plus the names in the query string. With slugs=False: the
+    endpoint and the names in the query string (the template, roughly)."""
     adapter = app.url_map.bind("localhost")
 
     def route_of(path_and_query: str) -> str:
         parts = urlsplit(path_and_query)
         try:
-            endpoint, _args = adapter.match(parts.path, method="GET")
+            endpoint, args = adapter.match(parts.path, method="GET")
         except Exception:  # a redirect or a page that does not exist: its path is its route
             return route_by_path(path_and_query)
-        return endpoint + _query_keys(parts.query)
+        kept = [f"[{name}={value}]" for name, value in sorted(args.items()) if slugs and isinstance(value, str)
+                and name not in ID_ARGUMENTS and not _ID_SEGMENT.fullmatch(value)]
+        return endpoint + "".join(kept) + _query_keys(parts.query)
 
     return route_of
 
@@ -157,10 +165,12 @@ def crawl(browser, base_url: str, role: DemoRole, visit: Callable, *, route_of: 
                 continue
             per[route] = per.get(route, 0) + 1
             result.pages.append(landed)
-            for size in SIZES:
-                page.set_viewport_size(_viewport(size))
+            # Both sizes, starting with the one the page is at: one resize a page.
+            sizes = SIZES if page.viewport_size == _viewport(SIZES[0]) else SIZES[::-1]
+            for size in sizes:
+                if page.viewport_size != _viewport(size):
+                    page.set_viewport_size(_viewport(size))
                 visit(page, landed, size)
-            page.set_viewport_size(_viewport(SIZES[0]))
             for href in page.evaluate(_LINKS_JS):
                 link = _wanted(href, origin)
                 if link is None or link in seen:

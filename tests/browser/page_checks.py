@@ -64,7 +64,8 @@ _OVERFLOW = "() => {\n" + _DESCRIBE + """
     return {scrollWidth: sw, innerWidth: vw, offenders};
 }"""
 
-# The text a person reads or hears: every rendered text node, plus the accessible names given in attributes.
+# The text a person reads or hears: every rendered text node, the accessible names given in attributes, and the
+# values of fields and buttons.
 _VISIBLE_TEXT = "() => {\n" + _DESCRIBE + """
     const texts = new Map();
     const add = (el, text) => {
@@ -78,10 +79,11 @@ _VISIBLE_TEXT = "() => {\n" + _DESCRIBE + """
         if (!el.checkVisibility({visibilityProperty: true})) continue;
         add(el, node.data);
     }
-    for (const el of document.body.querySelectorAll('[alt], [aria-label], [title], [placeholder], option')) {
+    for (const el of document.body.querySelectorAll('[alt], [aria-label], [title], [placeholder], option, input')) {
         if (el.tagName !== 'OPTION' && !el.checkVisibility({visibilityProperty: true})) continue;
         for (const name of ['alt', 'aria-label', 'title', 'placeholder']) add(el, el.getAttribute(name));
         if (el.tagName === 'OPTION') add(el, el.textContent);
+        if (el.tagName === 'INPUT' && !['hidden', 'password', 'checkbox', 'radio'].includes(el.type)) add(el, el.value);
     }
     return Array.from(texts, ([el, text]) => [describe(el), text.trim()]);
 }"""
@@ -91,10 +93,20 @@ def axe_violations(page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations, one finding per element."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
-    violations = page.evaluate(_AXE_RUN, {"runOnly": {"type": "tag", "values": WCAG21_AA}})
+    options = {"runOnly": {"type": "tag", "values": WCAG21_AA}, "resultTypes": ["violations"]}
+    violations = page.evaluate(_AXE_RUN, options)
     return [f"axe {v['id']} ({v['help']}): {node['target']} {node['html']}"
             + (f" -- {node['summary']}" if node["summary"] else "")
             for v in violations for node in v["nodes"]]
+
+
+_MAIN_HTML = "() => (document.querySelector('main') || document.body).innerHTML"
+_TOKENS = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
+
+
+def main_content(page) -> str:
+    """The HTML of the page's main element, without its CSRF tokens: the same for every role that sees it."""
+    return _TOKENS.sub(r'\1"', page.evaluate(_MAIN_HTML))
 
 
 def overflow(page) -> list[str]:
