@@ -9,13 +9,7 @@ import shutil
 
 import pytest
 
-from tests.browser.live import demo_app, serving
-
-CHROMIUM = os.environ.get("JIM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, demo_app, serving
 
 
 def pytest_collection_modifyitems(items):

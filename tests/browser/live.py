@@ -1,5 +1,7 @@
-"""The app with the demo data on a free port of 127.0.0.1, for the browser tests and `make screenshots`."""
+"""The app with the demo data on a free port of 127.0.0.1, and Debian's Chromium, for the browser tests and
+`make screenshots`."""
 
+import os
 import threading
 from contextlib import contextmanager
 
@@ -11,6 +13,12 @@ from jimtraining.content_tree import load_content, sync_content
 from jimtraining.demo import seed_demo
 from jimtraining.extensions import db
 from tests.conftest import config_for_tests
+
+CHROMIUM = os.environ.get("JIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def demo_app(database_url: str):
