@@ -34,6 +34,12 @@ class QuestionStats:
     discrimination: float | None = None
     option_counts: Counter = field(default_factory=Counter)
 
+    @property
+    def type_label(self) -> str:
+        """The kind of question as a person says it ("Eén goed antwoord"), never its code."""
+        qtype = QUESTION_TYPES.get(self.question.type)
+        return str(qtype.label) if qtype else ""
+
     def option_rows(self):
         """(label, times chosen, is correct) per option, for choice and true/false questions."""
         data = self.question.data
