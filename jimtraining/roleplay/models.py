@@ -79,7 +79,8 @@ class RolePlayRound(db.Model):
 
     @property
     def scenario_title(self) -> str:
-        """The title of its scenario, as people read it (never the slug); archived scenarios keep theirs."""
+        """The title of its scenario, as people read it (never the slug); archived scenarios keep theirs. Reads the
+        content catalogue (a query at most, per request); pages that list active scenarios anyway look it up there."""
         scenario = catalogue().scenario(self.scenario_slug)
         return scenario.title if scenario is not None else _("verwijderd")
     player = db.relationship("User", foreign_keys=[player_id], lazy="joined")
