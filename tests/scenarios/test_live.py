@@ -232,3 +232,18 @@ def test_only_trainee_actors_write_aftercare(app, login, make_user, setup):
     round_ = live.create_round(setup["session"], setup["scenario"], setup["pro"], stand_in, [], 10)
     client = as_user(app, login, stand_in)
     assert client.submit(f"/rounds/{round_.id}/notes", {"kind": "aftercare", "text": "x"}).status_code == 403
+
+
+def test_session_and_actor_pages_name_a_round_by_its_scenario_title_never_its_slug(app, login, setup):
+    scenario, session = setup["scenario"], setup["session"]
+    assert scenario.title != scenario.slug
+    pages = {
+        "trainer": as_user(app, login, setup["trainer"]).get(f"/cohorts/{setup['cohort'].id}/sessions/{session.id}"),
+        "professional": as_user(app, login, setup["pro"]).get(f"/cohorts/{setup['cohort'].id}/sessions/{session.id}"),
+        "actor": as_user(app, login, setup["actor"]).get("/actor/"),
+    }
+    for who, response in pages.items():
+        page = response.get_data(as_text=True)
+        link = f'href="/rounds/{setup["round"].id}">'
+        assert f"{link}{scenario.title}" in page, who
+        assert f"{link}{scenario.slug}" not in page, who
