@@ -15,7 +15,7 @@ loaded once and axe, the overflow check and screenshots see it at 390x844 and at
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
@@ -136,8 +136,7 @@ def crawl(browser, base_url: str, role: DemoRole, visit: Callable, *, route_of: 
         result = CrawlResult(role)
         queue = deque([("/", "/")])
         seen = {"/"}
-        per = {}
-        queued = {"/": 1}
+        opened, queued = Counter(), Counter({route_of("/"): 1})  # pages per route
         while queue and len(result.pages) < max_pages:
             url, linked_from = queue.popleft()
             try:
@@ -157,13 +156,13 @@ def crawl(browser, base_url: str, role: DemoRole, visit: Callable, *, route_of: 
             if landed is None:
                 continue
             if landed != url:  # a redirect: count the page it ends on
-                if landed in seen and landed in result.pages:
+                if landed in result.pages:
                     continue
                 seen.add(landed)
             route = route_of(landed)
-            if per.get(route, 0) >= per_route:
+            if opened[route] >= per_route:
                 continue
-            per[route] = per.get(route, 0) + 1
+            opened[route] += 1
             result.pages.append(landed)
             # Both sizes, starting with the one the page is at: one resize a page.
             sizes = SIZES if page.viewport_size == _viewport(SIZES[0]) else SIZES[::-1]
@@ -177,8 +176,8 @@ def crawl(browser, base_url: str, role: DemoRole, visit: Callable, *, route_of: 
                     continue
                 seen.add(link)
                 link_route = route_of(link)
-                if queued.get(link_route, 0) < per_route:
-                    queued[link_route] = queued.get(link_route, 0) + 1
+                if queued[link_route] < per_route:
+                    queued[link_route] += 1
                     queue.append((link, landed))
         return result
     finally:
