@@ -9,12 +9,13 @@ TRANSLATIONS := jimtraining/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-browser lint check-content messages translations clean help bench
+.PHONY: run test test-browser lint check-content messages translations clean help bench screenshots
 
 help:
 	@echo "make run     - install, migrate, load modules/, add demo data, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    - the whole test suite (PostgreSQL and browser tests when available)"
 	@echo "make bench   - load test at ten times national scale (PostgreSQL too with BENCH_DATABASE_URL)"
+	@echo "make screenshots - every page of every demo role at 390x844 and 1280x900, as PNGs in screenshots/"
 	@echo "make lint    - ruff, and the import rules of docs/ARCHITECTURE.md (lint-imports)"
 	@echo "make messages - extract UI strings and update the catalogs in $(TRANSLATIONS)"
 
@@ -54,6 +55,11 @@ test: $(VENV)/.deps-dev translations
 # with gunicorn, loads every page with locust and writes bench/results.json. See README, "Performance".
 bench: $(VENV)/.deps-bench translations
 	$(BIN)/python -m bench.run
+
+# Builds the demo in a temporary SQLite database, serves it and walks every page each demo role reaches (the
+# crawler of tests/browser/test_every_page_in_browser.py) in Debian's Chromium: screenshots/<role>/<width>/<page>.png
+screenshots: $(VENV)/.deps-dev translations
+	$(BIN)/python -m tests.browser.screenshots
 
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check jimtraining tests bench app.py

@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from flask import has_app_context
+from flask_babel import gettext
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -131,4 +133,14 @@ def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
     )
     if "<img" in clean:
         clean = _IMG_TAG.sub(_with_alt, clean)
+    if "<table>" in clean:
+        clean = _scrolling_tables(clean)
     return Markup(clean)
+
+
+def _scrolling_tables(html: str) -> str:
+    """Put every table in a box that scrolls sideways on its own (reachable with the keyboard), so a wide table
+    never makes the page wider than a phone."""
+    label = gettext("Tabel (schuif opzij voor meer)") if has_app_context() else "Tabel (schuif opzij voor meer)"
+    box = f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
+    return html.replace("<table>", box + "<table>").replace("</table>", "</table></div>")

@@ -6,6 +6,9 @@ A round names its scenario by slug (the content lives in jimtraining/scenarios/)
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+
+from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 
@@ -77,6 +80,13 @@ class RolePlayRound(db.Model):
 
     session = db.relationship("CohortSession")
     professional = db.relationship("User", foreign_keys=[professional_id], lazy="joined")
+
+    @property
+    def scenario_title(self) -> str:
+        """The title of its scenario, as people read it (never the slug); archived scenarios keep theirs. Reads the
+        content catalogue (a query at most, per request); pages that list active scenarios anyway look it up there."""
+        scenario = catalogue().scenario(self.scenario_slug)
+        return scenario.title if scenario is not None else _("verwijderd")
     player = db.relationship("User", foreign_keys=[player_id], lazy="joined")
     observers = db.relationship("User", secondary=round_observer, lazy="selectin", order_by="User.name")
     scores = db.relationship("RoundScore", back_populates="round", cascade="all, delete-orphan")

@@ -6,23 +6,10 @@ tests are skipped with a message, except in CI (CI=true), where a missing browse
 
 import os
 import shutil
-import threading
 
 import pytest
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
-from jimtraining import create_app
-from jimtraining.content_tree import load_content, sync_content
-from jimtraining.demo import seed_demo
-from jimtraining.extensions import db
-from tests.conftest import config_for_tests
-
-CHROMIUM = os.environ.get("JIM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, demo_app, serving
 
 
 def pytest_collection_modifyitems(items):
@@ -42,20 +29,16 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app on a free port on 127.0.0.1, with its own SQLite database holding the demo data."""
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("live") / "live.db")
-    app = create_app(config_for_tests(url))
-    with app.app_context():
-        upgrade()
-        sync_content(load_content(app.config["MODULES_DIR"]))
-        seed_demo()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def live_app(tmp_path_factory):
+    """The app served by live_server, with its own SQLite database holding the demo data."""
+    return demo_app("sqlite:///" + str(tmp_path_factory.mktemp("live") / "live.db"))
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The app on a free port on 127.0.0.1."""
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -51,3 +51,10 @@ def test_images_from_other_hosts_are_dropped(src):
 
 def test_images_from_this_site_are_kept():
     assert 'src="/static/x.png"' in render_markdown("![x](/static/x.png)")
+
+
+def test_a_table_scrolls_in_its_own_box_so_the_page_stays_as_wide_as_a_phone(app):
+    with app.test_request_context():
+        html = str(render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n"))
+    assert html.startswith('<div class="table-scroll" tabindex="0" role="region" aria-label="Tabel (schuif opzij')
+    assert html.rstrip().endswith("</table></div>")

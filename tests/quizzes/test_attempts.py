@@ -64,6 +64,7 @@ def test_perfect_answers_pass_once_the_open_answer_is_reviewed(client, app, logi
         "graded", 7.0, 7.0, 100.0, True)
     result = client.get(f"/quiz/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "Sterk antwoord." in result and "UITLEG-KIEZEN" in result and "FB-KIEZEN-A" in result
+    assert "Score: 7 van 7 punten (100%)" in result and "7.0" not in result  # Dutch numbers, no "7.0"
 
 
 def test_review_refuses_points_above_the_maximum(app, client, login, make_user, make_cohort, learner, quiz_module,

@@ -87,6 +87,20 @@ def test_quiz_and_statistics_pages_cost_the_same_queries_for_10_and_500_attempts
     assert "500 beoordeelde pogingen" in page
 
 
+def test_statistics_page_names_question_types_in_words_and_writes_dutch_decimals(client, login, make_user,
+                                                                                  quiz_module):
+    users = [make_user() for _ in range(2)]
+    add_attempt(users[0].id, 1, 100.0, {"kiezen": (1.0, "a")})
+    add_attempt(users[1].id, 1, 0.0, {"kiezen": (0.0, "b")})
+    db.session.commit()
+    login(client, make_user(role="trainer"))
+    page = client.get("/quizzes/basis/statistics").get_data(as_text=True)
+    assert "Eén goed antwoord" in page and "Waar of niet waar" in page
+    assert "single_choice" not in page and "true_false" not in page
+    assert "<td>0,50</td>" in page and "<td>1,00</td>" in page  # difficulty and discrimination of 'kiezen'
+    assert "0.50" not in page
+
+
 def test_ties_in_the_total_do_not_make_a_question_look_discriminating():
     assert upper_lower_index([(50, 1), (50, 0)]) == upper_lower_index([(50, 0), (50, 1)])
     assert upper_lower_index([(50, 1), (50, 0)]) <= 0
