@@ -38,7 +38,7 @@ def what_the_page_holds(client, kind: str, url: str) -> int:
     if kind == "practice":
         return html.count("<strong>Wacht op jou</strong>")
     if kind == "sign":
-        return html.count("<strong>klaar om af te tekenen</strong>")
+        return len(re.findall(r'<a class="badge badge-ok" href="[^"]*#certificaat">klaar om af te tekenen</a>', html))
     if kind == "release":
         rounds = re.findall(r'<li><a href="/rounds/\d+">.*?</li>', html)
         return sum(1 for line in rounds if "vrijgegeven" not in line)
