@@ -12,7 +12,8 @@ from jimtraining.accounts.models import LoginSession
 from jimtraining.accounts.services import change_password, log_in, set_enabled
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
-from tests.conftest import PASSWORD, statements_run
+from tests.support.database import statements_run
+from tests.support.factories import PASSWORD
 
 
 def open_profile_three_times(client) -> None:

@@ -8,7 +8,7 @@ import pytest
 from jimtraining.accounts import reset_links
 from jimtraining.accounts.services import change_password, set_enabled
 from jimtraining.extensions import db
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 NEW_PASSWORD = "kompas regenjas tulp vijver"
 SENT = "Als dit adres bij ons bekend is, krijg je een mail met een link om een nieuw wachtwoord te kiezen."

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 LOGIN_REFUSED = "Er is te vaak geprobeerd in te loggen. Wacht een paar minuten en probeer het dan opnieuw."
 RESET_REFUSED = "Er zijn te veel aanvragen voor een nieuw wachtwoord gedaan."
@@ -174,7 +174,8 @@ def test_logins_go_on_when_the_redis_store_is_down(app, make_user):
     """The redis client is installed, and an unreachable Redis makes the limits count per process instead."""
     from jimtraining import create_app
     from jimtraining.extensions import limiter
-    from tests.conftest import CSRFClient, config_for_tests
+    from tests.support.client import CSRFClient
+    from tests.support.database import config_for_tests
 
     user = make_user()
     down = create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"],

@@ -13,9 +13,9 @@ from jimtraining.certification.models import Certificate
 from jimtraining.certification.stats import national_figures
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
-from tests.certification.conftest import give_licence
-from tests.conftest import count_queries
 from tests.exports import both_variants, offers_both_variants
+from tests.support.certification import give_licence
+from tests.support.database import count_queries
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import pytest
 from jimtraining.certification import stats
 from jimtraining.certification.models import Certificate
 from jimtraining.timeutil import utcnow
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 
 @pytest.fixture

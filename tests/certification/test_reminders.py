@@ -25,7 +25,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def certificate(world):
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], ISSUED)
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, ISSUED)
     db.session.commit()
     return certificate
 
@@ -69,7 +69,7 @@ def test_a_certificate_first_seen_inside_14_days_gets_only_the_14_day_reminder(r
 
 
 def test_revoked_certificates_get_no_reminder(runner, clock, certificate, world, outbox):
-    revoke_certificate(certificate, world["admin"], "Ingetrokken.")
+    revoke_certificate(certificate, world.admin, "Ingetrokken.")
     clock.now = datetime(2028, 12, 1, tzinfo=UTC)
     remind(runner)
     assert outbox == []
@@ -95,12 +95,12 @@ def test_the_reminder_mail_names_the_certificate_and_the_refresher(runner, clock
     clock.now = ISSUED.replace(year=2028, month=12) + timedelta(days=1)
     remind(runner)
     mail = outbox[0]
-    assert mail.to == [world["learner"].email]
+    assert mail.to == [world.learner.email]
     assert certificate.number in mail.body and "15-01-2029" in mail.body and "opfristraject" in mail.body
 
 
 def test_no_reminder_for_a_holder_who_already_renewed(runner, clock, certificate, world, outbox):
-    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"],
+    create_certificate(world.learner, world.trainer, world.track, world.cohort,
                        datetime(2028, 12, 1, tzinfo=UTC))
     db.session.commit()
     clock.now = datetime(2028, 12, 20, tzinfo=UTC)
@@ -109,7 +109,7 @@ def test_no_reminder_for_a_holder_who_already_renewed(runner, clock, certificate
 
 
 def test_no_reminder_for_a_switched_off_account(runner, clock, certificate, world, outbox):
-    world["learner"].is_enabled = False
+    world.learner.is_enabled = False
     db.session.commit()
     clock.now = datetime(2028, 12, 20, tzinfo=UTC)
     remind(runner)

@@ -10,7 +10,7 @@ from jimtraining.content.models import ContentVersion
 from jimtraining.content_tree import load_content, sync_content
 from jimtraining.curriculum.models import Lesson, Module
 from jimtraining.extensions import db
-from tests.conftest import statements_run
+from tests.support.database import statements_run
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from jimtraining import create_app
 from jimtraining.config import from_environment, local_secret_key, normalise_database_url
 from jimtraining.extensions import db
-from tests.conftest import config_for_tests
+from tests.support.database import config_for_tests
 
 
 def test_healthz_reports_the_database_as_ok(client):

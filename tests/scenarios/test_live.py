@@ -12,7 +12,7 @@ from jimtraining.roleplay import services as live
 from jimtraining.roleplay.models import RolePlayRound
 from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import utcnow
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 SECRETS = ("GEHEIM-WIE", "GEHEIM-VOELT", "GEHEIM-VERBERGT", "GEHEIM-OPEN", "GEHEIM-DICHT", "GEHEIM-GRENS")
 

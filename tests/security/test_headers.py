@@ -6,7 +6,9 @@ import pytest
 
 from jimtraining import create_app
 from jimtraining.extensions import db
-from tests.conftest import PASSWORD, CSRFClient, config_for_tests
+from tests.support.client import CSRFClient
+from tests.support.database import config_for_tests
+from tests.support.factories import PASSWORD
 
 #: Headers that every response carries, with their exact values.
 ALWAYS = {

@@ -37,11 +37,11 @@ from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.rendering import render_markdown
 from jimtraining.roleplay import services as live
 from jimtraining.timeutil import utcnow
-from tests.certification.conftest import give_licence, make_track
-from tests.conftest import PASSWORD
-from tests.quizzes.conftest import PERFECT, QUIZ_YML, answer_form, latest_attempt, write_quiz
-from tests.scenarios.conftest import SCENARIO_YML
 from tests.security.xss import MAX_PAYLOAD_LENGTH, live_markup, load_payloads, pack, page_text, single_line
+from tests.support.certification import give_licence, make_track
+from tests.support.factories import PASSWORD
+from tests.support.quizzes import PERFECT, QUIZ_YML, answer_form, latest_attempt, write_quiz
+from tests.support.scenarios import SCENARIO_YML
 
 PAYLOADS = load_payloads()
 LINES = single_line(PAYLOADS)
@@ -633,7 +633,7 @@ def test_live_roleplay_comments_and_notes(pages, scenario_content, make_user, ma
 # Certificates, revocation and licence reasons ----------------------------------------------------------------------
 
 def test_certificates_revocations_and_licences(pages, synced_content, make_user, make_cohort):
-    from tests.certification.conftest import add_sessions, complete
+    from tests.support.certification import add_sessions, complete
 
     track = make_track()
     names, org_names = pack(PAYLOADS, 120), pack(PAYLOADS, 200)
