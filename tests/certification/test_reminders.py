@@ -13,21 +13,18 @@ ISSUED = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # valid 36 months: ends 15 Ja
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A frozen clock for the reminder service; set clock.now to move it."""
-
-    class Clock:
-        now = ISSUED
-
-    monkeypatch.setattr(services, "utcnow", lambda: Clock.now)
-    return Clock
-
-
-@pytest.fixture
 def certificate(world):
     certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, ISSUED)
     db.session.commit()
     return certificate
+
+
+@pytest.fixture
+def clock(clock, certificate):
+    """The suite's frozen clock (tests/support/clock.py), at the moment the certificate was issued once the world
+    and the certificate are there; set clock.now to move it."""
+    clock.move_to(ISSUED)
+    return clock
 
 
 def remind(runner):
@@ -82,11 +79,11 @@ def test_a_reminder_that_could_not_be_sent_is_tried_again_on_the_next_run(runner
     def broken(*_args):
         raise MailError("mail server down")
 
+    real_send_mail = services.send_mail
     monkeypatch.setattr(services, "send_mail", broken)
     result = runner.invoke(args=["certificates", "remind"])
     assert result.exit_code == 1 and "1 failed" in result.output
-    monkeypatch.undo()
-    monkeypatch.setattr(services, "utcnow", lambda: clock.now)
+    monkeypatch.setattr(services, "send_mail", real_send_mail)
     remind(runner)
     assert len(outbox) == 1
 

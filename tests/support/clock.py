@@ -24,8 +24,12 @@ class Clock:
 
     @property
     def now(self) -> datetime:
-        """The frozen moment (timezone-aware, UTC)."""
+        """The frozen moment (timezone-aware, UTC); setting it is move_to."""
         return utcnow()
+
+    @now.setter
+    def now(self, moment: datetime) -> None:
+        self.move_to(moment)
 
     def move_to(self, moment: datetime) -> None:
         """Put the clock at `moment` (forward or back); the monotonic clock moves forward by the difference, never
@@ -43,6 +47,6 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """A frozen clock: clock.now, clock.move_to(datetime), clock.shift(timedelta or seconds)."""
+    """A frozen clock: clock.now (read or set), clock.move_to(datetime), clock.shift(timedelta or seconds)."""
     with time_machine.travel(utcnow(), tick=False) as traveller:
         yield Clock(traveller, monkeypatch)
