@@ -144,12 +144,12 @@ def test_every_certificate_gets_its_own_random_status_bit(issued):
     assert all(status_list == 1 and 0 <= index < 131072 for status_list, index in rows)
 
 
-def test_unknown_codes_get_404(client, issued):
-    for code in ("onbekend-maar-lang-genoeg-123", "kort", "<script>"):
-        response = client.get(f"/api/v1/certificates/{code}/credential")
-        assert response.status_code == 404 and response.get_json() == {"status": "unknown"}
-        for extension in ("json", "svg", "png"):
-            assert client.get(f"/certificates/{code}/open-badge.{extension}").status_code == 404
+@pytest.mark.parametrize("code", ["onbekend-maar-lang-genoeg-123", "kort", "<script>"])
+def test_unknown_codes_get_404(client, issued, code):
+    response = client.get(f"/api/v1/certificates/{code}/credential")
+    assert response.status_code == 404 and response.get_json() == {"status": "unknown"}
+    for extension in ("json", "svg", "png"):
+        assert client.get(f"/certificates/{code}/open-badge.{extension}").status_code == 404, extension
 
 
 def test_a_certificate_from_before_open_badges_gets_its_credential_on_first_request(client, issued, runner,

@@ -243,14 +243,17 @@ def test_the_corpus_has_enough_payloads_that_fit_every_field_and_announce_themse
     assert not silent, f"payloads that would run without calling a marker: {silent}"
 
 
-def test_the_detector_finds_live_markup_and_ignores_escaped_text():
+def test_the_detector_ignores_escaped_text_and_our_own_scripts():
     assert live_markup("<p>&lt;script&gt;alert(1)&lt;/script&gt; {{7*7}}</p>") == []
     assert live_markup('<script src="/static/js/quiz.js" defer></script><meta http-equiv="refresh" content="15">') == []
-    for markup in ("<script>alert(1)</script>", '<img src=x onerror="alert(1)">', '<a href=" jav&#x61;script:x">',
-                   '<iframe srcdoc="x">', "<svg><animate attributeName=href>", "<base href=//evil>", "<marquee>",
-                   '<meta http-equiv=refresh content="0;url=x">', '<div style="width:expression(alert(1))">',
-                   "<p>1787569</p>"):
-        assert live_markup(markup), markup
+
+
+@pytest.mark.parametrize("markup", [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', '<a href=" jav&#x61;script:x">',
+    '<iframe srcdoc="x">', "<svg><animate attributeName=href>", "<base href=//evil>", "<marquee>",
+    '<meta http-equiv=refresh content="0;url=x">', '<div style="width:expression(alert(1))">', "<p>1787569</p>"])
+def test_the_detector_finds_live_markup(markup):
+    assert live_markup(markup)
 
 
 @pytest.mark.parametrize("wrap", ["{}", "Tekst {} tekst", "- {}", "# {}", "> {}", "| a |\n|---|\n| {} |", "**{}**"])
