@@ -42,15 +42,6 @@ def no_network(monkeypatch):
     assert not tried, f"the network was used: {tried}"
 
 
-@pytest.fixture(autouse=True)
-def _forget_signed_status_lists(app):
-    """Each test starts with no status list kept by the process (they are kept per signing key and revoked set;
-    the tables are emptied between tests)."""
-    app.extensions.pop("jim_credential_status", None)
-    yield
-    app.extensions.pop("jim_credential_status", None)
-
-
 @pytest.fixture(scope="session")
 def schema_validator():
     """1EdTech's OB 3.0 AchievementCredential JSON Schema (draft 2019-09), with its formats checked."""

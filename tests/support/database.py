@@ -55,10 +55,10 @@ def reset_schema(url: str) -> None:
 
 def empty_tables() -> None:
     """Delete every row of every table (ids restart on PostgreSQL), and forget what the process kept of them (the
-    curriculum, cohort dashboards); what each test ends with."""
+    curriculum, cohort dashboards, the signed credential status list); what each test ends with."""
     db.session.rollback()
-    current_app.extensions.pop("jim_catalogue", None)
-    current_app.extensions.pop("jim_cohort_overviews", None)
+    for kept in ("jim_catalogue", "jim_cohort_overviews", "jim_credential_status"):
+        current_app.extensions.pop(kept, None)
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
         quoted = ", ".join(f'"{name}"' for name in tables)
