@@ -1,8 +1,8 @@
 """Logins and password-reset requests are throttled per client address and per e-mail address.
 
 The limits (jimtraining/config.py): 10 login tries a minute per address typed, 30 a minute per client address;
-3 reset requests an hour per address, 5 a minute per client address. tests/conftest.py resets the counts before
-every test, so no test sleeps and the rest of the suite, which logs in a lot, is never throttled by accident.
+3 reset requests an hour per address, 5 a minute per client address. tests/support/limiter.py resets the counts
+before every test, so no test sleeps and the rest of the suite, which logs in a lot, is never throttled by accident.
 """
 
 import re

@@ -16,7 +16,7 @@ from jimtraining.cohorts.models import Cohort
 from jimtraining.extensions import db
 from tests.support.certification import make_track
 
-#: The test track's requirements (tests/certification/conftest.py): modules basis and verder, the quiz of basis.
+#: The test track's requirements (tests/support/certification.py): modules basis and verder, the quiz of basis.
 EDIT_FIELDS = {"name": "Groep A", "region": "Twente", "status": "running", "work_context": ""}
 
 

@@ -4,7 +4,8 @@ A code has six digits and two are right at any moment (this minute's and the pre
 try without end is marked present without attending, and attendance counts toward the certificate. Wrong codes are
 limited per learner per session (CHECKIN_WRONG_CODES_PER_SESSION, 5) and per client address over all learners
 (CHECKIN_LIMIT_PER_IP); after that even the right code is refused until the trainer marks the learner. The trainer
-sees who had wrong tries. tests/conftest.py resets the per-address counts before every test.
+sees who had wrong tries. The shared_limiter fixture (tests/support/limiter.py) resets the per-address counts before
+every test.
 """
 
 from datetime import timedelta
