@@ -15,12 +15,17 @@ def _limiter_as_the_suite_app_left_it(app) -> dict:
     return dict(vars(limiter))
 
 
+def _put_back(state: dict) -> None:
+    for name in set(vars(limiter)) - set(state):
+        delattr(limiter, name)
+    vars(limiter).update(state)
+    limiter.reset()
+
+
 @pytest.fixture
 def shared_limiter(_limiter_as_the_suite_app_left_it):
     """The limiter as the suite's app configured it, with no counts (no login or password-reset throttling carried
     over from another test); put back again after the test, whatever app the test built."""
-    vars(limiter).update(_limiter_as_the_suite_app_left_it)
-    limiter.reset()
+    _put_back(_limiter_as_the_suite_app_left_it)
     yield limiter
-    vars(limiter).update(_limiter_as_the_suite_app_left_it)
-    limiter.reset()
+    _put_back(_limiter_as_the_suite_app_left_it)
