@@ -70,7 +70,7 @@ def build_world(content_root) -> dict:
     from jimtraining.roleplay import services as live
     from jimtraining.scenarios import services as scenario_services
     from jimtraining.timeutil import utcnow
-    from tests.support.certification import add_sessions, complete, give_licence, make_track, practice
+    from tests.support.certification import add_sessions, complete_requirements, give_licence, make_track, practice
     from tests.support.quizzes import PERFECT, answer_form, module_quiz
 
     tree = load_content(content_root)
@@ -131,7 +131,7 @@ def build_world(content_root) -> dict:
     live.book_actor(session_a, users["actor"])
 
     # A learner of A who meets every requirement: sign-off can only be refused for who asks.
-    complete({"sessions": ended, "actor": users["actor"], "trainer": users["trainer"]}, ready)
+    complete_requirements(ready, ended, users["actor"], users["trainer"])
 
     scenario = scenario_services.get_scenario_or_none("testscenario")
     round_ = live.create_round(session_a, scenario, users["learner"], users["actor"], [], 10)

@@ -636,7 +636,7 @@ def test_live_roleplay_comments_and_notes(pages, scenario_content, make_user, ma
 # Certificates, revocation and licence reasons ----------------------------------------------------------------------
 
 def test_certificates_revocations_and_licences(pages, synced_content, make_user, make_cohort):
-    from tests.support.certification import add_sessions, complete
+    from tests.support.certification import add_sessions, complete_requirements
 
     track = make_track()
     names, org_names = pack(PAYLOADS, 120), pack(PAYLOADS, 200)
@@ -651,7 +651,7 @@ def test_certificates_revocations_and_licences(pages, synced_content, make_user,
     db.session.commit()
 
     # The first certificate is signed off through the page; the others are written as a sign-off would.
-    complete({"sessions": add_sessions(cohort), "actor": make_user(role="actor"), "trainer": signer}, holders[0])
+    complete_requirements(holders[0], add_sessions(cohort), make_user(role="actor"), signer)
     now = utcnow()
     for holder, trainer in zip(holders[1:], trainers[1:], strict=True):
         certification.create_certificate(holder, trainer, track, None, now)
