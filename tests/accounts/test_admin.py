@@ -183,7 +183,7 @@ def test_user_list_says_so_when_nobody_matches(client, login, make_user):
 
 def test_user_list_costs_the_same_queries_for_10_or_200_users(client, login, make_user):
     """Issue 14 item 3: within a query budget that does not grow with the number of users."""
-    from tests.conftest import count_queries
+    from tests.support.database import count_queries
 
     login(client, make_user(role="admin", name="Ada Admin"))
     for _ in range(10):

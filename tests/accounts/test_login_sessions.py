@@ -7,12 +7,12 @@ import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
-from jimtraining.accounts import services
 from jimtraining.accounts.models import LoginSession
 from jimtraining.accounts.services import change_password, log_in, set_enabled
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
-from tests.conftest import PASSWORD, statements_run
+from tests.support.database import statements_run
+from tests.support.factories import PASSWORD
 
 
 def open_profile_three_times(client) -> None:
@@ -165,14 +165,13 @@ def test_pages_do_not_write_to_the_database_for_the_session(app, login, make_use
     assert writes == []
 
 
-def test_last_seen_is_written_at_most_once_an_hour(app, login, make_user, monkeypatch):
+def test_last_seen_is_written_at_most_once_an_hour(app, login, make_user, clock):
     user = make_user()
     client = app.test_client()
     login(client, user)
     [session] = sessions_of(user)
     first_seen = session.last_seen_at
-    later = utcnow() + timedelta(hours=1, minutes=1)
-    monkeypatch.setattr(services, "utcnow", lambda: later)
+    clock.shift(timedelta(hours=1, minutes=1))
     writes = [s for s in statements_run(lambda: open_profile_three_times(client))
               if s.lstrip().upper().startswith("UPDATE")]
     assert len(writes) == 1 and "login_session" in writes[0]

@@ -1,14 +1,14 @@
 """Choosing a new password through a link sent by mail."""
 
 import re
-import time
+from datetime import timedelta
 
 import pytest
 
 from jimtraining.accounts import reset_links
 from jimtraining.accounts.services import change_password, set_enabled
 from jimtraining.extensions import db
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 NEW_PASSWORD = "kompas regenjas tulp vijver"
 SENT = "Als dit adres bij ons bekend is, krijg je een mail met een link om een nieuw wachtwoord te kiezen."
@@ -111,13 +111,12 @@ def test_the_link_sets_a_new_password_once(app, client, make_user, login, outbox
     assert user.check_password(NEW_PASSWORD)
 
 
-def test_the_link_works_for_60_minutes(client, make_user, outbox, monkeypatch):
+def test_the_link_works_for_60_minutes(client, make_user, outbox, clock):
     user = make_user()
     path = requested_link(client, outbox, user)
-    now = time.time()
-    monkeypatch.setattr(reset_links, "clock", lambda: now + 59 * 60)
+    clock.shift(timedelta(minutes=59))
     assert client.get(path).status_code == 200
-    monkeypatch.setattr(reset_links, "clock", lambda: now + 61 * 60)
+    clock.shift(timedelta(minutes=2))
     expired = client.get(path)
     assert expired.status_code == 410
     assert "Deze link is verlopen." in expired.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from jimtraining.extensions import db
 from jimtraining.organisations.models import Organisation
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 
 def test_profile_changes_are_saved(client, login, make_user):

@@ -12,7 +12,7 @@ from jimtraining.config import from_environment
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 from tests.accounts.test_login_sessions import active, remembered_login, sessions_of
-from tests.conftest import statements_run
+from tests.support.database import statements_run
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "

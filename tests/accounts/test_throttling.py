@@ -1,15 +1,15 @@
 """Logins and password-reset requests are throttled per client address and per e-mail address.
 
 The limits (jimtraining/config.py): 10 login tries a minute per address typed, 30 a minute per client address;
-3 reset requests an hour per address, 5 a minute per client address. tests/conftest.py resets the counts before
-every test, so no test sleeps and the rest of the suite, which logs in a lot, is never throttled by accident.
+3 reset requests an hour per address, 5 a minute per client address. tests/support/limiter.py resets the counts
+before every test, so no test sleeps and the rest of the suite, which logs in a lot, is never throttled by accident.
 """
 
 import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 LOGIN_REFUSED = "Er is te vaak geprobeerd in te loggen. Wacht een paar minuten en probeer het dan opnieuw."
 RESET_REFUSED = "Er zijn te veel aanvragen voor een nieuw wachtwoord gedaan."
@@ -170,24 +170,20 @@ def test_a_wrong_trusted_proxies_value_stops_the_start_with_a_reason(monkeypatch
         from_environment(str(tmp_path), {"SECRET_KEY": "x", "MAIL_BACKEND": "locmem"})
 
 
-def test_logins_go_on_when_the_redis_store_is_down(app, make_user):
-    """The redis client is installed, and an unreachable Redis makes the limits count per process instead."""
+def test_logins_go_on_when_the_redis_store_is_down(app, make_user, shared_limiter):
+    """The redis client is installed, and an unreachable Redis makes the limits count per process instead. (The
+    limiter is one object for every app: shared_limiter gives it back the suite's memory store afterwards.)"""
     from jimtraining import create_app
-    from jimtraining.extensions import limiter
-    from tests.conftest import CSRFClient, config_for_tests
+    from tests.support.client import CSRFClient
+    from tests.support.database import config_for_tests
 
     user = make_user()
     down = create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"],
                                        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0"))
     down.test_client_class = CSRFClient
-    try:
-        client = down.test_client()
-        assert try_login(client, user.email, PASSWORD).status_code == 302
-        client.submit("/logout")
-        for _ in range(10):
-            try_login(client, user.email)
-        assert try_login(client, user.email, PASSWORD).status_code == 429
-    finally:
-        # The limiter is one object for every app: give it back the suite's memory store.
-        limiter.init_app(app)
-        limiter._storage_dead = False
+    client = down.test_client()
+    assert try_login(client, user.email, PASSWORD).status_code == 302
+    client.submit("/logout")
+    for _ in range(10):
+        try_login(client, user.email)
+    assert try_login(client, user.email, PASSWORD).status_code == 429

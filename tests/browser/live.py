@@ -12,7 +12,7 @@ from jimtraining import create_app
 from jimtraining.content_tree import load_content, sync_content
 from jimtraining.demo import seed_demo
 from jimtraining.extensions import db
-from tests.conftest import config_for_tests
+from tests.support.database import config_for_tests
 
 CHROMIUM = os.environ.get("JIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

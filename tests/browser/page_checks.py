@@ -139,9 +139,10 @@ def identifiers_in(texts, pattern: re.Pattern) -> list[str]:
 _DECIMAL_POINT = re.compile(r"(?<![\w.])(?<!\d\.)\d+\.\d+(?![\w]|\.\d)")
 #: Dutch groups thousands with a point: 3.000 and 12.500.000 are right.
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-#: Names followed by a version number ("Open Badges 3.0", "LTI 1.3", "WCAG 2.1") or a room number ("lokaal 1.12"),
-#: and "10.30 uur" (a time).
-_NAME_BEFORE = re.compile(r"(?:\b(?:Badges|LTI|WCAG|OAuth|TLS|HTTP|Python|versie|version|lokaal|zaal|kamer|ruimte)\s*"
+#: Names followed by a version number ("Open Badges 3.0", "LTI 1.3", "WCAG 2.1", "Common Cartridge 1.1"), an article
+#: of a law ("artikel 7.4") or a room number ("lokaal 1.12"), and "10.30 uur" (a time).
+_NAME_BEFORE = re.compile(r"(?:\b(?:Badges|LTI|WCAG|OAuth|TLS|HTTP|Python|Cartridge|artikel|art\.|versie|version|"
+                          r"lokaal|zaal|kamer|ruimte)\s*"
                           r"|\bv)$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^\s*uur\b")
 

@@ -59,6 +59,9 @@ def test_trainer_reviews_a_practice_assignment_on_a_phone(page):
     assert_accessible(page)
     page.get_by_role("row", name=re.compile("Wacht op jou")).get_by_role("link").click()
     assert_accessible(page)
+    levels = page.locator("input[type=radio][name^='level-'][value='4']")  # the highest level of every criterion
+    for index in range(levels.count()):
+        levels.nth(index).check()
     page.get_by_label("Goedkeuren").check()
     page.get_by_role("button", name="Besluit opslaan").click()
     assert "Je besluit is opgeslagen." in page.locator(".flashes").inner_text()

@@ -70,7 +70,7 @@ def test_live_round_on_a_phone(browser, live_server):
     assert learner.get_by_role("link", name="Bekijk de nabespreking").count() == 0
 
     trainer.goto(round_url + "/debrief")
-    trainer.get_by_label("Voldoende").check()
+    trainer.get_by_label("Voldoende", exact=True).check()
     trainer.get_by_role("button", name="Vrijgeven aan de deelnemer").click()
     assert "De uitslag is vrijgegeven aan de deelnemer." in trainer.locator(".flashes").inner_text()
 

@@ -46,8 +46,8 @@ from jimtraining.roleplay import services as live
 from jimtraining.scenarios import services as scenarios
 from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import utcnow
-from tests.conftest import config_for_tests
 from tests.security.xss import DOM_SCAN, INIT_SCRIPT, load_payloads, pack, single_line
+from tests.support.database import config_for_tests
 
 PAYLOADS = load_payloads()
 LINES = single_line(PAYLOADS)

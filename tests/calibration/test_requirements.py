@@ -13,7 +13,7 @@ from jimtraining.config import PROJECT_ROOT
 from jimtraining.content_tree import load_content
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
-from tests.certification.conftest import calibrate, give_licence
+from tests.support.certification import calibrate, give_licence
 
 
 def calibration_check(world):

@@ -16,8 +16,8 @@ from jimtraining.config import PROJECT_ROOT
 from jimtraining.content_tree import load_content
 from jimtraining.extensions import db
 from jimtraining.timeutil import local_date, utcnow
-from tests.certification.conftest import REQUIREMENTS, add_sessions, give_licence, make_track
 from tests.certification.test_tracks import TRACK_YML, problems
+from tests.support.certification import REQUIREMENTS, add_sessions, give_licence, make_track
 
 NOTE = "Leidde de nabespreking van twee rondes en hield de time-out goed in de gaten."
 
@@ -29,10 +29,10 @@ def w(world, make_user, make_cohort):
     make_track(slug="jim-trainer", title="JIM-trainer", audience="trainer",
                requirements={**REQUIREMENTS, "co_training": 1})
     candidate = make_user(name="Kim Kandidaat", email="kim@example.org")
-    trainer_cohort = make_cohort(trainers=[world["other_trainer"]], learners=[candidate], track_slug="jim-trainer")
-    session = world["sessions"][-1]
+    trainer_cohort = make_cohort(trainers=[world.other_trainer], learners=[candidate], track_slug="jim-trainer")
+    session = world.sessions[-1]
     return {**world, "candidate": candidate, "trainer_cohort": trainer_cohort, "session": session,
-            "url": f"/cohorts/{world['cohort'].id}/sessions/{session.id}/co-training"}
+            "url": f"/cohorts/{world.cohort.id}/sessions/{session.id}/co-training"}
 
 
 def co_check(w):

@@ -12,7 +12,7 @@ from jimtraining.certification.models import Certificate
 from jimtraining.certification.services import create_certificate
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
-from tests.certification.conftest import complete
+from tests.support.certification import complete
 
 BASE_URL = "https://jim.example.nl"
 
@@ -26,10 +26,10 @@ def base_url(app, monkeypatch):
 def test_the_certificate_mail_links_to_base_url_whatever_host_the_trainer_request_named(
         client_with_host, login, world, outbox, base_url):
     """Issue 14 item 5: the mail about a new certificate links to BASE_URL, not to the request's Host header."""
-    complete(world, world["learner"])
+    complete(world, world.learner)
     client = client_with_host("evil.example")
-    login(client, world["trainer"])
-    response = client.submit(f"/cohorts/{world['cohort'].id}/learners/{world['learner'].id}/certificate",
+    login(client, world.trainer)
+    response = client.submit(f"/cohorts/{world.cohort.id}/learners/{world.learner.id}/certificate",
                              {"confirm": "yes"})
     assert response.status_code == 302
     certificate = db.session.scalar(select(Certificate))
@@ -43,10 +43,10 @@ def test_the_certificate_pdf_prints_and_encodes_the_verification_link_on_base_ur
         client_with_host, login, world, base_url):
     """Issue 14 item 5: the PDF's printed URL and its QR code point at BASE_URL, also when the request came in
     under another name (a forged Host header, or the internal address behind a proxy)."""
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
     db.session.commit()
     client = client_with_host("10.0.0.7:8000")
-    login(client, world["learner"])
+    login(client, world.learner)
     response = client.get(f"/certificates/{certificate.id}.pdf")
     assert response.status_code == 200
     page = PdfReader(io.BytesIO(response.data)).pages[0]

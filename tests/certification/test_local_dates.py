@@ -45,7 +45,7 @@ def numeric(day: date) -> str:
 
 def signed_at(world, moment):
     """A certificate signed at `moment` (the clock frozen there), valid for the track's 36 months."""
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"],
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort,
                                      moment.astimezone(UTC))
     db.session.commit()
     issued = moment.date()
@@ -56,7 +56,7 @@ def signed_at(world, moment):
 def test_the_pdf_dates_the_certificate_on_the_day_it_was_signed_in_amsterdam(client_for, world, moment):
     """Issue 14 item 1: the PDF used to say 6 December for a certificate signed at 00:47 on 7 December."""
     certificate, issued, expires = signed_at(world, moment)
-    response = client_for(world["learner"]).get(f"/certificates/{certificate.id}.pdf")
+    response = client_for(world.learner).get(f"/certificates/{certificate.id}.pdf")
     text = " ".join(PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
     assert f"Uitgereikt op {dutch(issued)}" in text
     assert f"Geldig tot {dutch(expires)}" in text
@@ -71,7 +71,7 @@ def test_the_verify_page_the_json_and_the_holders_page_give_the_same_amsterdam_d
     assert dutch(issued) in page and dutch(expires) in page
     data = client.get(f"/api/v1/certificates/{certificate.code}").get_json()
     assert (data["issued_on"], data["expires_on"]) == (issued.isoformat(), expires.isoformat())
-    mine = client_for(world["learner"]).get("/certification").get_data(as_text=True)
+    mine = client_for(world.learner).get("/certification").get_data(as_text=True)
     assert f"afgetekend op {dutch(issued)}" in mine and dutch(expires) in mine
 
 
@@ -79,7 +79,7 @@ def test_the_verify_page_the_json_and_the_holders_page_give_the_same_amsterdam_d
 def test_the_mail_about_the_new_certificate_gives_the_amsterdam_expiry_date(world, outbox, moment):
     """Issue 14 item 1: the mail said "geldig tot 06-12-2029" for a certificate signed at 00:47 on 7 December."""
     certificate, _issued, expires = signed_at(world, moment)
-    services._mail_issued(certificate, world["learner"])
+    services._mail_issued(certificate, world.learner)
     assert f"geldig tot {numeric(expires)}" in outbox[0].body
 
 
@@ -98,13 +98,13 @@ def test_the_skj_export_dates_certificates_and_sessions_in_amsterdam(client_for,
     at that moment."""
     certificate, issued, expires = signed_at(world, moment)
     start = moment.astimezone(UTC)
-    session = CohortSession(cohort_id=world["cohort"].id, title="Avondbijeenkomst", starts_at=start,
+    session = CohortSession(cohort_id=world.cohort.id, title="Avondbijeenkomst", starts_at=start,
                             ends_at=start + timedelta(hours=2), checkin_secret=new_checkin_secret())
     db.session.add(session)
     db.session.flush()
-    db.session.add(Attendance(session_id=session.id, user_id=world["learner"].id, status="present"))
+    db.session.add(Attendance(session_id=session.id, user_id=world.learner.id, status="present"))
     db.session.commit()
-    response = client_for(world["learner"]).get("/certification/skj.csv")
+    response = client_for(world.learner).get("/certification/skj.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     certificate_row = next(r for r in rows if r["kind"] == "certificate")
     assert (certificate_row["date"], certificate_row["valid_until"]) == (issued.isoformat(), expires.isoformat())
@@ -117,7 +117,7 @@ def test_the_audit_log_export_names_the_amsterdam_expiry_date(client_for, world,
     """Issue 14 item 1: the audit log's CSV holds the expiry date of an issued certificate as people read it; the
     moment itself stays an exact UTC timestamp with its offset."""
     certificate, _issued, expires = signed_at(world, moment)
-    response = client_for(world["admin"]).get("/admin/audit.csv")
+    response = client_for(world.admin).get("/admin/audit.csv")
     row = next(r for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))
                if r["action"] == "certificate.issued")
     assert f"expires_on={expires.isoformat()}" in row["details"]

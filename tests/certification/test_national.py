@@ -14,9 +14,9 @@ from jimtraining.certification.services import create_certificate
 from jimtraining.certification.stats import forget_national_figures, national_figures
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
-from tests.certification.conftest import give_licence
-from tests.conftest import count_queries
 from tests.exports import both_variants, offers_both_variants
+from tests.support.certification import give_licence
+from tests.support.database import count_queries
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -146,7 +146,7 @@ def test_dashboard_query_count_is_the_same_for_10_and_10000_certificates(client,
 
 
 def test_the_public_page_names_months_in_dutch_and_folds_its_tables(client, world):
-    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
     db.session.commit()
     forget_national_figures()
     page = client.get("/progress").get_data(as_text=True)

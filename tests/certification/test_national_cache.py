@@ -7,7 +7,7 @@ import pytest
 from jimtraining.certification import stats
 from jimtraining.certification.models import Certificate
 from jimtraining.timeutil import utcnow
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_public_progress_page_is_served_from_the_cache_within_a_minute(client, c
     assert "elke minuut bijgewerkt" in client.get("/progress").get_data(as_text=True)
 
 
-def test_cached_figures_are_recomputed_after_a_minute(app, cached, monkeypatch):
+def test_cached_figures_are_recomputed_after_a_minute(app, cached, clock):
     from jimtraining.extensions import db
 
     with app.test_request_context():
@@ -43,8 +43,7 @@ def test_cached_figures_are_recomputed_after_a_minute(app, cached, monkeypatch):
         db.session.add(certificate(1))
         db.session.commit()
         assert stats.current_national_figures().issued == before.issued  # still the cached figures
-        later = stats.time.monotonic() + 61
-        monkeypatch.setattr(stats.time, "monotonic", lambda: later)
+        clock.shift(61)
         assert stats.current_national_figures().issued == before.issued + 1
 
 

@@ -8,7 +8,7 @@ from jimtraining.certification.models import AuditEvent, PracticeAssignment, Pra
 from jimtraining.certification.practice import word_count
 from jimtraining.client_data import client_data_findings, is_bsn
 from jimtraining.extensions import db
-from tests.certification.conftest import REFLECTION
+from tests.support.certification import REFLECTION
 
 URL = "/certification/jimwerker/practice"
 
@@ -25,7 +25,7 @@ def hand_in(client, text=REFLECTION, confirm=False):
 
 
 def review_url(world, assignment):
-    return f"/cohorts/{world['cohort'].id}/practice/{assignment.id}"
+    return f"/cohorts/{world.cohort.id}/practice/{assignment.id}"
 
 
 @pytest.mark.parametrize("number, valid", [("111222333", True), ("123456782", True), ("123456789", False),
@@ -54,7 +54,7 @@ def test_ordinary_numbers_are_not_flagged(text):
 
 
 def test_learner_hands_in_a_reflection_and_sees_it_waiting(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     response = hand_in(client)
     assert response.status_code == 302
     page = client.get(URL).get_data(as_text=True)
@@ -64,7 +64,7 @@ def test_learner_hands_in_a_reflection_and_sees_it_waiting(client_for, world):
 
 
 def test_too_short_a_reflection_is_refused_and_the_text_is_kept(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     response = hand_in(client, "Te kort, maar wel mijn eigen woorden.")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -73,7 +73,7 @@ def test_too_short_a_reflection_is_refused_and_the_text_is_kept(client_for, worl
 
 
 def test_text_with_client_data_is_not_saved_until_the_learner_confirms(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     text = REFLECTION + " Haar moeder is te bereiken op 06-12345678."
     warned = hand_in(client, text)
     assert warned.status_code == 422
@@ -86,14 +86,14 @@ def test_text_with_client_data_is_not_saved_until_the_learner_confirms(client_fo
 
 
 def test_returned_work_gets_a_new_version_and_the_old_one_stays(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     hand_in(client)
     assignment = db.session.scalar(select(PracticeAssignment))
-    client = client_for(world["trainer"])
+    client = client_for(world.trainer)
     url = review_url(world, assignment)
     assert client.submit(url, {"decision": "returned", "feedback": "Wat heb je zelf geleerd?"}, page=url).status_code \
         == 302
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     page = client.get(URL).get_data(as_text=True)
     assert "Wat heb je zelf geleerd?" in page and "teruggegeven" in page
     assert hand_in(client, REFLECTION + " Ik leerde om eerst te luisteren.").status_code == 302
@@ -104,10 +104,10 @@ def test_returned_work_gets_a_new_version_and_the_old_one_stays(client_for, worl
 
 
 def test_returning_needs_feedback(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     hand_in(client)
     assignment = db.session.scalar(select(PracticeAssignment))
-    client = client_for(world["trainer"])
+    client = client_for(world.trainer)
     url = review_url(world, assignment)
     response = client.submit(url, {"decision": "returned", "feedback": ""}, page=url)
     assert response.status_code == 400 and "Schrijf feedback" in response.get_data(as_text=True)
@@ -116,21 +116,21 @@ def test_returning_needs_feedback(client_for, world):
 
 
 def test_approval_is_logged_and_counts_for_eligibility(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     hand_in(client)
     assignment = db.session.scalar(select(PracticeAssignment))
-    client = client_for(world["trainer"])
+    client = client_for(world.trainer)
     url = review_url(world, assignment)
     client.submit(url, {"decision": "approved", "feedback": ""}, page=url)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "practice.approved"))
-    assert event.actor_id == world["trainer"].id and event.subject_id == world["learner"].id
-    client = client_for(world["learner"])
+    assert event.actor_id == world.trainer.id and event.subject_id == world.learner.id
+    client = client_for(world.learner)
     assert hand_in(client).status_code == 422  # approved: no new version
     assert "Je praktijkopdracht is goedgekeurd" in client.get(URL).get_data(as_text=True)
 
 
 def test_a_second_version_cannot_be_handed_in_while_one_waits(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     hand_in(client)
     response = hand_in(client)
     assert response.status_code == 422 and versions() == 1
@@ -140,51 +140,51 @@ def test_the_practice_page_is_only_for_learners_of_a_cohort_on_that_track(client
     client = client_for(make_user())
     assert client.get(URL).status_code == 403
     assert hand_in(client).status_code == 403
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     assert client.get("/certification/bestaat-niet/practice").status_code == 404
 
 
 def test_trainer_of_another_cohort_cannot_see_or_review(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     hand_in(client)
     assignment = db.session.scalar(select(PracticeAssignment))
-    client = client_for(world["other_trainer"])
+    client = client_for(world.other_trainer)
     assert client.get(review_url(world, assignment)).status_code == 403
     assert client.submit(review_url(world, assignment), {"decision": "approved"}).status_code == 403
-    assert client.get(f"/cohorts/{world['cohort'].id}/practice").status_code == 403
-    other_url = f"/cohorts/{world['other'].id}/practice/{assignment.id}"
+    assert client.get(f"/cohorts/{world.cohort.id}/practice").status_code == 403
+    other_url = f"/cohorts/{world.other.id}/practice/{assignment.id}"
     assert client.get(other_url).status_code == 404  # the learner is not in the other cohort
     db.session.refresh(assignment.latest)
     assert assignment.latest.decision is None
 
 
 def test_queue_lists_waiting_work_first(client_for, world):
-    for learner in (world["learner"], world["second"]):
+    for learner in (world.learner, world.second):
         client = client_for(learner)
         hand_in(client)
-    first = db.session.scalar(select(PracticeAssignment).where(PracticeAssignment.user_id == world["learner"].id))
-    client = client_for(world["trainer"])
+    first = db.session.scalar(select(PracticeAssignment).where(PracticeAssignment.user_id == world.learner.id))
+    client = client_for(world.trainer)
     client.submit(review_url(world, first), {"decision": "approved"}, page=review_url(world, first))
-    page = client.get(f"/cohorts/{world['cohort'].id}/practice").get_data(as_text=True)
+    page = client.get(f"/cohorts/{world.cohort.id}/practice").get_data(as_text=True)
     assert page.index("Sem Tweede") < page.index("Lotte Leerling")
     assert "Wacht op jou" in page
 
 
 def test_reflection_markdown_is_sanitised_for_the_trainer(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     hostile = ' <script>alert("x")</script> [klik](javascript:alert(1)) <img src=x onerror=alert(1)>'
     hand_in(client, REFLECTION + hostile)
     assignment = db.session.scalar(select(PracticeAssignment))
-    client = client_for(world["trainer"])
+    client = client_for(world.trainer)
     page = client.get(review_url(world, assignment)).get_data(as_text=True)
     assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
 
 
 def test_trainer_feedback_with_client_data_is_held_back_until_confirmed(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     hand_in(client)
     assignment = db.session.scalar(select(PracticeAssignment))
-    client = client_for(world["trainer"])
+    client = client_for(world.trainer)
     url = review_url(world, assignment)
     feedback = "Bel de moeder even op 06-12345678."
     held = client.submit(url, {"decision": "returned", "feedback": feedback}, page=url)
@@ -202,11 +202,11 @@ def test_two_trainers_deciding_at_once_keep_the_first_decision(world):
     from jimtraining.certification.practice import review_practice, submit_practice
     from jimtraining.certification.services import CertificationError
 
-    submit_practice(world["learner"], world["track"], REFLECTION)
+    submit_practice(world.learner, world.track, REFLECTION)
     version = db.session.scalar(select(PracticeVersion))
     # The second trainer's page still shows the version as undecided when the first one saves.
     db.session.execute(db.update(PracticeVersion).values(decision="approved"))
     with pytest.raises(CertificationError):
-        review_practice(version, "returned", "Toch niet goed.", world["trainer"])
+        review_practice(version, "returned", "Toch niet goed.", world.trainer)
     db.session.expire_all()
     assert db.session.scalar(select(PracticeVersion)).decision == "approved"

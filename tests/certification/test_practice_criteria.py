@@ -14,7 +14,7 @@ from jimtraining.content.problems import Reporter
 from jimtraining.content_tree import load_content
 from jimtraining.extensions import db
 from jimtraining.scenarios.verdict import VerdictError
-from tests.certification.conftest import REFLECTION, REQUIREMENTS
+from tests.support.certification import REFLECTION, REQUIREMENTS
 
 URL = "/certification/jimwerker/practice"
 CRITERIA = [{"id": "keuze", "criterion": "De jongere kiest de JIM", "levels": ["K1", "K2", "K3", "K4"]},
@@ -24,16 +24,16 @@ PRACTICE = {**REQUIREMENTS["practice"], "criteria": CRITERIA, "cutoff": {"min_le
 
 @pytest.fixture
 def criteria_world(world):
-    world["track"].requirements = {**REQUIREMENTS, "practice": PRACTICE}
+    world.track.requirements = {**REQUIREMENTS, "practice": PRACTICE}
     db.session.commit()
     return world
 
 
 def handed_in(client_for, world):
-    client = client_for(world["learner"])
+    client = client_for(world.learner)
     assert client.submit(URL, {"text": REFLECTION}, page=URL).status_code == 302
     assignment = db.session.scalar(select(PracticeAssignment))
-    return assignment, f"/cohorts/{world['cohort'].id}/practice/{assignment.id}"
+    return assignment, f"/cohorts/{world.cohort.id}/practice/{assignment.id}"
 
 
 def deviations():

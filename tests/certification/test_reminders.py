@@ -13,21 +13,18 @@ ISSUED = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # valid 36 months: ends 15 Ja
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A frozen clock for the reminder service; set clock.now to move it."""
-
-    class Clock:
-        now = ISSUED
-
-    monkeypatch.setattr(services, "utcnow", lambda: Clock.now)
-    return Clock
+def certificate(world):
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, ISSUED)
+    db.session.commit()
+    return certificate
 
 
 @pytest.fixture
-def certificate(world):
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], ISSUED)
-    db.session.commit()
-    return certificate
+def clock(clock, certificate):
+    """The suite's frozen clock (tests/support/clock.py), at the moment the certificate was issued once the world
+    and the certificate are there; set clock.now to move it."""
+    clock.move_to(ISSUED)
+    return clock
 
 
 def remind(runner):
@@ -69,7 +66,7 @@ def test_a_certificate_first_seen_inside_14_days_gets_only_the_14_day_reminder(r
 
 
 def test_revoked_certificates_get_no_reminder(runner, clock, certificate, world, outbox):
-    revoke_certificate(certificate, world["admin"], "Ingetrokken.")
+    revoke_certificate(certificate, world.admin, "Ingetrokken.")
     clock.now = datetime(2028, 12, 1, tzinfo=UTC)
     remind(runner)
     assert outbox == []
@@ -82,11 +79,11 @@ def test_a_reminder_that_could_not_be_sent_is_tried_again_on_the_next_run(runner
     def broken(*_args):
         raise MailError("mail server down")
 
+    real_send_mail = services.send_mail
     monkeypatch.setattr(services, "send_mail", broken)
     result = runner.invoke(args=["certificates", "remind"])
     assert result.exit_code == 1 and "1 failed" in result.output
-    monkeypatch.undo()
-    monkeypatch.setattr(services, "utcnow", lambda: clock.now)
+    monkeypatch.setattr(services, "send_mail", real_send_mail)
     remind(runner)
     assert len(outbox) == 1
 
@@ -95,12 +92,12 @@ def test_the_reminder_mail_names_the_certificate_and_the_refresher(runner, clock
     clock.now = ISSUED.replace(year=2028, month=12) + timedelta(days=1)
     remind(runner)
     mail = outbox[0]
-    assert mail.to == [world["learner"].email]
+    assert mail.to == [world.learner.email]
     assert certificate.number in mail.body and "15-01-2029" in mail.body and "opfristraject" in mail.body
 
 
 def test_no_reminder_for_a_holder_who_already_renewed(runner, clock, certificate, world, outbox):
-    create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"],
+    create_certificate(world.learner, world.trainer, world.track, world.cohort,
                        datetime(2028, 12, 1, tzinfo=UTC))
     db.session.commit()
     clock.now = datetime(2028, 12, 20, tzinfo=UTC)
@@ -109,7 +106,7 @@ def test_no_reminder_for_a_holder_who_already_renewed(runner, clock, certificate
 
 
 def test_no_reminder_for_a_switched_off_account(runner, clock, certificate, world, outbox):
-    world["learner"].is_enabled = False
+    world.learner.is_enabled = False
     db.session.commit()
     clock.now = datetime(2028, 12, 20, tzinfo=UTC)
     remind(runner)

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from jimtraining.cohorts.models import Cohort
 from jimtraining.extensions import db
-from tests.certification.conftest import make_track
+from tests.support.certification import make_track
 
-#: The test track's requirements (tests/certification/conftest.py): modules basis and verder, the quiz of basis.
+#: The test track's requirements (tests/support/certification.py): modules basis and verder, the quiz of basis.
 EDIT_FIELDS = {"name": "Groep A", "region": "Twente", "status": "running", "work_context": ""}
 
 
@@ -28,9 +28,9 @@ def edit(client, cohort, **fields):
 
 def test_item_2_the_cohort_form_refuses_a_track_whose_modules_the_group_does_not_show(client_for, world):
     """Issue 14, item 2: the hogeschool class showed 4 modules while its track required 6 modules and 6 quizzes."""
-    cohort = world["cohort"]
-    client = client_for(world["trainer"])
-    refused = edit(client, cohort, module_slugs=["basis"], track_slug="jimwerker", trainer_ids=[world["trainer"].id])
+    cohort = world.cohort
+    client = client_for(world.trainer)
+    refused = edit(client, cohort, module_slugs=["basis"], track_slug="jimwerker", trainer_ids=[world.trainer.id])
     assert refused.status_code == 200
     page = unescape(refused.get_data(as_text=True))
     assert ("Het certificeringstraject 'JIMwerker' vraagt ook de module 'Verder', maar die staat niet bij de "
@@ -39,7 +39,7 @@ def test_item_2_the_cohort_form_refuses_a_track_whose_modules_the_group_does_not
     db.session.refresh(cohort)
     assert cohort.module_slugs == [] and cohort.name == "Groep 1"  # nothing saved
     saved = edit(client, cohort, module_slugs=["basis", "verder"], track_slug="jimwerker",
-                 trainer_ids=[world["trainer"].id])
+                 trainer_ids=[world.trainer.id])
     assert saved.status_code == 302
     db.session.refresh(cohort)
     assert cohort.module_slugs == ["basis", "verder"] and cohort.track_slug == "jimwerker"
@@ -48,8 +48,8 @@ def test_item_2_the_cohort_form_refuses_a_track_whose_modules_the_group_does_not
 def test_a_new_group_is_refused_the_same_way_and_a_quiz_counts_as_required(client_for, world, make_user):
     make_track(slug="alleen-toets", title="Alleen de toets", requirements={
         "modules": [], "quizzes": ["basis"], "attendance_percent": 0, "roleplay_sufficient": 0, "practice": None})
-    client = client_for(world["trainer"])
-    data = {**EDIT_FIELDS, "name": "Nieuwe groep", "organisation_id": world["cohort"].organisation_id,
+    client = client_for(world.trainer)
+    data = {**EDIT_FIELDS, "name": "Nieuwe groep", "organisation_id": world.cohort.organisation_id,
             "module_slugs": ["verder"], "track_slug": "alleen-toets"}
     refused = client.submit("/cohorts/new", data, page="/cohorts/new")
     assert refused.status_code == 200
@@ -61,22 +61,22 @@ def test_a_new_group_is_refused_the_same_way_and_a_quiz_counts_as_required(clien
 
 
 def test_a_group_without_a_track_may_show_any_modules(client_for, world):
-    client = client_for(world["trainer"])
-    response = edit(client, world["cohort"], module_slugs=["verder"], track_slug="",
-                    trainer_ids=[world["trainer"].id])
+    client = client_for(world.trainer)
+    response = edit(client, world.cohort, module_slugs=["verder"], track_slug="",
+                    trainer_ids=[world.trainer.id])
     assert response.status_code == 302
 
 
 def test_the_dashboard_says_when_a_group_no_longer_fits_its_track(client_for, world):
-    cohort = world["cohort"]  # made directly in the database: follows jimwerker without its modules
+    cohort = world.cohort  # made directly in the database: follows jimwerker without its modules
     cohort.module_slugs = ["basis"]
     db.session.commit()
-    page = unescape(client_for(world["trainer"]).get(f"/cohorts/{cohort.id}").get_data(as_text=True))
+    page = unescape(client_for(world.trainer).get(f"/cohorts/{cohort.id}").get_data(as_text=True))
     assert "vraagt ook de module 'Verder', maar die staat niet bij de modules van de groep." in page
     assert f'href="/cohorts/{cohort.id}/edit"' in page
     cohort.module_slugs = ["basis", "verder"]
     db.session.commit()
-    assert "vraagt ook de module" not in client_for(world["trainer"]).get(f"/cohorts/{cohort.id}").get_data(
+    assert "vraagt ook de module" not in client_for(world.trainer).get(f"/cohorts/{cohort.id}").get_data(
         as_text=True)
 
 
@@ -137,14 +137,14 @@ def test_content_check_already_refuses_a_track_that_requires_what_does_not_exist
 
 def test_a_trainer_without_a_licence_is_not_told_to_ask_for_a_group_code(client_for, world, make_user):
     lecturer = make_user(role="trainer", name="Dana Docent")
-    world["cohort"].trainers.append(lecturer)
+    world.cohort.trainers.append(lecturer)
     db.session.commit()
     page = client_for(lecturer).get("/certification").get_data(as_text=True)
     assert "Vraag je trainer om een groepscode" not in page
     assert "Via de groepen die je zelf leidt, haal je geen certificaat." in page
     assert "Je hebt geen licentie als JIM-trainer." in page
-    assert f'href="/cohorts/{world["cohort"].id}"' in page and "certificeringstraject JIMwerker" in page
-    licensed = client_for(world["trainer"]).get("/certification").get_data(as_text=True)
+    assert f'href="/cohorts/{world.cohort.id}"' in page and "certificeringstraject JIMwerker" in page
+    licensed = client_for(world.trainer).get("/certification").get_data(as_text=True)
     assert "Je hebt een geldige licentie als JIM-trainer tot" in licensed
     assert "Vraag je trainer om een groepscode" in client_for(make_user()).get("/certification").get_data(
         as_text=True)

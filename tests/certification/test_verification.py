@@ -11,27 +11,28 @@ from jimtraining.certification.models import AuditEvent
 from jimtraining.certification.services import create_certificate, revoke_certificate
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
+from tests.support.certification import Issued
 
 
 @pytest.fixture
 def issued(world):
     """A valid, an expired and a revoked certificate."""
-    learner = world["learner"]
+    learner = world.learner
     learner.skj_number = "1234567"
-    valid = create_certificate(learner, world["trainer"], world["track"], world["cohort"], utcnow())
-    expired = create_certificate(world["second"], world["trainer"], world["track"], world["cohort"],
+    valid = create_certificate(learner, world.trainer, world.track, world.cohort, utcnow())
+    expired = create_certificate(world.second, world.trainer, world.track, world.cohort,
                                  utcnow() - timedelta(days=365 * 3 + 5))
-    revoked = create_certificate(world["other"].enrollments[0].user, world["other_trainer"], world["track"],
-                                 world["other"], utcnow() - timedelta(days=10))
+    revoked = create_certificate(world.other.enrollments[0].user, world.other_trainer, world.track,
+                                 world.other, utcnow() - timedelta(days=10))
     db.session.commit()
-    revoke_certificate(revoked, world["admin"], "Vergissing bij het aftekenen: GEHEIME-REDEN.")
-    return {"valid": valid, "expired": expired, "revoked": revoked}
+    revoke_certificate(revoked, world.admin, "Vergissing bij het aftekenen: GEHEIME-REDEN.")
+    return Issued(valid=valid, expired=expired, revoked=revoked)
 
 
 @pytest.mark.parametrize("kind, heading", [("valid", "Geldig certificaat"), ("expired", "Verlopen certificaat"),
                                            ("revoked", "Ingetrokken certificaat")])
 def test_verify_page_states_the_status(client, issued, kind, heading):
-    certificate = issued[kind]
+    certificate = getattr(issued, kind)
     response = client.get(f"/verify/{certificate.code}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -41,7 +42,7 @@ def test_verify_page_states_the_status(client, issued, kind, heading):
 
 @pytest.mark.parametrize("kind", ["valid", "expired", "revoked"])
 def test_verify_json_states_the_status_and_only_the_public_fields(client, issued, kind):
-    certificate = issued[kind]
+    certificate = getattr(issued, kind)
     response = client.get(f"/api/v1/certificates/{certificate.code}")
     assert response.status_code == 200
     data = response.get_json()
@@ -64,13 +65,13 @@ def test_unknown_code_gives_404_page_and_json(client, issued, code):
 
 
 def test_a_code_that_differs_in_one_character_is_unknown(client, issued):
-    code = issued["valid"].code
+    code = issued.valid.code
     near = code[:-1] + ("A" if code[-1] != "A" else "B")
     assert client.get(f"/api/v1/certificates/{near}").get_json() == {"status": "unknown"}
 
 
 def test_codes_are_unique_long_and_random(world):
-    codes = {create_certificate(world["learner"], world["trainer"], world["track"], None, utcnow()).code
+    codes = {create_certificate(world.learner, world.trainer, world.track, None, utcnow()).code
              for _ in range(50)}
     db.session.commit()
     assert len(codes) == 50
@@ -80,10 +81,10 @@ def test_codes_are_unique_long_and_random(world):
 
 
 def test_public_page_and_json_show_no_email_score_or_revocation_reason(client, issued, world):
-    from tests.certification.conftest import attempt
+    from tests.support.certification import attempt
 
-    attempt(world["learner"])  # a quiz score of 90% exists for the holder
-    for certificate in issued.values():
+    attempt(world.learner)  # a quiz score of 90% exists for the holder
+    for certificate in issued.all().values():
         for url in (f"/verify/{certificate.code}", f"/api/v1/certificates/{certificate.code}"):
             body = client.get(url).get_data(as_text=True)
             main = body.split("<main", 1)[-1].split("</main>", 1)[0]
@@ -94,14 +95,14 @@ def test_public_page_and_json_show_no_email_score_or_revocation_reason(client, i
 
 
 def test_verify_pages_are_not_indexed_or_cached(client, issued):
-    response = client.get(f"/verify/{issued['valid'].code}")
+    response = client.get(f"/verify/{issued.valid.code}")
     assert "noindex" in response.headers["X-Robots-Tag"] and response.headers["Cache-Control"] == "no-store"
 
 
 def test_revocation_needs_a_reason_and_is_logged(client, login, world):
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
     db.session.commit()
-    login(client, world["admin"])
+    login(client, world.admin)
     url = f"/admin/certificates/{certificate.id}"
     refused = client.submit(url, {"reason": "  "}, page=url)
     assert refused.status_code == 400 and "Geef een reden op" in refused.get_data(as_text=True)
@@ -109,13 +110,13 @@ def test_revocation_needs_a_reason_and_is_logged(client, login, world):
     assert client.submit(url, {"reason": "Fraude vastgesteld."}, page=url).status_code == 302
     assert client.get(f"/api/v1/certificates/{certificate.code}").get_json()["status"] == "revoked"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoked"))
-    assert event.reason == "Fraude vastgesteld." and event.actor_id == world["admin"].id
+    assert event.reason == "Fraude vastgesteld." and event.actor_id == world.admin.id
 
 
 def test_only_admins_revoke(client, login, world):
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
     db.session.commit()
-    login(client, world["trainer"])
+    login(client, world.trainer)
     response = client.submit(f"/admin/certificates/{certificate.id}", {"reason": "Weg ermee"})
     assert response.status_code == 403
     db.session.refresh(certificate)
@@ -123,9 +124,9 @@ def test_only_admins_revoke(client, login, world):
 
 
 def test_pdf_download_has_name_number_and_verification_url(client, login, world):
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
     db.session.commit()
-    login(client, world["learner"])
+    login(client, world.learner)
     response = client.get(f"/certificates/{certificate.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
@@ -137,12 +138,12 @@ def test_pdf_download_has_name_number_and_verification_url(client, login, world)
 @pytest.mark.parametrize("who, status", [("learner", 200), ("trainer", 200), ("admin", 200), ("second", 403),
                                          ("other_trainer", 403), ("actor", 403)])
 def test_pdf_is_for_the_holder_their_trainers_and_admins(client, login, world, who, status):
-    certificate = create_certificate(world["learner"], world["trainer"], world["track"], world["cohort"], utcnow())
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
     db.session.commit()
-    login(client, world[who])
+    login(client, getattr(world, who))
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == status
 
 
 def test_pdf_of_an_unknown_certificate_is_404(client, login, world):
-    login(client, world["learner"])
+    login(client, world.learner)
     assert client.get("/certificates/424242.pdf").status_code == 404

@@ -33,8 +33,8 @@ def edit(client, cohort, session, **changes):
 def test_every_session_has_a_random_uid_that_stays_when_it_changes(client, login, two_cohorts, make_session):
     """Issue 14 item 15: the UID was `session-N@jimtraining`, the same N on every installation; now it is a random
     UUID per session, unique across installations, and editing the session keeps it."""
-    cohort, session = two_cohorts["a"], two_cohorts["session_a"]
-    login(client, two_cohorts["trainer_a"])
+    cohort, session = two_cohorts.a, two_cohorts.session_a
+    login(client, two_cohorts.trainer_a)
     uid = str(served_event(client, cohort, session)["uid"])
     assert uuid.UUID(uid).version == 4  # not session-N@jimtraining
     assert uid != str(served_event(client, cohort, make_session(cohort))["uid"])
@@ -45,8 +45,8 @@ def test_every_session_has_a_random_uid_that_stays_when_it_changes(client, login
 def test_moving_a_session_raises_sequence_and_last_modified_in_the_served_ics(client, login, two_cohorts):
     """Issue 14 item 15: calendar apps kept the old time of a moved session: SEQUENCE and LAST-MODIFIED (and DTSTAMP)
     now change with it, and saving the same values again changes neither."""
-    cohort, session = two_cohorts["a"], two_cohorts["session_a"]
-    login(client, two_cohorts["trainer_a"])
+    cohort, session = two_cohorts.a, two_cohorts.session_a
+    login(client, two_cohorts.trainer_a)
     edit(client, cohort, session)
     yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     session.calendar_modified_at = yesterday  # so a change within this second shows
@@ -74,10 +74,10 @@ def test_moving_a_session_raises_sequence_and_last_modified_in_the_served_ics(cl
 def test_calendar_name_is_escaped_and_the_link_percent_encoded(client, login, two_cohorts):
     """Issue 14 item 15: X-WR-CALNAME went out unescaped (a line break even broke the download) and URL values
     with spaces or accents unencoded."""
-    cohort = two_cohorts["a"]
+    cohort = two_cohorts.a
     cohort.name = "Groep A, B; C\\D\nnieuw"
     db.session.commit()
-    login(client, two_cohorts["trainer_a"])
+    login(client, two_cohorts.trainer_a)
     response = client.submit(f"/cohorts/{cohort.id}/sessions/new", {
         **SESSION_FORM, "online_url": "https://vergader.example.org/kamer één?naam=JIM training&x=%41"},
         page=f"/cohorts/{cohort.id}/sessions/new")
@@ -100,8 +100,8 @@ def test_calendar_name_is_escaped_and_the_link_percent_encoded(client, login, tw
 def test_a_time_the_clocks_skip_is_refused_with_a_message(client, login, two_cohorts, start, end, wrong):
     """Issue 14 item 15: 2:30 on the night summer time starts does not exist in Amsterdam; it was silently moved
     to 3:30. Now the form says so and nothing is saved."""
-    cohort = two_cohorts["a"]
-    login(client, two_cohorts["trainer_a"])
+    cohort = two_cohorts.a
+    login(client, two_cohorts.trainer_a)
     response = client.submit(f"/cohorts/{cohort.id}/sessions/new", {
         **SESSION_FORM, "date": "2027-03-28", "start_time": start, "end_time": end},
         page=f"/cohorts/{cohort.id}/sessions/new")
@@ -113,8 +113,8 @@ def test_a_time_the_clocks_skip_is_refused_with_a_message(client, login, two_coh
 def test_the_hour_that_happens_twice_means_the_first_time_round(client, login, two_cohorts):
     """Issue 14 item 15: on the night summer time ends, 2:30 happens twice; a session then starts at the first
     2:30 (summer time, 0:30 UTC)."""
-    cohort = two_cohorts["a"]
-    login(client, two_cohorts["trainer_a"])
+    cohort = two_cohorts.a
+    login(client, two_cohorts.trainer_a)
     response = client.submit(f"/cohorts/{cohort.id}/sessions/new", {
         **SESSION_FORM, "date": "2027-10-31", "start_time": "02:30", "end_time": "03:30"},
         page=f"/cohorts/{cohort.id}/sessions/new")
@@ -131,7 +131,7 @@ def test_the_migration_gives_sessions_that_exist_their_own_uid(tmp_path):
     from sqlalchemy import create_engine, inspect, text
 
     from jimtraining import create_app
-    from tests.conftest import config_for_tests
+    from tests.support.database import config_for_tests
 
     url = f"sqlite:///{tmp_path}/before.db"
     with create_app(config_for_tests(url)).app_context():

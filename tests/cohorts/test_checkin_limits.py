@@ -4,7 +4,8 @@ A code has six digits and two are right at any moment (this minute's and the pre
 try without end is marked present without attending, and attendance counts toward the certificate. Wrong codes are
 limited per learner per session (CHECKIN_WRONG_CODES_PER_SESSION, 5) and per client address over all learners
 (CHECKIN_LIMIT_PER_IP); after that even the right code is refused until the trainer marks the learner. The trainer
-sees who had wrong tries. tests/conftest.py resets the per-address counts before every test.
+sees who had wrong tries. The shared_limiter fixture (tests/support/limiter.py) resets the per-address counts before
+every test.
 """
 
 from datetime import timedelta
@@ -39,7 +40,7 @@ def attendance_of(user):
 
 def test_item_9_after_five_wrong_codes_even_the_right_code_is_refused(client_for, two_cohorts):
     """Issue 14, item 9: every wrong code used to be checked, so guessing marked a learner present."""
-    cohort, session, learner = two_cohorts["a"], two_cohorts["session_a"], two_cohorts["learner_a"]
+    cohort, session, learner = two_cohorts.a, two_cohorts.session_a, two_cohorts.learner_a
     client = client_for(learner)
     for left, code in zip((4, 3, 2, 1), wrong_codes(session, 4), strict=True):
         page = check_in(client, cohort, session, code).get_data(as_text=True)
@@ -59,11 +60,11 @@ def test_item_9_after_five_wrong_codes_even_the_right_code_is_refused(client_for
 
 
 def test_the_trainer_sees_the_wrong_tries_and_marks_the_learner_present(client_for, two_cohorts):
-    cohort, session, learner = two_cohorts["a"], two_cohorts["session_a"], two_cohorts["learner_a"]
+    cohort, session, learner = two_cohorts.a, two_cohorts.session_a, two_cohorts.learner_a
     client = client_for(learner)
     for code in wrong_codes(session, 5):
         check_in(client, cohort, session, code)
-    trainer = client_for(two_cohorts["trainer_a"])
+    trainer = client_for(two_cohorts.trainer_a)
     url = f"/cohorts/{cohort.id}/sessions/{session.id}"
     page = trainer.get(f"{url}/attendance").get_data(as_text=True)
     row = page.split(f'id="deelnemer-{learner.id}"', 1)[1].split("</li>")[0]
@@ -74,13 +75,13 @@ def test_the_trainer_sees_the_wrong_tries_and_marks_the_learner_present(client_f
 
 
 def test_a_few_wrong_tries_show_as_a_count_and_the_right_code_still_works(client_for, two_cohorts):
-    cohort, session, learner = two_cohorts["a"], two_cohorts["session_a"], two_cohorts["learner_a"]
+    cohort, session, learner = two_cohorts.a, two_cohorts.session_a, two_cohorts.learner_a
     client = client_for(learner)
     for code in wrong_codes(session, 2):
         check_in(client, cohort, session, code)
     assert check_in(client, cohort, session, checkin_code(session)).status_code == 302
     assert attendance_of(learner) == "present"
-    trainer = client_for(two_cohorts["trainer_a"])
+    trainer = client_for(two_cohorts.trainer_a)
     page = trainer.get(f"/cohorts/{cohort.id}/sessions/{session.id}/attendance").get_data(as_text=True)
     row = page.split(f'id="deelnemer-{learner.id}"', 1)[1].split("</li>")[0]
     assert "✓ ingecheckt" in row  # checked in with the right code after all
@@ -88,7 +89,7 @@ def test_a_few_wrong_tries_show_as_a_count_and_the_right_code_still_works(client
 
 
 def test_the_limit_is_per_session(client_for, make_session, two_cohorts):
-    cohort, session, learner = two_cohorts["a"], two_cohorts["session_a"], two_cohorts["learner_a"]
+    cohort, session, learner = two_cohorts.a, two_cohorts.session_a, two_cohorts.learner_a
     other = make_session(cohort, title="Tweede bijeenkomst")
     client = client_for(learner)
     for code in wrong_codes(session, 5):
@@ -97,7 +98,7 @@ def test_the_limit_is_per_session(client_for, make_session, two_cohorts):
 
 
 def test_malformed_codes_are_explained_and_not_counted(client_for, two_cohorts):
-    cohort, session, learner = two_cohorts["a"], two_cohorts["session_a"], two_cohorts["learner_a"]
+    cohort, session, learner = two_cohorts.a, two_cohorts.session_a, two_cohorts.learner_a
     client = client_for(learner)
     for _ in range(6):
         assert "De code bestaat uit zes cijfers." in check_in(client, cohort, session, "12345").get_data(as_text=True)
@@ -111,7 +112,7 @@ def test_item_9_wrong_codes_from_one_address_are_limited_over_all_learners(app, 
     monkeypatch.setitem(app.config, "CHECKIN_LIMIT_PER_IP", "3 per hour")
     from jimtraining.cohorts.enrolment import enroll
 
-    cohort, session = two_cohorts["a"], two_cohorts["session_a"]
+    cohort, session = two_cohorts.a, two_cohorts.session_a
     learners = [make_user(name=f"Deelnemer {n}") for n in range(4)]
     for learner in learners:
         enroll(cohort, learner, "trainer")
@@ -120,16 +121,16 @@ def test_item_9_wrong_codes_from_one_address_are_limited_over_all_learners(app, 
     refused = check_in(client_for(learners[3]), cohort, session, checkin_code(session))
     assert refused.status_code == 429 and NETWORK in refused.get_data(as_text=True)
     assert attendance_of(learners[3]) is None
-    elsewhere = client_for(two_cohorts["learner_a"])
+    elsewhere = client_for(two_cohorts.learner_a)
     elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.80"
     assert check_in(elsewhere, cohort, session, checkin_code(session)).status_code == 302
 
 
 def test_the_trainer_is_never_limited_by_the_learners_wrong_codes(app, client_for, two_cohorts, monkeypatch):
     monkeypatch.setitem(app.config, "CHECKIN_LIMIT_PER_IP", "1 per hour")
-    cohort, session, learner = two_cohorts["a"], two_cohorts["session_a"], two_cohorts["learner_a"]
+    cohort, session, learner = two_cohorts.a, two_cohorts.session_a, two_cohorts.learner_a
     check_in(client_for(learner), cohort, session, wrong_codes(session, 1)[0])
-    trainer = client_for(two_cohorts["trainer_a"])
+    trainer = client_for(two_cohorts.trainer_a)
     url = f"/cohorts/{cohort.id}/sessions/{session.id}"
     assert trainer.submit(url, {f"status-{learner.id}": "present"}, page=url).status_code == 302
     assert attendance_of(learner) == "present"
@@ -140,7 +141,7 @@ def test_the_service_refuses_the_same_way(two_cohorts):
     from jimtraining.cohorts.attendance import check_in as service_check_in
     from jimtraining.cohorts.enrolment import CohortError
 
-    session, learner = two_cohorts["session_a"], two_cohorts["learner_a"]
+    session, learner = two_cohorts.session_a, two_cohorts.learner_a
     for code in wrong_codes(session, 4):
         with pytest.raises(CohortError, match="Je kunt het nog"):
             service_check_in(session, learner, code)
@@ -155,7 +156,7 @@ def test_wrong_codes_are_in_the_learners_export_without_the_code_and_go_with_the
                                                                                           two_cohorts):
     from jimtraining.privacy.services import erase_user
 
-    cohort, session, learner = two_cohorts["a"], two_cohorts["session_a"], two_cohorts["learner_a"]
+    cohort, session, learner = two_cohorts.a, two_cohorts.session_a, two_cohorts.learner_a
     client = client_for(learner)
     code = wrong_codes(session, 1)[0]
     check_in(client, cohort, session, code)

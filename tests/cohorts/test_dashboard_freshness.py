@@ -22,7 +22,7 @@ from jimtraining.progress.dashboard import _Memory, cohort_overview
 from jimtraining.quizzes.models import QuizAttempt
 from jimtraining.roleplay import services as live
 from jimtraining.timeutil import utcnow
-from tests.certification.conftest import (
+from tests.support.certification import (
     REFLECTION,
     add_sessions,
     attempt,
@@ -32,8 +32,8 @@ from tests.certification.conftest import (
     play_round,
     practice,
 )
-from tests.conftest import statements_run
-from tests.quizzes.conftest import PERFECT, QUIZ_YML, answer_form
+from tests.support.database import statements_run
+from tests.support.quizzes import PERFECT, QUIZ_YML, answer_form
 
 #: The test quiz without its open question, so a hand-in is graded at once.
 CLOSED_QUIZ = QUIZ_YML.split("  - id: reflectie")[0]

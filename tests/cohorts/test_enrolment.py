@@ -22,8 +22,8 @@ def link_from(mail) -> str:
 
 
 def test_invitation_mail_lets_a_new_person_make_an_account_and_join(app, client, login, two_cohorts, outbox):
-    login(client, two_cohorts["trainer_a"])
-    assert invite(client, two_cohorts["a"]).status_code == 302
+    login(client, two_cohorts.trainer_a)
+    assert invite(client, two_cohorts.a).status_code == 302
     assert len(outbox) == 1 and outbox[0].to == ["nieuw@example.org"]
     assert "Groep A" in outbox[0].subject
     link = link_from(outbox[0])
@@ -40,19 +40,19 @@ def test_invitation_mail_lets_a_new_person_make_an_account_and_join(app, client,
 
 def test_existing_account_logs_in_and_accepts(app, client, login, make_user, two_cohorts, outbox):
     existing = make_user(email="bestaand@example.org")
-    login(client, two_cohorts["trainer_a"])
-    invite(client, two_cohorts["a"], email="bestaand@example.org")
+    login(client, two_cohorts.trainer_a)
+    invite(client, two_cohorts.a, email="bestaand@example.org")
     link = link_from(outbox[0])
     person = app.test_client()
     assert person.get(link).headers["Location"].startswith("/login")
     login(person, existing)
     assert person.submit(link, page=link).status_code == 302
-    assert two_cohorts["a"].is_member(existing)
+    assert two_cohorts.a.is_member(existing)
 
 
 def test_reused_invitation_is_refused(app, client, login, two_cohorts, outbox):
-    login(client, two_cohorts["trainer_a"])
-    invite(client, two_cohorts["a"])
+    login(client, two_cohorts.trainer_a)
+    invite(client, two_cohorts.a)
     link = link_from(outbox[0])
     first = app.test_client()
     first.submit(link, {"name": "Nina", "password": "kompas regenjas tulp vijver",
@@ -63,8 +63,8 @@ def test_reused_invitation_is_refused(app, client, login, two_cohorts, outbox):
 
 
 def test_expired_invitation_is_refused(app, client, login, two_cohorts, outbox):
-    login(client, two_cohorts["trainer_a"])
-    invite(client, two_cohorts["a"])
+    login(client, two_cohorts.trainer_a)
+    invite(client, two_cohorts.a)
     invitation = db.session.scalar(select(Invitation))
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -74,8 +74,8 @@ def test_expired_invitation_is_refused(app, client, login, two_cohorts, outbox):
 
 
 def test_tampered_invitation_is_refused(app, client, login, two_cohorts, outbox):
-    login(client, two_cohorts["trainer_a"])
-    invite(client, two_cohorts["a"])
+    login(client, two_cohorts.trainer_a)
+    invite(client, two_cohorts.a)
     link = link_from(outbox[0])
     tampered = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
     response = app.test_client().get(tampered)
@@ -93,21 +93,21 @@ def test_failing_mail_server_gives_the_trainer_a_clear_message(app, client, logi
     monkeypatch.setattr(mail_ext, "backend", "smtp")
     monkeypatch.setattr(mail_ext, "server", "127.0.0.1")
     monkeypatch.setattr(mail_ext, "port", 9)
-    login(client, two_cohorts["trainer_a"])
-    response = invite(client, two_cohorts["a"])
+    login(client, two_cohorts.trainer_a)
+    response = invite(client, two_cohorts.a)
     assert response.status_code == 502
     assert "De uitnodiging kon niet verstuurd worden" in response.get_data(as_text=True)
 
 
 def test_join_code_enrols_and_a_rotated_code_stops_working(app, client, login, make_user, two_cohorts):
-    cohort = two_cohorts["a"]
+    cohort = two_cohorts.a
     old = cohort.join_code
     learner = make_user()
     login(client, learner)
     response = client.submit("/join", {"code": old.lower()}, page="/join")
     assert response.status_code == 302 and cohort.is_member(learner)
     trainer = app.test_client()
-    login(trainer, two_cohorts["trainer_a"])
+    login(trainer, two_cohorts.trainer_a)
     trainer.submit(f"/cohorts/{cohort.id}/join-code", page=f"/cohorts/{cohort.id}")
     late = make_user()
     other = app.test_client()
@@ -136,13 +136,13 @@ def confirm(client, cohort, preview_html):
 
 def test_csv_upload_shows_errors_per_row_and_saves_nothing_until_confirmed(client, login, make_user, two_cohorts,
                                                                           outbox):
-    cohort = two_cohorts["a"]
+    cohort = two_cohorts.a
     org = cohort.organisation.name
     make_user(email="al@example.org", name="Al Bekend")
     content = (f"naam;e-mail;organisatie;skj\nAda;ada@example.org;{org};\n;zonder-naam@example.org;{org};\n"
                f"Geen Mail;;{org};\nFout;geen-mailadres;{org};\nOnbekend;on@example.org;Bestaat Niet BV;\n"
                f"Dubbel;ada@example.org;{org};\nAl;al@example.org;{org};\n").encode()
-    login(client, two_cohorts["trainer_a"])
+    login(client, two_cohorts.trainer_a)
     users_before = db.session.scalar(select(func.count(User.id)))
     page = upload(client, cohort, content).get_data(as_text=True)
     for message in ("naam ontbreekt", "e-mailadres ontbreekt", "&#39;geen-mailadres&#39; is geen geldig e-mailadres",
@@ -159,9 +159,9 @@ def test_csv_upload_shows_errors_per_row_and_saves_nothing_until_confirmed(clien
 
 
 def test_second_upload_of_the_same_file_adds_nobody_twice(client, login, two_cohorts, outbox):
-    cohort = two_cohorts["a"]
+    cohort = two_cohorts.a
     content = CSV_GOOD.format(org=cohort.organisation.name).encode()
-    login(client, two_cohorts["trainer_a"])
+    login(client, two_cohorts.trainer_a)
     confirm(client, cohort, upload(client, cohort, content).get_data(as_text=True))
     page = upload(client, cohort, content).get_data(as_text=True)
     assert page.count("zit al in de groep of is al uitgenodigd") == 2
@@ -170,9 +170,9 @@ def test_second_upload_of_the_same_file_adds_nobody_twice(client, login, two_coh
 
 
 def test_csv_with_commas_is_read_too(client, login, two_cohorts):
-    cohort = two_cohorts["a"]
+    cohort = two_cohorts.a
     content = CSV_GOOD.format(org=cohort.organisation.name).replace(";", ",").encode()
-    login(client, two_cohorts["trainer_a"])
+    login(client, two_cohorts.trainer_a)
     assert upload(client, cohort, content).get_data(as_text=True).count("krijgt een uitnodiging") == 2
 
 
@@ -186,8 +186,8 @@ def test_csv_with_commas_is_read_too(client, login, two_cohorts):
     ],
 )
 def test_csv_with_wrong_encoding_delimiter_or_header_is_explained(client, login, two_cohorts, content, message):
-    login(client, two_cohorts["trainer_a"])
-    page = upload(client, two_cohorts["a"], content).get_data(as_text=True)
+    login(client, two_cohorts.trainer_a)
+    page = upload(client, two_cohorts.a, content).get_data(as_text=True)
     assert message in page
 
 
@@ -200,8 +200,8 @@ def test_a_nul_character_in_an_uploaded_list_is_refused_with_its_line(client, lo
                                                                      line):
     """Issue 14 item 13: a NUL byte reached invitation.name (and PostgreSQL refuses it); now the file is refused
     with the number of the line it is on, and nothing can be confirmed."""
-    login(client, two_cohorts["trainer_a"])
-    response = upload(client, two_cohorts["a"], content)
+    login(client, two_cohorts.trainer_a)
+    response = upload(client, two_cohorts.a, content)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert f"Regel {line} bevat een NUL-teken" in page and "CSV UTF-8" in page
@@ -210,17 +210,17 @@ def test_a_nul_character_in_an_uploaded_list_is_refused_with_its_line(client, lo
 
 
 def test_tampered_upload_confirmation_is_refused(client, login, two_cohorts):
-    login(client, two_cohorts["trainer_a"])
-    response = client.submit(f"/cohorts/{two_cohorts['a'].id}/upload/confirm", {"payload": "verzonnen"})
+    login(client, two_cohorts.trainer_a)
+    response = client.submit(f"/cohorts/{two_cohorts.a.id}/upload/confirm", {"payload": "verzonnen"})
     assert response.status_code == 400
     assert db.session.scalar(select(func.count(Enrollment.id))) == 2
 
 
 def test_csv_details_reach_the_new_account(app, client, login, two_cohorts, outbox, make_cohort):
-    cohort = two_cohorts["a"]
+    cohort = two_cohorts.a
     other_org = make_cohort().organisation
     content = f"name,email,organisation,skj\nZoë Zand,zoe@example.org,{other_org.name.upper()},110012345\n".encode()
-    login(client, two_cohorts["trainer_a"])
+    login(client, two_cohorts.trainer_a)
     confirm(client, cohort, upload(client, cohort, content).get_data(as_text=True))
     link = link_from(outbox[0])
     app.test_client().submit(link, {"name": "Zoë Zand", "password": "kompas regenjas tulp vijver",
@@ -234,9 +234,9 @@ def test_failed_csv_invitations_are_sent_again_on_the_next_upload(app, client, l
     from jimtraining.cohorts.views import invitations as views
     from jimtraining.mailing import MailError
 
-    cohort = two_cohorts["a"]
+    cohort = two_cohorts.a
     content = CSV_GOOD.format(org=cohort.organisation.name).encode()
-    login(client, two_cohorts["trainer_a"])
+    login(client, two_cohorts.trainer_a)
 
     def broken(*args, **kwargs):
         raise MailError("connection refused")
@@ -261,28 +261,28 @@ def test_failed_csv_invitations_are_sent_again_on_the_next_upload(app, client, l
     ],
 )
 def test_odd_csv_files_get_a_message_not_an_error(client, login, two_cohorts, content, message):
-    login(client, two_cohorts["trainer_a"])
-    response = upload(client, two_cohorts["a"], content)
+    login(client, two_cohorts.trainer_a)
+    response = upload(client, two_cohorts.a, content)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
 
 
 def test_invitation_cannot_enrol_a_staff_account(app, client, login, make_user, two_cohorts, outbox):
     staff = make_user(role="trainer", email="collega@example.org")
-    login(client, two_cohorts["trainer_a"])
-    invite(client, two_cohorts["a"], email="collega@example.org")
+    login(client, two_cohorts.trainer_a)
+    invite(client, two_cohorts.a, email="collega@example.org")
     person = app.test_client()
     login(person, staff)
     link = link_from(outbox[0])
     response = person.submit(link, page=link)
     assert response.status_code == 410
     assert "Deze uitnodiging is voor deelnemers" in response.get_data(as_text=True)
-    assert not two_cohorts["a"].is_member(staff)
+    assert not two_cohorts.a.is_member(staff)
 
 
 def test_an_old_invitation_does_not_bring_a_removed_learner_back(app, client, login, two_cohorts, outbox):
-    learner, cohort = two_cohorts["learner_a"], two_cohorts["a"]
-    login(client, two_cohorts["trainer_a"])
+    learner, cohort = two_cohorts.learner_a, two_cohorts.a
+    login(client, two_cohorts.trainer_a)
     invite(client, cohort, email=learner.email)
     client.submit(f"/cohorts/{cohort.id}/learners/{learner.id}/remove", page=f"/cohorts/{cohort.id}")
     person = app.test_client()
@@ -295,9 +295,9 @@ def test_an_old_invitation_does_not_bring_a_removed_learner_back(app, client, lo
 def test_removed_learner_leaves_the_trainers_quiz_scope(client, login, two_cohorts):
     from jimtraining.cohorts.enrolment import learner_ids_of_trainer, remove_learner
 
-    trainer, learner = two_cohorts["trainer_a"], two_cohorts["learner_a"]
+    trainer, learner = two_cohorts.trainer_a, two_cohorts.learner_a
     assert learner.id in learner_ids_of_trainer(trainer)
-    remove_learner(two_cohorts["a"], learner.id)
+    remove_learner(two_cohorts.a, learner.id)
     assert learner.id not in learner_ids_of_trainer(trainer)
 
 
@@ -306,7 +306,7 @@ def test_csv_values_with_doubled_quotes_and_delimiters_inside_quotes_are_read_wh
 
     data = (b'naam;e-mail;organisatie\n"Jan ""JJ"" Jansen";jan@example.org;"Wijkteam; Oost"\n'
             b'Els de Wit;els@example.org;\n')
-    preview = parse_csv(data, two_cohorts["a"])
+    preview = parse_csv(data, two_cohorts.a)
     assert [(r.name, r.email, r.organisation) for r in preview.rows] == [
         ('Jan "JJ" Jansen', "jan@example.org", "Wijkteam; Oost"), ("Els de Wit", "els@example.org", "")]
 
@@ -316,7 +316,7 @@ def test_the_invitation_mail_links_to_base_url_not_to_the_host_the_trainer_reque
     """Issue 14 item 5: an invitation sent from a request with a forged Host header still links to BASE_URL."""
     monkeypatch.setitem(app.config, "BASE_URL", "https://jim.example.nl")
     client = client_with_host("evil.example")
-    login(client, two_cohorts["trainer_a"])
-    assert invite(client, two_cohorts["a"]).status_code == 302
+    login(client, two_cohorts.trainer_a)
+    assert invite(client, two_cohorts.a).status_code == 302
     assert re.search(r"^https://jim\.example\.nl/invite/\S+$", outbox[0].body, re.M), outbox[0].body
     assert "evil.example" not in outbox[0].body

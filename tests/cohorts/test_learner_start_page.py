@@ -5,7 +5,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from jimtraining.cohorts.enrolment import group_cards, remove_learner
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 
 def panel(page: str, name: str) -> str:

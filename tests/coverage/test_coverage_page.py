@@ -8,7 +8,7 @@ import pytest
 from jimtraining.config import PROJECT_ROOT
 from jimtraining.content.competences import load_competences
 from jimtraining.content_tree import load_content, sync_content
-from tests.quizzes.conftest import QUIZ_YML
+from tests.support.quizzes import QUIZ_YML
 
 COMPETENCES = """competences:
   - id: comp-a

@@ -2,17 +2,20 @@
 
 import json
 import socket
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from jimtraining.accounts.models import User
 from jimtraining.certification.models import Track
 from jimtraining.certification.services import create_certificate, revoke_certificate
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 from tests.credentials.badges import NetworkUsedError
+from tests.support.certification import Issued
 
 SCHEMA_FILE = (Path(__file__).resolve().parents[1] / "fixtures" / "third_party" / "openbadges"
                / "ob_v3p0_achievementcredential_schema.json")
@@ -39,15 +42,6 @@ def no_network(monkeypatch):
     assert not tried, f"the network was used: {tried}"
 
 
-@pytest.fixture(autouse=True)
-def _forget_signed_status_lists(app):
-    """Each test starts with no status list kept by the process (they are kept per signing key and revoked set;
-    the tables are emptied between tests)."""
-    app.extensions.pop("jim_credential_status", None)
-    yield
-    app.extensions.pop("jim_credential_status", None)
-
-
 @pytest.fixture(scope="session")
 def schema_validator():
     """1EdTech's OB 3.0 AchievementCredential JSON Schema (draft 2019-09), with its formats checked."""
@@ -69,21 +63,30 @@ def track(synced_content):
     return track
 
 
-@pytest.fixture
-def people(make_user):
-    return {"trainer": make_user(role="trainer", name="Tineke Trainer"),
-            "admin": make_user(role="admin", name="Anja Admin"),
-            "anna": make_user(name="Anna de Vries"), "bram": make_user(name="Bram Bakker"),
-            "chris": make_user(name="Chris Claassen")}
+@dataclass
+class People:
+    trainer: User
+    admin: User
+    anna: User
+    bram: User
+    chris: User
 
 
 @pytest.fixture
-def issued(track, people):
+def people(make_user) -> People:
+    return People(trainer=make_user(role="trainer", name="Tineke Trainer"),
+                  admin=make_user(role="admin", name="Anja Admin"),
+                  anna=make_user(name="Anna de Vries"), bram=make_user(name="Bram Bakker"),
+                  chris=make_user(name="Chris Claassen"))
+
+
+@pytest.fixture
+def issued(track, people) -> Issued:
     """A valid, an expired and a revoked certificate, each signed off (with its credential) as the ORM writes it."""
     now = utcnow()
-    valid = create_certificate(people["anna"], people["trainer"], track, None, now - timedelta(days=3))
-    expired = create_certificate(people["bram"], people["trainer"], track, None, now - timedelta(days=365 * 3 + 5))
-    revoked = create_certificate(people["chris"], people["trainer"], track, None, now - timedelta(days=10))
+    valid = create_certificate(people.anna, people.trainer, track, None, now - timedelta(days=3))
+    expired = create_certificate(people.bram, people.trainer, track, None, now - timedelta(days=365 * 3 + 5))
+    revoked = create_certificate(people.chris, people.trainer, track, None, now - timedelta(days=10))
     db.session.commit()
-    revoke_certificate(revoked, people["admin"], "Afgetekend bij vergissing.")
-    return {"valid": valid, "expired": expired, "revoked": revoked}
+    revoke_certificate(revoked, people.admin, "Afgetekend bij vergissing.")
+    return Issued(valid=valid, expired=expired, revoked=revoked)

@@ -20,7 +20,7 @@ from tests.credentials.badges import get_credential
     ("json", "application/json", lambda body: body.decode()),
 ])
 def test_the_download_carries_the_same_signed_credential(client, issued, extension, mimetype, unbake):
-    certificate = issued["valid"]
+    certificate = issued.valid
     served = client.get(f"/api/v1/certificates/{certificate.code}/credential").get_data(as_text=True)
     response = client.get(f"/certificates/{certificate.code}/open-badge.{extension}")
     assert response.status_code == 200 and response.mimetype == mimetype
@@ -33,7 +33,7 @@ def test_the_download_carries_the_same_signed_credential(client, issued, extensi
 
 
 def test_the_baked_svg_follows_the_ob3_baking_spec(client, issued):
-    body = client.get(f"/certificates/{issued['valid'].code}/open-badge.svg").get_data()
+    body = client.get(f"/certificates/{issued.valid.code}/open-badge.svg").get_data()
     document = xml.dom.minidom.parseString(body)
     [element] = document.getElementsByTagName("openbadges:credential")
     assert element.getAttribute("xmlns:openbadges") == "https://purl.imsglobal.org/ob/v3p0"
@@ -47,7 +47,7 @@ def test_a_name_with_markup_stays_text_in_the_baked_svg(client, track, people, m
     from jimtraining.timeutil import utcnow
 
     learner = make_user(name='Eva <script>alert("x")</script> & Co')
-    certificate = create_certificate(learner, people["trainer"], track, None, utcnow())
+    certificate = create_certificate(learner, people.trainer, track, None, utcnow())
     db.session.commit()
     body = client.get(f"/certificates/{certificate.code}/open-badge.svg").get_data()
     assert b"<script>" not in body
@@ -57,7 +57,7 @@ def test_a_name_with_markup_stays_text_in_the_baked_svg(client, track, people, m
 
 
 def test_every_track_has_its_achievement_at_its_id(client, issued):
-    document = get_credential(client, issued["valid"])["credentialSubject"]["achievement"]
+    document = get_credential(client, issued.valid)["credentialSubject"]["achievement"]
     served = client.get("/achievements/jimwerker")
     assert served.status_code == 200 and served.headers["Access-Control-Allow-Origin"] == "*"
     body = served.get_json()

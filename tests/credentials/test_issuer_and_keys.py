@@ -16,7 +16,8 @@ from tests.credentials.badges import get_credential
 
 
 def sign_off(people, track, who="anna", days_ago=1):
-    certificate = create_certificate(people[who], people["trainer"], track, None, utcnow() - timedelta(days=days_ago))
+    certificate = create_certificate(getattr(people, who), people.trainer, track, None,
+                                     utcnow() - timedelta(days=days_ago))
     db.session.commit()
     return certificate
 

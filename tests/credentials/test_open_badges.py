@@ -12,14 +12,14 @@ from jimtraining.credentials import engine
 from jimtraining.credentials.models import BadgeCredential, SigningKey
 from jimtraining.credentials.services import credential_for, verify
 from jimtraining.extensions import db
-from tests.conftest import count_queries
 from tests.credentials.badges import NetworkUsedError, get_credential, schema_errors, status_bit
+from tests.support.database import count_queries
 
 
 @pytest.mark.parametrize("kind", ["valid", "expired", "revoked"])
 def test_every_certificate_has_a_credential_that_validates_against_the_ob3_schema(client, issued, schema_validator,
                                                                                   kind):
-    certificate = issued[kind]
+    certificate = getattr(issued, kind)
     document = get_credential(client, certificate)
     assert schema_errors(schema_validator, document) == []
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
@@ -44,7 +44,7 @@ def test_every_certificate_has_a_credential_that_validates_against_the_ob3_schem
 
 
 def test_the_criteria_are_the_tracks_requirements_in_dutch(client, issued):
-    achievement = get_credential(client, issued["valid"])["credentialSubject"]["achievement"]
+    achievement = get_credential(client, issued.valid)["credentialSubject"]["achievement"]
     criteria = achievement["criteria"]["narrative"]
     assert "Dit certificaat krijg je als je het traject 'JIMwerker' hebt afgerond:" in criteria
     assert "- Alle lessen gevolgd van de modules 'Basis', 'Verder'" in criteria
@@ -57,7 +57,7 @@ def test_the_criteria_are_the_tracks_requirements_in_dutch(client, issued):
 
 
 def test_the_proof_verifies_and_the_verdict_tells_expired_and_revoked_apart(client, issued):
-    verdicts = {kind: verify(get_credential(client, certificate)) for kind, certificate in issued.items()}
+    verdicts = {kind: verify(get_credential(client, certificate)) for kind, certificate in issued.all().items()}
     assert verdicts["valid"].verified and verdicts["valid"].valid
     assert verdicts["expired"].verified and verdicts["expired"].expired and not verdicts["expired"].valid
     assert verdicts["revoked"].verified and verdicts["revoked"].revoked and not verdicts["revoked"].valid
@@ -81,7 +81,7 @@ CHANGES = {
 
 @pytest.mark.parametrize("what", CHANGES)
 def test_changing_one_field_breaks_the_proof(client, issued, what):
-    document = get_credential(client, issued["valid"])
+    document = get_credential(client, issued.valid)
     assert verify(document).verified
     verdict = verify(tamper(document, CHANGES[what]))
     assert not verdict.verified and not verdict.valid
@@ -89,7 +89,7 @@ def test_changing_one_field_breaks_the_proof(client, issued, what):
 
 
 def test_a_credential_signed_with_another_key_or_for_another_issuer_is_not_ours(client, issued):
-    document = get_credential(client, issued["valid"])
+    document = get_credential(client, issued.valid)
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     private_pem, _public = engine.new_key_pair()
     forged = engine.add_data_integrity_proof(unsigned, private_pem, "http://127.0.0.1:5000/issuer#key-1")
@@ -106,7 +106,8 @@ def test_a_revoked_certificate_reads_as_revoked_in_the_status_list(client, issue
     status_list = response.get_json()
     assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert status_list["credentialSubject"]["statusPurpose"] == "revocation"
-    index = {kind: int(get_credential(client, c)["credentialStatus"]["statusListIndex"]) for kind, c in issued.items()}
+    index = {kind: int(get_credential(client, c)["credentialStatus"]["statusListIndex"])
+             for kind, c in issued.all().items()}
     assert status_bit(status_list, index["revoked"]) is True
     assert status_bit(status_list, index["valid"]) is False and status_bit(status_list, index["expired"]) is False
     # The list is a credential of the platform itself: its proof verifies with the published key.
@@ -116,11 +117,11 @@ def test_a_revoked_certificate_reads_as_revoked_in_the_status_list(client, issue
 
 
 def test_revoking_later_sets_the_bit_and_the_stored_credential_stays_the_same(client, issued, people):
-    certificate = issued["valid"]
+    certificate = issued.valid
     before = client.get(f"/api/v1/certificates/{certificate.code}/credential").get_data()
     index = int(json.loads(before)["credentialStatus"]["statusListIndex"])
     assert status_bit(client.get("/credentials/status/1").get_json(), index) is False
-    revoke_certificate(certificate, people["admin"], "Niet terecht afgetekend.")
+    revoke_certificate(certificate, people.admin, "Niet terecht afgetekend.")
     assert status_bit(client.get("/credentials/status/1").get_json(), index) is True
     after = client.get(f"/api/v1/certificates/{certificate.code}/credential")
     assert after.status_code == 200 and after.get_data() == before  # still served, for the wallets to check
@@ -128,13 +129,13 @@ def test_revoking_later_sets_the_bit_and_the_stored_credential_stays_the_same(cl
 
 
 def test_the_credential_is_signed_once_and_served_with_one_query(client, issued):
-    code = issued["valid"].code
+    code = issued.valid.code
     first = client.get(f"/api/v1/certificates/{code}/credential").get_data()
     assert client.get(f"/api/v1/certificates/{code}/credential").get_data() == first
     assert count_queries(lambda: client.get(f"/api/v1/certificates/{code}/credential")) == 1
     stored = db.session.scalar(select(BadgeCredential.document).where(
-        BadgeCredential.certificate_id == issued["valid"].id))
-    assert stored.encode() == first and credential_for(issued["valid"]) == json.loads(first)
+        BadgeCredential.certificate_id == issued.valid.id))
+    assert stored.encode() == first and credential_for(issued.valid) == json.loads(first)
 
 
 def test_every_certificate_gets_its_own_random_status_bit(issued):
@@ -143,35 +144,35 @@ def test_every_certificate_gets_its_own_random_status_bit(issued):
     assert all(status_list == 1 and 0 <= index < 131072 for status_list, index in rows)
 
 
-def test_unknown_codes_get_404(client, issued):
-    for code in ("onbekend-maar-lang-genoeg-123", "kort", "<script>"):
-        response = client.get(f"/api/v1/certificates/{code}/credential")
-        assert response.status_code == 404 and response.get_json() == {"status": "unknown"}
-        for extension in ("json", "svg", "png"):
-            assert client.get(f"/certificates/{code}/open-badge.{extension}").status_code == 404
+@pytest.mark.parametrize("code", ["onbekend-maar-lang-genoeg-123", "kort", "<script>"])
+def test_unknown_codes_get_404(client, issued, code):
+    response = client.get(f"/api/v1/certificates/{code}/credential")
+    assert response.status_code == 404 and response.get_json() == {"status": "unknown"}
+    for extension in ("json", "svg", "png"):
+        assert client.get(f"/certificates/{code}/open-badge.{extension}").status_code == 404, extension
 
 
 def test_a_certificate_from_before_open_badges_gets_its_credential_on_first_request(client, issued, runner,
                                                                                      schema_validator):
     db.session.execute(delete(BadgeCredential))
     db.session.commit()
-    document = get_credential(client, issued["valid"])
+    document = get_credential(client, issued.valid)
     assert schema_errors(schema_validator, document) == [] and verify(document).valid
     result = runner.invoke(args=["credentials", "issue-missing"])
     assert result.exit_code == 0 and "Credentials signed: 2; failed: 0." in result.output
-    assert verify(get_credential(client, issued["revoked"])).revoked
+    assert verify(get_credential(client, issued.revoked)).revoked
     assert db.session.scalar(select(db.func.count()).select_from(BadgeCredential)) == 3
 
 
 def test_the_certificate_pages_link_to_the_open_badge(client, client_for, issued, people):
-    code = issued["valid"].code
+    code = issued.valid.code
     verify_page = client.get(f"/verify/{code}").get_data(as_text=True)
     for extension in ("json", "png", "svg"):
         assert f'href="/certificates/{code}/open-badge.{extension}"' in verify_page
     assert "Download als Open Badge:" in verify_page
-    mine = client_for(people["anna"]).get("/certification").get_data(as_text=True)
+    mine = client_for(people.anna).get("/certification").get_data(as_text=True)
     assert f"/certificates/{code}/open-badge.png" in mine and "Een Open Badge is een digitaal bewijs" in mine
-    revoked_page = client.get(f"/verify/{issued['revoked'].code}").get_data(as_text=True)
+    revoked_page = client.get(f"/verify/{issued.revoked.code}").get_data(as_text=True)
     assert "open-badge" not in revoked_page
 
 
@@ -186,7 +187,7 @@ def test_the_network_guard_itself_catches_a_fetch(no_network):
 def test_an_unknown_json_ld_context_is_refused_without_fetching_it(client, issued):
     """The library's document loader serves its bundled contexts only; a credential naming another context fails
     verification instead of being fetched (the autouse guard would fail the test on a fetch)."""
-    document = get_credential(client, issued["valid"])
+    document = get_credential(client, issued.valid)
     document["@context"].append("https://elders.example/context.json")
     verdict = verify(document)
     assert not verdict.verified and "not in the bundled allowlist" in verdict.problem
@@ -200,9 +201,9 @@ def test_keys_are_stored_encrypted_with_the_secret_key(issued):
 def test_erasing_the_holder_signs_the_credential_again_with_initials(client, issued, people, schema_validator):
     from jimtraining.privacy.services import ERASE_REASONS, erase_user
 
-    certificate = issued["valid"]
+    certificate = issued.valid
     before = get_credential(client, certificate)
-    erase_user(people["anna"], people["admin"], next(iter(ERASE_REASONS)))
+    erase_user(people.anna, people.admin, next(iter(ERASE_REASONS)))
     after = get_credential(client, certificate)
     assert after["credentialSubject"]["identifier"][0]["identityHash"] == "A. d. V."
     assert after["credentialStatus"] == before["credentialStatus"]  # the same bit: a revocation still reaches it

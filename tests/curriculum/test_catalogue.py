@@ -10,7 +10,7 @@ from jimtraining.content.models import ContentVersion
 from jimtraining.content_tree import load_content, sync_content
 from jimtraining.curriculum.models import Lesson, Module
 from jimtraining.extensions import db
-from tests.conftest import statements_run
+from tests.support.database import statements_run
 
 
 @pytest.fixture
@@ -100,12 +100,8 @@ def test_pages_stay_right_without_the_version_row(client, login, learner, synced
 
 
 def test_with_a_check_interval_other_processes_writes_show_after_it_and_own_writes_at_once(
-        app, client, login, learner, synced_content, monkeypatch):
-    import jimtraining.content.catalogue as catalogue_module
-
+        app, client, login, learner, synced_content, monkeypatch, clock):
     monkeypatch.setitem(app.config, "CONTENT_CHECK_SECONDS", 60)
-    clock = {"now": 1000.0}
-    monkeypatch.setattr(catalogue_module.time, "monotonic", lambda: clock["now"])
     login(client, learner)
     client.get("/modules/basis")
     statements = statements_run(lambda: client.get("/modules/basis"))
@@ -116,7 +112,7 @@ def test_with_a_check_interval_other_processes_writes_show_after_it_and_own_writ
         connection.execute(text("UPDATE content_version SET token = 'ander-proces' WHERE id = 1"))
     other.dispose()
     assert "Van een ander proces" not in client.get("/modules/basis").get_data(as_text=True)
-    clock["now"] += 61
+    clock.shift(61)
     assert "Van een ander proces" in client.get("/modules/basis").get_data(as_text=True)
     synced_content.module("01-basis", title="Basis, door dit proces")
     sync_content(load_content(synced_content.root))

@@ -6,7 +6,7 @@ import pytest
 from jimtraining.config import PROJECT_ROOT
 from jimtraining.content_tree import load_content
 from jimtraining.curriculum.studyload import HOURS_PER_EC, word_count
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 COMPETENCES = """competences:
   - id: netwerk-verkennen

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from jimtraining.curriculum.models import LessonProgress
 from jimtraining.extensions import db
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from jimtraining.lti import grades
 from jimtraining.lti.models import GRADE_PENDING, GRADE_SENT, LtiContext, LtiGrade
 from jimtraining.quizzes.models import AttemptAnswer
 from jimtraining.timeutil import utcnow
-from tests.conftest import statements_run
-from tests.lti.conftest import HALF, RIGHT, hand_in
 from tests.lti.platform import INSTRUCTOR, Person
-from tests.quizzes.conftest import sync
+from tests.support.content import sync
+from tests.support.database import statements_run
+from tests.support.lti import HALF, RIGHT, hand_in
 
 DAAN = Person("sub-daan", "Daan Docent", "daan@hogeschool.example", roles=list(INSTRUCTOR))
 LOTTE = Person("sub-lotte", "Lotte Leerling", "lotte@hogeschool.example")

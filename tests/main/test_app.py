@@ -9,7 +9,7 @@ from sqlalchemy import text
 from jimtraining import create_app
 from jimtraining.config import from_environment, local_secret_key, normalise_database_url
 from jimtraining.extensions import db
-from tests.conftest import config_for_tests
+from tests.support.database import config_for_tests
 
 
 def test_healthz_reports_the_database_as_ok(client):
@@ -94,16 +94,16 @@ def test_welcome_page_for_visitors_has_landmarks_and_skip_link(client):
     assert "<header" in page and "<nav" in page and "<footer" in page
 
 
-def test_pages_load_nothing_from_other_hosts(client, login, make_user, synced_content):
+@pytest.mark.parametrize("path", ["/", "/profile", "/modules/", "/modules/basis", "/modules/basis/eerste"])
+def test_pages_load_nothing_from_other_hosts(client, login, make_user, synced_content, path):
     import re
 
     login(client, make_user())
-    for path in ("/", "/profile", "/modules/", "/modules/basis", "/modules/basis/eerste"):
-        page = client.get(path).get_data(as_text=True)
-        sources = re.findall(r'(?:src|href)="([^"]*)"', page)
-        assert sources, path
-        remote = [url for url in sources if re.match(r"^([a-z]+:)?//", url, re.I)]
-        assert remote == [], path
+    page = client.get(path).get_data(as_text=True)
+    sources = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert sources
+    remote = [url for url in sources if re.match(r"^([a-z]+:)?//", url, re.I)]
+    assert remote == []
 
 
 def test_every_page_sends_security_headers(client):

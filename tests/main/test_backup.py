@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from jimtraining import create_app
 from jimtraining.backup import backup_cli, known_revisions
 from jimtraining.extensions import db
-from tests.conftest import config_for_tests
+from tests.support.database import config_for_tests
 
 #: Every writer transaction adds this many audit events with the same object_id: a copy must hold whole batches.
 BATCH = 3

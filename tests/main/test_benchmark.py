@@ -6,7 +6,9 @@ from jimtraining import create_app
 from jimtraining.accounts.services import create_user
 from jimtraining.extensions import db
 from jimtraining.organisations.models import Organisation
-from tests.conftest import PASSWORD, CSRFClient, config_for_tests
+from tests.support.client import CSRFClient
+from tests.support.database import config_for_tests
+from tests.support.factories import PASSWORD
 
 
 @pytest.fixture

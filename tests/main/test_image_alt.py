@@ -5,8 +5,8 @@ import pytest
 
 from jimtraining.content_tree import load_content
 from jimtraining.rendering import render_markdown
-from tests.quizzes.conftest import QUIZ_YML
-from tests.scenarios.conftest import SCENARIO_YML
+from tests.support.quizzes import QUIZ_YML
+from tests.support.scenarios import SCENARIO_YML
 
 
 @pytest.mark.parametrize("markdown", [

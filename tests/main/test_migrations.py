@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, inspect
 
 from jimtraining import create_app
 from jimtraining.extensions import db
-from tests.conftest import config_for_tests
+from tests.support.database import config_for_tests
 
 
 def test_models_and_migrations_agree(app):

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from jimtraining.extensions import db
-from tests.conftest import count_queries
 from tests.performance.test_query_budgets import grow_world
 from tests.security.test_access_matrix import build_world, client_for, prepare_content
+from tests.support.database import count_queries
 
 WAITING = re.compile(r'<li data-kind="(\w+)" data-count="(\d+)">\s*<a href="([^"]+)"')
 

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from jimtraining.extensions import db
-from tests.conftest import PASSWORD, count_queries
 from tests.performance import query_budgets as budgets
 from tests.security import access_table as table
 from tests.security.test_access_matrix import (
@@ -32,6 +31,8 @@ from tests.security.test_access_matrix import (
     prepare_content,
     routes,
 )
+from tests.support.database import count_queries
+from tests.support.factories import PASSWORD
 
 BUDGET_FILE = "tests/performance/query_budgets.py"
 #: Learners added to cohort A by grow_world (the other numbers there follow from it).
@@ -183,8 +184,8 @@ def grow_world(world: dict) -> dict:
     from jimtraining.scenarios import services as scenario_services
     from jimtraining.scenarios.models import ScenarioRun
     from jimtraining.timeutil import as_utc, utcnow
-    from tests.certification.conftest import REFLECTION, attempt, give_licence, practice
-    from tests.quizzes.conftest import PERFECT, answer_form, module_quiz
+    from tests.support.certification import REFLECTION, attempt, give_licence, practice
+    from tests.support.quizzes import PERFECT, answer_form, module_quiz
 
     now = utcnow()
     users = {role: db.session.get(User, user.id) for role, user in world["users"].items()}
@@ -440,7 +441,7 @@ def count_hot_posts(app, world: dict, phase: str, crowd: list[int]) -> dict[tupl
     from jimtraining.roleplay import services as live
     from jimtraining.roleplay.models import RoundScore
     from jimtraining.scenarios import services as scenario_services
-    from tests.quizzes.conftest import PERFECT, answer_form, latest_attempt
+    from tests.support.quizzes import PERFECT, answer_form, latest_attempt
 
     poster = create_user(email=f"poster-{phase}@example.org", name=f"Poster {phase}", password=PASSWORD,
                          role="learner")

@@ -18,8 +18,8 @@ from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
 from jimtraining.roleplay.models import RoundNote, RoundScore, round_observer
 from jimtraining.scenarios.models import ScenarioRun
 from jimtraining.timeutil import utcnow
-from tests.conftest import PASSWORD
-from tests.privacy.conftest import ABOUT_LOTTE, LOTTE, SEM, audit_events, snapshot
+from tests.support.factories import PASSWORD
+from tests.support.privacy import ABOUT_LOTTE, LOTTE, SEM, audit_events, snapshot
 
 
 def erase_through_the_page(client, user, email=None, reason="request"):
@@ -33,10 +33,10 @@ def count(model, *where):
 
 
 def test_admin_sees_what_erasure_will_do_before_confirming(client_for, people):
-    admin_client = client_for(people["admin"])
-    edit = admin_client.get(f"/admin/users/{people['lotte'].id}").get_data(as_text=True)
-    assert f'href="/admin/users/{people["lotte"].id}/erase"' in edit
-    page = admin_client.get(f"/admin/users/{people['lotte'].id}/erase").get_data(as_text=True)
+    admin_client = client_for(people.admin)
+    edit = admin_client.get(f"/admin/users/{people.lotte.id}").get_data(as_text=True)
+    assert f'href="/admin/users/{people.lotte.id}/erase"' in edit
+    page = admin_client.get(f"/admin/users/{people.lotte.id}/erase").get_data(as_text=True)
     assert "Account verwijderen: Lotte Leerling" in page
     assert "Toetspogingen" in page and "Certificaten" in page and "wordt verwijderd" in page
 
@@ -44,12 +44,12 @@ def test_admin_sees_what_erasure_will_do_before_confirming(client_for, people):
 def test_erasure_anonymises_the_account_and_ends_every_session(app, client_for, people, caplog, monkeypatch):
     # Alembic's fileConfig (migrations/env.py, run by the app fixture) disables the loggers that existed then.
     monkeypatch.setattr(logging.getLogger("jimtraining.privacy.services"), "disabled", False)
-    lotte = people["lotte"]
+    lotte = people.lotte
     email, lotte_id = lotte.email, lotte.id
     phone = client_for(lotte)
     assert phone.get("/profile").status_code == 200
     with caplog.at_level(logging.INFO, logger="jimtraining.privacy"):
-        response = erase_through_the_page(client_for(people["admin"]), lotte)
+        response = erase_through_the_page(client_for(people.admin), lotte)
     assert response.status_code == 302 and response.headers["Location"] == "/admin/users"
     user = db.session.get(User, lotte_id)
     db.session.refresh(user)
@@ -63,13 +63,13 @@ def test_erasure_anonymises_the_account_and_ends_every_session(app, client_for, 
     assert refused.status_code != 302 and fresh.get("/profile").status_code == 302
     # The log says who was erased by whom, by id; not the name or address.
     line = next(r.getMessage() for r in caplog.records if "erased" in r.getMessage())
-    assert f"account {lotte_id} erased by admin {people['admin'].id}" in line
+    assert f"account {lotte_id} erased by admin {people.admin.id}" in line
     assert "Lotte" not in line and email not in line
 
 
 def test_erasure_deletes_or_wipes_what_the_person_wrote_and_what_was_written_about_them(client_for, people):
-    lotte = people["lotte"]
-    erase_through_the_page(client_for(people["admin"]), lotte)
+    lotte = people.lotte
+    erase_through_the_page(client_for(people.admin), lotte)
     answers = {a.question_key: a for a in db.session.scalars(
         select(AttemptAnswer).join(QuizAttempt).where(QuizAttempt.user_id == lotte.id))}
     assert answers["open"].response is None and answers["open"].reviewer_feedback is None
@@ -82,7 +82,7 @@ def test_erasure_deletes_or_wipes_what_the_person_wrote_and_what_was_written_abo
     assert LOTTE["self_reflection"] not in notes and ABOUT_LOTTE["actor_feedback"] not in notes
     assert ABOUT_LOTTE["aftercare"] in notes and SEM["self_reflection"] in notes  # the actor's and Sem's own
     scores = db.session.scalars(select(RoundScore).order_by(RoundScore.id)).all()
-    on_lotte = [(s.level, s.comment) for s in scores if s.round_id == people["lotte_round"].id]
+    on_lotte = [(s.level, s.comment) for s in scores if s.round_id == people.lotte_round.id]
     assert on_lotte == [(3, ""), (2, "")]
     by_lotte = [s for s in scores if s.rater_id == lotte.id]
     assert [(s.level, s.comment) for s in by_lotte] == [(4, "")]
@@ -90,11 +90,11 @@ def test_erasure_deletes_or_wipes_what_the_person_wrote_and_what_was_written_abo
 
 
 def test_erasure_keeps_progress_and_scores_for_the_figures(client_for, people):
-    lotte = people["lotte"]
+    lotte = people.lotte
     before = [count(model, column == lotte.id) for model, column in (
         (LessonProgress, LessonProgress.user_id), (Attendance, Attendance.user_id), (QuizAttempt, QuizAttempt.user_id),
         (ScenarioRun, ScenarioRun.user_id), (Enrollment, Enrollment.user_id))]
-    erase_through_the_page(client_for(people["admin"]), lotte)
+    erase_through_the_page(client_for(people.admin), lotte)
     after = [count(model, column == lotte.id) for model, column in (
         (LessonProgress, LessonProgress.user_id), (Attendance, Attendance.user_id), (QuizAttempt, QuizAttempt.user_id),
         (ScenarioRun, ScenarioRun.user_id), (Enrollment, Enrollment.user_id))]
@@ -103,14 +103,14 @@ def test_erasure_keeps_progress_and_scores_for_the_figures(client_for, people):
     assert (attempt.percent, attempt.passed) == (100.0, True)
     enrolment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == lotte.id))
     assert enrolment.removed_at is not None
-    assert people["cohort"] not in memberships(db.session.get(User, lotte.id))
+    assert people.cohort not in memberships(db.session.get(User, lotte.id))
 
 
 def test_the_certificate_stays_verifiable_with_initials_and_unchanged_status(client, client_for, people):
-    certificate = people["lotte_certificate"]
-    erase_through_the_page(client_for(people["admin"]), people["lotte"])
+    certificate = people.lotte_certificate
+    erase_through_the_page(client_for(people.admin), people.lotte)
     db.session.refresh(certificate)
-    assert certificate.holder_name == "L. L." and certificate.user_id == people["lotte"].id
+    assert certificate.holder_name == "L. L." and certificate.user_id == people.lotte.id
     assert certificate.revoked_at is None
     page = client.get(f"/verify/{certificate.code}")
     assert page.status_code == 200
@@ -119,15 +119,15 @@ def test_the_certificate_stays_verifiable_with_initials_and_unchanged_status(cli
     data = client.get(f"/api/v1/certificates/{certificate.code}").get_json()
     assert (data["status"], data["name"], data["number"]) == ("valid", "L. L.", certificate.number)
     assert data["issued_by"] == "Tineke Trainer"
-    db.session.refresh(people["sem_certificate"])
-    assert people["sem_certificate"].holder_name == "Sem Tweede"
+    db.session.refresh(people.sem_certificate)
+    assert people.sem_certificate.holder_name == "Sem Tweede"
 
 
 def test_the_audit_log_keeps_its_events_without_the_person(client_for, people):
-    lotte, sem = people["lotte"], people["sem"]
+    lotte, sem = people.lotte, people.sem
     before = [(e.id, e.action, e.object_id, e.reason, e.details) for e in audit_events()]
     about_sem = [(e.id, e.subject_id, e.subject_name) for e in audit_events() if e.subject_id == sem.id]
-    erase_through_the_page(client_for(people["admin"]), lotte)
+    erase_through_the_page(client_for(people.admin), lotte)
     db.session.expire_all()
     assert [(e.id, e.action, e.object_id, e.reason, e.details) for e in audit_events()] == before
     assert count(AuditEvent, (AuditEvent.subject_id == lotte.id) | (AuditEvent.actor_id == lotte.id)) == 0
@@ -139,37 +139,37 @@ def test_the_audit_log_keeps_its_events_without_the_person(client_for, people):
 
 
 def test_erasing_a_trainer_blanks_their_feedback_and_name_on_certificates_they_signed(client_for, people):
-    trainer = people["trainer"]
-    erase_through_the_page(client_for(people["admin"]), trainer)
+    trainer = people.trainer
+    erase_through_the_page(client_for(people.admin), trainer)
     certificates = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
     assert {(c.trainer_name, c.issued_by_id, c.holder_name) for c in certificates} == {
         ("T. T.", None, "Lotte Leerling"), ("T. T.", None, "Sem Tweede")}
     returned = db.session.scalar(select(PracticeVersion).where(PracticeVersion.decision == "returned"))
     assert (returned.feedback, returned.reviewed_by_id, returned.text) == (None, None, LOTTE["reflection"])
     answer = db.session.scalar(select(AttemptAnswer).join(QuizAttempt).where(
-        AttemptAnswer.question_key == "open", QuizAttempt.user_id == people["lotte"].id))
+        AttemptAnswer.question_key == "open", QuizAttempt.user_id == people.lotte.id))
     assert answer.response == LOTTE["open_answer"]
     assert (answer.reviewer_feedback, answer.reviewed_by_id, answer.fraction) == (None, None, 1.0)
     assert all(e.actor_id is None and e.actor_name == ERASED_NAME_IN_LOG for e in audit_events())
-    assert people["cohort"].trainers == []
+    assert people.cohort.trainers == []
 
 
 def test_invitations_to_the_persons_address_are_deleted(client_for, people):
     from datetime import timedelta
 
-    lotte = people["lotte"]
+    lotte = people.lotte
     for email in (lotte.email.upper(), "iemand-anders@example.org"):
-        db.session.add(Invitation(cohort_id=people["other"].id, email=email, name="X", token_hash=email[:20].ljust(64),
+        db.session.add(Invitation(cohort_id=people.other.id, email=email, name="X", token_hash=email[:20].ljust(64),
                                   expires_at=utcnow() + timedelta(days=3), invited_by_id=lotte.id))
     db.session.commit()
-    erase_through_the_page(client_for(people["admin"]), lotte)
+    erase_through_the_page(client_for(people.admin), lotte)
     assert [(i.email, i.invited_by_id) for i in db.session.scalars(select(Invitation))] == [
         ("iemand-anders@example.org", None)]
 
 
 @pytest.mark.parametrize("role", ["learner", "trainer", "actor"])
 def test_non_admins_get_403_and_nothing_changes(client_for, make_user, people, role):
-    lotte = people["lotte"]
+    lotte = people.lotte
     other = client_for(make_user(role=role))
     assert other.get(f"/admin/users/{lotte.id}/erase").status_code == 403
     before = snapshot()
@@ -180,7 +180,7 @@ def test_non_admins_get_403_and_nothing_changes(client_for, make_user, people, r
 
 
 def test_an_admin_cannot_erase_themselves(client_for, people):
-    admin = people["admin"]
+    admin = people.admin
     admin_client = client_for(admin)
     assert admin_client.get(f"/admin/users/{admin.id}/erase").status_code == 403
     assert f"/admin/users/{admin.id}/erase" not in admin_client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
@@ -196,8 +196,8 @@ def test_an_admin_cannot_erase_themselves(client_for, people):
 @pytest.mark.parametrize("email, reason", [("lotte@example.org", "request"), ("", "request"), (None, ""),
                                            (None, "zomaar")])
 def test_a_wrong_confirmation_changes_nothing(client_for, people, email, reason):
-    lotte = people["lotte"]
-    admin_client = client_for(people["admin"])
+    lotte = people.lotte
+    admin_client = client_for(people.admin)
     before = snapshot()
     response = erase_through_the_page(admin_client, lotte, email=email, reason=reason)
     assert response.status_code == 400
@@ -206,15 +206,15 @@ def test_a_wrong_confirmation_changes_nothing(client_for, people, email, reason)
 
 
 def test_the_confirmation_ignores_case_and_spaces_in_the_address(client_for, people):
-    lotte = people["lotte"]
-    response = erase_through_the_page(client_for(people["admin"]), lotte, email=f"  {lotte.email.upper()} ")
+    lotte = people.lotte
+    response = erase_through_the_page(client_for(people.admin), lotte, email=f"  {lotte.email.upper()} ")
     assert response.status_code == 302
     assert db.session.get(User, lotte.id).name == ERASED_NAME
 
 
 def test_erase_without_csrf_token_is_refused(client_for, people):
-    lotte = people["lotte"]
-    admin_client = client_for(people["admin"])
+    lotte = people.lotte
+    admin_client = client_for(people.admin)
     before = snapshot()
     response = admin_client.post(f"/admin/users/{lotte.id}/erase",
                                                 data={"confirm_email": lotte.email, "reason": "request"})
@@ -222,8 +222,8 @@ def test_erase_without_csrf_token_is_refused(client_for, people):
 
 
 def test_an_erased_account_cannot_be_erased_twice_and_its_page_says_so(client_for, people):
-    lotte = people["lotte"]
-    admin_client = client_for(people["admin"])
+    lotte = people.lotte
+    admin_client = client_for(people.admin)
     erase_through_the_page(admin_client, lotte)
     before = snapshot()
     user = db.session.get(User, lotte.id)

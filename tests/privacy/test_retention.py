@@ -16,7 +16,7 @@ from jimtraining.privacy.cli import privacy_cli
 from jimtraining.privacy.retention import apply_retention
 from jimtraining.quizzes.models import GRADED, AttemptAnswer, QuizAttempt
 from jimtraining.timeutil import utcnow
-from tests.privacy.conftest import snapshot
+from tests.support.privacy import snapshot
 
 
 def _invitation(cohort, name, expires_at, used_at=None):

@@ -5,8 +5,9 @@ import pytest
 
 from jimtraining.content_tree import load_content
 from jimtraining.extensions import db
-from tests.quizzes.conftest import PERFECT, answer_form, sync
 from tests.quizzes.test_quiz_check import base, problems, tagged
+from tests.support.content import sync
+from tests.support.quizzes import PERFECT, answer_form
 
 MODULE_MD = """---
 title: "Basis"

@@ -10,7 +10,8 @@ from jimtraining.extensions import db
 from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
 from jimtraining.timeutil import utcnow
 from tests.exports import both_variants, offers_both_variants
-from tests.quizzes.conftest import PERFECT, answer_form, latest_attempt, sync, write_quiz
+from tests.support.content import sync
+from tests.support.quizzes import PERFECT, answer_form, latest_attempt, write_quiz
 
 
 @pytest.fixture

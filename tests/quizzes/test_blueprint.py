@@ -16,8 +16,9 @@ from jimtraining.extensions import db
 from jimtraining.quizzes.blueprint import draw_questions
 from jimtraining.quizzes.models import GRADED
 from jimtraining.quizzes.services import start_attempt
-from tests.quizzes.conftest import latest_attempt, sync
 from tests.quizzes.test_quiz_check import TWO_GOALS, tagged
+from tests.support.content import sync
+from tests.support.quizzes import latest_attempt
 
 SHIPPED = load_content(PROJECT_ROOT / "modules")
 

@@ -8,7 +8,7 @@ from jimtraining.content_tree import load_content
 from jimtraining.quizzes.gift import parse_gift, to_gift
 from jimtraining.quizzes.moodle_xml import parse_moodle_xml
 from jimtraining.rendering import render_markdown
-from tests.quizzes.conftest import QUIZ_YML
+from tests.support.quizzes import QUIZ_YML
 
 DATA = Path(__file__).parent / "data"
 

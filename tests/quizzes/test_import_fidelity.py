@@ -336,7 +336,8 @@ def test_import_into_a_module_without_quiz_yml_writes_the_modules_layout(runner,
 def test_weights_and_distractors_work_through_the_quiz_pages(client, make_user, login, synced_content):
     """Item 18: an imported weighted question and a matching question with a distractor can be taken: the
     distractor is offered, and grading follows Moodle's weights."""
-    from tests.quizzes.conftest import QUIZ_YML, answer_form, latest_attempt, sync
+    from tests.support.content import sync
+    from tests.support.quizzes import QUIZ_YML, answer_form, latest_attempt
 
     quiz = QUIZ_YML.format(draw=6, max_attempts=3, time_limit="", show_answers="after_attempt")
     quiz = quiz.replace('''      - id: a

@@ -3,7 +3,7 @@ waits for grading is "nakijken" (linked to the review queue), not "–"; the das
 
 import pytest
 
-from tests.quizzes.conftest import PERFECT, answer_form
+from tests.support.quizzes import PERFECT, answer_form
 
 
 @pytest.fixture

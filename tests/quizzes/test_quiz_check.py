@@ -6,7 +6,7 @@ import pytest
 
 from jimtraining.config import PROJECT_ROOT
 from jimtraining.content_tree import load_content
-from tests.quizzes.conftest import QUIZ_YML
+from tests.support.quizzes import QUIZ_YML
 
 
 def problems(content_dir, quiz_text):

@@ -7,8 +7,8 @@ import pytest
 from jimtraining.extensions import db
 from jimtraining.quizzes.models import AttemptAnswer, QuizAttempt
 from jimtraining.quizzes.statistics import quiz_statistics, upper_lower_index
-from tests.conftest import count_queries
-from tests.quizzes.conftest import module_quiz
+from tests.support.database import count_queries
+from tests.support.quizzes import module_quiz
 
 
 def add_attempt(user_id, number, percent, answers, status="graded"):

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from jimtraining.scenarios import engine
-from tests.scenarios.conftest import SCENARIO_YML
+from tests.support.scenarios import SCENARIO_YML
 
 PRACTICE = yaml.safe_load(SCENARIO_YML)["practice"]
 

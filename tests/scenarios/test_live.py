@@ -12,7 +12,7 @@ from jimtraining.roleplay import services as live
 from jimtraining.roleplay.models import RolePlayRound
 from jimtraining.scenarios.models import Scenario
 from jimtraining.timeutil import utcnow
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 SECRETS = ("GEHEIM-WIE", "GEHEIM-VOELT", "GEHEIM-VERBERGT", "GEHEIM-OPEN", "GEHEIM-DICHT", "GEHEIM-GRENS")
 
@@ -77,12 +77,15 @@ def test_actor_without_a_booking_gets_403(app, login, make_user, setup):
     assert as_user(app, login, setup["actor"]).get(f"/rounds/{setup['round'].id}").status_code == 403
 
 
-def test_people_outside_the_round_get_403(app, login, make_user, make_cohort, setup):
-    stranger_trainer = make_cohort(trainers=[make_user(role="trainer")]).trainers[0]
-    for user in (setup["other"], stranger_trainer, make_user()):
-        client = as_user(app, login, user)
-        assert client.get(f"/rounds/{setup['round'].id}").status_code == 403
-        assert client.submit(f"/rounds/{setup['round'].id}/scores", {"level-regie": "4"}).status_code == 403
+@pytest.mark.parametrize("who", ["learner of the cohort outside the round", "trainer of another cohort",
+                                 "learner of no cohort"])
+def test_people_outside_the_round_get_403(app, login, make_user, make_cohort, setup, who):
+    user = {"learner of the cohort outside the round": lambda: setup["other"],
+            "trainer of another cohort": lambda: make_cohort(trainers=[make_user(role="trainer")]).trainers[0],
+            "learner of no cohort": make_user}[who]()
+    client = as_user(app, login, user)
+    assert client.get(f"/rounds/{setup['round'].id}").status_code == 403
+    assert client.submit(f"/rounds/{setup['round'].id}/scores", {"level-regie": "4"}).status_code == 403
 
 
 def test_learner_sees_nothing_of_the_assessment_before_release(app, login, setup):
@@ -215,13 +218,15 @@ def test_odd_round_form_values_get_a_message(app, login, setup, field, value):
         assert db.session.scalar(select(func.count(RolePlayRound.id))) == 1
 
 
-def test_odd_actor_ids_for_booking_get_a_message(app, login, setup):
+@pytest.mark.parametrize("value", ["9" * 25, "²", "", "a learner's id"])
+def test_odd_actor_ids_for_booking_get_a_message(app, login, setup, value):
     client = as_user(app, login, setup["trainer"])
     url = f"/cohorts/{setup['cohort'].id}/sessions/{setup['session'].id}"
-    for value in ("9" * 25, "²", "", str(setup["pro"].id)):
-        response = client.submit(f"{url}/actors", {"actor_id": value}, page=url, follow_redirects=True)
-        assert response.status_code == 200
-        assert 'class="flash flash-error"' in response.get_data(as_text=True)
+    if value == "a learner's id":
+        value = str(setup["pro"].id)
+    response = client.submit(f"{url}/actors", {"actor_id": value}, page=url, follow_redirects=True)
+    assert response.status_code == 200
+    assert 'class="flash flash-error"' in response.get_data(as_text=True)
 
 
 def test_only_trainee_actors_write_aftercare(app, login, make_user, setup):

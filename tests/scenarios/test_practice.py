@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from jimtraining.extensions import db
 from jimtraining.scenarios.models import ScenarioChoice, ScenarioRun
-from tests.conftest import count_queries
+from tests.support.database import count_queries
 
 
 @pytest.fixture

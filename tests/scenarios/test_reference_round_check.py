@@ -6,7 +6,7 @@ import yaml
 
 from jimtraining.config import PROJECT_ROOT
 from jimtraining.content_tree import load_content
-from tests.scenarios.conftest import SCENARIO_YML
+from tests.support.scenarios import SCENARIO_YML
 
 
 def problems(content_dir, text):

@@ -4,7 +4,7 @@ import pytest
 
 from jimtraining.config import PROJECT_ROOT
 from jimtraining.content_tree import load_content
-from tests.scenarios.conftest import COMPETENCES_YML, SCENARIO_YML
+from tests.support.scenarios import COMPETENCES_YML, SCENARIO_YML
 
 
 def problems(content_dir, text):

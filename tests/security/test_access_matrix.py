@@ -25,8 +25,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from jimtraining.extensions import db
-from tests.conftest import PASSWORD, empty_tables
 from tests.security import access_table as table
+from tests.support.database import empty_tables
+from tests.support.factories import PASSWORD
 
 METHODS = ("GET", "POST")
 REFUSALS = {table.LOGIN, table.FORBIDDEN, table.NOTFOUND}
@@ -60,8 +61,8 @@ Lees eerst [de module](../01-basis/module.md).
 
 def prepare_content(content_dir) -> None:
     """The test curriculum (fixture synced_content) plus a quiz on 'basis', the test scenario and an image."""
-    from tests.quizzes.conftest import write_quiz
-    from tests.scenarios.conftest import SCENARIO_YML
+    from tests.support.quizzes import write_quiz
+    from tests.support.scenarios import SCENARIO_YML
 
     write_quiz(content_dir)
     content_dir.raw("scenarios/testscenario.yml", SCENARIO_YML)
@@ -90,8 +91,8 @@ def build_world(content_root) -> dict:
     from jimtraining.roleplay import services as live
     from jimtraining.scenarios import services as scenario_services
     from jimtraining.timeutil import utcnow
-    from tests.certification.conftest import add_sessions, complete, give_licence, make_track, practice
-    from tests.quizzes.conftest import PERFECT, answer_form, module_quiz
+    from tests.support.certification import add_sessions, complete_requirements, give_licence, make_track, practice
+    from tests.support.quizzes import PERFECT, answer_form, module_quiz
 
     tree = load_content(content_root)
     assert tree.ok, [str(p) for p in tree.problems]
@@ -151,7 +152,7 @@ def build_world(content_root) -> dict:
     live.book_actor(session_a, users["actor"])
 
     # A learner of A who meets every requirement: sign-off can only be refused for who asks.
-    complete({"sessions": ended, "actor": users["actor"], "trainer": users["trainer"]}, ready)
+    complete_requirements(ready, ended, users["actor"], users["trainer"])
 
     scenario = scenario_services.get_scenario_or_none("testscenario")
     round_ = live.create_round(session_a, scenario, users["learner"], users["actor"], [], 10)
@@ -251,7 +252,7 @@ def reset_limiter() -> None:
 
 
 def _token(client, page: str) -> str:
-    from tests.conftest import _TOKEN_RE
+    from tests.support.client import TOKEN_RE as _TOKEN_RE
 
     html = client.get(page).get_data(as_text=True)
     match = _TOKEN_RE.search(html)

@@ -10,7 +10,7 @@ from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import CohortSession
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
-from tests.certification.conftest import give_licence, make_track
+from tests.support.certification import give_licence, make_track
 
 
 @pytest.fixture

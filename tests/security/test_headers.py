@@ -6,7 +6,9 @@ import pytest
 
 from jimtraining import create_app
 from jimtraining.extensions import db
-from tests.conftest import PASSWORD, CSRFClient, config_for_tests
+from tests.support.client import CSRFClient
+from tests.support.database import config_for_tests
+from tests.support.factories import PASSWORD
 
 #: Headers that every response carries, with their exact values.
 ALWAYS = {
@@ -132,9 +134,9 @@ def test_production_sends_hsts_on_every_kind_of_response(production_app, login, 
         assert_security_headers(response, production=True)
 
 
-def test_no_hsts_outside_production(client):
-    for path in ("/", "/healthz", "/static/css/app.css", "/bestaat-niet"):
-        assert "Strict-Transport-Security" not in client.get(path).headers
+@pytest.mark.parametrize("path", ["/", "/healthz", "/static/css/app.css", "/bestaat-niet"])
+def test_no_hsts_outside_production(client, path):
+    assert "Strict-Transport-Security" not in client.get(path).headers
 
 
 def test_production_settings_come_from_the_environment_too(monkeypatch, tmp_path):

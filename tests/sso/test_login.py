@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from jimtraining.accounts.models import LoginSession, User
 from jimtraining.extensions import db
 from jimtraining.sso.models import SsoLink
-from tests.sso.conftest import QUIET, new_sub, sso_login, start, surf_claims
+from tests.support.sso import QUIET, new_sub, sso_login, start, surf_claims
 
 pytestmark = QUIET
 
@@ -395,7 +395,7 @@ def test_a_login_cancelled_at_the_provider_logs_nobody_in(client, surfconext):
 
 
 def test_a_provider_that_cannot_be_reached_gets_a_clear_page(client, app, monkeypatch):
-    from tests.sso.conftest import configure
+    from tests.support.sso import configure
 
     configure(app, monkeypatch, "surfconext", "http://127.0.0.1:9")  # the discard port: nothing answers
 

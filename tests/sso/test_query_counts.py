@@ -1,9 +1,9 @@
 """The SSO pages stay within their query budgets (tests/performance/query_budgets.py, SSO_BUDGETS), also with
 more people and links in the database."""
 
-from tests.conftest import count_queries
 from tests.performance.query_budgets import BUDGETS, SSO_BUDGETS
-from tests.sso.conftest import QUIET, new_sub, start, surf_claims
+from tests.support.database import count_queries
+from tests.support.sso import QUIET, new_sub, start, surf_claims
 
 pytestmark = QUIET
 

@@ -5,7 +5,7 @@ import pytest
 from jimtraining import create_app
 from jimtraining.sso.claims import identity_from_claims
 from jimtraining.sso.providers import from_environment, settings_problems
-from tests.conftest import config_for_tests
+from tests.support.database import config_for_tests
 
 COMPLETE = {"SURFCONEXT_ISSUER": "https://connect.surfconext.example", "SURFCONEXT_CLIENT_ID": "jim",
             "SURFCONEXT_CLIENT_SECRET": "geheim"}

@@ -1,13 +1,13 @@
-"""A small certification world: two modules (one with a quiz), a track, a licensed trainer, a cohort with ended
-sessions, and helpers that give a learner each requirement."""
+"""The test track and helpers that give a learner each of its requirements (tests/support/world.py builds the
+certification world they are used in)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-import pytest
 from dateutil.relativedelta import relativedelta
 
 from jimtraining.calibration.models import CalibrationAttempt
-from jimtraining.certification.models import PracticeAssignment, PracticeVersion, Track, TrainerLicence
+from jimtraining.certification.models import Certificate, PracticeAssignment, PracticeVersion, Track, TrainerLicence
 from jimtraining.certification.practice import word_count
 from jimtraining.cohorts.attendance import new_checkin_secret
 from jimtraining.cohorts.models import Attendance, CohortSession
@@ -23,6 +23,18 @@ REQUIREMENTS = {"modules": ["basis", "verder"], "quizzes": ["basis"], "attendanc
 #: More words than the test track's minimum of 20; names nobody.
 REFLECTION = ("Ik liet de jongere zelf kiezen wie de JIM werd. Daarna sprak ik de JIM als gelijke aan en vroeg "
               "eerst wat hij zag voordat ik mijn plan gaf.")
+
+
+@dataclass
+class Issued:
+    """Three certificates: one valid, one expired, one revoked."""
+
+    valid: Certificate
+    expired: Certificate
+    revoked: Certificate
+
+    def all(self) -> dict[str, Certificate]:
+        return {"valid": self.valid, "expired": self.expired, "revoked": self.revoked}
 
 
 def make_track(slug="jimwerker", title="JIMwerker", requirements=None, valid_months=36, renews=None,
@@ -112,39 +124,20 @@ def practice(learner, track_slug="jimwerker", decision="approved", reviewer=None
     return assignment
 
 
-def complete(world, learner):
-    """Give the learner every requirement of the test track."""
+def complete_requirements(learner, sessions, actor, reviewer):
+    """Give the learner every requirement of the test track: present at `sessions`, two sufficient rounds with
+    `actor` in the last one, the practice assignment approved by `reviewer`."""
     finish_modules(learner)
     attempt(learner)
-    mark(world["sessions"], learner, ["present"] * len(world["sessions"]))
-    play_round(world["sessions"][-1], learner, world["actor"])
-    play_round(world["sessions"][-1], learner, world["actor"])
-    practice(learner, reviewer=world["trainer"])
+    mark(sessions, learner, ["present"] * len(sessions))
+    play_round(sessions[-1], learner, actor)
+    play_round(sessions[-1], learner, actor)
+    practice(learner, reviewer=reviewer)
 
 
-@pytest.fixture
-def world(synced_content, make_user, make_cohort):
-    """Modules basis (with a quiz attempt possible) and verder; track jimwerker; a licensed trainer of cohort A,
-    a licensed trainer of cohort B; five ended sessions in A; learners ready to be completed."""
-    track = make_track()
-    trainer = make_user(role="trainer", name="Tineke Trainer")
-    other_trainer = make_user(role="trainer", name="Olaf Andere")
-    give_licence(trainer)
-    give_licence(other_trainer)
-    calibrate(trainer)  # a licence renewal needs a calibration within the last year
-    learner = make_user(name="Lotte Leerling", region="Twente", work_context="wijkteam")
-    second = make_user(name="Sem Tweede")
-    actor = make_user(role="actor", name="Acteur Anouk")
-    cohort = make_cohort(trainers=[trainer], learners=[learner, second], track_slug="jimwerker")
-    other = make_cohort(trainers=[other_trainer], learners=[make_user(name="Bart B")], track_slug="jimwerker")
-    # The learners joined before the sessions (so every session counts for them).
-    for enrollment in cohort.enrollments:
-        enrollment.enrolled_at = utcnow() - timedelta(days=60)
-    db.session.commit()
-    sessions = add_sessions(cohort)
-    return {"track": track, "trainer": trainer, "other_trainer": other_trainer, "learner": learner,
-            "second": second, "actor": actor, "cohort": cohort, "other": other, "sessions": sessions,
-            "admin": make_user(role="admin", name="Ada Admin")}
+def complete(world, learner):
+    """Give the learner every requirement of the test track, in the certification world (tests/support/world.py)."""
+    complete_requirements(learner, world.sessions, world.actor, world.trainer)
 
 
 def months_from(moment, months):

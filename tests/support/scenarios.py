@@ -8,6 +8,8 @@
 
 import pytest
 
+from tests.support.content import sync
+
 SCENARIO_YML = """\
 title: "Testscenario"
 summary: "Kort."
@@ -137,11 +139,7 @@ competences:
 @pytest.fixture
 def scenario_content(synced_content):
     """The test curriculum plus two competences and the test scenario, synced."""
-    from jimtraining.content_tree import load_content, sync_content
-
     synced_content.competences(COMPETENCES_YML, "jongere-in-de-regie")
     synced_content.raw("scenarios/testscenario.yml", SCENARIO_YML)
-    tree = load_content(synced_content.root)
-    assert tree.ok, [str(p) for p in tree.problems]
-    sync_content(tree)
+    sync(synced_content)
     return synced_content
