@@ -97,7 +97,8 @@ def test_statistics_page_names_question_types_in_words_and_writes_dutch_decimals
     page = client.get("/quizzes/basis/statistics").get_data(as_text=True)
     assert "Eén goed antwoord" in page and "Waar of niet waar" in page
     assert "single_choice" not in page and "true_false" not in page
-    assert "<td>0,50</td>" in page and "<td>1,00</td>" in page  # difficulty and discrimination of 'kiezen'
+    # difficulty and discrimination of one question
+    assert '<td class="number">0,50</td>' in page and '<td class="number">1,00</td>' in page
     assert "0.50" not in page
 
 
