@@ -31,7 +31,7 @@ def w(world, make_user, make_cohort):
     candidate = make_user(name="Kim Kandidaat", email="kim@example.org")
     trainer_cohort = make_cohort(trainers=[world.other_trainer], learners=[candidate], track_slug="jim-trainer")
     session = world.sessions[-1]
-    return {**world, "candidate": candidate, "trainer_cohort": trainer_cohort, "session": session,
+    return {**vars(world), "candidate": candidate, "trainer_cohort": trainer_cohort, "session": session,
             "url": f"/cohorts/{world.cohort.id}/sessions/{session.id}/co-training"}
 
 

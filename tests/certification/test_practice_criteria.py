@@ -86,7 +86,7 @@ def test_content_check_reports_bad_criteria(practice, message):
 
 
 def test_the_learner_sees_the_criteria_before_handing_in(client_for, criteria_world):
-    page = client_for(criteria_world["learner"]).get(URL).get_data(as_text=True)
+    page = client_for(criteria_world.learner).get(URL).get_data(as_text=True)
     assert "Zo beoordeelt je trainer je tekst" in page
     assert "De jongere kiest de JIM" in page and "K4" in page
     assert "samen minstens 5 van de 8 punten" in page
@@ -94,7 +94,7 @@ def test_the_learner_sees_the_criteria_before_handing_in(client_for, criteria_wo
 
 def test_a_review_that_follows_the_proposal_is_saved_with_its_scores(client_for, criteria_world):
     assignment, url = handed_in(client_for, criteria_world)
-    trainer = client_for(criteria_world["trainer"])
+    trainer = client_for(criteria_world.trainer)
     page = trainer.get(url).get_data(as_text=True)
     assert 'name="level-keuze"' in page and "E3" in page
     response = trainer.submit(url, {"decision": "approved", "level-keuze": "2", "level-eigen": "3"}, page=url)
@@ -104,13 +104,13 @@ def test_a_review_that_follows_the_proposal_is_saved_with_its_scores(client_for,
     assert (version.decision, version.scores, version.proposed_decision, version.decision_reason) == (
         "approved", {"keuze": 2, "eigen": 3}, "approved", None)
     assert deviations() == []
-    learner_page = client_for(criteria_world["learner"]).get(URL).get_data(as_text=True)
+    learner_page = client_for(criteria_world.learner).get(URL).get_data(as_text=True)
     assert "Beoordeling per criterium" in learner_page and "niveau 3 van 4" in learner_page
 
 
 def test_a_review_without_all_scores_is_refused_and_keeps_the_choices(client_for, criteria_world):
     assignment, url = handed_in(client_for, criteria_world)
-    response = client_for(criteria_world["trainer"]).submit(
+    response = client_for(criteria_world.trainer).submit(
         url, {"decision": "returned", "feedback": "Schrijf meer over jezelf.", "level-keuze": "3"}, page=url)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -122,7 +122,7 @@ def test_a_review_without_all_scores_is_refused_and_keeps_the_choices(client_for
 
 def test_a_deviating_review_needs_a_reason_and_shows_the_proposal(client_for, criteria_world):
     assignment, url = handed_in(client_for, criteria_world)
-    trainer = client_for(criteria_world["trainer"])
+    trainer = client_for(criteria_world.trainer)
     form = {"decision": "approved", "level-keuze": "1", "level-eigen": "4"}
     response = trainer.submit(url, form, page=url)
     assert response.status_code == 400
@@ -139,16 +139,16 @@ def test_a_deviating_review_needs_a_reason_and_shows_the_proposal(client_for, cr
     version = db.session.get(PracticeAssignment, assignment.id).latest
     assert (version.decision, version.proposed_decision, version.decision_reason) == ("approved", "returned", reason)
     [event] = deviations()
-    assert (event.actor_id, event.subject_id, event.reason) == (criteria_world["trainer"].id,
-                                                                 criteria_world["learner"].id, reason)
+    assert (event.actor_id, event.subject_id, event.reason) == (criteria_world.trainer.id,
+                                                                 criteria_world.learner.id, reason)
     assert event.details["proposed"] == "returned" and event.details["decision"] == "approved"
     assert reason in trainer.get(url).get_data(as_text=True)
-    assert reason not in client_for(criteria_world["learner"]).get(URL).get_data(as_text=True)
+    assert reason not in client_for(criteria_world.learner).get(URL).get_data(as_text=True)
 
 
 def test_a_trainer_of_another_cohort_cannot_score_the_review(client_for, criteria_world):
     assignment, url = handed_in(client_for, criteria_world)
-    other = client_for(criteria_world["other_trainer"])
+    other = client_for(criteria_world.other_trainer)
     assert other.submit(url, {"decision": "approved", "level-keuze": "3", "level-eigen": "3"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(PracticeAssignment, assignment.id).latest.decision is None
@@ -156,7 +156,7 @@ def test_a_trainer_of_another_cohort_cannot_score_the_review(client_for, criteri
 
 def test_a_review_without_a_csrf_token_is_refused(client_for, criteria_world):
     assignment, url = handed_in(client_for, criteria_world)
-    trainer = client_for(criteria_world["trainer"])
+    trainer = client_for(criteria_world.trainer)
     response = trainer.post(url, data={"decision": "approved", "level-keuze": "3", "level-eigen": "3"})
     assert response.status_code == 400
     db.session.expire_all()
