@@ -35,8 +35,10 @@ import re
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -349,11 +351,26 @@ def _json_text(value) -> str:
     return str(value) if type(value) is PreJSON else json.dumps(value)
 
 
-def table_layouts(metadata) -> list[tuple[str, list[str], list[str]]]:
-    """(table, columns, how each value is stored: json, datetime, date or as is), parents before children."""
+def _default_of(column):
+    """The value a row that leaves the column out gets: its scalar default, or its default function called once
+    (a moment such as utcnow; unique columns are filled by the builder itself); None without a default."""
+    default = column.default
+    if default is None:
+        return None
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        return default.arg(None)
+    return None
+
+
+def table_layouts(metadata) -> list[tuple[str, list[str], list[str], list]]:
+    """(table, columns, how each value is stored: json, datetime, date or as is, the column's scalar default for
+    rows that leave it out), parents before children."""
     layouts = []
     for table in metadata.sorted_tables:
         kinds = []
+        defaults = [_default_of(column) for column in table.columns]
         for column in table.columns:
             if isinstance(column.type, sa.JSON):
                 kinds.append("json")
@@ -363,11 +380,11 @@ def table_layouts(metadata) -> list[tuple[str, list[str], list[str]]]:
                 kinds.append("date")
             else:
                 kinds.append("")
-        layouts.append((table.name, [c.name for c in table.columns], kinds))
+        layouts.append((table.name, [c.name for c in table.columns], kinds, defaults))
     return layouts
 
 
-def _converter(name: str, columns: list[str], kinds: list[str]):
+def _converter(name: str, columns: list[str], kinds: list[str], defaults: list):
     """A generated function that turns a table's row dicts into tuples of the values as stored.
 
     Moments become 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): SQLAlchemy's SQLite storage format, and what COPY reads
@@ -375,8 +392,9 @@ def _converter(name: str, columns: list[str], kinds: list[str]):
     attempt), so each is formatted once. JSON becomes text (drawn questions and answers are text already).
     """
     expressions = []
-    for column, kind in zip(columns, kinds, strict=True):
-        value = f"r[{column!r}]"
+    for index, (column, kind) in enumerate(zip(columns, kinds, strict=True)):
+        # A column the builder does not fill (one added after it was written) gets its scalar default, or NULL.
+        value = f"r.get({column!r}, defaults[{index}])"
         expressions.append({"json": f"js({value})", "datetime": f"dt({value})",
                             "date": f"(None if {value} is None else {value}.isoformat())"}.get(kind, value))
     source = (
@@ -391,7 +409,7 @@ def _converter(name: str, columns: list[str], kinds: list[str]):
         "            text = cache[id(v)] = v.isoformat(' ', 'microseconds')\n"
         "        return text\n"
         f"    return [({', '.join(expressions)},) for r in rows]\n")
-    scope = {"js": _json_text}
+    scope = {"js": _json_text, "defaults": [str(d) if isinstance(d, StrEnum) else d for d in defaults]}
     exec(compile(source, f"<rows of {name}>", "exec"), scope)  # noqa: S102 - generated from the metadata
     return scope["convert"]
 
@@ -496,7 +514,7 @@ def _sink(url: str, dialect: str, layouts: list, inbox, outbox) -> None:
     lanes: list[_Lane] = []
     try:
         plans = {}
-        for name, columns, _kinds in layouts:
+        for name, columns, _kinds, _defaults in layouts:
             names = ", ".join(f'"{c}"' for c in columns)
             plans[name] = (f'INSERT INTO "{name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
                            if dialect == "sqlite" else f'COPY "{name}" ({names}) FROM STDIN')
@@ -538,9 +556,9 @@ class Writer:
         import multiprocessing
 
         layouts = table_layouts(metadata)
-        self.order = [name for name, _columns, _kinds in layouts]
+        self.order = [name for name, *_layout in layouts]
         #: Row dicts become tuples of stored values here: plain values are cheap to send to the writing process.
-        self.convert = {name: _converter(name, columns, kinds) for name, columns, kinds in layouts}
+        self.convert = {name: _converter(name, columns, kinds, defaults) for name, columns, kinds, defaults in layouts}
         self.rows: dict[str, list] = {name: [] for name in self.order}
         context = multiprocessing.get_context("spawn")
         # A queue, not a bare pipe: its feeder thread sends while the builder goes on, so building and writing
@@ -684,6 +702,8 @@ class Builder:
         track_modules = list(self.track.requirements.get("modules") or [])
         self.modules: list[ModuleInfo] = []
         for module in active_modules():
+            if module.slug not in track_modules:
+                continue  # the trainer modules (07, 08) are not part of the professionals' track
             quiz = module.quiz if module.quiz is not None and not module.quiz.archived else None
             info = None
             if quiz is not None:
@@ -693,8 +713,8 @@ class Builder:
                                            [lesson.slug for lesson in module.active_lessons], info))
         by_slug = {m.slug: i for i, m in enumerate(self.modules)}
         if [m.slug for m in self.modules] != track_modules:
-            raise RuntimeError("the JIMwerker track does not follow the active modules in order; the builder "
-                               "assumes it does")
+            raise RuntimeError("the JIMwerker track's modules are not active modules in their order; the builder "
+                               "assumes they are")
         for module in self.modules:
             if module.quiz is None or not module.lessons:
                 raise RuntimeError(f"module {module.slug} has no quiz or no lessons; the builder needs both")
@@ -1231,7 +1251,8 @@ class Builder:
                     n=rng.randint(1, 9), m=rng.randint(1, 30), org=org["name"]),
                 "online_url": f"https://meet.example.org/jim-{self.token(6)}" if online else None,
                 "agenda": AGENDAS[i], "sketches": [s["title"] for s in session_scenarios[i]],
-                "checkin_secret": self.rng.randbytes(32).hex()})
+                "checkin_secret": self.rng.randbytes(32).hex(),
+                "calendar_uid": str(uuid.UUID(int=self.rng.getrandbits(128), version=4))})
         members = self._members(spec, cohort_id, starts[0], created)
         ended = spec["past"]
         for member in members:
@@ -1596,7 +1617,7 @@ class Builder:
 
     def reflections_pool(self) -> None:
         """Reflections for the practice assignments: invented, no person named, at least the track's words."""
-        from jimtraining.certification.services import word_count
+        from jimtraining.certification.practice import word_count
 
         rng = self.rng
         minimum = (self.track.practice or {}).get("min_words", 300)
