@@ -25,6 +25,8 @@ cohort_trainer = db.Table(
     "cohort_trainer",
     db.Column("cohort_id", db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
     db.Column("user_id", db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    # "The groups I train" (start page, review queue) starts from the trainer, not from the group.
+    db.Index("ix_cohort_trainer_user_id", "user_id"),
 )
 
 

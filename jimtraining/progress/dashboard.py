@@ -119,46 +119,75 @@ def cohort_overview(cohort: Cohort, now=None, enrolled: list | None = None, sess
     certificate column says. Counted once for the matrix and the checklist (a fixed number of queries), and
     kept by the process while nothing it depends on changed (see `_key`). `enrolled` and `sessions`, when the
     caller has them (`roster`), save loading them again."""
+    return cohort_overviews([cohort], now, enrolled, {cohort.id: sessions} if sessions is not None else None)[0]
+
+
+def cohort_overviews(cohorts: list[Cohort], now=None, enrolled: list | None = None,
+                     sessions: dict | None = None) -> list[CohortOverview]:
+    """`cohort_overview` for several cohorts, such as a trainer's groups on their start page: the ones the process
+    kept are taken as they are, the others are counted together in the queries of one cohort. `enrolled` (rows of
+    `enrolments` for these cohorts) and `sessions` (cohort id -> its sessions) save loading them again."""
+    if not cohorts:
+        return []
     now = now or utcnow()
-    enrolled = enrolments([cohort]) if enrolled is None else enrolled
-    key = _key(cohort, enrolled, cohort.sessions if sessions is None else sessions)
+    enrolled = enrolments(cohorts) if enrolled is None else enrolled
+    enrolled_of: dict[int, list] = {cohort.id: [] for cohort in cohorts}
+    for row in enrolled:
+        enrolled_of[row[0]].append(row)
     memory = _memory()
-    kept = memory.get(cohort.id) if key is not None else None
-    if kept is not None and kept.key == key and now < kept.until:
-        return kept.overview
-    overview, until = _count(cohort, enrolled, now)
-    seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
-    if key is not None and seconds > 0:
-        memory.put(cohort.id, _Kept(key, min(until, now + timedelta(seconds=seconds)), overview))
-    return overview
+    keys, found = {}, {}
+    for cohort in cohorts:
+        keys[cohort.id] = key = _key(cohort, enrolled_of[cohort.id], (sessions or {}).get(cohort.id, cohort.sessions))
+        kept = memory.get(cohort.id) if key is not None else None
+        if kept is not None and kept.key == key and now < kept.until:
+            found[cohort.id] = kept.overview
+    missing = [cohort for cohort in cohorts if cohort.id not in found]
+    if missing:
+        seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
+        for cohort, (overview, until) in zip(missing, _count(missing, enrolled_of, now), strict=True):
+            found[cohort.id] = overview
+            if keys[cohort.id] is not None and seconds > 0:
+                memory.put(cohort.id, _Kept(keys[cohort.id], min(until, now + timedelta(seconds=seconds)), overview))
+    return [found[cohort.id] for cohort in cohorts]
 
 
-def _count(cohort: Cohort, enrolled: list, now) -> tuple[CohortOverview, datetime]:
-    """The overview, and the moment the clock alone changes it (a session ends, a certificate enters the renewal
-    window)."""
-    track = cohort_track(cohort)
-    modules = matrix_modules(cohort)
-    slugs = [m.slug for m in modules] + (counted_modules([track]) if track is not None else [])
-    progress = groups_progress([cohort], slugs, now=now, enrolled=enrolled)
-    rows, modules, past = cohort_matrix(cohort, progress=progress[0], now=now)
+def _count(cohorts: list[Cohort], enrolled_of: dict[int, list], now) -> list[tuple[CohortOverview, datetime]]:
+    """Per cohort the overview, and the moment the clock alone changes it (a session ends, a certificate enters
+    the renewal window). One batch of queries for all of them."""
+    tracks = {cohort.id: cohort_track(cohort) for cohort in cohorts}
+    modules_of = {cohort.id: matrix_modules(cohort) for cohort in cohorts}
+    slugs = [m.slug for modules in modules_of.values() for m in modules]
+    slugs += counted_modules([track for track in tracks.values() if track is not None])
+    progress = groups_progress(cohorts, list(dict.fromkeys(slugs)), now=now,
+                               enrolled=[row for cohort in cohorts for row in enrolled_of[cohort.id]])
+    pairs = [(cohort, tracks[cohort.id]) for cohort in cohorts if tracks[cohort.id] is not None]
+    eligibilities = dict(zip([cohort.id for cohort, _track in pairs], cohorts_eligibility(
+        pairs, now=now, progress=[group for group in progress if tracks[group.cohort.id] is not None]), strict=True))
     # The words of each row are made here, once per text rather than once per cell in the template: a
     # 30-learner table would otherwise translate the same few texts hundreds of times.
     of = _("%(a)s van %(b)s")
-    for row in rows:
-        row.attendance_text = (None if row.attendance_percent is None else
-                               f"{row.attendance_percent}% ({of % {'a': row.attended, 'b': row.expected}})")
-    moments = [as_utc(s.ends_at) for s in cohort.sessions]
-    if track is None:
-        return (CohortOverview(rows, modules, past, {"track": None, "cells": {}, "practice_waiting": set()}),
-                _first_after(now, moments))
-    eligibility = cohorts_eligibility([(cohort, track)], now=now, progress=progress)[0]
-    moments += [as_utc(item.certificate.expires_at) - RENEWAL_WINDOW for item in eligibility.values()
-                if item.certificate is not None]
-    practice_waiting = {user_id for user_id, item in eligibility.items()
-                        if any(check.kind == "practice" and check.waiting for check in item.checks)}
-    return (CohortOverview(rows, modules, past, {"track": track, "cells": _certificate_cells(eligibility),
-                                                 "practice_waiting": practice_waiting}),
-            _first_after(now, moments))
+    counted = []
+    for cohort, group in zip(cohorts, progress, strict=True):
+        rows, modules, past = cohort_matrix(cohort, progress=group, now=now)
+        for row in rows:
+            row.attendance_text = (None if row.attendance_percent is None else
+                                   f"{row.attendance_percent}% ({of % {'a': row.attended, 'b': row.expected}})")
+        moments = [as_utc(s.ends_at) for s in cohort.sessions]
+        track = tracks[cohort.id]
+        if track is None:
+            counted.append((CohortOverview(rows, modules, past, {"track": None, "cells": {},
+                                                                 "practice_waiting": set()}),
+                            _first_after(now, moments)))
+            continue
+        eligibility = eligibilities[cohort.id]
+        moments += [as_utc(item.certificate.expires_at) - RENEWAL_WINDOW for item in eligibility.values()
+                    if item.certificate is not None]
+        practice_waiting = {user_id for user_id, item in eligibility.items()
+                            if any(check.kind == "practice" and check.waiting for check in item.checks)}
+        counted.append((CohortOverview(rows, modules, past, {"track": track, "cells": _certificate_cells(eligibility),
+                                                             "practice_waiting": practice_waiting}),
+                        _first_after(now, moments)))
+    return counted
 
 
 def _first_after(now, moments):

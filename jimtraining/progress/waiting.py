@@ -5,7 +5,9 @@ the start page is always what the page it links to holds (tests/main/test_worksp
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from jimtraining.certification.models import PracticeAssignment, PracticeVersion
@@ -17,20 +19,23 @@ from jimtraining.roles import Role
 from jimtraining.timeutil import as_utc, utcnow
 
 # Open answers --------------------------------------------------------------------------------------------------
+# Every select here is built once, with the person, groups and sessions bound when it runs (expanding IN for the
+# lists): building a statement costs more than running it on a start page that is opened all day.
+
+_USER = bindparam("user_id")
+_OPEN_ANSWERS = (select(AttemptAnswer).join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+                 .where(AttemptAnswer.needs_review.is_(True), QuizAttempt.status == PENDING_REVIEW,
+                        QuizAttempt.user_id != _USER))
+#: The learners this person trains in a cohort they are active in.
+_TRAINED = (select(Enrollment.user_id).join(cohort_trainer, cohort_trainer.c.cohort_id == Enrollment.cohort_id)
+            .where(cohort_trainer.c.user_id == _USER, Enrollment.removed_at.is_(None)))
+_OPEN_ANSWERS_OF_TRAINED = _OPEN_ANSWERS.where(QuizAttempt.user_id.in_(_TRAINED))
 
 
 def _review_select(user):
     """Open answers waiting for a trainer: of the learners this person trains in a cohort they are active in
-    (everyone's for an admin), never their own."""
-    query = (select(AttemptAnswer).join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-             .where(AttemptAnswer.needs_review.is_(True), QuizAttempt.status == PENDING_REVIEW,
-                    QuizAttempt.user_id != user.id))
-    if user.role != Role.ADMIN:
-        trained = (select(Enrollment.user_id)
-                   .join(cohort_trainer, cohort_trainer.c.cohort_id == Enrollment.cohort_id)
-                   .where(cohort_trainer.c.user_id == user.id, Enrollment.removed_at.is_(None)))
-        query = query.where(QuizAttempt.user_id.in_(trained))
-    return query
+    (everyone's for an admin), never their own. Runs with {"user_id": user.id}."""
+    return _OPEN_ANSWERS if user.role == Role.ADMIN else _OPEN_ANSWERS_OF_TRAINED
 
 
 def review_queue_for(user) -> list[AttemptAnswer]:
@@ -38,12 +43,13 @@ def review_queue_for(user) -> list[AttemptAnswer]:
     query = (_review_select(user)
              .options(db.joinedload(AttemptAnswer.attempt).joinedload(QuizAttempt.user))
              .order_by(QuizAttempt.submitted_at, AttemptAnswer.id))
-    return list(db.session.scalars(query).unique())
+    return list(db.session.scalars(query, {"user_id": user.id}).unique())
 
 
 def review_count(user) -> int:
     """How many answers `review_queue_for` lists: one COUNT."""
-    return db.session.scalar(select(func.count()).select_from(_review_select(user).subquery()))
+    return db.session.scalar(select(func.count()).select_from(_review_select(user).subquery()),
+                             {"user_id": user.id})
 
 
 # Practice versions ---------------------------------------------------------------------------------------------
@@ -51,46 +57,76 @@ def review_count(user) -> int:
 _ANY_VERSION = aliased(PracticeVersion)
 _NEWEST = (select(func.max(_ANY_VERSION.number)).where(_ANY_VERSION.assignment_id == PracticeAssignment.id)
            .correlate(PracticeAssignment).scalar_subquery())
-
-
-def practice_waiting(cohorts: list[Cohort]) -> dict[int, int]:
-    """cohort id -> practice assignments of the cohort's active learners, for the cohort's track, whose newest
-    version waits for a decision: what the cohort's practice queue marks "Wacht op jou". One query."""
-    with_track = [c for c in cohorts if c.track_slug]
-    if not with_track:
-        return {}
-    rows = db.session.execute(
-        select(Enrollment.cohort_id, func.count())
-        .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .join(PracticeAssignment, (PracticeAssignment.user_id == Enrollment.user_id)
-              & (PracticeAssignment.track_slug == Cohort.track_slug))
-        .join(PracticeVersion, PracticeVersion.assignment_id == PracticeAssignment.id)
-        .where(Enrollment.cohort_id.in_([c.id for c in with_track]), Enrollment.removed_at.is_(None),
-               PracticeVersion.number == _NEWEST, PracticeVersion.decision.is_(None))
-        .group_by(Enrollment.cohort_id))
-    return {cohort_id: count for cohort_id, count in rows}
+#: (cohort id, count) of practice assignments of the cohorts' active learners, for the cohort's track, whose newest
+#: version waits for a decision: what the cohort's practice queue marks "Wacht op jou".
+_PRACTICE_WAITING = (
+    select(Enrollment.cohort_id, func.count())
+    .join(Cohort, Cohort.id == Enrollment.cohort_id)
+    .join(PracticeAssignment, (PracticeAssignment.user_id == Enrollment.user_id)
+          & (PracticeAssignment.track_slug == Cohort.track_slug))
+    .join(PracticeVersion, PracticeVersion.assignment_id == PracticeAssignment.id)
+    .where(Enrollment.cohort_id.in_(bindparam("cohort_ids", expanding=True)), Enrollment.removed_at.is_(None),
+           PracticeVersion.number == _NEWEST, PracticeVersion.decision.is_(None))
+    .group_by(Enrollment.cohort_id))
 
 
 # Rounds and trainee-actors -------------------------------------------------------------------------------------
 
-def unreleased_rounds(session_ids: list[int]) -> dict[int, int]:
-    """session id -> rounds whose verdict the trainer has not released yet (the session page lists them without
-    the tag "vrijgegeven"). One query."""
-    if not session_ids:
-        return {}
-    return dict(db.session.execute(
-        select(RolePlayRound.session_id, func.count()).where(RolePlayRound.session_id.in_(session_ids),
-                                                             RolePlayRound.released_at.is_(None))
-        .group_by(RolePlayRound.session_id)).all())
+#: (session id, count) of rounds whose verdict the trainer has not released yet (the session page lists them
+#: without the tag "vrijgegeven").
+_UNRELEASED = (select(RolePlayRound.session_id, func.count())
+               .where(RolePlayRound.session_id.in_(bindparam("session_ids", expanding=True)),
+                      RolePlayRound.released_at.is_(None))
+               .group_by(RolePlayRound.session_id))
+#: (session id, 1) of the sessions among the coming ones with a trainee-actor booked.
+_BOOKED = select(ActorBooking.session_id, literal_column("1", Integer)).where(
+    ActorBooking.session_id.in_(bindparam("coming_ids", expanding=True)))
 
 
-def sessions_needing_actor(sessions: list[CohortSession], now=None) -> list[CohortSession]:
-    """The sessions that have not ended, plan sketches and have no trainee-actor booked yet, in time order.
-    One query (the booked sessions among them)."""
+# All of it at once ---------------------------------------------------------------------------------------------
+
+def _waiting(open_answers):
+    """Every kind of waiting work as rows of (group or session id, count, kind)."""
+    return union_all(
+        select(null().cast(Integer), func.count(), literal_column("'answers'")).select_from(open_answers.subquery()),
+        _PRACTICE_WAITING.add_columns(literal_column("'practice'")),
+        _UNRELEASED.add_columns(literal_column("'release'")),
+        _BOOKED.add_columns(literal_column("'booked'")))
+
+
+_WAITING_ALL, _WAITING_TRAINED = _waiting(_OPEN_ANSWERS), _waiting(_OPEN_ANSWERS_OF_TRAINED)
+
+
+@dataclass
+class WaitingWork:
+    #: Open answers `review_queue_for` lists.
+    answers: int = 0
+    #: cohort id -> practice versions waiting for a decision.
+    practice: dict[int, int] = field(default_factory=dict)
+    #: session id -> rounds not released yet.
+    release: dict[int, int] = field(default_factory=dict)
+    #: Sessions that have not ended, plan sketches and have no trainee-actor booked yet, in time order.
+    actor: list[CohortSession] = field(default_factory=list)
+
+
+def waiting_work(user, cohorts: list[Cohort], now=None) -> WaitingWork:
+    """What waits for `user` in these groups (their sessions loaded): one query, each kind of work counted by
+    the select its own page lists from."""
     now = now or utcnow()
+    sessions = [s for cohort in cohorts for s in cohort.sessions]
     coming = [s for s in sessions if as_utc(s.ends_at) >= now and s.sketches]
-    if not coming:
-        return []
-    booked = set(db.session.scalars(select(ActorBooking.session_id).where(
-        ActorBooking.session_id.in_([s.id for s in coming]))))
-    return sorted((s for s in coming if s.id not in booked), key=lambda s: (as_utc(s.starts_at), s.id))
+    work, booked = WaitingWork(), set()
+    for key, count, kind in db.session.execute(
+            _WAITING_ALL if user.role == Role.ADMIN else _WAITING_TRAINED,
+            {"user_id": user.id, "cohort_ids": [c.id for c in cohorts if c.track_slug],
+             "session_ids": [s.id for s in sessions], "coming_ids": [s.id for s in coming]}):
+        if kind == "answers":
+            work.answers = count
+        elif kind == "practice":
+            work.practice[key] = count
+        elif kind == "release":
+            work.release[key] = count
+        else:
+            booked.add(key)
+    work.actor = sorted((s for s in coming if s.id not in booked), key=lambda s: (as_utc(s.starts_at), s.id))
+    return work

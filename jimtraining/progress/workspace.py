@@ -1,7 +1,8 @@
 """The start page of a trainer or lecturer: today's sessions of their groups, what waits for them, and their groups
 with progress. A fixed number of queries, whatever the number of groups or learners: the groups with their
-sessions in two, their progress and certificate checklists in one batch (the same functions the cohort dashboard
-counts with), and one query per kind of waiting work (jimtraining/progress/waiting.py).
+sessions in one, their progress and certificate checklists from the cohort dashboards' overviews (counted in one
+batch for the groups the process has not kept), and one query for all kinds of waiting work
+(jimtraining/progress/waiting.py).
 
 Only the groups that are planned or running count here ("active"): a finished or archived group is reached
 through "Alle groepen"."""
@@ -12,18 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from jimtraining.accounts.models import User
-from jimtraining.certification.eligibility import cohorts_eligibility
-from jimtraining.certification.group_progress import groups_progress
-from jimtraining.certification.services import cohort_track
 from jimtraining.cohorts.attendance import checkin_code, checkin_open, next_session
-from jimtraining.cohorts.models import Cohort, CohortSession
-from jimtraining.cohorts.track_fit import counted_modules
+from jimtraining.cohorts.models import Cohort, CohortSession, cohort_trainer
 from jimtraining.extensions import db
-from jimtraining.progress.matrix import cohort_matrix, matrix_modules
-from jimtraining.progress.waiting import practice_waiting, review_count, sessions_needing_actor, unreleased_rounds
+from jimtraining.progress.dashboard import cohort_overviews
+from jimtraining.progress.waiting import waiting_work
 from jimtraining.timeutil import as_utc, local_date, utcnow
 
 ACTIVE = ("planned", "running")
@@ -72,11 +69,16 @@ class TrainerWorkspace:
     groups: list[GroupLine] = field(default_factory=list)
 
 
+#: Built once, the trainer bound when it runs: building the statement would cost more than running it.
+_ACTIVE_COHORTS = (
+    select(Cohort).join(cohort_trainer, cohort_trainer.c.cohort_id == Cohort.id)
+    .where(cohort_trainer.c.user_id == bindparam("user_id"), Cohort.status.in_(ACTIVE))
+    .options(db.joinedload(Cohort.sessions)).order_by(Cohort.name, Cohort.id))
+
+
 def active_cohorts(user: User) -> list[Cohort]:
-    """The planned and running groups `user` trains, by name, with their sessions: two queries."""
-    return list(db.session.scalars(
-        select(Cohort).where(Cohort.trainers.any(User.id == user.id), Cohort.status.in_(ACTIVE))
-        .options(db.selectinload(Cohort.sessions)).order_by(Cohort.name, Cohort.id)).unique())
+    """The planned and running groups `user` trains, by name, with their sessions: one query."""
+    return list(db.session.scalars(_ACTIVE_COHORTS, {"user_id": user.id}).unique())
 
 
 def today_sessions(cohorts: list[Cohort], now=None) -> list[TodaySession]:
@@ -89,29 +91,21 @@ def today_sessions(cohorts: list[Cohort], now=None) -> list[TodaySession]:
 
 
 def ready_and_groups(cohorts: list[Cohort], now=None) -> tuple[dict[int, int], list[GroupLine]]:
-    """Per group the learners ready to be signed off (the dashboard's "klaar om af te tekenen") and the line of
-    progress the start page shows. One batch of queries for all groups."""
+    """Per group the learners ready to be signed off and the line of progress the start page shows: read from
+    each group's dashboard overview (progress/dashboard.py), so the start page says what the dashboard it links to
+    says, and a group whose figures the process kept costs no query."""
     now = now or utcnow()
-    tracks = {c.id: cohort_track(c) for c in cohorts}
-    slugs = [m.slug for c in cohorts for m in matrix_modules(c)]
-    slugs += counted_modules([t for t in tracks.values() if t is not None])
-    progress = groups_progress(cohorts, list(dict.fromkeys(slugs)), now=now)
-    pairs = [(c, tracks[c.id]) for c in cohorts if tracks[c.id] is not None]
-    eligibility = dict(zip([c.id for c, _t in pairs],
-                           cohorts_eligibility(pairs, now=now, progress=[p for p in progress
-                                                                         if tracks[p.cohort.id] is not None]),
-                           strict=True))
     ready, lines = {}, []
-    for cohort, group in zip(cohorts, progress, strict=True):
-        rows, modules, _past = cohort_matrix(cohort, progress=group, now=now)
-        items = eligibility.get(cohort.id, {})
-        ready[cohort.id] = sum(1 for item in items.values() if item.eligible)
+    for cohort, overview in zip(cohorts, cohort_overviews(cohorts, now), strict=True):
+        rows, modules = overview.rows, overview.modules
+        states = [state for state, _words in overview.certification["cells"].values()]
+        ready[cohort.id] = states.count("eligible")
         possible = len(rows) * len(modules)
         lines.append(GroupLine(
             cohort=cohort, learners=len(rows), modules=len(modules),
             all_done=sum(1 for r in rows if modules and r.modules_done >= len(modules)),
             percent=round(100 * sum(r.modules_done for r in rows) / possible) if possible else None,
-            certified=sum(1 for item in items.values() if item.already_certified), ready=ready[cohort.id],
+            certified=states.count("certified"), ready=ready[cohort.id],
             next_session=next_session(cohort.sessions, now)))
     return ready, lines
 
@@ -121,27 +115,25 @@ def trainer_workspace(user: User, now=None) -> TrainerWorkspace:
     now = now or utcnow()
     cohorts = active_cohorts(user)
     ready, groups = ready_and_groups(cohorts, now)
+    work = waiting_work(user, cohorts, now)
     waiting = []
-    answers = review_count(user)
-    if answers:
-        waiting.append(Waiting("answers", answers, url_for("quizzes.review_queue")))
-    practice = practice_waiting(cohorts)
+    if work.answers:
+        waiting.append(Waiting("answers", work.answers, url_for("quizzes.review_queue")))
     for cohort in cohorts:
-        if practice.get(cohort.id):
-            waiting.append(Waiting("practice", practice[cohort.id],
+        if work.practice.get(cohort.id):
+            waiting.append(Waiting("practice", work.practice[cohort.id],
                                    url_for("certification.practice_queue", cohort_id=cohort.id), cohort.name))
     for cohort in cohorts:
         if ready.get(cohort.id):
             waiting.append(Waiting("sign", ready[cohort.id],
                                    url_for("cohorts.dashboard", cohort_id=cohort.id, sort="name"), cohort.name))
     sessions = {s.id: (s, c) for c in cohorts for s in c.sessions}
-    rounds = unreleased_rounds(list(sessions))
-    for session_id, count in sorted(rounds.items(), key=lambda item: as_utc(sessions[item[0]][0].starts_at)):
+    for session_id, count in sorted(work.release.items(), key=lambda item: as_utc(sessions[item[0]][0].starts_at)):
         session, cohort = sessions[session_id]
         waiting.append(Waiting("release", count, url_for("cohorts.session", cohort_id=cohort.id,
                                                          session_id=session.id), f"{cohort.name}: {session.title}",
                                session.starts_at))
-    for session in sessions_needing_actor([s for s, _c in sessions.values()], now):
+    for session in work.actor:
         cohort = sessions[session.id][1]
         waiting.append(Waiting("actor", 1, url_for("cohorts.session", cohort_id=cohort.id, session_id=session.id),
                                f"{cohort.name}: {session.title}", session.starts_at))

@@ -76,6 +76,8 @@ class QuizAttempt(db.Model):
         # questions (migration 0011).
         db.Index("ix_quiz_attempt_user_results", "user_id", "module_slug", "passed", "percent"),
         db.Index("ix_quiz_attempt_module_status", "module_slug", "status"),
+        # The few attempts waiting for review, by learner: the review queue and its count on the start page.
+        db.Index("ix_quiz_attempt_status_user", "status", "user_id"),
     )
 
     id = db.Column(db.Integer, primary_key=True)

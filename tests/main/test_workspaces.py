@@ -164,6 +164,14 @@ def test_the_learner_sees_the_next_session_with_its_check_in_and_the_signed_cert
 @pytest.mark.parametrize("role", ["trainer", "actor", "admin", "learner"])
 def test_a_start_page_costs_the_same_queries_in_a_world_many_times_larger(app, world, role):
     client = client_for(app, world["users"][role])
-    small = count_queries(lambda: client.get("/"))
+
+    def first_visit():
+        # What the page costs when the process has kept nothing yet (the groups' overviews, progress/dashboard.py).
+        app.extensions.pop("jim_cohort_overviews", None)
+        return count_queries(lambda: client.get("/"))
+
+    small = first_visit()
     grow_world(world)
-    assert count_queries(lambda: client.get("/")) == small
+    assert first_visit() == small
+    # Visited again with nothing changed, the groups' figures are the ones the process kept: no query for them.
+    assert count_queries(lambda: client.get("/")) <= small

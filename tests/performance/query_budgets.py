@@ -20,14 +20,16 @@ BUDGETS: dict[str, int] = {
     # - learner (7): the content token, the lessons done (with the last one), the quizzes passed; the learner's
     #   cohorts, their trainers and next sessions; their certificates. The curriculum itself comes from the
     #   process's catalogue (curriculum/catalogue.py).
-    # - trainer or lecturer (15): the active groups and their sessions (2); their progress and checklists in one
-    #   batch as on the cohort dashboard (enrolments, lessons, quizzes, attendance, certificates, rounds, practice);
-    #   one query per kind of waiting work (open answers, practice versions, rounds to release, actor bookings,
-    #   progress/waiting.py). Whatever the number of groups or learners.
+    # - trainer or lecturer (11): the active groups with their sessions (1); the learners with their progress
+    #   tokens and the content token, which say whether the process kept each group's overview (2); for the groups
+    #   it did not keep, their progress and checklists in one batch as on the cohort dashboard (lessons, quizzes,
+    #   attendance, certificates, rounds, practice); all waiting work in one query (open answers, practice
+    #   versions, rounds to release, actor bookings; progress/waiting.py). Whatever the number of groups or
+    #   learners; 5 when every group's overview was kept.
     # - admin (12): the national figures (kept a minute per process; counted here uncached), the licences ending
     #   within 60 days, the five newest audit events.
     # - trainee-actor: the bookings with session, group and organisation, the rounds they play, their aftercare.
-    "main.index": 15,
+    "main.index": 12,
     "main.healthz": 1,
     "metrics": 0,  # counters kept in the process
 
