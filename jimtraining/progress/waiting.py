@@ -57,17 +57,25 @@ def review_count(user) -> int:
 _ANY_VERSION = aliased(PracticeVersion)
 _NEWEST = (select(func.max(_ANY_VERSION.number)).where(_ANY_VERSION.assignment_id == PracticeAssignment.id)
            .correlate(PracticeAssignment).scalar_subquery())
-#: (cohort id, count) of practice assignments of the cohorts' active learners, for the cohort's track, whose newest
-#: version waits for a decision: what the cohort's practice queue marks "Wacht op jou".
-_PRACTICE_WAITING = (
-    select(Enrollment.cohort_id, func.count())
-    .join(Cohort, Cohort.id == Enrollment.cohort_id)
-    .join(PracticeAssignment, (PracticeAssignment.user_id == Enrollment.user_id)
-          & (PracticeAssignment.track_slug == Cohort.track_slug))
+#: Per active learner of the cohorts: 1 when their practice assignment for the cohort's track has a newest version
+#: waiting for a decision (what the cohort's practice queue marks "Wacht op jou"), else 0. A subquery per learner,
+#: not a join: it looks each learner's assignment up by (user, track), where PostgreSQL's planner would otherwise
+#: read every practice assignment in the country to join a group's few learners.
+_PRACTICE_OF_LEARNER = (
+    select(func.count()).select_from(PracticeAssignment)
     .join(PracticeVersion, PracticeVersion.assignment_id == PracticeAssignment.id)
-    .where(Enrollment.cohort_id.in_(bindparam("cohort_ids", expanding=True)), Enrollment.removed_at.is_(None),
+    .where(PracticeAssignment.user_id == Enrollment.user_id, PracticeAssignment.track_slug == Cohort.track_slug,
            PracticeVersion.number == _NEWEST, PracticeVersion.decision.is_(None))
-    .group_by(Enrollment.cohort_id))
+    .correlate(Enrollment, Cohort).scalar_subquery())
+_PRACTICE_PER_LEARNER = (
+    select(Enrollment.cohort_id.label("cohort_id"), _PRACTICE_OF_LEARNER.label("waiting"))
+    .join(Cohort, Cohort.id == Enrollment.cohort_id)
+    .where(Enrollment.cohort_id.in_(bindparam("cohort_ids", expanding=True)), Enrollment.removed_at.is_(None))
+    .subquery())
+#: (cohort id, count) of the practice versions waiting for a decision, per cohort.
+_PRACTICE_WAITING = (select(_PRACTICE_PER_LEARNER.c.cohort_id,
+                            func.sum(_PRACTICE_PER_LEARNER.c.waiting).cast(Integer))
+                     .group_by(_PRACTICE_PER_LEARNER.c.cohort_id))
 
 
 # Rounds and trainee-actors -------------------------------------------------------------------------------------
