@@ -102,7 +102,8 @@ def _waiting(open_answers):
         _BOOKED.add_columns(literal_column("'booked'")))
 
 
-_WAITING_ALL, _WAITING_TRAINED = _waiting(_OPEN_ANSWERS), _waiting(_OPEN_ANSWERS_OF_TRAINED)
+#: Per select of open answers (`_review_select` decides whose a person grades), the query of all waiting work.
+_WAITING = {answers: _waiting(answers) for answers in (_OPEN_ANSWERS, _OPEN_ANSWERS_OF_TRAINED)}
 
 
 @dataclass
@@ -125,7 +126,7 @@ def waiting_work(user, cohorts: list[Cohort], now=None) -> WaitingWork:
     coming = [s for s in sessions if as_utc(s.ends_at) >= now and s.sketches]
     work, booked = WaitingWork(), set()
     for key, count, kind in db.session.execute(
-            _WAITING_ALL if user.role == Role.ADMIN else _WAITING_TRAINED,
+            _WAITING[_review_select(user)],
             {"user_id": user.id, "cohort_ids": [c.id for c in cohorts if c.track_slug],
              "session_ids": [s.id for s in sessions], "coming_ids": [s.id for s in coming]}):
         if kind == "answers":

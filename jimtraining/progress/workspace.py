@@ -90,31 +90,30 @@ def today_sessions(cohorts: list[Cohort], now=None) -> list[TodaySession]:
     return sorted(found, key=lambda t: (as_utc(t.session.starts_at), t.session.id))
 
 
-def ready_and_groups(cohorts: list[Cohort], now=None) -> tuple[dict[int, int], list[GroupLine]]:
-    """Per group the learners ready to be signed off and the line of progress the start page shows: read from
+def group_lines(cohorts: list[Cohort], now=None) -> list[GroupLine]:
+    """Per group the line of progress the start page shows, with the learners ready to be signed off: read from
     each group's dashboard overview (progress/dashboard.py), so the start page says what the dashboard it links to
     says, and a group whose figures the process kept costs no query."""
     now = now or utcnow()
-    ready, lines = {}, []
+    lines = []
     for cohort, overview in zip(cohorts, cohort_overviews(cohorts, now), strict=True):
         rows, modules = overview.rows, overview.modules
         states = [state for state, _words in overview.certification["cells"].values()]
-        ready[cohort.id] = states.count("eligible")
         possible = len(rows) * len(modules)
         lines.append(GroupLine(
             cohort=cohort, learners=len(rows), modules=len(modules),
             all_done=sum(1 for r in rows if modules and r.modules_done >= len(modules)),
             percent=round(100 * sum(r.modules_done for r in rows) / possible) if possible else None,
-            certified=states.count("certified"), ready=ready[cohort.id],
+            certified=states.count("certified"), ready=states.count("eligible"),
             next_session=next_session(cohort.sessions, now)))
-    return ready, lines
+    return lines
 
 
 def trainer_workspace(user: User, now=None) -> TrainerWorkspace:
     """Everything the start page of a trainer or lecturer shows."""
     now = now or utcnow()
     cohorts = active_cohorts(user)
-    ready, groups = ready_and_groups(cohorts, now)
+    groups = group_lines(cohorts, now)
     work = waiting_work(user, cohorts, now)
     waiting = []
     if work.answers:
@@ -123,10 +122,10 @@ def trainer_workspace(user: User, now=None) -> TrainerWorkspace:
         if work.practice.get(cohort.id):
             waiting.append(Waiting("practice", work.practice[cohort.id],
                                    url_for("certification.practice_queue", cohort_id=cohort.id), cohort.name))
-    for cohort in cohorts:
-        if ready.get(cohort.id):
-            waiting.append(Waiting("sign", ready[cohort.id],
-                                   url_for("cohorts.dashboard", cohort_id=cohort.id, sort="name"), cohort.name))
+    for line in groups:
+        if line.ready:
+            waiting.append(Waiting("sign", line.ready, url_for("cohorts.dashboard", cohort_id=line.cohort.id,
+                                                               sort="name"), line.cohort.name))
     sessions = {s.id: (s, c) for c in cohorts for s in c.sessions}
     for session_id, count in sorted(work.release.items(), key=lambda item: as_utc(sessions[item[0]][0].starts_at)):
         session, cohort = sessions[session_id]
