@@ -18,7 +18,7 @@ from jimtraining.content_tree import load_content, sync_content
 from jimtraining.curriculum.models import Lesson
 from jimtraining.curriculum.services import set_lesson_done
 from jimtraining.extensions import db
-from jimtraining.progress.dashboard import _Memory, cohort_overview
+from jimtraining.progress.dashboard import cohort_overview
 from jimtraining.quizzes.models import QuizAttempt
 from jimtraining.roleplay import services as live
 from jimtraining.timeutil import utcnow
@@ -32,7 +32,7 @@ from tests.support.certification import (
     play_round,
     practice,
 )
-from tests.support.database import statements_run
+from tests.support.database import forget_cohort_overviews, statements_run
 from tests.support.quizzes import PERFECT, QUIZ_YML, answer_form
 
 #: The test quiz without its open question, so a hand-in is graded at once.
@@ -70,7 +70,7 @@ def figures(client, cohort) -> str:
 
 
 def fresh_figures(app, client, cohort) -> str:
-    app.extensions["jim_cohort_overviews"] = _Memory()  # forget what was kept: count from scratch
+    forget_cohort_overviews(app)  # count from scratch
     return figures(client, cohort)
 
 

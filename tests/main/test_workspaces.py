@@ -14,7 +14,7 @@ from sqlalchemy import select
 from jimtraining.extensions import db
 from tests.performance.test_query_budgets import grow_world
 from tests.security.test_access_matrix import build_world, client_for, prepare_content
-from tests.support.database import count_queries
+from tests.support.database import count_queries, forget_cohort_overviews
 
 WAITING = re.compile(r'<li data-kind="(\w+)" data-count="(\d+)">\s*<a href="([^"]+)"')
 
@@ -166,8 +166,8 @@ def test_a_start_page_costs_the_same_queries_in_a_world_many_times_larger(app, w
     client = client_for(app, world["users"][role])
 
     def first_visit():
-        # What the page costs when the process has kept nothing yet (the groups' overviews, progress/dashboard.py).
-        app.extensions.pop("jim_cohort_overviews", None)
+        # What the page costs when the process has kept nothing yet (the groups' overviews).
+        forget_cohort_overviews(app)
         return count_queries(lambda: client.get("/"))
 
     small = first_visit()

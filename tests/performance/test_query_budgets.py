@@ -31,7 +31,7 @@ from tests.security.test_access_matrix import (
     prepare_content,
     routes,
 )
-from tests.support.database import count_queries
+from tests.support.database import count_queries, forget_cohort_overviews
 from tests.support.factories import PASSWORD
 
 BUDGET_FILE = "tests/performance/query_budgets.py"
@@ -94,7 +94,7 @@ def count_request(client, method: str, url: str, data: dict | None = None) -> tu
 
     # Count what a page costs when the process kept no cohort overview yet (progress/dashboard.py): the start page
     # and the dashboard would otherwise count fewer queries for groups an earlier request already counted.
-    client.application.extensions.pop("jim_cohort_overviews", None)
+    forget_cohort_overviews(client.application)
     try:
         queries = count_queries(request)
     except Exception as error:  # noqa: BLE001 - report every request, not just the first that breaks

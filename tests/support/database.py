@@ -84,6 +84,12 @@ def statements_run(action) -> list[str]:
     return statements
 
 
+def forget_cohort_overviews(app) -> None:
+    """Forget the cohort overviews the process kept (progress/dashboard.py), so the next dashboard or start page
+    counts its figures from scratch."""
+    app.extensions.pop("jim_cohort_overviews", None)
+
+
 def count_queries(action) -> int:
     """How many SQL statements `action()` runs (for the query budgets), with the curriculum already in the
     process's memory, as on a running server (the first request after a content change loads it: three more
