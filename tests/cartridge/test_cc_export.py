@@ -121,11 +121,15 @@ def test_the_thin_package_links_every_module_and_quiz_to_the_lti_launch(app, rea
     manifest = etree.fromstring(archive.read("imsmanifest.xml"))
     resources = manifest.findall(f"{{{THIN_NS}}}resources/{{{THIN_NS}}}resource")
     assert len(resources) == links == len(real_curriculum) + sum(1 for m in real_curriculum if m.quiz)
+    targets = set()
     for resource in resources:
         link = etree.fromstring(archive.read(resource.find(f"{{{THIN_NS}}}file").get("href")))
         assert link.tag == f"{{{LTICC_NS}}}cartridge_basiclti_link"
         url = link.findtext("{http://www.imsglobal.org/xsd/imsbasiclti_v1p0}launch_url")
         assert "/lti/launch?target=" in url
+        targets.add(link.findtext("{*}custom/{*}property[@name='jim_target']"))
+    assert targets == ({f"module:{m.slug}" for m in real_curriculum}
+                       | {f"quiz:{m.slug}" for m in real_curriculum if m.quiz and m.quiz.questions})
 
 
 def test_lecturers_download_both_packages_and_learners_may_not(app, real_curriculum, make_user, client_for):
