@@ -15,7 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from jimtraining.accounts.forms import choices, strip
 from jimtraining.accounts.models import User
@@ -110,9 +110,14 @@ class AmountField(FloatField):
     """A number that may be typed the Dutch way, with a decimal comma (2,5)."""
 
     def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [valuelist[0].strip().replace(",", ".")]
-        super().process_formdata(valuelist)
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = float(valuelist[0].strip().replace(",", "."))
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Vul een getal in, zoals 4 of 2,5.")) from None
 
 
 def _amount(label):
@@ -142,8 +147,8 @@ class AccreditationForm(FlaskForm):
 
     def validate_final_test_required(self, field):
         if field.data and not self.has_quizzes:
-            raise ValueError(_l("Het traject van deze groep heeft geen toetsen. Een afsluitende toets kan dan niet "
-                                "verplicht zijn."))
+            raise ValidationError(_l("Het traject van deze groep heeft geen toetsen. Een afsluitende toets kan dan "
+                                     "niet verplicht zijn."))
 
 
 class ClearAccreditationForm(FlaskForm):
