@@ -15,7 +15,8 @@ def _choices(options) -> list:
 
 
 class EdubadgesForm(FlaskForm):
-    eqf_level = SelectField(_l("EQF/NLQF-niveau"), choices=_choices((str(level), str(level)) for level in LEVELS), default="",
+    eqf_level = SelectField(_l("EQF/NLQF-niveau"), default="",
+                            choices=_choices((str(level), str(level)) for level in LEVELS),
                             validators=[InputRequired(_l("Kies het EQF/NLQF-niveau."))],
                             description=_l("De onderwijseenheid noemt geen niveau. Kies het niveau dat jouw "
                                            "opleiding eraan geeft (een hbo-bachelor is niveau 6)."))

@@ -216,7 +216,8 @@ def test_a_trainer_sets_and_removes_the_cohorts_own_accreditation(client_for, ac
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"number": "", "points": "4", "contact_hours": "8", "register_section": "X"}, "Vul het accreditatienummer in."),
-    ({"number": "A", "points": "veel", "contact_hours": "8", "register_section": "X"}, "Vul een getal in, zoals 4 of 2,5."),
+    ({"number": "A", "points": "veel", "contact_hours": "8", "register_section": "X"},
+     "Vul een getal in, zoals 4 of 2,5."),
     ({"number": "A", "points": "0", "contact_hours": "8", "register_section": "X"}, "Vul een getal in van 0,1"),
 ])
 def test_bad_input_on_the_form_gets_a_clear_message_and_saves_nothing(client_for, world, data, message):
