@@ -1,5 +1,6 @@
 """Forms for practice assignments, reviews, licences and revocations."""
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -107,7 +108,13 @@ class SignOffForm(FlaskForm):
 
 
 class AmountField(FloatField):
-    """A number that may be typed the Dutch way, with a decimal comma (2,5)."""
+    """A number that may be typed the Dutch way, with a decimal comma (2,5), and shown that way (12, not 12.0)."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        # No thousands separator: "1.000" would be read back as one.
+        return format_decimal(self.data, "0.##") if self.data is not None else ""
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -152,4 +159,4 @@ class AccreditationForm(FlaskForm):
 
 
 class ClearAccreditationForm(FlaskForm):
-    clear = SubmitField(_l("De accreditatie van het traject gebruiken"))
+    clear = SubmitField(_l("Eigen accreditatie weghalen"))

@@ -55,7 +55,7 @@ class Track(TrackRules, ContentModel, db.Model):
     position = db.Column(db.Integer, nullable=False, default=0)
     #: The SKJ accreditation of the track, or None: {"body": "SKJ", "number": str, "points": number,
     #: "contact_hours": number, "register_section": str, "final_test_required": bool} (certification/accreditation.py).
-    accreditation = db.Column(db.JSON, nullable=True)
+    accreditation = db.Column(db.JSON(none_as_null=True), nullable=True)
     synced_at = synced_at_column()
 
 
@@ -227,7 +227,7 @@ class Certificate(db.Model):
     work_context = db.Column(db.String(30), nullable=True)
     #: The SKJ accreditation that applied when it was signed (the cohort's, else the track's), in the shape of
     #: Track.accreditation, or None. Later edits of the track or the cohort never change it.
-    accreditation = db.Column(db.JSON, nullable=True)
+    accreditation = db.Column(db.JSON(none_as_null=True), nullable=True)
     revoked_at = db.Column(db.DateTime(timezone=True), nullable=True)
     revoked_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
     revoke_reason = db.Column(db.Text, nullable=True)
