@@ -243,6 +243,7 @@ def _register_blueprints(app):
     from jimtraining.credentials.views import bp as credentials_bp
     from jimtraining.curriculum.unit_views import bp as courseunit_bp
     from jimtraining.curriculum.views import bp as curriculum_bp
+    from jimtraining.edubadges.views import bp as edubadges_bp
     from jimtraining.main.views import bp as main_bp
     from jimtraining.privacy.views import bp as privacy_bp
     from jimtraining.quizzes.views import bp as quizzes_bp
@@ -261,6 +262,7 @@ def _register_blueprints(app):
     app.register_blueprint(calibration_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(credentials_bp)
+    app.register_blueprint(edubadges_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(coverage_bp)

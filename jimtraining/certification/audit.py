@@ -19,6 +19,8 @@ AUDIT_ACTIONS = {
     "practice.deviated": _l("Praktijkopdracht: besluit wijkt af van het voorstel"),
     "round.deviated": _l("Rollenspel: uitslag wijkt af van het voorstel"),
     "co_training.signed": _l("Co-training ondertekend"),
+    "accreditation.set": _l("SKJ-accreditatie van een groep vastgelegd"),
+    "accreditation.cleared": _l("SKJ-accreditatie van een groep weggehaald"),
 }
 
 

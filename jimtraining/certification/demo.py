@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jimtraining.accounts.services import create_user
 from jimtraining.certification import practice, services
-from jimtraining.certification.models import Track
+from jimtraining.certification.models import CohortAccreditation, Track
 from jimtraining.cohorts.models import Attendance
 from jimtraining.curriculum.services import active_modules, set_lesson_done
 from jimtraining.data import regions
@@ -113,6 +113,14 @@ def seed_certification(users: dict, youth, school, learners: list, password: str
                              trainer, {c: 1 if c in criteria[-2:] else 3 for c in criteria})
     practice.submit_practice(almost, track, REFLECTION)  # waits for the trainer: approve it, then sign off
 
+    # The youth group's run shows how an SKJ accreditation looks: an example, marked VOORBEELD in its number, not an
+    # accreditation SKJ gave (the tracks that ship have none). Its hours are the group's sessions; its points the
+    # same number, for the example only.
+    hours = round(sum((as_utc(s.ends_at) - as_utc(s.starts_at)).total_seconds() for s in youth.sessions) / 1800) / 2
+    db.session.add(CohortAccreditation(cohort_id=youth.id, number="VOORBEELD-SKJ-0001", points=hours or 1,
+                                       contact_hours=hours or 1, register_section="Jeugd- en gezinsprofessionals",
+                                       final_test_required=True))
+    db.session.commit()
     services.create_certificate(certified, trainer, track, youth, now - timedelta(days=20))
     services.create_certificate(expired, trainer, track, None, now - timedelta(days=365 * 3 + 60))
     services.create_certificate(expiring, trainer, track, None, now - timedelta(days=365 * 3 - 40))

@@ -1,19 +1,22 @@
 """Forms for practice assignments, reviews, licences and revocations."""
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
+    FloatField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from jimtraining.accounts.forms import choices, strip
 from jimtraining.accounts.models import User
@@ -102,3 +105,58 @@ class SignOffForm(FlaskForm):
     """The second step of signing off: the trainer saw the preview and confirms (a first click only shows it)."""
 
     confirm = HiddenField(validators=[AnyOf(["yes"])])
+
+
+class AmountField(FloatField):
+    """A number that may be typed the Dutch way, with a decimal comma (2,5), and shown that way (12, not 12.0)."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        # No thousands separator: "1.000" would be read back as one.
+        return format_decimal(self.data, "0.##") if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = float(valuelist[0].strip().replace(",", "."))
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Vul een getal in, zoals 4 of 2,5.")) from None
+
+
+def _amount(label):
+    return AmountField(label, validators=[
+        InputRequired(_l("Vul een getal in.")),
+        NumberRange(min=0.1, max=1000, message=_l("Vul een getal in van 0,1 tot en met 1000."))])
+
+
+class AccreditationForm(FlaskForm):
+    """The SKJ accreditation of a cohort's run, where it differs from its track's."""
+
+    number = StringField(_l("Accreditatienummer"), filters=[strip], validators=[
+        DataRequired(_l("Vul het accreditatienummer in.")),
+        Length(max=50, message=_l("Het accreditatienummer is te lang (hoogstens %(n)s tekens).", n=50))])
+    points = _amount(_l("Punten"))
+    contact_hours = _amount(_l("Contacturen"))
+    register_section = StringField(_l("Kamer van het register"), filters=[strip], validators=[
+        DataRequired(_l("Vul de kamer van het register in.")),
+        Length(max=100, message=_l("De kamer is te lang (hoogstens %(n)s tekens).", n=100))],
+        description=_l("Bijvoorbeeld: Jeugd- en gezinsprofessionals."))
+    final_test_required = BooleanField(_l("Voor de punten is een afsluitende toets nodig"))
+    submit = SubmitField(_l("Accreditatie opslaan"))
+
+    def __init__(self, *args, has_quizzes: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_quizzes = has_quizzes
+
+    def validate_final_test_required(self, field):
+        if field.data and not self.has_quizzes:
+            raise ValidationError(_l("Het traject van deze groep heeft geen toetsen. Een afsluitende toets kan dan "
+                                     "niet verplicht zijn."))
+
+
+class ClearAccreditationForm(FlaskForm):
+    clear = SubmitField(_l("Eigen accreditatie weghalen"))

@@ -53,7 +53,25 @@ class Track(TrackRules, ContentModel, db.Model):
     requirements = db.Column(db.JSON, nullable=False, default=dict)
     #: Position in lists (files sorted by name).
     position = db.Column(db.Integer, nullable=False, default=0)
+    #: The SKJ accreditation of the track, or None: {"body": "SKJ", "number": str, "points": number,
+    #: "contact_hours": number, "register_section": str, "final_test_required": bool} (certification/accreditation.py).
+    accreditation = db.Column(db.JSON(none_as_null=True), nullable=True)
     synced_at = synced_at_column()
+
+
+class CohortAccreditation(db.Model):
+    """The SKJ accreditation of one cohort's run where it differs from its track's (a trainer or admin sets it).
+
+    It replaces the track's accreditation as a whole for certificates signed in this cohort and its SKJ list."""
+
+    cohort_id = db.Column(db.Integer, db.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
+    number = db.Column(db.String(50), nullable=False)
+    points = db.Column(db.Float, nullable=False)
+    contact_hours = db.Column(db.Float, nullable=False)
+    #: The register section ("kamer") the accreditation is for.
+    register_section = db.Column(db.String(100), nullable=False)
+    final_test_required = db.Column(db.Boolean, nullable=False, default=False)
+    updated_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
 
 class PracticeAssignment(db.Model):
@@ -207,6 +225,9 @@ class Certificate(db.Model):
     organisation_kind = db.Column(db.String(20), nullable=True)
     region = db.Column(db.String(80), nullable=True)
     work_context = db.Column(db.String(30), nullable=True)
+    #: The SKJ accreditation that applied when it was signed (the cohort's, else the track's), in the shape of
+    #: Track.accreditation, or None. Later edits of the track or the cohort never change it.
+    accreditation = db.Column(db.JSON(none_as_null=True), nullable=True)
     revoked_at = db.Column(db.DateTime(timezone=True), nullable=True)
     revoked_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
     revoke_reason = db.Column(db.Text, nullable=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import segno
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from fpdf import FPDF
 
 # fontTools reports every step of embedding the font at INFO; that is noise in the app's log.
@@ -76,6 +77,7 @@ def certificate_pdf(
     trainer_name: str,
     organisation_name: str,
     verify_url: str,
+    accreditation: dict | None = None,
 ) -> bytes:
     """The certificate as PDF bytes: one A4 page in landscape, in Dutch, with a QR code to ``verify_url``."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
@@ -137,6 +139,8 @@ def certificate_pdf(
     if organisation_name.strip():
         rows.append(("Organisatie", organisation_name))
     rows.append(("Certificaatnummer", number))
+    if accreditation:
+        rows.append(("SKJ-accreditatie", accreditation_text(accreditation)))
     pdf.set_xy(MARGIN, DETAILS_TOP)
     for label, value in rows:
         _detail_row(pdf, label, value)
@@ -152,6 +156,17 @@ def certificate_pdf(
     pdf.cell(QR_SIZE + 10, 4, "Scan om te controleren", align="C")
 
     return bytes(pdf.output())
+
+
+def amount(value) -> str:
+    """A number of points or hours as Dutch people write it: 4, 2,5."""
+    return format_decimal(value, locale="nl")
+
+
+def accreditation_text(accreditation: dict) -> str:
+    """One line: "nummer 12345, 4 punten, 8 contacturen, kamer Jeugd- en gezinsprofessionals"."""
+    return (f"nummer {accreditation['number']}, {amount(accreditation['points'])} punten, "
+            f"{amount(accreditation['contact_hours'])} contacturen, kamer {accreditation['register_section']}")
 
 
 def _frame(pdf: FPDF) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from jimtraining.accounts.models import User
 from jimtraining.calibration.services import renewal_calibration
+from jimtraining.certification.accreditation import applying
 from jimtraining.certification.catalogue import TrackInfo
 from jimtraining.certification.eligibility import learner_eligibility
 from jimtraining.certification.models import (
@@ -232,6 +233,7 @@ def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohor
     It is valid for the track's months from `starts` (default: the moment of signing)."""
     forget_national_figures()
     organisation = learner.organisation or (cohort.organisation if cohort else None)
+    accreditation = applying(cohort, track)
     for _attempt in range(5):
         certificate = Certificate(
             number=_new_number(now), code=secrets.token_urlsafe(32), user_id=learner.id, track_slug=track.slug,
@@ -242,7 +244,8 @@ def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohor
             organisation_name=organisation.name if organisation else "",
             organisation_kind=organisation.kind if organisation else None,
             region=learner.region or (cohort.region if cohort else None),
-            work_context=learner.work_context or (cohort.work_context if cohort else None))
+            work_context=learner.work_context or (cohort.work_context if cohort else None),
+            accreditation=accreditation)
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from jimtraining.certification.accreditation import check_accreditation
 from jimtraining.certification.models import AUDIENCES, Track
 from jimtraining.certification.practice_criteria import check_criteria
 from jimtraining.content.checks import file_slug, required_text, unknown_keys, whole_number
@@ -23,7 +24,7 @@ from jimtraining.extensions import db
 
 MAX_TITLE = 200
 AUDIENCE_VALUES = tuple(AUDIENCES)
-TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements"}
+TOP_KEYS = {"title", "summary", "audience", "valid_months", "renews", "requirements", "accreditation"}
 REQUIREMENT_KEYS = {"modules", "quizzes", "attendance_percent", "roleplay_sufficient", "practice", "co_training",
                     "calibration"}
 PRACTICE_KEYS = {"min_words", "prompt", "criteria", "cutoff"}
@@ -55,6 +56,8 @@ class TrackFile:
     requirements: dict
     #: Index in the sorted file order.
     position: int
+    #: The SKJ accreditation (certification/accreditation.py shape), or None.
+    accreditation: dict | None = None
 
 
 @dataclass
@@ -117,11 +120,13 @@ def _load(path: Path, relpath: str, position: int, modules: dict, root: Path, pr
     if "renews" in data and not (isinstance(renews, str) and renews.strip()):
         report(("renews",), _("'renews' is de slug van het traject dat dit traject vernieuwt"))
     requirements = _requirements(data, modules, root, report)
+    accreditation = check_accreditation(data["accreditation"], requirements, report) \
+        if "accreditation" in data else None
     track = None
     if len(problems) == before:
         track = TrackFile(slug=slug, title=title, summary=summary, audience=audience, valid_months=valid_months,
                           renews=renews.strip() if isinstance(renews, str) else None, requirements=requirements,
-                          position=position)
+                          position=position, accreditation=accreditation)
     return _Parsed(slug=slug, relpath=relpath, track=track, renews=renews, renews_line=lines.line("renews"),
                    audience=audience)
 

@@ -13,6 +13,7 @@ from jimtraining.access import trainer_required
 from jimtraining.access.certification import certificate_or_404, practice_or_404, practice_track_or_404
 from jimtraining.access.cohorts import cohort_or_404, cohort_session_or_404
 from jimtraining.accounts.services import user_or_404
+from jimtraining.certification import accreditation as skj
 from jimtraining.certification import co_training, practice_criteria, services
 from jimtraining.certification import practice as practice_work
 from jimtraining.certification.charts import bar_chart, format_number, progress_chart
@@ -22,7 +23,14 @@ from jimtraining.certification.eligibility import (
     practice_status,
     previous_certificate_moment,
 )
-from jimtraining.certification.forms import CoTrainingForm, PracticeForm, ReviewForm, SignOffForm
+from jimtraining.certification.forms import (
+    AccreditationForm,
+    ClearAccreditationForm,
+    CoTrainingForm,
+    PracticeForm,
+    ReviewForm,
+    SignOffForm,
+)
 from jimtraining.certification.models import (
     Certificate,
 )
@@ -110,16 +118,18 @@ def skj_export():
     """The learner's certificates and attended sessions, for their registration at the SKJ."""
     user = current_user
     rows = [["skj_number", "name", "kind", "date", "title", "hours", "certificate_number", "valid_until",
-             "status"]]
+             "status", "accreditation_number", "points"]]
     for certificate in db.session.scalars(
             select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)):
+        accreditation = certificate.accreditation or {}
         rows.append([user.skj_number or "", user.name, "certificate", local_date_iso(certificate.issued_at),
-                     certificate.track_title, "", certificate.number, local_date_iso(certificate.expires_at),
-                     certificate.status()])
+                     certificate.track_title, accreditation.get("contact_hours", ""), certificate.number,
+                     local_date_iso(certificate.expires_at), certificate.status(), accreditation.get("number", ""),
+                     accreditation.get("points", "")])
     for session, cohort_name in attended_sessions(user.id):
         hours = (as_utc(session.ends_at) - as_utc(session.starts_at)).total_seconds() / 3600
         rows.append([user.skj_number or "", user.name, "session", local_date_iso(session.starts_at),
-                     f"{cohort_name}: {session.title}", f"{hours:.1f}", "", "", "present"])
+                     f"{cohort_name}: {session.title}", f"{hours:.1f}", "", "", "present", "", ""])
     return csv_response(rows, "jim-training-skj.csv")
 
 
@@ -136,7 +146,7 @@ def certificate_pdf(certificate_id):
     pdf = render_pdf(holder_name=certificate.holder_name, number=certificate.number,
                      track_title=certificate.track_title, issued_on=local_date(certificate.issued_at),
                      expires_on=local_date(certificate.expires_at), trainer_name=certificate.trainer_name,
-                     organisation_name=certificate.organisation_name,
+                     organisation_name=certificate.organisation_name, accreditation=certificate.accreditation,
                      verify_url=absolute_url("certification.verify", code=certificate.code))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificaat-{certificate.number}.pdf"',
@@ -234,13 +244,68 @@ def sign_off(cohort_id, user_id):
     return redirect(url_for("cohorts.learner", cohort_id=cohort.id, user_id=learner.id))
 
 
+# Trainers: SKJ accreditation of a cohort's run and its points list -------------------------------------------
+
+@bp.route("/cohorts/<id:cohort_id>/accreditation", methods=["GET", "POST"])
+@trainer_required
+def accreditation(cohort_id):
+    """The SKJ accreditation that applies to the cohort (its track's, or its own where the run differs), a form to
+    set the cohort's own, and the points list for Mijn SKJ."""
+    cohort = cohort_or_404(cohort_id)
+    track = services.cohort_track(cohort)
+    own = skj.cohort_override(cohort.id)
+    has_quizzes = bool(track is not None and (track.requirements or {}).get("quizzes"))
+    form = AccreditationForm(has_quizzes=has_quizzes, obj=own if request.method == "GET" else None)
+    clear_form = ClearAccreditationForm(prefix="clear")
+    if track is not None and clear_form.clear.data and clear_form.validate_on_submit():
+        skj.clear_override(cohort, current_user)
+        flash(_("De groep gebruikt weer de accreditatie van het traject."), "success")
+        return redirect(url_for("certification.accreditation", cohort_id=cohort.id))
+    if track is not None and not clear_form.clear.data and form.validate_on_submit():
+        skj.set_override(cohort, form.number.data, form.points.data, form.contact_hours.data,
+                         form.register_section.data, form.final_test_required.data, current_user)
+        flash(_("De SKJ-accreditatie van deze groep is opgeslagen."), "success")
+        return redirect(url_for("certification.accreditation", cohort_id=cohort.id))
+    points = skj.points_list(cohort, track) if track is not None else None
+    return render_template("certification/accreditation.html", cohort=cohort, track=track, own=own, form=form,
+                           clear_form=clear_form, track_accreditation=track.accreditation if track else None,
+                           points=points), 400 if form.errors else 200
+
+
+@bp.route("/cohorts/<id:cohort_id>/skj.csv")
+@trainer_required
+def cohort_skj_export(cohort_id):
+    """The points list of a cohort run, for the provider to enter in Mijn SKJ: one row per learner whose points
+    are awardable (attendance and, where required, the final test), in the order of SKJ_COLUMNS."""
+    cohort = cohort_or_404(cohort_id)
+    track = services.cohort_track(cohort)
+    points = skj.points_list(cohort, track) if track is not None else None
+    if points is None:
+        flash(_("Deze groep heeft geen SKJ-accreditatie. Er is dus geen puntenlijst."), "error")
+        return redirect(url_for("certification.accreditation", cohort_id=cohort.id))
+    found = points.accreditation
+    rows = [list(SKJ_COLUMNS)]
+    for line in points.awarded:
+        rows.append([found["number"], points.starts_on.isoformat() if points.starts_on else "",
+                     points.ends_on.isoformat() if points.ends_on else "", line.skj_number, line.name,
+                     found["contact_hours"], found["points"]])
+    return csv_response(rows, f"skj-punten-groep-{cohort.id}.csv")
+
+
+#: The columns of the points list: the accredited activity and its run first, then per participant (see README,
+#: "SKJ accreditation").
+SKJ_COLUMNS = ("accreditatienummer", "startdatum", "einddatum", "registratienummer", "naam", "contacturen",
+               "punten")
+
+
 # Public verification ----------------------------------------------------------------------------------------
 
 def _public_fields(certificate: Certificate) -> dict:
     """What anyone may know about a certificate: no e-mail address, no scores, no reason for revocation."""
     return {"number": certificate.number, "name": certificate.holder_name, "track": certificate.track_title,
             "issued_on": local_date_iso(certificate.issued_at), "expires_on": local_date_iso(certificate.expires_at),
-            "issued_by": certificate.trainer_name, "organisation": certificate.organisation_name}
+            "issued_by": certificate.trainer_name, "organisation": certificate.organisation_name,
+            "accreditation": dict(certificate.accreditation) if certificate.accreditation else None}
 
 
 def _no_index(response):

@@ -9,7 +9,7 @@ platform's colours, as SVG and as PNG (drawn with Pillow, in the DejaVu font tha
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from math import cos, radians, sin
 
@@ -103,6 +103,28 @@ def achievement(track: TrackFacts) -> AchievementData:
     return AchievementData(id=public_url("credentials.achievement", track_slug=track.slug), name=track.title,
                            description=track.summary or track.title, criteria=narrative,
                            image=public_url("credentials.achievement_svg", track_slug=track.slug))
+
+
+#: Where the SKJ register is (an Alignment needs a targetUrl): the register's public site, not fetched by us.
+SKJ_URL = "https://skjeugd.nl/"
+#: OB 3.0 AlignmentTargetType is an extensible vocabulary: "ext:" names our own kind of target.
+SKJ_TARGET_TYPE = "ext:SKJAccreditation"
+
+
+def with_accreditation(certified: AchievementData, accreditation: dict | None) -> AchievementData:
+    """The Achievement with the SKJ accreditation that applied to the certificate: its points as
+    creditsAvailable and an alignment to the accreditation (its number as targetCode)."""
+    if not accreditation:
+        return certified
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        name = _("SKJ-accreditatie %(number)s", number=accreditation["number"])
+        description = _("Geaccrediteerd door het Kwaliteitsregister Jeugd (SKJ), kamer %(section)s: %(points)s "
+                        "punten, %(hours)s contacturen.", section=accreditation["register_section"],
+                        points=accreditation["points"], hours=accreditation["contact_hours"])
+    alignment = {"targetName": name, "targetUrl": SKJ_URL, "targetType": SKJ_TARGET_TYPE,
+                 "targetCode": str(accreditation["number"]), "targetFramework": "Kwaliteitsregister Jeugd (SKJ)",
+                 "targetDescription": description}
+    return replace(certified, credits=float(accreditation["points"]), alignments=(alignment,))
 
 
 def fallback_achievement(slug: str, title: str) -> AchievementData:

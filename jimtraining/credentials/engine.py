@@ -21,6 +21,7 @@ from openbadgeslib import baking
 from openbadgeslib.errors import LibOpenBadgesException
 from openbadgeslib.ob3 import (
     Achievement,
+    Alignment,
     IdentityObject,
     Issuer,
     OB3LdpVerifier,
@@ -59,6 +60,11 @@ class AchievementData:
     #: OB 3.0 AchievementType: a certification is time-limited, revocable and renewable.
     kind: str = "Certification"
     tags: tuple[str, ...] = ("JIM-aanpak", "jeugdzorg")
+    #: OB 3.0 creditsAvailable: the SKJ points of the accreditation, when there is one.
+    credits: float | None = None
+    #: OB 3.0 Alignment objects as dicts (targetName, targetUrl, targetType, targetCode, targetFramework,
+    #: targetDescription): the SKJ accreditation.
+    alignments: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class CredentialData:
     valid_until: datetime
     status_list_url: str
     status_index: int
+    #: OB 3.0 creditsEarned of the holder (AchievementSubject): the SKJ points awarded, or None.
+    credits_earned: float | None = None
 
 
 # Keys ----------------------------------------------------------------------------------------------------------
@@ -122,16 +130,17 @@ def sign_credential(data: CredentialData, private_key_pem: bytes, verification_m
         issuer=Issuer(id=data.issuer_id, name=data.issuer_name, url=data.issuer_url),
         recipient_id=None,
         identifiers=[IdentityObject(identity_hash=data.holder_name, identity_type="name", hashed=False)],
-        achievement=Achievement(id=achievement.id, name=achievement.name, description=achievement.description,
-                                criteria_narrative=achievement.criteria, image_url=achievement.image,
-                                achievement_type=achievement.kind, tags=list(achievement.tags)),
+        achievement=_achievement(achievement),
         name=achievement.name,
         issuance_date=data.valid_from,
         expiration_date=data.valid_until,
         credential_status=[status_entry(data.status_list_url, "revocation", data.status_index)],
+        credits_earned=data.credits_earned,
     )
+    document = credential.to_vc()
+    _alignment_types(document["credentialSubject"]["achievement"], achievement)
     try:
-        signed = add_data_integrity_proof(credential.to_vc(), private_key_pem, verification_method, created=created)
+        signed = add_data_integrity_proof(document, private_key_pem, verification_method, created=created)
     except LibOpenBadgesException as error:
         raise CredentialError(f"the credential could not be signed: {error}") from error
     signed["proof"] = [signed["proof"]]
@@ -140,12 +149,30 @@ def sign_credential(data: CredentialData, private_key_pem: bytes, verification_m
 
 def achievement_document(achievement: AchievementData, issuer_id: str) -> dict:
     """The Achievement on its own (served at its id), with the contexts that define its terms."""
-    document = Achievement(id=achievement.id, name=achievement.name, description=achievement.description,
-                           criteria_narrative=achievement.criteria, image_url=achievement.image,
-                           achievement_type=achievement.kind, tags=list(achievement.tags)).to_dict()
+    document = _achievement(achievement).to_dict()
+    _alignment_types(document, achievement)
     document["creator"] = {"id": issuer_id, "type": ["Profile"]}
     return {"@context": ["https://www.w3.org/ns/credentials/v2",
                          "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"], **document}
+
+
+def _achievement(achievement: AchievementData) -> Achievement:
+    return Achievement(id=achievement.id, name=achievement.name, description=achievement.description,
+                       criteria_narrative=achievement.criteria, image_url=achievement.image,
+                       achievement_type=achievement.kind, tags=list(achievement.tags),
+                       credits_available=achievement.credits,
+                       alignments=[Alignment(target_name=item["targetName"], target_url=item["targetUrl"],
+                                             target_framework=item.get("targetFramework"),
+                                             target_code=item.get("targetCode"),
+                                             target_description=item.get("targetDescription"))
+                                   for item in achievement.alignments])
+
+
+def _alignment_types(document: dict, achievement: AchievementData) -> None:
+    """The library's Alignment has no targetType: add it to the achievement's alignments, in order."""
+    for written, item in zip(document.get("alignment", []), achievement.alignments, strict=True):
+        if item.get("targetType"):
+            written["targetType"] = item["targetType"]
 
 
 def parse(document) -> dict:

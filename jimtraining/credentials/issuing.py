@@ -19,7 +19,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from jimtraining.certification.models import Certificate
-from jimtraining.credentials.achievements import achievement, fallback_achievement, track_facts
+from jimtraining.credentials.achievements import achievement, fallback_achievement, track_facts, with_accreditation
 from jimtraining.credentials.engine import CredentialData, CredentialError, sign_credential
 from jimtraining.credentials.issuer import home_page, issuer_id, issuer_name, public_url, verification_method
 from jimtraining.credentials.keys import signing_material
@@ -39,12 +39,16 @@ def build_document(connection, certificate, status_index: int, now: datetime) ->
     facts = track_facts(connection, certificate.qualification)
     certified = (achievement(facts) if facts is not None
                  else fallback_achievement(certificate.qualification, certificate.track_title))
+    # The accreditation as it was when the certificate was signed (a later edit of the track does not change it).
+    accreditation = certificate.accreditation or None
+    certified = with_accreditation(certified, accreditation)
     material = signing_material(connection, now)
     data = CredentialData(
         id=public_url("credentials.credential_json", code=certificate.code), issuer_id=issuer_id(),
         issuer_name=issuer_name(), issuer_url=home_page(), holder_name=certificate.holder_name,
         achievement=certified, valid_from=as_utc(certificate.issued_at), valid_until=as_utc(certificate.expires_at),
-        status_list_url=public_url("credentials.status_list"), status_index=status_index)
+        status_list_url=public_url("credentials.status_list"), status_index=status_index,
+        credits_earned=float(accreditation["points"]) if accreditation else None)
     return sign_credential(data, material.private_key_pem, verification_method(material.number), now), \
         material.number
 
@@ -105,7 +109,7 @@ def reissue(connection, certificate_ids) -> int:
     rows = connection.execute(
         select(CERTIFICATES.c.id, CERTIFICATES.c.code, CERTIFICATES.c.qualification, CERTIFICATES.c.track_title,
                CERTIFICATES.c.holder_name, CERTIFICATES.c.issued_at, CERTIFICATES.c.expires_at,
-               CREDENTIALS.c.id.label("credential_id"), CREDENTIALS.c.status_index)
+               CERTIFICATES.c.accreditation, CREDENTIALS.c.id.label("credential_id"), CREDENTIALS.c.status_index)
         .join(CREDENTIALS, CREDENTIALS.c.certificate_id == CERTIFICATES.c.id)
         .where(CERTIFICATES.c.id.in_(list(certificate_ids)))).all()
     now = utcnow()

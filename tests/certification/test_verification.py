@@ -48,7 +48,8 @@ def test_verify_json_states_the_status_and_only_the_public_fields(client, issued
     data = response.get_json()
     assert data["status"] == kind
     assert set(data) == {"status", "number", "name", "track", "issued_on", "expires_on", "issued_by", "organisation",
-                         "credential"}
+                         "credential", "accreditation"}
+    assert data["accreditation"] is None  # the test track has no SKJ accreditation (issue 19 item 3)
     assert data["name"] == certificate.holder_name and data["number"] == certificate.number
     assert data["expires_on"] == certificate.expires_at.date().isoformat()
     # Issue 19 item 1: where the certificate is served as an Open Badges 3.0 credential (revoked ones too).

@@ -25,7 +25,8 @@ from jimtraining.scenarios.models import Scenario
      ("title", "draw_count", "pass_mark", "max_attempts", "time_limit_minutes", "shuffle_options", "show_answers")),
     (QuestionFile, Question, "key", ("position", "type", "text", "points", "feedback", "data", "goal")),
     (ScenarioFile, Scenario, "slug", ("title", "work_context", "data")),
-    (TrackFile, Track, "slug", ("title", "summary", "audience", "valid_months", "renews", "requirements", "position")),
+    (TrackFile, Track, "slug",
+     ("title", "summary", "audience", "valid_months", "renews", "requirements", "position", "accreditation")),
 ])
 def test_sync_writes_exactly_the_fields_a_file_and_its_table_share(source, model, key, fields):
     """What the parser only needs for its checks (lines, the list of goal competences) is never written; a
@@ -46,7 +47,8 @@ def test_an_unknown_field_names_the_allowed_ones_in_every_kind_of_file(content_d
     problems = [str(p) for p in load_content(content_dir.root).problems]
     for path, allowed in (("scenarios/test.yml", "debrief, learning_goals, practice, reference_round, roles, rubric, "
                                                  "rubric_cutoff, situation, summary, title, work_context"),
-                          ("tracks/test.yml", "audience, renews, requirements, summary, title, valid_months")):
+                          ("tracks/test.yml", "accreditation, audience, renews, requirements, summary, title, "
+                                              "valid_months")):
         assert f"{path}:1: onbekend veld 'titel' (toegestaan: {allowed})" in problems, problems
 
 

@@ -42,3 +42,13 @@ def test_every_demo_certificate_has_a_valid_verifiable_credential(demo, client, 
     achievement = client.get("/achievements/jimwerker").get_json()
     assert ("Alle lessen gevolgd van de modules 'Wat is JIM en waarom werkt het?', 'Een JIM vinden'"
             in achievement["criteria"]["narrative"])
+
+
+def test_the_demo_shows_an_skj_accreditation_only_as_a_marked_example(demo, client):
+    """Issue 19 item 3: the demo's accredited group is marked VOORBEELD; certificates outside it name none."""
+    certificates = db.session.scalars(select(Certificate)).all()
+    accredited = [c for c in certificates if c.accreditation]
+    assert accredited and all(c.accreditation["number"].startswith("VOORBEELD-") for c in accredited)
+    assert all(c.cohort_id is not None for c in accredited)
+    document = get_credential(client, accredited[0])
+    assert document["credentialSubject"]["achievement"]["alignment"][0]["targetCode"].startswith("VOORBEELD-")

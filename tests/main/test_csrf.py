@@ -47,6 +47,8 @@ def test_no_route_changes_state_on_get(app):
         "lti.deep_link", "lti.register",
         # Signing off: GET shows the preview; only the confirmed POST issues the certificate.
         "certification.sign_off",
+        # Issue 19: the cohort's SKJ accreditation form; the edubadges page (GET shows it, POST sends the files).
+        "certification.accreditation", "edubadges.export",
         # LTI 1.3 lets a platform start the login with GET or POST; it writes nothing (a nonce in the session).
         "lti.login",
     }

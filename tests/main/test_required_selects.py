@@ -27,6 +27,10 @@ TEMPLATES = Path(jimtraining.__file__).resolve().parent.parent / "templates"
 REQUIRED_SELECTS = {
     ("LicenceForm", "user_id"): "/admin/licences",
     ("EraseForm", "reason"): "/admin/users/{learner}/erase",
+    # Issue 19 item 2: what the course unit does not state, the lecturer chooses; never a silent default.
+    ("EdubadgesForm", "eqf_level"): "/cohorts/{cohort}/edubadges",
+    ("EdubadgesForm", "assessment_type"): "/cohorts/{cohort}/edubadges",
+    ("EdubadgesForm", "participation"): "/cohorts/{cohort}/edubadges",
 }
 
 
@@ -109,11 +113,15 @@ def test_the_checker_finds_what_the_nu_checker_reports():
 
 
 @pytest.fixture
-def admin_pages(client_for, make_user):
+def admin_pages(client_for, make_user, make_cohort):
+    from tests.support.certification import make_track
+
     admin = make_user(role="admin")
     make_user(role="trainer", name="Tessa Trainer")
     learner = make_user(name="Lotte Leerling")
-    return client_for(admin), {"learner": learner.id}
+    make_track()
+    cohort = make_cohort(learners=[learner], track_slug="jimwerker")
+    return client_for(admin), {"learner": learner.id, "cohort": cohort.id}
 
 
 @pytest.mark.parametrize(("form", "field"), sorted(REQUIRED_SELECTS))

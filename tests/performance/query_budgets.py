@@ -153,7 +153,15 @@ BUDGETS: dict[str, int] = {
     "certification.co_training_sign": 6,
     "certification.verify": 2,
     "certification.verify_json": 1,
-    "certification.public_progress": 10,  # the national figures: one aggregate each (certification/stats.py)
+    "certification.public_progress": 10,
+    # Issue 19 item 3: the cohort (with its trainers), its own accreditation, and the points list: the cohort's
+    # progress and checklists in one batch as on the dashboard (lessons, quizzes, attendance, certificates, rounds,
+    # practice), the listed learners' names and SKJ numbers, the sessions for the run's dates.
+    "certification.accreditation": 14,
+    "certification.cohort_skj_export": 14,
+    # Issue 19 item 2: the class's checklists (as above), the completers' accounts and institution logins (EPPN),
+    # the course unit's track with its module titles (criteria), the content token for the study load.
+    "edubadges.export": 16,  # the national figures: one aggregate each (certification/stats.py)
     "admin.licences": 4,
     "admin.certificates": 3,
     "admin.certificate": 4,

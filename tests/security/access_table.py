@@ -238,6 +238,12 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     # Sign-off for an eligible learner of A (ENDPOINT_PARAMS): only a licensed trainer of the group, never an admin.
     # GET (and a POST without the confirmation) shows the preview; the confirmed POST issues the certificate.
     "certification.sign_off": {GET: only("trainer"), POST: destructive(only("trainer"))},
+    # Issue 19 item 3: the SKJ accreditation of a cohort's run and its points list (the test track has none, so the
+    # list sends its staff to the accreditation page).
+    "certification.accreditation": {GET: COHORT_A_STAFF, POST: form_refused(COHORT_A_STAFF)},
+    "certification.cohort_skj_export": {GET: COHORT_A_STAFF},
+    # Issue 19 item 2: the edubadges direct-award files of a class (its lecturer, who is its trainer, and admins).
+    "edubadges.export": {GET: COHORT_A_STAFF, POST: form_refused(COHORT_A_STAFF)},
     "certification.verify": {GET: PUBLIC},
     "certification.verify_json": {GET: PUBLIC},
     "certification.public_progress": {GET: PUBLIC},
@@ -357,6 +363,15 @@ VARIANTS = [
      only("trainer_b", "admin", outcome=NOTFOUND)),
     ("debrief after release", "roleplay.debrief", GET, {"round_id": "released_round"},
      only("learner", "trainer", "admin")),
+    ("SKJ accreditation of cohort B", "certification.accreditation", GET, {"cohort_id": "cohort_b"},
+     only("trainer_b", "admin")),
+    ("SKJ accreditation of cohort B set", "certification.accreditation", POST, {"cohort_id": "cohort_b"},
+     form_refused(only("trainer_b", "admin"))),
+    ("SKJ points list of cohort B", "certification.cohort_skj_export", GET, {"cohort_id": "cohort_b"},
+     only("trainer_b", "admin")),
+    ("edubadges files of cohort B", "edubadges.export", GET, {"cohort_id": "cohort_b"}, only("trainer_b", "admin")),
+    ("edubadges files of cohort B asked", "edubadges.export", POST, {"cohort_id": "cohort_b"},
+     form_refused(only("trainer_b", "admin"))),
     ("sign-off in cohort B by its trainer for A's learner", "certification.sign_off", POST,
      {"cohort_id": "cohort_b"}, only()),
 ]

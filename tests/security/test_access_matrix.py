@@ -172,6 +172,11 @@ def build_world(content_root) -> dict:
     in_progress = start_attempt(users["learner"], quiz)
 
     assignment = practice(users["learner"], decision=None)  # waits for the trainer
+    # Cohort A's run has its own SKJ accreditation (issue 19 item 3): its points list and the certificate show it.
+    from jimtraining.certification.models import CohortAccreditation
+
+    db.session.add(CohortAccreditation(cohort_id=cohort_a.id, number="VOORBEELD-TEST-1", points=4, contact_hours=8,
+                                       register_section="Jeugd- en gezinsprofessionals", final_test_required=True))
     certificate = create_certificate(users["learner"], users["trainer"], track, cohort_a, utcnow())
     db.session.commit()
     _invitation, token = create_invitation(cohort_a, "nieuw@example.org", "Nina Nieuw", users["trainer"])
