@@ -86,6 +86,7 @@ def _register_models():
     # catalogues and the stamps registers the listeners and loaders that keep the content in memory and the
     # cohort dashboards fresh.
     from jimtraining.accounts import models as _accounts  # noqa: F401
+    from jimtraining.api import models as _api  # noqa: F401
     from jimtraining.calibration import models as _calibration  # noqa: F401
     from jimtraining.certification import catalogue as _track_copies  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
@@ -95,7 +96,6 @@ def _register_models():
     from jimtraining.credentials import issuing as _credentials  # noqa: F401 - signs each new certificate's badge
     from jimtraining.curriculum import catalogue as _module_copies  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
-    from jimtraining.api import models as _api  # noqa: F401
     from jimtraining.lti import models as _lti  # noqa: F401
     from jimtraining.organisations import models as _organisations  # noqa: F401
     from jimtraining.progress import stamps as _stamps  # noqa: F401

@@ -31,7 +31,7 @@ API_RATE_LIMIT = "120 per minute; 5000 per hour"
 REALM = 'Bearer realm="jimtraining"'
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A request that may not go on; ``response`` is its problem-details answer."""
 
     def __init__(self, response):
@@ -48,11 +48,11 @@ def _bearer() -> str | None:
 
 
 def authenticate(scope: str | None) -> ApiToken:
-    """The request's token if it may use `scope` (None: any valid token); raises Refused otherwise. One query (the
-    token, with its organisation)."""
+    """The request's token if it may use `scope` (None: any valid token); raises RefusedError otherwise. One
+    query (the token, with its organisation)."""
     secret = _bearer()
     if secret is None:
-        raise Refused(problem(401, _("Er is geen sleutel meegestuurd. Stuur hem mee als Authorization: Bearer "
+        raise RefusedError(problem(401, _("Er is geen sleutel meegestuurd. Stuur hem mee als Authorization: Bearer "
                                      "<sleutel>."), {"WWW-Authenticate": REALM}))
     token = token_by_secret(secret)
     state = token.status() if token is not None else "unknown"
@@ -60,10 +60,10 @@ def authenticate(scope: str | None) -> ApiToken:
         detail = {"unknown": _("Deze sleutel bestaat niet."),
                   "expired": _("Deze sleutel is verlopen. Vraag een nieuwe aan."),
                   "revoked": _("Deze sleutel is ingetrokken. Vraag een nieuwe aan.")}[state]
-        raise Refused(problem(401, detail, {"WWW-Authenticate": f'{REALM}, error="invalid_token"'}))
+        raise RefusedError(problem(401, detail, {"WWW-Authenticate": f'{REALM}, error="invalid_token"'}))
     if scope is not None and scope not in token.scope_list:
         g.api_token = token  # a refused use is still a use: it is logged
-        raise Refused(problem(403, _("Deze sleutel heeft het recht %(scope)s niet.", scope=scope),
+        raise RefusedError(problem(403, _("Deze sleutel heeft het recht %(scope)s niet.", scope=scope),
                               {"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'}))
     g.api_token = token
     _count_request(token)
@@ -71,7 +71,7 @@ def authenticate(scope: str | None) -> ApiToken:
 
 
 def _count_request(token: ApiToken) -> None:
-    """Count the request against the token's limits (Flask-Limiter's store); Refused with 429 when one is used
+    """Count the request against the token's limits (Flask-Limiter's store); RefusedError with 429 when one is used
     up. A store that cannot be reached lets the request through (logged), as the login throttle does."""
     if not (limiter.enabled and limiter.initialized):
         return
@@ -83,8 +83,8 @@ def _count_request(token: ApiToken) -> None:
             if not limiter.limiter.hit(item, *ids):
                 reset_at = limiter.limiter.get_window_stats(item, *ids).reset_time
                 wait = max(1, int(reset_at - time.time()))
-                raise Refused(problem(429, headers={"Retry-After": str(wait)}))
-    except Refused:
+                raise RefusedError(problem(429, headers={"Retry-After": str(wait)}))
+    except RefusedError:
         raise
     except Exception:  # noqa: BLE001 - a store that is down must not stop the API
         log.warning("api: the rate-limit store cannot be used", exc_info=True)

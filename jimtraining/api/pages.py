@@ -12,10 +12,7 @@ from flask_login import current_user
 from jimtraining.access import admin_required
 from jimtraining.api import tokens
 from jimtraining.api.forms import TokenForm
-from jimtraining.api.models import ApiToken
 from jimtraining.api.scopes import SCOPES
-from jimtraining.extensions import db
-from jimtraining.organisations.models import Organisation
 from jimtraining.timeutil import local_zone, utcnow
 
 bp = Blueprint("api_pages", __name__)
@@ -54,7 +51,7 @@ def tokens_page():
     made = None
     status = 200
     if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data)
+        organisation = tokens.organisation_or_none(form.organisation_id.data)
         ends = datetime.combine(form.expires_on.data, time(23, 59), tzinfo=local_zone())
         try:
             row, secret = tokens.create_token(organisation, form.name.data, form.scopes.data, ends, current_user)
@@ -75,7 +72,7 @@ def tokens_page():
 @bp.route("/admin/api-tokens/<id:token_id>/revoke", methods=["POST"])
 @admin_required
 def revoke(token_id):
-    row = db.session.get(ApiToken, token_id)
+    row = tokens.token_or_none(token_id)
     if row is None:
         return render_template("errors/error.html", code=404, title=_("Pagina niet gevonden"),
                                message=_("Deze sleutel bestaat niet (meer).")), 404

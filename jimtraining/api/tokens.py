@@ -21,6 +21,7 @@ from jimtraining.api.models import ApiToken
 from jimtraining.api.scopes import SCOPES
 from jimtraining.certification.services import audit
 from jimtraining.extensions import db
+from jimtraining.organisations.models import Organisation
 from jimtraining.timeutil import as_utc, local_date, utcnow
 
 log = logging.getLogger(__name__)
@@ -102,3 +103,11 @@ def record_use(row: ApiToken, now=None) -> None:
 def organisation_tokens() -> list[ApiToken]:
     """Every token, newest first, with its organisation (one query)."""
     return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def token_or_none(token_id: int) -> ApiToken | None:
+    return db.session.get(ApiToken, token_id)
+
+
+def organisation_or_none(organisation_id: int) -> Organisation | None:
+    return db.session.get(Organisation, organisation_id)

@@ -15,7 +15,7 @@ from flask import json, make_response, request, url_for
 from flask_smorest import Blueprint
 
 from jimtraining.api import queries, schemas
-from jimtraining.api.auth import Refused, after_api_request, authenticate
+from jimtraining.api.auth import RefusedError, after_api_request, authenticate
 from jimtraining.api.problems import problem
 from jimtraining.api.scopes import COHORTS, NATIONAL, PROFESSIONALS
 from jimtraining.certification.stats import current_national_figures
@@ -38,7 +38,7 @@ def token_required(scope: str | None):
         def wrapper(*args, **kwargs):
             try:
                 token = authenticate(scope)
-            except Refused as refused:
+            except RefusedError as refused:
                 return refused.response
             return view(token, *args, **kwargs)
 

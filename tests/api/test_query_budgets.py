@@ -52,10 +52,10 @@ def measure(api, urls: dict[str, str], secret: str, token_row) -> dict[str, tupl
         db.session.commit()
         box = {}
 
-        def first(url=url):
+        def first(url=url, box=box):
             box["first"] = api.get(url, secret)
 
-        def repeat(url=url):
+        def repeat(url=url, box=box):
             box["repeat"] = api.get(url, secret)
 
         due = count_queries(first)

@@ -29,8 +29,8 @@ Outcomes:
     "unauthorized"    401: the public API (/api/v1) wants a token, not a login; no role has one here. What tokens
                       may read is the matrix of API_TOKEN_ACCESS below (tests/api/test_access_matrix.py).
 
-For "login", "forbidden", "notfound" and "unauthorized" the database must be exactly the same before and after the request. The
-test also checks that no GET changes the database, for any role.
+For "login", "forbidden", "notfound" and "unauthorized" the database must be exactly the same before and after the
+request. The test also checks that no GET changes the database, for any role.
 
 URL parameters are filled from PARAMS (parameter name -> key of the test world); a key "<blueprint>.<param>" wins
 over the plain parameter name for that blueprint, and ENDPOINT_PARAMS wins over both for one endpoint.
