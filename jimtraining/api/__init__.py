@@ -20,15 +20,10 @@ import http
 
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import HTTPException
 
-from jimtraining.api.problems import PROBLEM_JSON, from_exception
+from jimtraining.api.problems import PROBLEM_JSON
 from jimtraining.api.spec import INTRODUCTION, ProblemSchema, document_public_routes, security_scheme
 from jimtraining.urls import MAX_ID, IdConverter
-
-#: The statuses the API's own handlers answer with problem details.
-ERROR_CODES = (400, 401, 403, 404, 405, 413, 422, 429, 500, 503)
-
 
 #: Headers the refusals carry (RFC 6750, RFC 9110).
 RESPONSE_HEADERS = {
@@ -72,9 +67,6 @@ def init_app(app) -> None:
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     with app.app_context():
         api.spec.components.security_scheme("bearerAuth", security_scheme())
-    for code in ERROR_CODES:
-        views.bp.register_error_handler(code, from_exception)
-    views.bp.register_error_handler(HTTPException, from_exception)
     api.register_blueprint(views.bp)
     document_public_routes(api.spec, app)
     app.extensions["jim-api"] = api

@@ -8,11 +8,19 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from jimtraining.accounts.forms import strip
+from jimtraining.accounts.forms import choices, strip
 from jimtraining.api.scopes import SCOPES
 from jimtraining.extensions import db
 from jimtraining.organisations.models import Organisation
 from jimtraining.timeutil import local_date, utcnow
+
+
+def _id_or_none(value):
+    """A chosen id, or None for the placeholder ("") and anything that is not a number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 class ScopeField(SelectMultipleField):
@@ -21,8 +29,8 @@ class ScopeField(SelectMultipleField):
 
 
 class TokenForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisatie"), coerce=int,
-                                  validators=[InputRequired(_l("Kies een organisatie."))])
+    organisation_id = SelectField(_l("Organisatie"), coerce=_id_or_none,
+                                  validators=[DataRequired(_l("Kies een organisatie."))])
     name = StringField(_l("Waarvoor is de sleutel?"), description=_l("Bijvoorbeeld: HR-systeem. Zo herken je hem "
                                                                        "later in de lijst."),
                        validators=[DataRequired(_l("Geef de sleutel een naam.")), Length(max=120)], filters=[strip])
@@ -33,8 +41,8 @@ class TokenForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [(row.id, row.name) for row in db.session.execute(
-            select(Organisation.id, Organisation.name).order_by(Organisation.name))]
+        organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+        self.organisation_id.choices = choices([("", _l("— kies —"))] + [(row.id, row.name) for row in organisations])
         self.scopes.choices = [(scope, f"{scope}: {label}") for scope, label in SCOPES.items()]
         if not self.expires_on.data and not self.is_submitted():
             self.expires_on.data = local_date(utcnow()) + timedelta(days=180)

@@ -45,6 +45,8 @@ def test_no_route_changes_state_on_get(app):
         "certification.practice_review", "certification.co_training_sign", "admin.licences", "admin.certificate",
         "calibration.score",
         "lti.deep_link", "lti.register",
+        # The admin's API tokens: GET shows the list and the form, POST makes a token.
+        "api_pages.tokens_page",
         # Signing off: GET shows the preview; only the confirmed POST issues the certificate.
         "certification.sign_off",
         # LTI 1.3 lets a platform start the login with GET or POST; it writes nothing (a nonce in the session).

@@ -27,6 +27,7 @@ TEMPLATES = Path(jimtraining.__file__).resolve().parent.parent / "templates"
 REQUIRED_SELECTS = {
     ("LicenceForm", "user_id"): "/admin/licences",
     ("EraseForm", "reason"): "/admin/users/{learner}/erase",
+    ("TokenForm", "organisation_id"): "/admin/api-tokens",
 }
 
 
