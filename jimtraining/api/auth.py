@@ -17,7 +17,7 @@ from limits import parse_many
 
 from jimtraining.api.models import ApiToken
 from jimtraining.api.problems import problem
-from jimtraining.api.tokens import record_use, token_by_secret
+from jimtraining.api.tokens import VISIBLE, record_use, token_by_secret
 from jimtraining.extensions import db, limiter
 from jimtraining.timeutil import utcnow
 
@@ -57,6 +57,8 @@ def authenticate(scope: str | None) -> ApiToken:
     token = token_by_secret(secret)
     state = token.status() if token is not None else "unknown"
     if state != "active":
+        audit_log.info("api refused: %s token %s… %s %s", state, secret[:VISIBLE], request.method,
+                       request.full_path.rstrip("?"))
         detail = {"unknown": _("Deze sleutel bestaat niet."),
                   "expired": _("Deze sleutel is verlopen. Vraag een nieuwe aan."),
                   "revoked": _("Deze sleutel is ingetrokken. Vraag een nieuwe aan.")}[state]

@@ -19,6 +19,10 @@ AUDIT_ACTIONS = {
     "practice.deviated": _l("Praktijkopdracht: besluit wijkt af van het voorstel"),
     "round.deviated": _l("Rollenspel: uitslag wijkt af van het voorstel"),
     "co_training.signed": _l("Co-training ondertekend"),
+    # The public API's tokens (jimtraining/api/tokens.py): every use is in the log file, the first of each day here.
+    "api_token.created": _l("API-sleutel gemaakt"),
+    "api_token.revoked": _l("API-sleutel ingetrokken"),
+    "api_token.used": _l("API-sleutel gebruikt (eerste keer die dag)"),
 }
 
 
