@@ -25,6 +25,18 @@ from jimtraining.api.problems import PROBLEM_JSON
 from jimtraining.api.spec import INTRODUCTION, ProblemSchema, document_public_routes, security_scheme
 from jimtraining.urls import MAX_ID, IdConverter
 
+#: What the answers the API gives mean, in the document's language.
+DESCRIPTIONS = {
+    304: "Niet veranderd sinds de ETag in If-None-Match (zonder inhoud).",
+    400: "Een parameter klopt niet; errors zegt welke.",
+    401: "Geen geldige sleutel: ontbreekt, onbekend, verlopen of ingetrokken.",
+    403: "De sleutel heeft het recht niet dat hiervoor nodig is.",
+    404: "Bestaat niet, of hoort bij een andere organisatie.",
+    405: "Alleen GET: de API kan alleen lezen.",
+    429: "Te veel verzoeken met deze sleutel; wacht Retry-After seconden.",
+    500: "Er ging bij ons iets mis.",
+}
+
 #: Headers the refusals carry (RFC 6750, RFC 9110).
 RESPONSE_HEADERS = {
     401: {"WWW-Authenticate": {"description": "Bearer, met error=\"invalid_token\" voor een onbekende, verlopen of "
@@ -45,14 +57,14 @@ class ProblemApi(Api):
 
     def _register_responses(self):
         for status in http.HTTPStatus:
-            response = {"description": status.phrase}
+            response = {"description": DESCRIPTIONS.get(status, status.phrase)}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
             if status in RESPONSE_HEADERS:
                 response["headers"] = RESPONSE_HEADERS[status]
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Een andere fout (problem details).", "schema": self.ERROR_SCHEMA}
+        response = {"description": "Een andere fout.", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 

@@ -101,7 +101,7 @@ def _professional(user, certificates) -> dict:
 @bp.route("/professionals")
 @token_required(PROFESSIONALS)
 @bp.arguments(schemas.PageArgs, location="query", error_status_code=400, as_kwargs=True)
-@bp.response(200, schemas.ProfessionalPageSchema)
+@bp.response(200, schemas.ProfessionalPageSchema, description="Een pagina professionals.")
 def professionals(token, page, per_page):
     """De professionals van je organisatie
 
@@ -114,7 +114,7 @@ def professionals(token, page, per_page):
 
 @bp.route("/professionals/<id:professional_id>")
 @token_required(PROFESSIONALS)
-@bp.response(200, schemas.ProfessionalDetailSchema)
+@bp.response(200, schemas.ProfessionalDetailSchema, description="De professional.")
 @bp.alt_response(404, response="NOT_FOUND")
 def professional(token, professional_id):
     """Eén professional: certificaten en voortgang per traject
@@ -150,7 +150,7 @@ def _cohort(cohort, learners: int) -> dict:
 @bp.route("/cohorts")
 @token_required(COHORTS)
 @bp.arguments(schemas.PageArgs, location="query", error_status_code=400, as_kwargs=True)
-@bp.response(200, schemas.CohortPageSchema)
+@bp.response(200, schemas.CohortPageSchema, description="Een pagina groepen.")
 def cohorts(token, page, per_page):
     """De groepen van je organisatie
 
@@ -163,7 +163,7 @@ def cohorts(token, page, per_page):
 
 @bp.route("/cohorts/<id:cohort_id>")
 @token_required(COHORTS)
-@bp.response(200, schemas.CohortDetailSchema)
+@bp.response(200, schemas.CohortDetailSchema, description="De groep met zijn bijeenkomsten.")
 @bp.alt_response(404, response="NOT_FOUND")
 def cohort(token, cohort_id):
     """Eén groep met zijn bijeenkomsten"""
@@ -180,7 +180,7 @@ def cohort(token, cohort_id):
 
 @bp.route("/national")
 @token_required(NATIONAL)
-@bp.response(200, schemas.NationalSchema)
+@bp.response(200, schemas.NationalSchema, description="De landelijke cijfers.")
 def national(token):
     """De landelijke cijfers
 
@@ -201,7 +201,7 @@ def national(token):
 
 @bp.route("/organisation")
 @token_required(None)
-@bp.response(200, schemas.OrganisationSchema)
+@bp.response(200, schemas.OrganisationSchema, description="De organisatie en de sleutel.")
 def organisation(token):
     """Je organisatie en je sleutel
 

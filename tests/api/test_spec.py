@@ -46,3 +46,18 @@ def test_the_certificate_schema_allows_the_skj_accreditation_as_an_object_or_nul
     assert {"type": "null"} in accreditation["anyOf"]
     fields = openapi_document(app)["components"]["schemas"]["Accreditation"]["required"]
     assert set(fields) == {"body", "number", "points", "contact_hours", "register_section", "final_test_required"}
+
+
+def test_the_documentation_page_lists_every_endpoint_and_scope_and_loads_nothing_from_elsewhere(api, app):
+    from jimtraining.api.scopes import SCOPES
+
+    response = api.get("/api/v1/docs")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'lang="nl"' in html
+    for path in openapi_document(app)["paths"]:
+        assert f"GET {path}" in html, path
+    for scope in SCOPES:
+        assert f"<code>{scope}</code>" in html
+    assert "curl -H &#34;Authorization: Bearer jimt_...&#34;" in html or 'curl -H "Authorization: Bearer jimt_..."' in html
+    external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:)?//', html)
+    assert external == [], "the page loads something from another host"
