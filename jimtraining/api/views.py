@@ -20,6 +20,7 @@ from jimtraining.api.auth import RefusedError, after_api_request, authenticate
 from jimtraining.api.problems import from_exception, problem
 from jimtraining.api.scopes import COHORTS, NATIONAL, PROFESSIONALS
 from jimtraining.certification.stats import current_national_figures
+from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, local_date
 from jimtraining.web import absolute_url
 
@@ -27,9 +28,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Lezen met een
 bp.after_request(after_api_request)
 # Every error on these routes is a problem-details document, also those raised by webargs, Flask-Limiter or a bug.
 # Per status code too: Flask prefers the app's handler for a code over a blueprint's for HTTPException.
-for _code in (400, 401, 403, 404, 405, 413, 422, 429, 500, 503):
+for _code in (400, 401, 403, 404, 405, 413, 422, 429, 503):
     bp.register_error_handler(_code, from_exception)
 bp.register_error_handler(HTTPException, from_exception)
+
+
+@bp.errorhandler(500)
+def _server_error(error):
+    db.session.rollback()  # as the app's own 500 page does: nothing half-written stays in the session
+    return from_exception(error)
 
 #: Refusals every endpoint with a token can give (component responses, see jimtraining/api/__init__.py).
 _REFUSALS = ((401, "UNAUTHORIZED"), (403, "FORBIDDEN"), (429, "TOO_MANY_REQUESTS"))

@@ -124,3 +124,16 @@ def test_the_public_certificate_routes_stay_public_and_as_documented(api, api_wo
 def test_every_scope_is_offered(api, api_world, make_token):
     token = make_token(api_world.org_a, scopes=ALL_SCOPES)
     assert api.get("/api/v1/organisation", token.secret).get_json()["scopes"] == list(ALL_SCOPES)
+
+
+def test_a_bug_in_an_api_view_is_a_500_problem(app, api, api_world, make_token, monkeypatch):
+    from jimtraining.api import queries
+
+    def broken(*_args):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(queries, "cohorts_page", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = api.get("/api/v1/cohorts", make_token(api_world.org_a).secret)
+    assert response.status_code == 500 and response.get_json()["status"] == 500
+    assert "kapot" not in response.get_data(as_text=True)
