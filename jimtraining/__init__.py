@@ -86,6 +86,7 @@ def _register_models():
     # catalogues and the stamps registers the listeners and loaders that keep the content in memory and the
     # cohort dashboards fresh.
     from jimtraining.accounts import models as _accounts  # noqa: F401
+    from jimtraining.api import models as _api  # noqa: F401
     from jimtraining.calibration import models as _calibration  # noqa: F401
     from jimtraining.certification import catalogue as _track_copies  # noqa: F401
     from jimtraining.certification import models as _certification  # noqa: F401
@@ -273,6 +274,10 @@ def _register_blueprints(app):
 
     lti.init_app(app)  # the LTI 1.3 tool: its pages, commands, grade passback and iframe cookies
 
+    from jimtraining import api
+
+    api.init_app(app)  # the public REST API v1 with its OpenAPI document, docs page and token page
+
 
 def _register_error_pages(app):
     messages = {
@@ -287,7 +292,11 @@ def _register_error_pages(app):
                                         "Probeer het later opnieuw.")),
     }
 
-    def render_error(code, title=None, message=None):
+    def render_error(code, title=None, message=None, error=None):
+        from jimtraining.api.problems import from_exception, is_api_request, problem
+
+        if is_api_request():  # under /api/v1 every error is a problem-details document (RFC 9457)
+            return from_exception(error) if error is not None and getattr(error, "code", None) else problem(code)
         default_title, default_message = messages[code]
         _bind_urls_without_the_host()
         return render_template("errors/error.html", code=code, title=title or default_title,
@@ -300,7 +309,7 @@ def _register_error_pages(app):
                                "probeer het nog een keer. Wat al was opgeslagen, blijft bewaard."))
 
     for code in (400, 403, 404, 405, 413):
-        app.register_error_handler(code, lambda error, code=code: render_error(code))
+        app.register_error_handler(code, lambda error, code=code: render_error(code, error=error))
 
     @app.errorhandler(500)
     def server_error(_error):

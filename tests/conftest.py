@@ -15,4 +15,5 @@ pytest_plugins = [
     "tests.support.mail",
     "tests.support.clock",
     "tests.support.scenarios",
+    "tests.support.api",
 ]

@@ -21,6 +21,10 @@ AUDIT_ACTIONS = {
     "co_training.signed": _l("Co-training ondertekend"),
     "accreditation.set": _l("SKJ-accreditatie van een groep vastgelegd"),
     "accreditation.cleared": _l("SKJ-accreditatie van een groep weggehaald"),
+    # The public API's tokens (jimtraining/api/tokens.py): every use is in the log file, the first of each day here.
+    "api_token.created": _l("API-sleutel gemaakt"),
+    "api_token.revoked": _l("API-sleutel ingetrokken"),
+    "api_token.used": _l("API-sleutel gebruikt (eerste keer die dag)"),
 }
 
 

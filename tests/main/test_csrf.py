@@ -45,6 +45,8 @@ def test_no_route_changes_state_on_get(app):
         "certification.practice_review", "certification.co_training_sign", "admin.licences", "admin.certificate",
         "calibration.score",
         "lti.deep_link", "lti.register",
+        # The admin's API tokens: GET shows the list and the form, POST makes a token.
+        "api_pages.tokens_page",
         # Signing off: GET shows the preview; only the confirmed POST issues the certificate.
         "certification.sign_off",
         # Issue 19: the cohort's SKJ accreditation form; the edubadges page (GET shows it, POST sends the files).

@@ -31,6 +31,7 @@ REQUIRED_SELECTS = {
     ("EdubadgesForm", "eqf_level"): "/cohorts/{cohort}/edubadges",
     ("EdubadgesForm", "assessment_type"): "/cohorts/{cohort}/edubadges",
     ("EdubadgesForm", "participation"): "/cohorts/{cohort}/edubadges",
+    ("TokenForm", "organisation_id"): "/admin/api-tokens",
 }
 
 

@@ -186,6 +186,30 @@ BUDGETS: dict[str, int] = {
     "lti.login": 1,  # the cookie check page: only the login-session lookup of whoever is logged in
     "lti.jwks": 1,  # the current and the previous key
     "lti.admin": 4,  # the platforms, the outbox counts, the published keys
+
+    # --- api (the public REST API v1) -----------------------------------------------------------------------------
+    # The OpenAPI document is built once per app; its documentation page is made from it (the login-session lookup
+    # of whoever is logged in is all the database sees). The token page: every token with its organisation, the
+    # organisations for the form.
+    "api_pages.openapi_json": 1,
+    "api_pages.docs": 1,
+    "api_pages.tokens_page": 3,
+}
+
+#: The API's endpoints with a token (tests/api/test_query_budgets.py, small and grown world alike): the token with
+#: its organisation (1), what the endpoint reads, and the bookkeeping of the token's use when it is due (at most
+#: once a minute: the UPDATE of last_used_at, and once a day the audit event: 2). Counted with the bookkeeping due.
+API_BUDGETS: dict[str, int] = {
+    # The count and the page of professionals, their certificates in one query.
+    "api.professionals": 6,
+    # The professional, their certificates, their groups with sessions and trainers, the tracks, and the checklist
+    # of certification/eligibility.py in the queries of one group (the same as on the learner's own page).
+    "api.professional": 17,
+    # The count and the page of groups with their trainers (selectin), the member counts in one GROUP BY.
+    "api.cohorts": 7,
+    "api.cohort": 7,  # the group, its trainers and its sessions (selectin), its member count
+    "api.national": 12,  # the national figures: one aggregate each (certification/stats.py), uncached here
+    "api.organisation": 3,  # the token with its organisation is all it reads
 }
 
 #: Endpoints left out of the budgets because their query count legitimately depends on the input (e.g. a

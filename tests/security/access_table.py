@@ -26,9 +26,11 @@ Outcomes:
     "login"           a redirect to /login?next=... (the login gate). A plain redirect to /login (logout) is "ok".
     "forbidden"       403.
     "notfound"        404, where the app hides that the object exists.
+    "unauthorized"    401: the public API (/api/v1) wants a token, not a login; no role has one here. What tokens
+                      may read is the matrix of API_TOKEN_ACCESS below (tests/api/test_access_matrix.py).
 
-For "login", "forbidden" and "notfound" the database must be exactly the same before and after the request. The
-test also checks that no GET changes the database, for any role.
+For "login", "forbidden", "notfound" and "unauthorized" the database must be exactly the same before and after the
+request. The test also checks that no GET changes the database, for any role.
 
 URL parameters are filled from PARAMS (parameter name -> key of the test world); a key "<blueprint>.<param>" wins
 over the plain parameter name for that blueprint, and ENDPOINT_PARAMS wins over both for one endpoint.
@@ -39,7 +41,8 @@ To add a route: add an entry below with the expected answer for every role, usin
 ROLES = ("anonymous", "learner", "learner_b", "actor", "actor_unbooked", "trainer", "trainer_b", "admin")
 
 OK, BAD, DESTRUCTIVE, LOGIN, FORBIDDEN, NOTFOUND = "ok", "bad", "ok-destructive", "login", "forbidden", "notfound"
-OUTCOMES = (OK, BAD, DESTRUCTIVE, LOGIN, FORBIDDEN, NOTFOUND)
+UNAUTHORIZED = "unauthorized"
+OUTCOMES = (OK, BAD, DESTRUCTIVE, LOGIN, FORBIDDEN, NOTFOUND, UNAUTHORIZED)
 
 
 def roles(base: dict | None = None, **changes: str) -> dict:
@@ -78,6 +81,8 @@ ACTORS = only("actor", "actor_unbooked")
 TRAINER_ADMIN = only("trainer", "trainer_b", "admin")
 #: admin_required.
 ADMIN_ONLY = only("admin")
+#: The public API's endpoints that need a token: a login is no key (401 for every role).
+NO_TOKEN = dict.fromkeys(ROLES, UNAUTHORIZED)
 #: A page or action of cohort A: its trainer and admins; cohort B's trainer gets 403.
 COHORT_A_STAFF = only("trainer", "admin")
 #: The learner's own object (quiz attempt, practice run): everyone else gets 404, as if it did not exist.
@@ -290,6 +295,37 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "lti.admin_invite": {POST: ADMIN_ONLY},
     # Dynamic Registration: the secret address is the key; an address that is not one does not exist for anyone.
     "lti.register": same(roles(dict.fromkeys(ROLES, NOTFOUND)), GET, POST),
+
+    # --- api (the public REST API v1, jimtraining/api) -----------------------------------------------------------
+    # A login is no key to the API: without a token every role gets 401 (tokens: API_TOKEN_ACCESS below). The
+    # document and its documentation page are public; the admin makes and revokes tokens.
+    "api.professionals": {GET: NO_TOKEN},
+    "api.professional": {GET: NO_TOKEN},
+    "api.cohorts": {GET: NO_TOKEN},
+    "api.cohort": {GET: NO_TOKEN},
+    "api.national": {GET: NO_TOKEN},
+    "api.organisation": {GET: NO_TOKEN},
+    "api_pages.openapi_json": {GET: PUBLIC},
+    "api_pages.docs": {GET: PUBLIC},
+    "api_pages.tokens_page": {GET: ADMIN_ONLY, POST: form_refused(ADMIN_ONLY)},
+    "api_pages.revoke": {POST: destructive(ADMIN_ONLY)},
+}
+
+#: What a token may read (tests/api/test_access_matrix.py): every route under /api/v1 -> the scope it needs (None:
+#: any valid token), or PUBLIC_API for the routes that need none. A token of another organisation gets 404 for an
+#: object (as if it did not exist) and never sees another organisation's rows in a list.
+PUBLIC_API = "public"
+API_TOKEN_ACCESS = {
+    "api.professionals": "professionals:read",
+    "api.professional": "professionals:read",
+    "api.cohorts": "cohorts:read",
+    "api.cohort": "cohorts:read",
+    "api.national": "national:read",
+    "api.organisation": None,
+    "certification.verify_json": PUBLIC_API,
+    "credentials.credential_json": PUBLIC_API,
+    "api_pages.openapi_json": PUBLIC_API,
+    "api_pages.docs": PUBLIC_API,
 }
 
 #: URL parameter -> key of the test world (test_access_matrix.build_world). "<blueprint>.<param>" wins over "<param>".
@@ -299,6 +335,8 @@ PARAMS = {
     "user_id": "learner",
     "certificate_id": "certificate",
     "code": "certificate_code",
+    "api.professional_id": "learner",
+    "api_pages.token_id": "api_token",
     "licence_id": "licence",
     "track_slug": "track_slug",
     "assignment_id": "assignment",

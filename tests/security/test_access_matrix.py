@@ -30,7 +30,7 @@ from tests.support.database import empty_tables
 from tests.support.factories import PASSWORD
 
 METHODS = ("GET", "POST")
-REFUSALS = {table.LOGIN, table.FORBIDDEN, table.NOTFOUND}
+REFUSALS = {table.LOGIN, table.FORBIDDEN, table.NOTFOUND, table.UNAUTHORIZED}
 TABLE_FILE = "tests/security/access_table.py"
 #: Where login_required sends anonymous people (with ?next=...).
 LOGIN_PATH = "/login"
@@ -192,8 +192,13 @@ def build_world(content_root) -> dict:
                                       auth_token_url="https://lms.example.org/token",
                                       keyset_url="https://lms.example.org/jwks", name="LMS")
 
+    from jimtraining.api.tokens import create_token
+
+    api_token, _secret = create_token(organisation, "HR-systeem", ["professionals:read"],
+                                      utcnow() + timedelta(days=30), users["admin"])
+
     return {
-        "users": users,
+        "users": users, "api_token": api_token.id,
         "cohort_a": cohort_a.id, "cohort_b": cohort_b.id, "session_a": session_a.id, "session_b": session_b.id,
         "learner": users["learner"].id, "learner_b": users["learner_b"].id, "ready_learner": ready.id,
         "certificate": certificate.id, "certificate_code": certificate.code, "licence": licence.id,
@@ -310,7 +315,8 @@ def classify(response) -> str:
         return table.LOGIN if login_gate else table.OK
     if 200 <= code < 300:
         return table.OK
-    return {400: table.BAD, 422: table.BAD, 403: table.FORBIDDEN, 404: table.NOTFOUND}.get(code, f"HTTP {code}")
+    return {400: table.BAD, 422: table.BAD, 401: table.UNAUTHORIZED, 403: table.FORBIDDEN,
+            404: table.NOTFOUND}.get(code, f"HTTP {code}")
 
 
 def matches(expected: str, observed: str, method: str) -> bool:
