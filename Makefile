@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := app
+# compose.yaml reads its secrets from .env; Flask must not load that file into a development server or the tests
+# (python-dotenv comes with the test tools).
+export FLASK_SKIP_DOTENV := 1
 
 TRANSLATIONS := jimtraining/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
