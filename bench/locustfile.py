@@ -22,6 +22,7 @@ from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.exception import StopUser
 
+from bench.cases import CHECKIN_SECONDS
 from bench.forms import answer_fields
 
 MANIFEST = json.loads(open(os.environ["BENCH_MANIFEST"], encoding="utf-8").read())
@@ -73,7 +74,7 @@ def _write_stats(environment, **_kwargs):
         pages[name] = {
             "requests": entry.num_requests, "failures": entry.num_failures, "rps": entry.total_rps,
             "p50_ms": entry.get_response_time_percentile(0.50), "p95_ms": entry.get_response_time_percentile(0.95),
-            "p99_ms": entry.get_response_time_percentile(0.99),
+            "p99_ms": entry.get_response_time_percentile(0.99), "max_ms": round(entry.max_response_time),
             "sql_per_request": queries[1] / queries[0] if queries[0] else None,
         }
     errors = [f"{error.name}: {error.error} ({error.occurrences}x)" for error in environment.stats.errors.values()]
@@ -257,3 +258,86 @@ class NationalDashboard(BenchUser):
     @task
     def national(self):
         self.page("national dashboard", "/admin/national", "<svg")
+
+
+class AttemptPage(BenchUser):
+    """The page a learner answers a quiz on (six questions, with what they saved so far). Every user opens an
+    attempt of its own before the measurement (starting resumes the open one, so a second run reads the same)."""
+
+    pool = "answerers"
+
+    def prepare(self):
+        module = self.account["module"]
+        location = self.form("login", f"/modules/{module}/quiz/start", {}, "/quiz/attempts/")
+        self.path = location[location.index("/quiz/attempts/"):] if location else None
+
+    @task
+    def attempt(self):
+        if self.path is None:
+            raise StopUser()
+        self.page("attempt page", self.path, 'name="q-')
+
+
+#: Learners of the session-start case: (HTTP session, CSRF token, email), logged in before the measurement.
+CHECKIN_LEARNERS: list[tuple] = []
+#: Every DOUBLE_TAP-th learner sends the code twice at the same moment (a double tap on a phone).
+DOUBLE_TAP = 3
+PROJECTOR_CODE = re.compile(r'class="projector-code"[^>]*>\s*(\d{3})\D{0,12}?(\d{3})\s*<')
+
+
+class SessionStart(BenchUser):
+    """A session starts: the group's learners (30) check in with the code on the projector within CHECKIN_SECONDS,
+    each at its own moment (the learner's session page, then the code; every third one taps twice at once), while
+    the trainer's attendance page is refreshed without pause (every locust user is a browser of the group's
+    trainer). bench/run.py opens the session just before and counts the attendance rows afterwards."""
+
+    pool = "session_start"
+
+    def accounts(self) -> list:
+        return [MANIFEST["session_start"]["trainer"]]
+
+    @property
+    def session_path(self) -> str:
+        entry = MANIFEST["session_start"]
+        return f"/cohorts/{entry['cohort_id']}/sessions/{entry['session_id']}"
+
+    def prepare(self):
+        if next(_counters["session-start-learners"]):
+            return
+        trainer = self.account
+        for email in MANIFEST["session_start"]["learners"]:
+            client = FastHttpSession(self.host, self.environment.events.request, self)
+            CHECKIN_LEARNERS.append((client, self.log_in(client, email), email))
+        self.account = trainer
+        gevent.spawn(self._learners_arrive)
+
+    def _learners_arrive(self):
+        ALL_READY.wait()
+        with self.client.get(self.session_path + "/code", name="session start: projector code",
+                             catch_response=True) as projector:
+            found = PROJECTOR_CODE.search(projector.text or "")
+            if not found:
+                projector.failure("no check-in code on the projector page")
+                return
+        code = found.group(1) + found.group(2)
+        step = CHECKIN_SECONDS / max(1, len(CHECKIN_LEARNERS))
+        for index, (client, token, _email) in enumerate(CHECKIN_LEARNERS):
+            gevent.spawn_later(index * step, self._check_in, client, token, code, index % DOUBLE_TAP == 0)
+
+    def _check_in(self, client, token, code, double_tap):
+        self.page_of(client, "session start: learner's session page", self.session_path, 'name="code"')
+        taps = [gevent.spawn(self.form, "session start: check-in", self.session_path, {"code": code},
+                             self.session_path, client, token) for _ in range(2 if double_tap else 1)]
+        gevent.joinall(taps)
+
+    def page_of(self, client, name: str, url: str, marker: str):
+        with client.get(url, name=name, catch_response=True) as response:
+            count_queries(name, response)
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif marker not in (response.text or ""):
+                response.failure(f"the page lacks {marker!r}")
+
+    @task
+    def attendance(self):
+        self.page("session start: attendance page", self.session_path + "/attendance", 'id="deelnemers"')
