@@ -28,6 +28,8 @@ from bench.forms import answer_fields
 MANIFEST = json.loads(open(os.environ["BENCH_MANIFEST"], encoding="utf-8").read())
 PASSWORD = MANIFEST["password"]
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: The message of a form that was not accepted (templates/_forms.html, flash messages).
+PAGE_ERROR = re.compile(r'class="(?:error|flash flash-error)"[^>]*>([^<]+)<')
 #: Per page: [requests seen, SQL statements in them].
 QUERIES: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
@@ -138,7 +140,9 @@ class BenchUser(FastHttpUser):
             count_queries(name, response)
             location = response.headers.get("Location", "")
             if response.status_code != 302 or expect not in location:
-                response.failure(f"HTTP {response.status_code} to {location!r}, expected a redirect to *{expect}*")
+                said = PAGE_ERROR.search(response.text or "") if response.status_code == 200 else None
+                response.failure(f"HTTP {response.status_code} to {location!r}, expected a redirect to *{expect}*"
+                                 + (f" (the page says: {said.group(1).strip()[:120]})" if said else ""))
                 return None
             return location
 
@@ -282,7 +286,7 @@ class AttemptPage(BenchUser):
 CHECKIN_LEARNERS: list[tuple] = []
 #: Every DOUBLE_TAP-th learner sends the code twice at the same moment (a double tap on a phone).
 DOUBLE_TAP = 3
-PROJECTOR_CODE = re.compile(r'class="projector-code"[^>]*>\s*(\d{3})\D{0,12}?(\d{3})\s*<')
+PROJECTOR_CODE = re.compile(r'class="projector-code"[^>]*>\s*(\d{3})(?:&#8239;|\s|\u202f)*(\d{3})\s*<')
 
 
 class SessionStart(BenchUser):

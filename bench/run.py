@@ -386,8 +386,12 @@ def bench_database(label: str, database_url: str, args) -> dict:
 
     tag = "sqlite" if label == "SQLite" else "postgresql"
     manifest_path = WORK / f"manifest-{tag}.json"
-    say(f"\n== {label}: building the data set (seed {args.seed}) ...")
-    manifest = build(database_url, str(manifest_path), seed=args.seed)
+    if args.reuse and manifest_path.exists():
+        say(f"\n== {label}: the data set of an earlier run (BENCH_REUSE) ...")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    else:
+        say(f"\n== {label}: building the data set (seed {args.seed}) ...")
+        manifest = build(database_url, str(manifest_path), seed=args.seed)
     say(f"   {manifest['build_seconds']:.0f} s; " + ", ".join(
         f"{table} {rows:,}" for table, rows in sorted(manifest["counts"].items()) if rows >= 1000))
 
@@ -576,12 +580,17 @@ def main() -> int:
                         help="a part of the bench, for working on it (BENCH_ONLY): page names or user classes, "
                              "'concurrency', 'memory', 'sqlite', 'postgresql', separated by commas; results go to "
                              "bench/work/, not bench/results.*")
+    parser.add_argument("--reuse", action="store_true", default=os.environ.get("BENCH_REUSE") == "1",
+                        help="with BENCH_ONLY: use the data set of the last run instead of building it again "
+                             "(BENCH_REUSE=1); the quiz hand-ins and the concurrency check use up attempts")
     args = parser.parse_args()
     args.only = only(args.only)
+    args.reuse = args.reuse and bool(args.only)
 
     started = time.monotonic()
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
+    if not args.reuse:
+        shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True, exist_ok=True)
     databases = [("SQLite", f"sqlite:///{WORK / 'bench.db'}")]
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from jimtraining.accounts import throttle
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.enrolment import CohortError
-from jimtraining.cohorts.models import Attendance, CheckinAttempt, Cohort, CohortSession
+from jimtraining.cohorts.models import Attendance, CheckinAttempt, Cohort, CohortSession, Enrollment
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -196,6 +196,22 @@ def attendance_of(cohort: Cohort, user_id: int) -> dict[int, str]:
     return dict(db.session.execute(
         select(Attendance.session_id, Attendance.status).join(CohortSession, CohortSession.id == Attendance.session_id)
         .where(CohortSession.cohort_id == cohort.id, Attendance.user_id == user_id)).all())
+
+
+# Built once: the learners of a cohort with what is marked for them at one session (none: no mark).
+_ROSTER = (
+    select(User.id, User.name, Attendance.status, Attendance.source, Attendance.marked_at)
+    .join(Enrollment, Enrollment.user_id == User.id)
+    .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.session_id == bindparam("session")))
+    .where(Enrollment.cohort_id == bindparam("cohort"), Enrollment.removed_at.is_(None)))
+
+
+def roster(session: CohortSession) -> tuple[list, dict]:
+    """The session's attendance page in one query: the cohort's active learners by name (rows with id and name)
+    and user id -> their mark (a row with status, source and marked_at) for the learners who have one."""
+    rows = db.session.execute(_ROSTER, {"session": session.id, "cohort": session.cohort_id}).all()
+    rows.sort(key=lambda row: row.name.lower())
+    return rows, {row.id: row for row in rows if row.status is not None}
 
 
 # Counts -----------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from jimtraining.cohorts.attendance import (
     checkin_code,
     checkin_open,
     everyone_present,
+    roster,
     set_attendance,
     wrong_checkins_by_learner,
 )
@@ -58,17 +59,21 @@ def attendance(cohort_id, session_id):
     """Attendance on its own page: a row per learner with three big buttons, each tap saved at once; back at the
     same learner after saving (an anchor), also without JavaScript (static/js/attendance.js saves in place)."""
     cohort, session = cohort_session_or_404(cohort_id, session_id)
-    members = active_members(cohort)
     form = AttendanceForm()
     if form.validate_on_submit():
+        members = active_members(cohort)
         anchor = save_attendance(session, members, request.form)
         _flash_saved(session, members, request.form)
         return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id, _anchor=anchor))
-    marks = {a.user_id: a for a in session.attendance}
+    # Refreshed every few seconds while learners check in: the learners and their marks in one query, and each
+    # text that repeats per learner translated once.
+    members, marks = roster(session)
+    checked_in = _("ingecheckt %(time)s", time="{time}")
     return render_template(
         "cohorts/attendance.html", cohort=cohort, session=session, members=members, marks=marks, form=form,
-        statuses=ATTENDANCE_STATUSES, summary=attendance_summary([u.id for u in members],
-                                                                 {k: a.status for k, a in marks.items()}),
+        statuses={key: str(label) for key, label in ATTENDANCE_STATUSES.items()},
+        checked_in_label=checked_in, not_marked=_("nog niet ingevuld"),
+        summary=attendance_summary([u.id for u in members], {k: mark.status for k, mark in marks.items()}),
         checkin_is_open=checkin_open(session), wrong_codes=wrong_checkins_by_learner(session),
         wrong_codes_allowed=current_app.config["CHECKIN_WRONG_CODES_PER_SESSION"])
 
