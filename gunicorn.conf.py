@@ -9,6 +9,7 @@ the memory of what it loaded (jimtraining/serving.py: what is loaded before the 
 for itself after it). GUNICORN_PRELOAD=0 loads the app in every worker instead.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -18,6 +19,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "80
 # The app's own JSON lines carry the request id; gunicorn's access log would only repeat them without it.
 accesslog = None
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+if preload_app:
+    # No garbage collection in the master while it loads the app: a collection there would leave freed holes in the
+    # pages the workers share, which their own objects then fill (and so copy). serving.before_fork freezes what
+    # the master holds; each worker collects again (serving.after_fork).
+    gc.disable()
 
 
 def on_starting(server):

@@ -66,13 +66,6 @@ def checkin_blocked(session: CohortSession, user_id: int) -> bool:
     return wrong_checkin_codes(session, user_id) >= _setting("CHECKIN_WRONG_CODES_PER_SESSION")
 
 
-def wrong_checkins_by_learner(session: CohortSession) -> dict[int, int]:
-    """user id -> wrong codes typed for this session, for learners who typed any: one query."""
-    return dict(db.session.execute(
-        select(CheckinAttempt.user_id, func.count()).where(CheckinAttempt.session_id == session.id)
-        .group_by(CheckinAttempt.user_id)).all())
-
-
 def _ask_trainer() -> str:
     return _("Vraag de trainer om je aanwezig te melden.")
 
@@ -198,20 +191,27 @@ def attendance_of(cohort: Cohort, user_id: int) -> dict[int, str]:
         .where(CohortSession.cohort_id == cohort.id, Attendance.user_id == user_id)).all())
 
 
-# Built once: the learners of a cohort with what is marked for them at one session (none: no mark).
+# Built once: the learners of a cohort with what is marked for them at one session (none: no mark) and the wrong
+# codes they typed for it.
+_WRONG_CODES = (select(func.count()).select_from(CheckinAttempt)
+                .where(CheckinAttempt.session_id == bindparam("session"), CheckinAttempt.user_id == User.id)
+                .correlate(User).scalar_subquery())
 _ROSTER = (
-    select(User.id, User.name, Attendance.status, Attendance.source, Attendance.marked_at)
+    select(User.id, User.name, Attendance.status, Attendance.source, Attendance.marked_at,
+           _WRONG_CODES.label("wrong_codes"))
     .join(Enrollment, Enrollment.user_id == User.id)
     .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.session_id == bindparam("session")))
     .where(Enrollment.cohort_id == bindparam("cohort"), Enrollment.removed_at.is_(None)))
 
 
-def roster(session: CohortSession) -> tuple[list, dict]:
-    """The session's attendance page in one query: the cohort's active learners by name (rows with id and name)
-    and user id -> their mark (a row with status, source and marked_at) for the learners who have one."""
+def roster(session: CohortSession) -> tuple[list, dict, dict]:
+    """The session's attendance page in one query: the cohort's active learners by name (rows with id and name),
+    user id -> their mark (a row with status, source and marked_at) for the learners who have one, and user id ->
+    wrong codes typed for the learners who typed any ."""
     rows = db.session.execute(_ROSTER, {"session": session.id, "cohort": session.cohort_id}).all()
     rows.sort(key=lambda row: row.name.lower())
-    return rows, {row.id: row for row in rows if row.status is not None}
+    return (rows, {row.id: row for row in rows if row.status is not None},
+            {row.id: row.wrong_codes for row in rows if row.wrong_codes})
 
 
 # Counts -----------------------------------------------------------------------------------------------------
