@@ -19,6 +19,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "80
 # The app's own JSON lines carry the request id; gunicorn's access log would only repeat them without it.
 accesslog = None
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+# These processes only serve web requests: the app leaves out the `flask db` and other commands (and Alembic).
+os.environ.setdefault("JIM_WEB_ONLY", "1")
 if preload_app:
     # No garbage collection in the master while it loads the app: a collection there would leave freed holes in the
     # pages the workers share, which their own objects then fill (and so copy). serving.before_fork freezes what

@@ -81,3 +81,8 @@ def _load_shared(app: Flask) -> None:
             render_content(f"{module.folder}/module.md", module.body)
             for lesson in module.active_lessons:
                 render_content(lesson.source_path, lesson.body)
+    # A few requests that need no account: what every request builds on first use (the URL matcher, the base
+    # template's globals, the login and session machinery) is then built here, once, and shared.
+    client = app.test_client()
+    for path in ("/healthz", "/login", "/", "/verify/JIM-0000-0000"):
+        client.get(path)

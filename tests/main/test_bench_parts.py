@@ -122,3 +122,15 @@ def test_before_the_fork_the_master_keeps_the_content_and_holds_no_database_conn
     assert db.engine.pool.checkedout() == 0 and db.engine.pool.checkedin() == 0
     serving.after_fork(app)  # a worker's own pool: it reaches the database
     assert db.session.execute(db.text("SELECT 1")).scalar() == 1
+
+
+def test_a_web_only_process_has_no_commands_and_no_migrations_but_serves(app, monkeypatch):
+    from jimtraining import create_app
+    from tests.support.database import config_for_tests
+
+    monkeypatch.setenv("JIM_WEB_ONLY", "1")
+    web = create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"]))
+
+    assert "migrate" not in web.extensions and "migrate" in app.extensions
+    assert "content" not in web.cli.commands and "content" in app.cli.commands
+    assert web.test_client().get("/healthz").status_code == 200
