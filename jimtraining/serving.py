@@ -3,10 +3,10 @@ the workers.
 
 A forked worker shares the master's memory pages until it writes to one (copy on write). So what every worker
 reads and nobody changes is loaded in the master before the fork (`before_fork`): the code of the app and its
-libraries, the content catalogue, the curriculum's rendered Markdown, the compiled templates and the translation
-catalogues. `gc.freeze()` then puts those objects out of the garbage collector's reach: a collection in a worker
-would otherwise write to every page they are on and so copy it. (The master does not collect while it loads, so
-that no freed holes are left in those pages; gunicorn.conf.py.)
+libraries, the content catalogue, the curriculum's rendered Markdown, the compiled templates, the translation
+catalogues and Babel's locale data. `gc.freeze()` then puts those objects out of the garbage collector's reach: a
+collection in a worker would otherwise write to every page they are on and so copy it. (The master does not collect
+while it loads, so that no freed holes are left in those pages; gunicorn.conf.py.)
 
 What a process must not share across a fork, and how it is kept apart:
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from datetime import UTC, datetime
 
 from flask import Flask
 
@@ -64,7 +65,7 @@ def worker_ended(pid: int) -> None:
 
 
 def _load_shared(app: Flask) -> None:
-    from flask_babel import force_locale, get_domain
+    from flask_babel import force_locale, format_date, format_datetime, format_decimal, format_percent, get_domain
 
     from jimtraining.content.catalogue import catalogue
     from jimtraining.curriculum.services import render_content
@@ -73,9 +74,15 @@ def _load_shared(app: Flask) -> None:
     for name in app.jinja_env.list_templates(extensions=("html", "txt", "xml")):
         app.jinja_env.get_template(name)
     with app.test_request_context("/"):
+        now = datetime.now(UTC)
         for language in app.config["LANGUAGES"]:
             with force_locale(language):
                 get_domain().get_translations()
+                # Babel's locale data (names of days and months, number formats: 3 MiB) loads on first use.
+                format_datetime(now, "EEEE d MMMM y, HH:mm")
+                format_date(now.date(), "long")
+                format_decimal(1234.5)
+                format_percent(0.5)
         render_markdown("*a*\n\n| a |\n|---|\n| b |\n")  # imports Python-Markdown's extensions
         for module in catalogue().active:
             render_content(f"{module.folder}/module.md", module.body)
