@@ -9,7 +9,6 @@ the memory of what it loaded (jimtraining/serving.py: what is loaded before the 
 for itself after it). GUNICORN_PRELOAD=0 loads the app in every worker instead.
 """
 
-import gc
 import multiprocessing
 import os
 
@@ -20,12 +19,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "80
 accesslog = None
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 # These processes only serve web requests: the app leaves out the `flask db` and other commands (and Alembic).
-os.environ.setdefault("JIM_WEB_ONLY", "1")
-if preload_app:
-    # No garbage collection in the master while it loads the app: a collection there would leave freed holes in the
-    # pages the workers share, which their own objects then fill (and so copy). serving.before_fork freezes what
-    # the master holds; each worker collects again (serving.after_fork).
-    gc.disable()
+# gunicorn puts raw_env in the environment before it loads the app; this file itself changes nothing when read.
+raw_env = [f"JIM_WEB_ONLY={os.environ.get('JIM_WEB_ONLY', '1')}"]
 
 
 def on_starting(server):

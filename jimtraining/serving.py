@@ -5,8 +5,7 @@ A forked worker shares the master's memory pages until it writes to one (copy on
 reads and nobody changes is loaded in the master before the fork (`before_fork`): the code of the app and its
 libraries, the content catalogue, the curriculum's rendered Markdown, the compiled templates, the translation
 catalogues and Babel's locale data. `gc.freeze()` then puts those objects out of the garbage collector's reach: a
-collection in a worker would otherwise write to every page they are on and so copy it. (The master does not collect
-while it loads, so that no freed holes are left in those pages; gunicorn.conf.py.)
+collection in a worker would otherwise write to every page they are on and so copy it.
 
 What a process must not share across a fork, and how it is kept apart:
 
@@ -43,17 +42,16 @@ def before_fork(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    gc.collect()
     gc.freeze()
 
 
 def after_fork(app: Flask) -> None:
-    """In a new worker: forget the database connections of the master without closing them (they are its), and
-    collect garbage again (gunicorn.conf.py switches the collector off in the master while it loads the app)."""
+    """In a new worker: forget the database connections of the master without closing them (they are its)."""
     from jimtraining.extensions import db
 
     with app.app_context():
         db.engine.dispose(close=False)
-    gc.enable()
 
 
 def worker_ended(pid: int) -> None:
