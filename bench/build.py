@@ -67,6 +67,7 @@ N_REVOKED = 300
 N_BROWSERS = 500
 N_SUBMITTERS = 2000
 N_CONCURRENT = 300
+N_ANSWERERS = 50
 N_CODES = 1000
 ROUNDS_PER_TRAINER = 5
 
@@ -1512,7 +1513,9 @@ class Builder:
             entries.append({"id": round_id, "criteria": list(scenario["criteria"])})
         trainer = spec["trainers"][0]
         self.trainer_entries.append({"email": trainer[2], "cohort_id": cohort_id,
-                                     "rounds": entries[:ROUNDS_PER_TRAINER], "spare": entries[ROUNDS_PER_TRAINER]})
+                                     "rounds": entries[:ROUNDS_PER_TRAINER], "spare": entries[ROUNDS_PER_TRAINER],
+                                     "next_session": session_ids[spec["past"]],
+                                     "learners": [m.email for m in members]})
 
     def _practice(self, spec, members, trainer_ids, trainers, ends, issue_day) -> None:
         rng = self.rng
@@ -1693,8 +1696,9 @@ def unlocked(builder: Builder, member: Member) -> list[int]:
 def reserve(builder: Builder, rng: random.Random) -> dict:
     """Pick the load test's accounts among the learners of running cohorts (the trainer cohorts left out).
 
-    - submitters / concurrency learners: the listed modules are open and have no attempt yet; their quiz has no
-      time limit. The three groups (browsers, submitters, concurrency learners) are disjoint.
+    - submitters / concurrency learners / answerers: the listed modules are open and have no attempt yet; their quiz
+      has no time limit. The four groups (browsers, submitters, concurrency learners, answerers) are disjoint.
+    - session start: the learners of the last trainer cohort and its next session (bench/cases.py opens it).
     - browsers: some lessons done, not everything; the lesson's module and the quiz's module are open.
     """
     modules = builder.modules
@@ -1706,7 +1710,7 @@ def reserve(builder: Builder, rng: random.Random) -> dict:
         return [i for i in unlocked(builder, member) if i in no_limit and member.attempted[i] == 0]
 
     taken: set[int] = set()
-    submitters, concurrent, browsers = [], [], []
+    submitters, concurrent, browsers, answerers = [], [], [], []
     for member in candidates:
         if len(browsers) >= N_BROWSERS:
             break
@@ -1733,11 +1737,15 @@ def reserve(builder: Builder, rng: random.Random) -> dict:
             concurrent.append({"email": member.email, "module": modules[rng.choice(options)].slug})
         elif len(submitters) < N_SUBMITTERS:
             submitters.append({"email": member.email, "modules": [modules[i].slug for i in options]})
+        elif len(answerers) < N_ANSWERERS:
+            answerers.append({"email": member.email, "module": modules[rng.choice(options)].slug})
         else:
             break
-    if len(browsers) < N_BROWSERS or len(submitters) < N_SUBMITTERS or len(concurrent) < N_CONCURRENT:
+    if len(browsers) < N_BROWSERS or len(submitters) < N_SUBMITTERS or len(concurrent) < N_CONCURRENT \
+            or len(answerers) < N_ANSWERERS:
         raise RuntimeError(f"not enough learners for the load test: {len(browsers)} browsers, "
-                           f"{len(submitters)} submitters, {len(concurrent)} concurrency learners")
+                           f"{len(submitters)} submitters, {len(concurrent)} concurrency learners, "
+                           f"{len(answerers)} answerers")
     trainers = [{"email": e["email"], "cohort_id": e["cohort_id"], "rounds": e["rounds"]}
                 for e in builder.trainer_entries]
     concurrency_trainers = [{"email": e["email"], "round_id": e["spare"]["id"], "criteria": e["spare"]["criteria"]}
@@ -1752,8 +1760,14 @@ def reserve(builder: Builder, rng: random.Random) -> dict:
         codes.extend(rng.sample(by_status[status], min(wanted[status], len(by_status[status]))))
     codes.extend(rng.sample(by_status["valid"], N_CODES - len(codes)))
     rng.shuffle(codes)
-    return {"browsers": browsers, "submitters": submitters, "trainers": trainers,
-            "concurrency": {"learners": concurrent, "trainers": concurrency_trainers}, "certificate_codes": codes}
+    # The session start: the next session of the last trainer cohort (its trainer is not among the ten that load
+    # the trainer pages), all 30 of its learners.
+    last = builder.trainer_entries[-1]
+    session_start = {"trainer": last["email"], "cohort_id": last["cohort_id"], "session_id": last["next_session"],
+                     "learners": last["learners"]}
+    return {"browsers": browsers, "submitters": submitters, "answerers": answerers, "trainers": trainers,
+            "concurrency": {"learners": concurrent, "trainers": concurrency_trainers}, "certificate_codes": codes,
+            "session_start": session_start}
 
 
 # Entry point ----------------------------------------------------------------------------------------------------

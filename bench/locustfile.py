@@ -22,11 +22,14 @@ from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.exception import StopUser
 
+from bench.cases import CHECKIN_SECONDS
 from bench.forms import answer_fields
 
 MANIFEST = json.loads(open(os.environ["BENCH_MANIFEST"], encoding="utf-8").read())
 PASSWORD = MANIFEST["password"]
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: The message of a form that was not accepted (templates/_forms.html, flash messages).
+PAGE_ERROR = re.compile(r'class="(?:error|flash flash-error)"[^>]*>([^<]+)<')
 #: Per page: [requests seen, SQL statements in them].
 QUERIES: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
@@ -73,7 +76,7 @@ def _write_stats(environment, **_kwargs):
         pages[name] = {
             "requests": entry.num_requests, "failures": entry.num_failures, "rps": entry.total_rps,
             "p50_ms": entry.get_response_time_percentile(0.50), "p95_ms": entry.get_response_time_percentile(0.95),
-            "p99_ms": entry.get_response_time_percentile(0.99),
+            "p99_ms": entry.get_response_time_percentile(0.99), "max_ms": round(entry.max_response_time),
             "sql_per_request": queries[1] / queries[0] if queries[0] else None,
         }
     errors = [f"{error.name}: {error.error} ({error.occurrences}x)" for error in environment.stats.errors.values()]
@@ -137,7 +140,9 @@ class BenchUser(FastHttpUser):
             count_queries(name, response)
             location = response.headers.get("Location", "")
             if response.status_code != 302 or expect not in location:
-                response.failure(f"HTTP {response.status_code} to {location!r}, expected a redirect to *{expect}*")
+                said = PAGE_ERROR.search(response.text or "") if response.status_code == 200 else None
+                response.failure(f"HTTP {response.status_code} to {location!r}, expected a redirect to *{expect}*"
+                                 + (f" (the page says: {said.group(1).strip()[:120]})" if said else ""))
                 return None
             return location
 
@@ -257,3 +262,92 @@ class NationalDashboard(BenchUser):
     @task
     def national(self):
         self.page("national dashboard", "/admin/national", "<svg")
+
+
+class AttemptPage(BenchUser):
+    """The page a learner answers a quiz on (six questions, with what they saved so far). Every user opens an
+    attempt of its own before the measurement (starting resumes the open one, so a second run reads the same)."""
+
+    pool = "answerers"
+
+    def prepare(self):
+        module = self.account["module"]
+        location = self.form("login", f"/modules/{module}/quiz/start", {}, "/quiz/attempts/")
+        self.path = location[location.index("/quiz/attempts/"):] if location else None
+
+    @task
+    def attempt(self):
+        if self.path is None:
+            raise StopUser()
+        self.page("attempt page", self.path, 'name="q-')
+
+
+#: Learners of the session-start case: (HTTP session, CSRF token, email), logged in before the measurement.
+CHECKIN_LEARNERS: list[tuple] = []
+#: Every DOUBLE_TAP-th learner sends the code twice at the same moment (a double tap on a phone).
+DOUBLE_TAP = 3
+PROJECTOR_CODE = re.compile(r'class="projector-code"[^>]*>\s*(\d{3})(?:&#8239;|\s|\u202f)*(\d{3})\s*<')
+
+
+class SessionStart(BenchUser):
+    """A session starts: the group's learners (30) check in with the code on the projector within CHECKIN_SECONDS,
+    each at its own moment (the learner's session page, then the code; every third one taps twice at once), while
+    the trainer's attendance page is refreshed without pause (every locust user is a browser of the group's
+    trainer). bench/run.py opens the session just before and counts the attendance rows afterwards."""
+
+    pool = "session_start"
+
+    def accounts(self) -> list:
+        return [MANIFEST["session_start"]["trainer"]]
+
+    @property
+    def session_path(self) -> str:
+        entry = MANIFEST["session_start"]
+        return f"/cohorts/{entry['cohort_id']}/sessions/{entry['session_id']}"
+
+    def prepare(self):
+        if next(_counters["session-start-learners"]):
+            return
+        trainer = self.account
+        for email in MANIFEST["session_start"]["learners"]:
+            client = FastHttpSession(self.host, self.environment.events.request, self)
+            CHECKIN_LEARNERS.append((client, self.log_in(client, email), email))
+        self.account = trainer
+        gevent.spawn(self._learners_arrive)
+
+    def _learners_arrive(self):
+        ALL_READY.wait()
+        with self.client.get(self.session_path + "/code", name="session start: projector code",
+                             catch_response=True) as projector:
+            found = PROJECTOR_CODE.search(projector.text or "")
+            if not found:
+                projector.failure("no check-in code on the projector page")
+                return
+        code = found.group(1) + found.group(2)
+        step = CHECKIN_SECONDS / max(1, len(CHECKIN_LEARNERS))
+        for index, (client, token, _email) in enumerate(CHECKIN_LEARNERS):
+            gevent.spawn_later(index * step, self._check_in, client, token, code, index % DOUBLE_TAP == 0)
+
+    def _check_in(self, client, token, code, double_tap):
+        self.page_of(client, "session start: learner's session page", self.session_path, 'name="code"')
+        clients = [client]
+        if double_tap:  # the same phone, the same cookies, a second connection: both requests leave at once
+            twin = FastHttpSession(self.host, self.environment.events.request, self)
+            for cookie in client.cookiejar:
+                twin.cookiejar.set_cookie(cookie)
+            clients.append(twin)
+        taps = [gevent.spawn(self.form, "session start: check-in", self.session_path, {"code": code},
+                             self.session_path, each, token) for each in clients]
+        gevent.joinall(taps)
+
+    def page_of(self, client, name: str, url: str, marker: str):
+        with client.get(url, name=name, catch_response=True) as response:
+            count_queries(name, response)
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif marker not in (response.text or ""):
+                response.failure(f"the page lacks {marker!r}")
+
+    @task
+    def attendance(self):
+        self.page("session start: attendance page", self.session_path + "/attendance", 'id="deelnemers"')

@@ -41,13 +41,22 @@ PAGES = [
     ("LearnerDashboard", "learner dashboard", 0.5),
     ("LessonPage", "lesson page", 0.5),
     ("QuizPage", "quiz page", 0.5),
+    ("AttemptPage", "attempt page", 0.6),
     ("QuizSubmit", "quiz submit", 0.5),
     ("CohortDashboard", "cohort dashboard", 0.5),
     ("TrainerWorkspace", "trainer workspace", 0.5),
     ("RoundScoring", "live round scoring", 0.5),
+    ("SessionStart", "session start: attendance page", 0.5),
     ("CertificateVerification", "certificate verification", 0.5),
     ("NationalDashboard", "national dashboard", 0.25),
 ]
+#: Requests of a run shown under its page (no target of their own, but every one must succeed).
+PARTS = {"SessionStart": ["session start: check-in", "session start: learner's session page",
+                          "session start: projector code"]}
+#: What `BENCH_ONLY` can name besides the pages: the concurrency check and the memory rounds.
+STEPS = ("concurrency", "memory")
+#: The most a worker may cost in PSS (MiB) after the rounds of load.
+PSS_TARGET_MIB = 60
 
 
 def cores() -> int:
@@ -101,17 +110,10 @@ class Server:
         return [int(pid) for pid in children.read_text().split()]
 
     def memory(self) -> dict:
-        """RSS now and at its peak (VmHWM) per worker, in MiB (Linux /proc)."""
-        rss, peak = [], []
-        for pid in self.worker_pids():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            rss.append(int(fields["VmRSS"].split()[0]) / 1024)
-            peak.append(int(fields["VmHWM"].split()[0]) / 1024)
-        return {"rss_mib": [round(v, 1) for v in rss], "peak_rss_mib": round(max(peak, default=0), 1)}
+        """RSS now and at its peak (VmHWM), and PSS, per worker in MiB (Linux /proc; bench/cases.py)."""
+        from bench.cases import worker_memory
+
+        return worker_memory(self.worker_pids())
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -147,41 +149,63 @@ def page_result(name: str, run: dict) -> dict:
     row = run["pages"].get(name)
     if row is None:
         return {"page": name, "requests": 0, "rps": 0.0, "p50_ms": None, "p95_ms": None, "p99_ms": None,
-                "errors": 0, "sql_per_request": None}
+                "errors": 0, "sql_per_request": None, "max_ms": None}
     return {
         "page": name, "requests": row["requests"], "rps": round(row["rps"], 1),
         "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"], "errors": row["failures"],
         "sql_per_request": None if row["sql_per_request"] is None else round(row["sql_per_request"], 1),
+        "max_ms": row.get("max_ms"),
     }
 
 
-def measure_pages(server: Server, args, manifest_path: Path, tag: str) -> tuple[list[dict], list[str]]:
-    """Every page, each between two runs of the baseline: B P1 B P2 B ... Pn B.
+def measure_pages(server: Server, args, manifest_path: Path, tag: str, database_url: str,
+                  manifest: dict) -> tuple[list[dict], list[str]]:
+    """Every page (of `args.only`, when given), each between two runs of the baseline: B P1 B P2 B ... Pn B.
 
     A page's ratio is its requests/s over the mean of the two baseline runs next to it, so both were measured
     within the same half minute: on a shared machine the speed of the whole machine drifts by a third over a few
     minutes, which a single baseline at the start would mistake for a slow or fast page. The baseline row shows
-    the mean of all its runs."""
+    the mean of all its runs. The session start opens its session before its run and counts the rows after it."""
+    from bench import cases
+
     failures: list[str] = []
     baselines: list[dict] = []
 
-    def load(user_class: str, name: str) -> dict:
-        run = run_locust(server, user_class, args.seconds, args.users, manifest_path, f"{tag}-{len(baselines)}")
+    def load(user_class: str, name: str, seconds: int | None = None) -> dict:
+        run = run_locust(server, user_class, seconds or args.seconds, args.users, manifest_path,
+                         f"{tag}-{len(baselines)}")
         failures.extend(run["errors"])
-        return page_result(name, run)
+        return run
 
-    baselines.append(load("Baseline", "baseline"))
+    baselines.append(page_result("baseline", load("Baseline", "baseline")))
     pages = []
     for user_class, name, target in PAGES[1:]:
-        result = load(user_class, name)
-        baselines.append(load("Baseline", "baseline"))
+        if not (wanted(args, name) or wanted(args, user_class.lower())):
+            continue
+        seconds = None
+        if user_class == "SessionStart":
+            cases.open_session(database_url, manifest["session_start"])
+            seconds = max(args.seconds, int(cases.CHECKIN_SECONDS) + 2)  # every learner's moment falls within
+        run = load(user_class, name, seconds)
+        result = page_result(name, run)
+        parts = [dict(page_result(part, run), part_of=name, baseline_rps=0.0, ratio=0.0, target=None)
+                 for part in PARTS.get(user_class, [])]
+        if user_class == "SessionStart":
+            result["checkins"] = cases.count_checkins(database_url, manifest["session_start"])
+        baselines.append(page_result("baseline", load("Baseline", "baseline")))
         before, after = baselines[-2]["rps"], baselines[-1]["rps"]
         result["baseline_rps"] = round((before + after) / 2, 1)
         result["ratio"] = round(result["rps"] / (result["baseline_rps"] or 1.0), 2)
         result["target"] = target
-        pages.append(result)
+        pages += [result, *parts]
         say(f"   {name:26} {result['rps']:7.1f} req/s  ({result['ratio']:.0%} of the baseline's "
             f"{result['baseline_rps']:.1f} next to it)  p95 {result['p95_ms']} ms  errors {result['errors']}")
+        for part in parts:
+            say(f"     {part['page']:40} {part['requests']} requests, p50 {part['p50_ms']} ms, p95 {part['p95_ms']} "
+                f"ms, max {part['max_ms']} ms, errors {part['errors']}")
+        if "checkins" in result:
+            c = result["checkins"]
+            say(f"     {c['learners']} learners, {c['rows']} attendance rows, {c['problem_count']} lost or doubled")
     baseline = _mean_of(baselines)
     baseline.update(ratio=1.0, target=None, baseline_rps=baseline["rps"], runs=[b["rps"] for b in baselines])
     say(f"   {'baseline':26} {baseline['rps']:7.1f} req/s  (mean of {len(baselines)} runs: "
@@ -362,8 +386,12 @@ def bench_database(label: str, database_url: str, args) -> dict:
 
     tag = "sqlite" if label == "SQLite" else "postgresql"
     manifest_path = WORK / f"manifest-{tag}.json"
-    say(f"\n== {label}: building the data set (seed {args.seed}) ...")
-    manifest = build(database_url, str(manifest_path), seed=args.seed)
+    if args.reuse and manifest_path.exists():
+        say(f"\n== {label}: the data set of an earlier run (BENCH_REUSE) ...")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    else:
+        say(f"\n== {label}: building the data set (seed {args.seed}) ...")
+        manifest = build(database_url, str(manifest_path), seed=args.seed)
     say(f"   {manifest['build_seconds']:.0f} s; " + ", ".join(
         f"{table} {rows:,}" for table, rows in sorted(manifest["counts"].items()) if rows >= 1000))
 
@@ -373,29 +401,52 @@ def bench_database(label: str, database_url: str, args) -> dict:
         say(f"   gunicorn: {workers} workers on {server.url}; locust: {args.users} users, {args.seconds} s per page, "
             "each page between two runs of the baseline")
         run_locust(server, "Baseline", 3, args.users, manifest_path, f"{tag}-warmup")
-        pages, failures = measure_pages(server, args, manifest_path, tag)
+        pages, failures = measure_pages(server, args, manifest_path, tag, database_url, manifest)
         memory_after_pages = server.memory()
 
-        say("   concurrency check: 300 learners submit twice at once, 30 trainers score ...")
-        concurrency = concurrency_check(server, manifest, database_url)
+        concurrency = None
+        if wanted(args, "concurrency"):
+            say("   concurrency check: 300 learners submit twice at once, 30 trainers score ...")
+            concurrency = concurrency_check(server, manifest, database_url)
 
-        say("   memory: three identical rounds of load ...")
         rounds = []
-        for _ in range(3):
-            for user_class in ("LearnerDashboard", "LessonPage", "CohortDashboard", "NationalDashboard"):
-                run_locust(server, user_class, max(3, args.seconds // 3), args.users, manifest_path, f"{tag}-mem")
-            rounds.append(server.memory())
-        memory = {
-            "workers": workers,
-            "peak_rss_mib": max(r["peak_rss_mib"] for r in [memory_after_pages, *rounds]),
-            "rss_after_round_mib": [round(max(r["rss_mib"], default=0), 1) for r in rounds],
-        }
-        memory["growth_round2_to_3_mib"] = round(memory["rss_after_round_mib"][2] - memory["rss_after_round_mib"][1], 1)
+        if wanted(args, "memory"):
+            say("   memory: three identical rounds of load ...")
+            for _ in range(3):
+                for user_class in ("LearnerDashboard", "LessonPage", "CohortDashboard", "NationalDashboard"):
+                    run_locust(server, user_class, max(3, args.seconds // 3), args.users, manifest_path,
+                               f"{tag}-mem")
+                rounds.append(server.memory())
+        memory = memory_figures(workers, memory_after_pages, rounds)
     finally:
         server.stop()
     return {"database": label, "build_seconds": manifest["build_seconds"], "rows": manifest["counts"],
             "workers": workers, "users": args.users, "seconds_per_page": args.seconds, "pages": pages,
             "concurrency": concurrency, "memory": memory, "failures": failures[:30]}
+
+
+def wanted(args, step: str) -> bool:
+    """Whether a run with BENCH_ONLY (args.only) includes `step`; a run without it includes everything."""
+    parts = args.only - {"sqlite", "postgresql"}
+    return not parts or any(step.startswith(part) for part in parts)
+
+
+def memory_figures(workers: int, after_pages: dict, rounds: list[dict]) -> dict:
+    """Peak RSS of any worker; the largest worker's RSS after each round of load (it must not keep growing); and
+    PSS per worker after the last round (after the pages when the rounds were left out): what each costs."""
+    last = rounds[-1] if rounds else after_pages
+    pss = last.get("pss_mib") or [0.0]
+    memory = {
+        "workers": workers,
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in [after_pages, *rounds]),
+        "rss_after_round_mib": [round(max(r["rss_mib"], default=0), 1) for r in rounds],
+        "rss_per_worker_mib": last["rss_mib"], "pss_per_worker_mib": pss,
+        "pss_max_mib": max(pss), "pss_mean_mib": round(sum(pss) / len(pss), 1), "pss_target_mib": PSS_TARGET_MIB,
+    }
+    if len(rounds) == 3:
+        memory["growth_round2_to_3_mib"] = round(memory["rss_after_round_mib"][2] - memory["rss_after_round_mib"][1],
+                                                 1)
+    return memory
 
 
 def table(result: dict) -> str:
@@ -409,20 +460,52 @@ def table(result: dict) -> str:
 
     for page in result["pages"]:
         name = ("  " + page["page"]) if page.get("part_of") else page["page"]
+        name = name if len(name) < 28 else name[:25] + "..."
         target = "" if not page.get("target") else f">={page['target']:.0%}"
         sql = "-" if page["sql_per_request"] is None else f"{page['sql_per_request']:.1f}"
         lines.append(f"{name:28}{page['rps']:8.1f}{ms(page['p50_ms']):>8}{ms(page['p95_ms']):>8}"
                      f"{ms(page['p99_ms']):>8}{page['errors']:8d}{sql:>9}{page['baseline_rps']:8.1f}"
                      f"{page['ratio']:8.0%} {target:>7}")
-    c = result["concurrency"]
-    lines.append(f"concurrency: {c['requests_at_once']} requests at once ({c['learners']} learners x 2 submits, "
-                 f"{c['trainers']} trainers scoring) in {c['seconds']} s: {c['http_error_count']} HTTP errors; "
-                 f"{c['attempts']} attempts, {c['answers']} answers, {c['scores']} scores; "
-                 f"{c['problem_count']} lost or doubled")
-    m = result["memory"]
-    lines.append(f"memory: peak RSS of a worker {m['peak_rss_mib']} MiB; largest worker after three identical "
-                 f"rounds {m['rss_after_round_mib']} MiB (round 2 -> 3: {m['growth_round2_to_3_mib']:+} MiB)")
+    lines += summaries(result)
     return "\n".join(lines)
+
+
+def summaries(result: dict) -> list[str]:
+    """The session start, the concurrency check and the memory in a sentence each."""
+    lines = []
+    for page in result["pages"]:
+        if "checkins" in page:
+            c = page["checkins"]
+            parts = {p["page"]: p for p in result["pages"] if p.get("part_of") == page["page"]}
+            checkin = parts.get("session start: check-in", {})
+            lines.append(f"Session start: {c['learners']} learners checked in within {cases_seconds()} s "
+                         f"({checkin.get('requests', 0)} check-ins sent, every third one twice at once; p50 "
+                         f"{checkin.get('p50_ms')} ms, p95 {checkin.get('p95_ms')} ms, slowest "
+                         f"{checkin.get('max_ms')} ms, "
+                         f"{checkin.get('errors', 0)} errors) while the trainer's attendance page was refreshed "
+                         f"{page['rps']:.1f} times a second; {c['rows']} attendance rows, {c['problem_count']} lost "
+                         "or doubled.")
+    c = result["concurrency"]
+    if c:
+        lines.append(f"Concurrency: {c['requests_at_once']} requests released at once ({c['learners']} learners "
+                     f"handing in a quiz twice, {c['trainers']} trainers scoring): {c['http_error_count']} HTTP "
+                     f"errors; {c['attempts']} attempts, {c['answers']} answers and {c['scores']} scores stored; "
+                     f"{c['problem_count']} lost or doubled.")
+    m = result["memory"]
+    line = (f"Memory: PSS per worker {m['pss_per_worker_mib']} MiB (largest {m['pss_max_mib']} MiB, target "
+            f"≤ {m['pss_target_mib']} MiB), RSS {m['rss_per_worker_mib']} MiB; peak RSS of a worker "
+            f"{m['peak_rss_mib']} MiB")
+    if "growth_round2_to_3_mib" in m:
+        line += (f"; largest RSS after three identical rounds of load {m['rss_after_round_mib']} MiB (round 2 to 3: "
+                 f"{m['growth_round2_to_3_mib']:+} MiB)")
+    lines.append(line + ".")
+    return lines
+
+
+def cases_seconds() -> str:
+    from bench.cases import CHECKIN_SECONDS
+
+    return f"{CHECKIN_SECONDS:g}"
 
 
 def markdown(report: dict) -> str:
@@ -443,38 +526,46 @@ def markdown(report: dict) -> str:
         for page in result["pages"]:
             target = f"≥ {page['target']:.0%}" if page.get("target") else ""
             ok = "" if not page.get("target") else (" ✓" if page["ratio"] >= page["target"] else " ✗")
-            cells = [page["page"], f"{page['rps']:.1f}"] + [
+            if page.get("part_of"):  # a request of the run above, measured beside it: no ratio of its own
+                page = dict(page, baseline_rps=None, ratio=None)
+            cells = [("↳ " if page.get("part_of") else "") + page["page"], f"{page['rps']:.1f}"] + [
                 "–" if page[key] is None else f"{page[key]:.0f}" for key in ("p50_ms", "p95_ms", "p99_ms")] + [
                 str(page["errors"]), "–" if page["sql_per_request"] is None else f"{page['sql_per_request']:.1f}",
-                f"{page['baseline_rps']:.1f}", f"{page['ratio']:.0%}{ok}", target]
+                "–" if page["baseline_rps"] is None else f"{page['baseline_rps']:.1f}",
+                "–" if page["ratio"] is None else f"{page['ratio']:.0%}{ok}", target]
             lines.append("| " + " | ".join(cells) + " |")
-        c, m = result["concurrency"], result["memory"]
-        lines += ["", f"Concurrency: {c['requests_at_once']} requests released at once ({c['learners']} learners "
-                  f"handing in a quiz twice, {c['trainers']} trainers scoring): {c['http_error_count']} HTTP errors; "
-                  f"{c['attempts']} attempts, {c['answers']} answers and {c['scores']} scores stored; "
-                  f"{c['problem_count']} lost or doubled. Memory: peak RSS of a worker {m['peak_rss_mib']} MiB; "
-                  f"after three identical rounds of load {m['rss_after_round_mib']} MiB "
-                  f"(round 2 to 3: {m['growth_round2_to_3_mib']:+} MiB)."]
+        lines += ["", " ".join(summaries(result))]
     return "\n".join(lines) + "\n"
 
 
 def verdict(result: dict) -> list[str]:
     problems = []
     for page in result["pages"]:
-        if page.get("part_of"):
-            continue
         if page["errors"]:
             problems.append(f"{result['database']}: {page['page']}: {page['errors']} failed requests")
-        if page["requests"] == 0:
+        if page["requests"] == 0 and not page.get("part_of"):
             problems.append(f"{result['database']}: {page['page']}: no requests measured")
         if page.get("target") and page["ratio"] < page["target"]:
             problems.append(f"{result['database']}: {page['page']} reaches {page['ratio']:.0%} of the baseline "
                             f"(target {page['target']:.0%})")
+        if page.get("checkins", {}).get("problem_count"):
+            c = page["checkins"]
+            problems.append(f"{result['database']}: session start: {c['problem_count']} lost or doubled "
+                            f"attendance rows: {c['problems'][:3]}")
     c = result["concurrency"]
-    if c["http_error_count"] or c["problem_count"]:
+    m = result["memory"]
+    if m["pss_max_mib"] > m["pss_target_mib"]:
+        problems.append(f"{result['database']}: a worker costs {m['pss_max_mib']} MiB PSS (target "
+                        f"≤ {m['pss_target_mib']} MiB)")
+    if c and (c["http_error_count"] or c["problem_count"]):
         problems.append(f"{result['database']}: concurrency check: {c['http_error_count']} HTTP errors, "
                         f"{c['problem_count']} lost or doubled rows: {c['http_errors'][:3]} {c['problems'][:3]}")
     return problems
+
+
+def only(setting: str) -> set[str]:
+    """BENCH_ONLY as a set of lower-case names ("attempt page, memory" -> {"attempt page", "memory"})."""
+    return {part.strip().lower() for part in setting.split(",") if part.strip()}
 
 
 def main() -> int:
@@ -485,11 +576,21 @@ def main() -> int:
                         help="simultaneous locust users per page (default 10, BENCH_USERS)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "5099")))
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
+                        help="a part of the bench, for working on it (BENCH_ONLY): page names or user classes, "
+                             "'concurrency', 'memory', 'sqlite', 'postgresql', separated by commas; results go to "
+                             "bench/work/, not bench/results.*")
+    parser.add_argument("--reuse", action="store_true", default=os.environ.get("BENCH_REUSE") == "1",
+                        help="with BENCH_ONLY: use the data set of the last run instead of building it again "
+                             "(BENCH_REUSE=1); the quiz hand-ins and the concurrency check use up attempts")
     args = parser.parse_args()
+    args.only = only(args.only)
+    args.reuse = args.reuse and bool(args.only)
 
     started = time.monotonic()
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
+    if not args.reuse:
+        shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True, exist_ok=True)
     databases = [("SQLite", f"sqlite:///{WORK / 'bench.db'}")]
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
@@ -497,6 +598,8 @@ def main() -> int:
         say("BENCH_DATABASE_URL is not set: PostgreSQL is skipped (e.g. "
             "BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench; its public schema is rebuilt).")
 
+    named = [(label, url) for label, url in databases if label.lower() in args.only]
+    databases = named or databases
     results = [bench_database(label, url, args) for label, url in databases]
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -504,12 +607,13 @@ def main() -> int:
         "seconds_total": round(time.monotonic() - started),
         "results": results,
     }
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    RESULTS.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
+    target = WORK / "results-partial.json" if args.only else RESULTS
+    target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    target.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
     for result in results:
         say(table(result))
     problems = [problem for result in results for problem in verdict(result)]
-    say(f"\nwritten to {RESULTS.relative_to(ROOT)}; {report['seconds_total']} s in all")
+    say(f"\nwritten to {target.relative_to(ROOT)}; {report['seconds_total']} s in all")
     if problems:
         say("\nFAILED:\n  " + "\n  ".join(problems))
         return 1

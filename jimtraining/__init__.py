@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 
 from jimtraining import urls
 from jimtraining.config import DEFAULTS, PROJECT_ROOT, from_environment, settings_problems
-from jimtraining.extensions import RequestDomain, babel, csrf, db, limiter, login_manager, mail, migrate
+from jimtraining.extensions import RequestDomain, babel, csrf, db, init_migrations, limiter, login_manager, mail
 
 
 def select_locale():
@@ -53,7 +53,11 @@ def create_app(config: dict | None = None) -> Flask:
     observability.register(app)  # request id, log format, /metrics; first, so its clock sees every request
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    # A process that only serves web requests (gunicorn.conf.py sets JIM_WEB_ONLY) has no use for the `flask db`
+    # and other commands; leaving them out keeps Alembic and the commands' modules out of its memory.
+    web_only = os.environ.get("JIM_WEB_ONLY") == "1"
+    if not web_only:
+        init_migrations(app, str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)  # every POST needs a valid token before any view runs; views rely on it
     limiter.init_app(app)  # login and password-reset throttling: jimtraining/accounts/throttle.py
     babel.init_app(app, locale_selector=select_locale)
@@ -75,9 +79,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
     _register_template_helpers(app)
 
-    from jimtraining.cli import register_cli
+    if not web_only:
+        from jimtraining.cli import register_cli
 
-    register_cli(app)
+        register_cli(app)
     return app
 
 

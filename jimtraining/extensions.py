@@ -7,7 +7,6 @@ from flask_babel import Babel, Domain, _get_current_context
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mailman import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -23,7 +22,15 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
-migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+def init_migrations(app, directory: str) -> None:
+    """Flask-Migrate for `flask db` and the tests. Imported here, not at the top: with Alembic it takes 11 MiB, which
+    a web worker never needs (create_app leaves it out when JIM_WEB_ONLY is set; gunicorn.conf.py sets it)."""
+    from flask_migrate import Migrate
+
+    Migrate(render_as_batch=True, compare_type=True).init_app(app, db, directory=directory)
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -6,12 +6,13 @@ and images in curriculum files are rewritten by a resolver the caller passes in;
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
 import nh3
 from flask import has_app_context
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -136,6 +137,19 @@ def render_markdown(text: str, resolver: Resolver | None = None) -> Markup:
     if "<table>" in clean:
         clean = _scrolling_tables(clean)
     return Markup(clean)
+
+
+@lru_cache(maxsize=4096)
+def _kept(text: str, _language: str) -> Markup:
+    return render_markdown(text)
+
+
+def render_content_markdown(text: str) -> Markup:
+    """render_markdown for a text that comes from the content files and has no relative links (a quiz question, its
+    feedback): the same text gives the same HTML, so it is rendered once per process and language (the language
+    only names the scrolling box of a table) and kept, for at most 4096 texts. Not for what people write."""
+    language = str(get_locale() or "") if has_app_context() else ""
+    return _kept(text or "", language)
 
 
 def _scrolling_tables(html: str) -> str:

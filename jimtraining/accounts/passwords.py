@@ -7,7 +7,6 @@ e-mail address, so 'Wachtwoord2024!' or 'Annavanderberg1' are refused like 'Pass
 import re
 
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 from jimtraining.data import dutch_password_words
 
@@ -42,5 +41,9 @@ def password_problems(password: str, name: str = "", email: str = "") -> list[st
 
 
 def _score(password: str, personal: list[str]) -> int:
+    # Imported where it is used: its word lists take 14 MiB, which a web worker needs only when someone chooses a
+    # password (jimtraining/serving.py).
+    from zxcvbn import zxcvbn
+
     # zxcvbn accepts at most 72 characters (and a longer password is no weaker than its start).
     return zxcvbn(password[:ZXCVBN_MAX], user_inputs=list(dutch_password_words()) + personal)["score"]

@@ -7,8 +7,6 @@ from flask import Blueprint, Response, current_app
 from flask_login import login_required
 
 from jimtraining.access import require
-from jimtraining.cartridge.package import build_cc
-from jimtraining.cartridge.thin import build_thin
 
 bp = Blueprint("cartridge", __name__, url_prefix="/export")
 
@@ -26,6 +24,8 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 @login_required
 def common_cartridge():
     require("content.export")
+    from jimtraining.cartridge.package import build_cc  # with lxml: loaded by the worker that builds a download
+
     export = build_cc(Path(current_app.config["MODULES_DIR"]))
     return _download(export.data, "jim-training.imscc", CC_MIMETYPE)
 
@@ -34,5 +34,7 @@ def common_cartridge():
 @login_required
 def thin_cartridge():
     require("content.export")
+    from jimtraining.cartridge.thin import build_thin
+
     data, _links = build_thin()
     return _download(data, "jim-training-lti.imscc", THIN_MIMETYPE)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from jimtraining.accounts import throttle
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.enrolment import CohortError
-from jimtraining.cohorts.models import Attendance, CheckinAttempt, Cohort, CohortSession
+from jimtraining.cohorts.models import Attendance, CheckinAttempt, Cohort, CohortSession, Enrollment
 from jimtraining.extensions import db
 from jimtraining.timeutil import as_utc, utcnow
 
@@ -64,13 +64,6 @@ def wrong_checkin_codes(session: CohortSession, user_id: int) -> int:
 def checkin_blocked(session: CohortSession, user_id: int) -> bool:
     """Whether this learner typed too many wrong codes to check in with a code at this session."""
     return wrong_checkin_codes(session, user_id) >= _setting("CHECKIN_WRONG_CODES_PER_SESSION")
-
-
-def wrong_checkins_by_learner(session: CohortSession) -> dict[int, int]:
-    """user id -> wrong codes typed for this session, for learners who typed any: one query."""
-    return dict(db.session.execute(
-        select(CheckinAttempt.user_id, func.count()).where(CheckinAttempt.session_id == session.id)
-        .group_by(CheckinAttempt.user_id)).all())
 
 
 def _ask_trainer() -> str:
@@ -196,6 +189,29 @@ def attendance_of(cohort: Cohort, user_id: int) -> dict[int, str]:
     return dict(db.session.execute(
         select(Attendance.session_id, Attendance.status).join(CohortSession, CohortSession.id == Attendance.session_id)
         .where(CohortSession.cohort_id == cohort.id, Attendance.user_id == user_id)).all())
+
+
+# Built once: the learners of a cohort with what is marked for them at one session (none: no mark) and the wrong
+# codes they typed for it.
+_WRONG_CODES = (select(func.count()).select_from(CheckinAttempt)
+                .where(CheckinAttempt.session_id == bindparam("session"), CheckinAttempt.user_id == User.id)
+                .correlate(User).scalar_subquery())
+_ROSTER = (
+    select(User.id, User.name, Attendance.status, Attendance.source, Attendance.marked_at,
+           _WRONG_CODES.label("wrong_codes"))
+    .join(Enrollment, Enrollment.user_id == User.id)
+    .outerjoin(Attendance, (Attendance.user_id == User.id) & (Attendance.session_id == bindparam("session")))
+    .where(Enrollment.cohort_id == bindparam("cohort"), Enrollment.removed_at.is_(None)))
+
+
+def roster(session: CohortSession) -> tuple[list, dict, dict]:
+    """The session's attendance page in one query: the cohort's active learners by name (rows with id and name),
+    user id -> their mark (a row with status, source and marked_at) for the learners who have one, and user id ->
+    wrong codes typed for the learners who typed any ."""
+    rows = db.session.execute(_ROSTER, {"session": session.id, "cohort": session.cohort_id}).all()
+    rows.sort(key=lambda row: row.name.lower())
+    return (rows, {row.id: row for row in rows if row.status is not None},
+            {row.id: row.wrong_codes for row in rows if row.wrong_codes})
 
 
 # Counts -----------------------------------------------------------------------------------------------------

@@ -5,13 +5,24 @@ LAST-MODIFIED / DTSTAMP): the session's random `calendar_uid` and the `calendar_
 that jimtraining/cohorts/models.py keeps up make a moved session move in the learner's calendar too.
 """
 
-from icalendar import Calendar, Event, vText, vUri
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from werkzeug.urls import iri_to_uri
 
 from jimtraining.timeutil import as_utc
 
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
+# icalendar (10 MiB with what it loads) is imported in the functions that write a file: a web worker loads it
+# when someone downloads a calendar, not at start (jimtraining/serving.py).
+
 
 def _calendar(name: str) -> Calendar:
+    from icalendar import Calendar, vText
+
     calendar = Calendar()
     calendar.add("prodid", "-//JIM-training//NL")
     calendar.add("version", "2.0")
@@ -23,6 +34,8 @@ def _calendar(name: str) -> Calendar:
 
 
 def _event(session) -> Event:
+    from icalendar import Event, vUri
+
     event = Event()
     modified = as_utc(session.calendar_modified_at)
     event.add("uid", session.calendar_uid)

@@ -17,24 +17,9 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from openbadgeslib import baking
-from openbadgeslib.errors import LibOpenBadgesException
-from openbadgeslib.ob3 import (
-    Achievement,
-    Alignment,
-    IdentityObject,
-    Issuer,
-    OB3LdpVerifier,
-    OpenBadgeCredential,
-    add_data_integrity_proof,
-    build_status_list_credential,
-    decode_encoded_list,
-    did_web_from_url,
-    multikey_from_pem,
-    resolve_did,
-    status_entry,
-    verify_data_integrity_proof,
-)
+
+# openbadgeslib (with pyld and its JSON-LD contexts, some 6 MiB) is imported in the functions below, when a
+# credential is signed, checked or baked: a web worker that never does that does not load it (jimtraining/serving.py).
 
 #: Bits in a status list: the minimum of the Bitstring Status List spec, so a list does not give away how many
 #: credentials were issued.
@@ -89,6 +74,8 @@ class CredentialData:
 
 def new_key_pair() -> tuple[bytes, str]:
     """A new Ed25519 key: (the private key as PKCS#8 PEM, the public key as a Multikey "z6Mk...")."""
+    from openbadgeslib.ob3 import multikey_from_pem
+
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
@@ -99,6 +86,9 @@ def new_key_pair() -> tuple[bytes, str]:
 
 def public_pem(multikey: str) -> bytes:
     """The PEM of a public Multikey (a did:key resolves offline to its own key)."""
+    from openbadgeslib.errors import LibOpenBadgesException
+    from openbadgeslib.ob3 import resolve_did
+
     try:
         return resolve_did(f"did:key:{multikey}")
     except LibOpenBadgesException as error:
@@ -107,6 +97,8 @@ def public_pem(multikey: str) -> bytes:
 
 def did_web(base_url: str) -> str | None:
     """The did:web identifier of an https:// address (host and path), or None for any other address."""
+    from openbadgeslib.ob3 import did_web_from_url
+
     try:
         return did_web_from_url(base_url)
     except ValueError:
@@ -124,6 +116,15 @@ def sign_credential(data: CredentialData, private_key_pem: bytes, verification_m
     documents always have the same shape, and `verify_credential`, run by the tests on every shape we make, does
     that check). The proof is written as a one-item array: the 1EdTech schema wants an array there, and for the
     proof it makes no difference."""
+    from openbadgeslib.errors import LibOpenBadgesException
+    from openbadgeslib.ob3 import (
+        IdentityObject,
+        Issuer,
+        OpenBadgeCredential,
+        add_data_integrity_proof,
+        status_entry,
+    )
+
     achievement = data.achievement
     credential = OpenBadgeCredential(
         id=data.id,
@@ -156,7 +157,10 @@ def achievement_document(achievement: AchievementData, issuer_id: str) -> dict:
                          "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"], **document}
 
 
-def _achievement(achievement: AchievementData) -> Achievement:
+def _achievement(achievement: AchievementData):
+    """The library's Achievement (openbadgeslib.ob3) for our achievement data."""
+    from openbadgeslib.ob3 import Achievement, Alignment
+
     return Achievement(id=achievement.id, name=achievement.name, description=achievement.description,
                        criteria_narrative=achievement.criteria, image_url=achievement.image,
                        achievement_type=achievement.kind, tags=list(achievement.tags),
@@ -191,6 +195,9 @@ def parse(document) -> dict:
 def verify_credential(document: dict, public_key_pem: bytes) -> None:
     """Check everything of an OpenBadgeCredential with the key that must have signed it: the JSON is exactly what
     its eddsa-rdfc-2022 proof signs, the proof verifies, it is an OpenBadgeCredential, and it is valid now."""
+    from openbadgeslib.errors import LibOpenBadgesException
+    from openbadgeslib.ob3 import OB3LdpVerifier
+
     try:
         OB3LdpVerifier(pubkey_pem=public_key_pem).verify(document)
     except LibOpenBadgesException as error:
@@ -199,6 +206,9 @@ def verify_credential(document: dict, public_key_pem: bytes) -> None:
 
 def verify_proof(document: dict, public_key_pem: bytes) -> None:
     """Check only the proof (canonical form, hash, signature); for a credential outside its validity period."""
+    from openbadgeslib.errors import LibOpenBadgesException
+    from openbadgeslib.ob3 import verify_data_integrity_proof
+
     try:
         verify_data_integrity_proof(document, public_key_pem)
     except LibOpenBadgesException as error:
@@ -211,6 +221,9 @@ def sign_status_list(issuer_id: str, url: str, revoked: list[int], private_key_p
                      verification_method: str, now: datetime, valid_until: datetime, ttl_ms: int) -> str:
     """A BitstringStatusListCredential (purpose: revocation) with the bits of `revoked` set, signed with a Data
     Integrity proof like the credentials, as JSON text."""
+    from openbadgeslib.errors import LibOpenBadgesException
+    from openbadgeslib.ob3 import add_data_integrity_proof, build_status_list_credential
+
     document = build_status_list_credential(issuer_id, url, "revocation", revoked, STATUS_LIST_BITS, issued=now,
                                             valid_until=valid_until, ttl=ttl_ms)
     try:
@@ -222,6 +235,9 @@ def sign_status_list(issuer_id: str, url: str, revoked: list[int], private_key_p
 
 def status_bits(encoded_list: str) -> bytes:
     """The bitstring of a status list's encodedList."""
+    from openbadgeslib.errors import LibOpenBadgesException
+    from openbadgeslib.ob3 import decode_encoded_list
+
     try:
         return decode_encoded_list(encoded_list)
     except (ValueError, LibOpenBadgesException) as error:
@@ -239,6 +255,8 @@ def bit_is_set(bits: bytes, index: int) -> bool:
 
 def bake_svg(svg: bytes, credential_text: str) -> bytes:
     """The SVG with the credential in an <openbadges:credential> element."""
+    from openbadgeslib import baking
+
     try:
         return baking.bake_svg(svg, credential_text, element=baking.SVG_ELEMENT_OB3, namespace=baking.SVG_NS_OB3,
                                as_text=True)
@@ -248,6 +266,8 @@ def bake_svg(svg: bytes, credential_text: str) -> bytes:
 
 def bake_png(png: bytes, credential_text: str) -> bytes:
     """The PNG with the credential in an iTXt chunk with keyword "openbadgecredential"."""
+    from openbadgeslib import baking
+
     try:
         return baking.bake_png(png, credential_text, keyword=baking.ITXT_KEYWORD_OB3)
     except Exception as error:  # noqa: BLE001 - the PNG reader's own errors
@@ -256,9 +276,13 @@ def bake_png(png: bytes, credential_text: str) -> bytes:
 
 def unbake_svg(svg: bytes) -> str | None:
     """The credential baked into an SVG, or None."""
+    from openbadgeslib import baking
+
     return baking.extract_svg(svg, element=baking.SVG_ELEMENT_OB3, text_fallback=True)
 
 
 def unbake_png(png: bytes) -> str | None:
     """The credential baked into a PNG, or None."""
+    from openbadgeslib import baking
+
     return baking.extract_png(png, keyword=baking.ITXT_KEYWORD_OB3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from jimtraining.quizzes.models import IN_PROGRESS
 from jimtraining.quizzes.services import attempt_questions
 from jimtraining.quizzes.types import Matching
-from jimtraining.rendering import render_markdown
+from jimtraining.rendering import render_content_markdown
 
 
 def _token_of(entry: dict, key: str, item_id) -> str | None:
@@ -24,7 +24,7 @@ def form_items(attempt, quiz, saved: dict) -> list[dict]:
         question = questions[entry["key"]]
         response = saved.get(question.key)
         item = {"number": number, "key": question.key, "type": question.type, "points": question.points,
-                "text": render_markdown(question.text), "name": f"q-{question.key}"}
+                "text": render_content_markdown(question.text), "name": f"q-{question.key}"}
         data = question.data
         if question.type in ("single_choice", "multiple_response"):
             texts = {o["id"]: o["text"] for o in data["options"]}
@@ -64,8 +64,8 @@ def result_items(attempt, quiz, reveal: bool) -> list[dict]:
         answer = answers.get(question.key)
         response = answer.response if answer else None
         data = question.data
-        item = {"number": number, "question": question, "text": render_markdown(question.text),
-                "feedback": render_markdown(question.feedback) if reveal else None,
+        item = {"number": number, "question": question, "text": render_content_markdown(question.text),
+                "feedback": render_content_markdown(question.feedback) if reveal else None,
                 # Points per question would tell which answers were right: only with the answers.
                 "points": question.points, "awarded": (answer.points_awarded if answer else 0) if reveal else None,
                 "needs_review": bool(answer and answer.needs_review),

@@ -249,6 +249,13 @@ _CLAIM = (update(QuizAttempt)
           .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.status == IN_PROGRESS)
           .values(status=bindparam("new_status")).execution_options(synchronize_session=False))
 _STORED_ANSWERS = select(AttemptAnswer).where(AttemptAnswer.attempt_id == bindparam("attempt_id"))
+_SAVED_RESPONSES = (select(AttemptAnswer.question_key, AttemptAnswer.response)
+                    .where(AttemptAnswer.attempt_id == bindparam("attempt_id")))
+
+
+def saved_responses(attempt_id: int) -> dict[str, object]:
+    """question key -> what the learner saved so far, for the attempt page: the two columns, not the answer rows."""
+    return dict(db.session.execute(_SAVED_RESPONSES, {"attempt_id": attempt_id}).all())
 #: What closing an attempt writes (_outcome and the hand-in moment).
 _RESULT_FIELDS = ("submitted_at", "status", "score", "max_score", "percent", "passed", "graded_at")
 _CLOSE = (update(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))

@@ -80,7 +80,7 @@ def attempt(attempt_id):
     attempt, quiz = _own_attempt_or_404(attempt_id)
     if attempt.status != IN_PROGRESS:
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
-    saved = {a.question_key: a.response for a in attempt.answers}
+    saved = services.saved_responses(attempt.id)
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=quiz, module=quiz.module,
                            items=presenters.form_items(attempt, quiz, saved), time_up=attempt.time_is_up())
 

@@ -5,6 +5,7 @@ import copy
 import json
 
 import pytest
+from openbadgeslib.ob3 import add_data_integrity_proof
 from sqlalchemy import delete, select
 
 from jimtraining.certification.services import revoke_certificate
@@ -92,7 +93,7 @@ def test_a_credential_signed_with_another_key_or_for_another_issuer_is_not_ours(
     document = get_credential(client, issued.valid)
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     private_pem, _public = engine.new_key_pair()
-    forged = engine.add_data_integrity_proof(unsigned, private_pem, "http://127.0.0.1:5000/issuer#key-1")
+    forged = add_data_integrity_proof(unsigned, private_pem, "http://127.0.0.1:5000/issuer#key-1")
     verdict = verify(forged)
     assert not verdict.verified and "signature mismatch" in verdict.problem
     other = tamper(document, lambda d: d["issuer"].update(id="https://elders.example/issuer"))

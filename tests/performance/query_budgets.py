@@ -127,9 +127,9 @@ BUDGETS: dict[str, int] = {
     # The projector: login session, cohort, session, trainers, enrolments (with users) and the marks for "n van m
     # aanwezig" (was 4 before it showed the count).
     "cohorts.session_code": 6,
-    # The room's attendance page: login session, cohort, session, trainers, enrolments (with users), marks, wrong
-    # codes.
-    "cohorts.attendance": 7,
+    # The room's attendance page: login session, the session with its cohort, trainers, the learners with their marks
+    # and wrong codes (one query: cohorts.attendance.roster).
+    "cohorts.attendance": 4,
     "cohorts.session_ics": 4,
     "cohorts.cohort_ics": 4,
     "cohorts.join": 1,

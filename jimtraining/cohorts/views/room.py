@@ -2,8 +2,9 @@
 present", who checked in with the code) and the check-in code on the projector."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from markupsafe import Markup
 
 from jimtraining.access import trainer_required
 from jimtraining.access.cohorts import cohort_session_or_404
@@ -12,8 +13,8 @@ from jimtraining.cohorts.attendance import (
     checkin_code,
     checkin_open,
     everyone_present,
+    roster,
     set_attendance,
-    wrong_checkins_by_learner,
 )
 from jimtraining.cohorts.forms import AttendanceForm, read_attendance
 from jimtraining.cohorts.models import ATTENDANCE_STATUSES
@@ -58,19 +59,46 @@ def attendance(cohort_id, session_id):
     """Attendance on its own page: a row per learner with three big buttons, each tap saved at once; back at the
     same learner after saving (an anchor), also without JavaScript (static/js/attendance.js saves in place)."""
     cohort, session = cohort_session_or_404(cohort_id, session_id)
-    members = active_members(cohort)
     form = AttendanceForm()
     if form.validate_on_submit():
+        members = active_members(cohort)
         anchor = save_attendance(session, members, request.form)
         _flash_saved(session, members, request.form)
         return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=session.id, _anchor=anchor))
-    marks = {a.user_id: a for a in session.attendance}
+    # Refreshed every few seconds while learners check in: the learners and their marks in one query, and their
+    # list rendered once for as long as it stays the same.
+    members, marks, wrong_codes = roster(session)
+    allowed = current_app.config["CHECKIN_WRONG_CODES_PER_SESSION"]
     return render_template(
-        "cohorts/attendance.html", cohort=cohort, session=session, members=members, marks=marks, form=form,
-        statuses=ATTENDANCE_STATUSES, summary=attendance_summary([u.id for u in members],
-                                                                 {k: a.status for k, a in marks.items()}),
-        checkin_is_open=checkin_open(session), wrong_codes=wrong_checkins_by_learner(session),
-        wrong_codes_allowed=current_app.config["CHECKIN_WRONG_CODES_PER_SESSION"])
+        "cohorts/attendance.html", cohort=cohort, session=session, members=members, form=form,
+        attendee_list=attendee_list_html(session, members, marks, wrong_codes, allowed),
+        summary=attendance_summary([u.id for u in members], {k: mark.status for k, mark in marks.items()}),
+        checkin_is_open=checkin_open(session), wrong_codes=wrong_codes, wrong_codes_allowed=allowed)
+
+
+#: The rendered learner lists of attendance pages, by everything they show (see attendee_list_html).
+_KEPT_LISTS: dict[tuple, Markup] = {}
+#: At most this many lists are kept per process (a few rooms at once; a list is some 20 KB).
+KEPT_LISTS = 64
+
+
+def attendee_list_html(session, members, marks, wrong_codes, allowed) -> Markup:
+    """The learners with their marks and buttons (templates/cohorts/_attendees.html). The trainer's page refreshes
+    itself every ten seconds while learners check in, and several trainers' phones may show it, while the list
+    changes only when someone is marked: so the HTML is kept under a key made of everything it shows (each learner's
+    id, name and mark, the wrong codes, the language and time zone), and a change in any of them renders it anew."""
+    key = (session.id, str(get_locale()), str(get_timezone()), tuple(members), tuple(sorted(wrong_codes.items())),
+           allowed)
+    html = _KEPT_LISTS.get(key)
+    if html is None:
+        html = Markup(render_template(
+            "cohorts/_attendees.html", members=members, marks=marks, wrong_codes=wrong_codes,
+            wrong_codes_allowed=allowed, statuses={k: str(label) for k, label in ATTENDANCE_STATUSES.items()},
+            checked_in_label=_("ingecheckt %(time)s", time="{time}"), not_marked=_("nog niet ingevuld")))
+        if len(_KEPT_LISTS) >= KEPT_LISTS:
+            _KEPT_LISTS.clear()
+        _KEPT_LISTS[key] = html
+    return html
 
 
 @bp.route("/cohorts/<id:cohort_id>/sessions/<id:session_id>/code")
