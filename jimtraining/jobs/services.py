@@ -1,0 +1,66 @@
+"""Asking for a job, and what admins and the health check see of the queue."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select, update
+
+from jimtraining.extensions import db
+from jimtraining.jobs.handover import remember_for_commit
+from jimtraining.jobs.models import FAILED, PENDING, RUNNING, UNCERTAIN, Job
+from jimtraining.jobs.queue import huey
+from jimtraining.timeutil import utcnow
+
+
+def enqueue(kind: str, payload: dict, key: str | None = None) -> Job:
+    """Write a job in the running transaction (not committed); the queue gets it once that commits, never when it
+    rolls back. The same `key` twice gives the job already written, not a second one."""
+    key = key or f"{kind}:{uuid.uuid4().hex}"
+    existing = db.session.scalar(select(Job).where(Job.key == key))
+    if existing is not None:
+        return existing
+    from flask import g, has_app_context
+
+    job = Job(kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="",
+              request_id=g.get("request_id") if has_app_context() else None, created_at=utcnow(),
+              updated_at=utcnow())
+    db.session.add(job)
+    db.session.flush()
+    remember_for_commit(job.id)
+    return job
+
+
+def needing_attention(limit: int = 200) -> list[Job]:
+    """Jobs that failed on every try or were left uncertain by a stopped worker, newest first."""
+    return db.session.scalars(select(Job).where(Job.state.in_((FAILED, UNCERTAIN)))
+                              .order_by(Job.updated_at.desc(), Job.id.desc()).limit(limit)).all()
+
+
+def job_or_none(job_id: int) -> Job | None:
+    return db.session.get(Job, job_id)
+
+
+def retry(job: Job) -> bool:
+    """Try a failed or uncertain job again (a fresh set of tries), once this transaction commits; False when it
+    is not failed or uncertain (any more)."""
+    changed = db.session.execute(update(Job).where(Job.id == job.id, Job.state.in_((FAILED, UNCERTAIN))).values(
+        state=PENDING, attempts=0, lease_until=None, updated_at=utcnow())).rowcount
+    if changed:
+        remember_for_commit(job.id)
+    db.session.commit()
+    return bool(changed)
+
+
+def counts() -> dict[str, int]:
+    """Jobs per state (states without jobs are 0)."""
+    found = dict(db.session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
+    return {state: found.get(state, 0) for state in (PENDING, RUNNING, FAILED, UNCERTAIN)}
+
+
+def queue_health() -> dict:
+    """What /healthz says of the queue; raises when the queue's storage cannot be reached."""
+    in_storage = huey.pending_count()  # reaches Redis or the SQLite file: raises when it cannot
+    figures = counts()
+    return {"status": "ok", "pending": figures[PENDING] + figures[RUNNING], "failed": figures[FAILED]
+            + figures[UNCERTAIN], "in_queue": in_storage}
