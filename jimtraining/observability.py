@@ -23,7 +23,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, abort, current_app, g, has_app_context, request
+from flask import Flask, Response, abort, current_app, g, has_app_context, has_request_context, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 
@@ -53,10 +53,13 @@ BEFORE_SCRAPE: list = []
 
 class RequestIdFilter(logging.Filter):
     """Puts the running request's id (or "-") on every log record; in a background job, the id of the request
-    that asked for the job (jobs/tasks.py puts it on the job's app context)."""
+    that asked for the job (jobs/tasks.py puts it on the job's app context as `job_request_id`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_app_context() else "-"
+        if has_request_context():
+            record.request_id = g.get("request_id", "-")
+        else:
+            record.request_id = g.get("job_request_id", "-") if has_app_context() else "-"
         return True
 
 

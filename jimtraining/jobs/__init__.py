@@ -23,9 +23,13 @@ def init_app(app) -> None:
     from jimtraining.jobs import sweep  # noqa: F401 - registers run_job and the periodic sweep with Huey
     from jimtraining.jobs.cli import jobs_cli
     from jimtraining.jobs.queue import configure
+    from jimtraining.jobs.services import update_metrics
+    from jimtraining.observability import BEFORE_SCRAPE
 
     configure(app)
     app.cli.add_command(jobs_cli)
+    if update_metrics not in BEFORE_SCRAPE:
+        BEFORE_SCRAPE.append(update_metrics)
 
 
 __all__ = ["enqueue", "handler", "init_app"]

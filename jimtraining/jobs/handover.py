@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import current_app, g, has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import event
 
 from jimtraining.extensions import db
@@ -39,25 +39,23 @@ def _listen(session_target) -> None:
 _listen(db.session)
 
 
-def dispatch(job_ids: list[int], request_id: str | None = None) -> None:
+def dispatch(job_ids: list[int]) -> None:
     """Give these (committed) jobs to the queue. A queue that cannot be reached loses nothing: the rows stay
     pending and the sweep (sweep.py) hands them over again."""
-    if request_id is None and has_app_context():
-        request_id = g.get("request_id")
     if queue.huey.immediate:
         app = current_app._get_current_object() if has_app_context() else queue.bound_app()
         for job_id in job_ids:
-            worker = threading.Thread(target=_run_now, args=(app, job_id, request_id), daemon=True)
+            worker = threading.Thread(target=_run_now, args=(app, job_id), daemon=True)
             worker.start()
             worker.join()
         return
     for job_id in job_ids:
         try:
-            run_job(job_id, request_id)
+            run_job(job_id)
         except Exception:  # noqa: BLE001 - the job is committed; the sweep hands it over when the queue is back
             log.exception("job %s: the queue could not be reached; the sweep will hand it over", job_id)
 
 
-def _run_now(app, job_id, request_id):
+def _run_now(app, job_id):
     queue._thread_app.app = app
-    run_job(job_id, request_id)  # immediate mode: Huey runs it here and now (a retry is only scheduled)
+    run_job(job_id)  # immediate mode: Huey runs it here and now (a retry is only scheduled)

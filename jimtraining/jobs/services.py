@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import func, select, update
 
 from jimtraining.extensions import db
@@ -20,11 +21,12 @@ def enqueue(kind: str, payload: dict, key: str | None = None) -> Job:
     existing = db.session.scalar(select(Job).where(Job.key == key))
     if existing is not None:
         return existing
-    from flask import g, has_app_context
-
-    job = Job(kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="",
-              request_id=g.get("request_id") if has_app_context() else None, created_at=utcnow(),
-              updated_at=utcnow())
+    if has_request_context():
+        request_id = g.get("request_id")
+    else:  # a job asking for another carries its request id on
+        request_id = g.get("job_request_id") if has_app_context() else None
+    job = Job(kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=request_id,
+              created_at=utcnow(), updated_at=utcnow())
     db.session.add(job)
     db.session.flush()
     remember_for_commit(job.id)
@@ -35,6 +37,10 @@ def needing_attention(limit: int = 200) -> list[Job]:
     """Jobs that failed on every try or were left uncertain by a stopped worker, newest first."""
     return db.session.scalars(select(Job).where(Job.state.in_((FAILED, UNCERTAIN)))
                               .order_by(Job.updated_at.desc(), Job.id.desc()).limit(limit)).all()
+
+
+def needing_attention_count() -> int:
+    return db.session.scalar(select(func.count(Job.id)).where(Job.state.in_((FAILED, UNCERTAIN)))) or 0
 
 
 def job_or_none(job_id: int) -> Job | None:
@@ -60,7 +66,16 @@ def counts() -> dict[str, int]:
 
 def queue_health() -> dict:
     """What /healthz says of the queue; raises when the queue's storage cannot be reached."""
-    in_storage = huey.pending_count()  # reaches Redis or the SQLite file: raises when it cannot
+    huey.pending_count()  # reaches Redis or the SQLite file: raises when it cannot
     figures = counts()
-    return {"status": "ok", "pending": figures[PENDING] + figures[RUNNING], "failed": figures[FAILED]
-            + figures[UNCERTAIN], "in_queue": in_storage}
+    return {"status": "ok", "pending": figures[PENDING] + figures[RUNNING],
+            "failed": figures[FAILED] + figures[UNCERTAIN]}
+
+
+def update_metrics() -> None:
+    """Bring the job gauges of /metrics up to date (observability.BEFORE_SCRAPE)."""
+    from jimtraining.observability import JOB_QUEUE_DEPTH, JOBS_FAILED
+
+    figures = counts()
+    JOB_QUEUE_DEPTH.set(figures[PENDING] + figures[RUNNING])
+    JOBS_FAILED.set(figures[FAILED] + figures[UNCERTAIN])

@@ -70,7 +70,7 @@ def periodic(schedule, name: str):
         @wraps(func)
         def run():
             with bound_app().app_context():
-                g.request_id = f"periodic-{name}"
+                g.job_request_id = f"periodic-{name}"
                 return func()
         huey.periodic_task(schedule, name=name)(run)
         return func

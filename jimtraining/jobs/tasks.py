@@ -27,9 +27,8 @@ from jimtraining.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY, retry_backoff=2)
-def run_job(job_id: int, request_id: str | None = None) -> None:
+def run_job(job_id: int) -> None:
     with bound_app().app_context():
-        g.request_id = request_id or "-"
         perform(job_id)
 
 
@@ -46,6 +45,7 @@ def perform(job_id: int) -> None:
         return
     job = db.session.get(Job, job_id)
     kind, payload, attempts = job.kind, dict(job.payload or {}), job.attempts
+    g.job_request_id = job.request_id or "-"  # this job's log lines carry the id of the request that asked for it
     handler = HANDLERS.get(kind)
     log.info("job %s (%s): attempt %s", job_id, kind, attempts)
     try:
