@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from jimtraining.accounts.models import User
 from jimtraining.calibration.services import renewal_calibration
 from jimtraining.certification.catalogue import TrackInfo
+from jimtraining.certification.documents import queue_pdf
 from jimtraining.certification.eligibility import learner_eligibility
 from jimtraining.certification.models import (
     AuditEvent,
@@ -253,6 +254,7 @@ def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohor
         raise CertificationError(_("Er ging iets mis bij het maken van het nummer. Probeer het opnieuw."))
     audit("certificate.issued", trainer, learner, "certificate", certificate.id, at=now, number=certificate.number,
           track=track.slug, cohort=cohort.id if cohort else None, expires_on=local_date_iso(certificate.expires_at))
+    queue_pdf(certificate)  # drawn by a background job after the commit
     return certificate
 
 

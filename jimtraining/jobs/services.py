@@ -9,17 +9,23 @@ from sqlalchemy import func, select, update
 
 from jimtraining.extensions import db
 from jimtraining.jobs.handover import remember_for_commit
-from jimtraining.jobs.models import FAILED, PENDING, RUNNING, UNCERTAIN, Job
+from jimtraining.jobs.models import DONE, FAILED, PENDING, RUNNING, UNCERTAIN, Job
 from jimtraining.jobs.queue import huey
 from jimtraining.timeutil import utcnow
 
 
-def enqueue(kind: str, payload: dict, key: str | None = None) -> Job:
+def enqueue(kind: str, payload: dict, key: str | None = None, again_if_done: bool = False) -> Job:
     """Write a job in the running transaction (not committed); the queue gets it once that commits, never when it
-    rolls back. The same `key` twice gives the job already written, not a second one."""
+    rolls back. The same `key` twice gives the job already written, not a second one; with `again_if_done` a job
+    of that key that is done is run once more (for work that must be redone when its data changed)."""
     key = key or f"{kind}:{uuid.uuid4().hex}"
     existing = db.session.scalar(select(Job).where(Job.key == key))
     if existing is not None:
+        if again_if_done and existing.state == DONE:
+            existing.state, existing.attempts, existing.payload = PENDING, 0, payload
+            existing.updated_at, existing.finished_at = utcnow(), None
+            db.session.flush()
+            remember_for_commit(existing.id)
         return existing
     if has_request_context():
         request_id = g.get("request_id")

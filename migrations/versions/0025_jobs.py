@@ -1,7 +1,8 @@
 """jobs
 
 The job table: work asked for by a change (a mail, a certificate's documents), written in the same transaction and
-run by a background worker after the commit (jimtraining/jobs/, issue 20).
+run by a background worker after the commit (jimtraining/jobs/, issue 20); and the certificate PDFs those jobs
+draw (certification/documents.py).
 
 Revision ID: 0025_jobs
 Revises: 0022_workspace_indexes
@@ -38,9 +39,22 @@ def upgrade():
     )
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.create_index('ix_job_state_created', ['state', 'created_at'], unique=False)
+    op.create_table(
+        'certificate_pdf',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('certificate_id', sa.Integer(), nullable=False),
+        sa.Column('fingerprint', sa.String(length=64), nullable=False),
+        sa.Column('pdf', sa.LargeBinary(), nullable=False),
+        sa.Column('drawn_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'],
+                                name=op.f('fk_certificate_pdf_certificate_id_certificate'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_pdf')),
+        sa.UniqueConstraint('certificate_id', name=op.f('uq_certificate_pdf_certificate_id')),
+    )
 
 
 def downgrade():
+    op.drop_table('certificate_pdf')
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index('ix_job_state_created')
     op.drop_table('job')

@@ -183,3 +183,26 @@ def test_metrics_show_the_queue_depth_and_job_failures(client, mail_server_down)
     assert "jim_job_queue_depth 1.0" in text
     assert "jim_jobs_failed 0.0" in text
     assert 'jim_job_failures_total{kind="mail"}' in text
+
+
+def test_a_certificate_pdf_is_drawn_by_a_job_and_the_download_says_so_until_it_is_there(client, login, world,
+                                                                                      monkeypatch):
+    from jimtraining.certification import documents
+    from jimtraining.certification.models import CertificatePdf
+    from jimtraining.certification.services import create_certificate
+    from jimtraining.jobs.queue import huey
+
+    monkeypatch.setattr(huey, "_immediate", False)  # a worker that has not got to it yet
+    monkeypatch.setattr(huey, "storage", type(huey.storage)("jimtraining"))
+    certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
+    db.session.commit()
+    login(client, world.learner)
+    waiting = client.get(f"/certificates/{certificate.id}.pdf")
+    assert waiting.status_code == 202 and "wordt gemaakt" in waiting.get_data(as_text=True)
+    [job] = db.session.scalars(select(Job).where(Job.kind == "certificate.pdf")).all()
+    assert job.state == PENDING
+    monkeypatch.setattr(huey, "_immediate", True)
+    dispatch([job.id])  # the worker draws it
+    ready = client.get(f"/certificates/{certificate.id}.pdf")
+    assert ready.status_code == 200 and ready.data.startswith(b"%PDF")
+    assert db.session.scalar(select(CertificatePdf.pdf)) == ready.data == documents.stored_pdf(certificate)
