@@ -29,11 +29,19 @@ def _listen(session_target) -> None:
     def _after_commit(session):
         ids = session.info.pop("jim_jobs", None)
         if ids:
-            dispatch(ids)
+            session.info.setdefault("jim_jobs_committed", []).extend(ids)
 
     @event.listens_for(session_target, "after_rollback")
     def _after_rollback(session):
         session.info.pop("jim_jobs", None)
+
+    @event.listens_for(session_target, "after_transaction_end")
+    def _after_transaction_end(session, transaction):
+        # Once the committed transaction has given its connection back (SQLite: no lock held any more).
+        if transaction.parent is None:
+            ids = session.info.pop("jim_jobs_committed", None)
+            if ids:
+                dispatch(ids)
 
 
 _listen(db.session)

@@ -27,16 +27,28 @@ def enqueue(kind: str, payload: dict, key: str | None = None, again_if_done: boo
             db.session.flush()
             remember_for_commit(existing.id)
         return existing
-    if has_request_context():
-        request_id = g.get("request_id")
-    else:  # a job asking for another carries its request id on
-        request_id = g.get("job_request_id") if has_app_context() else None
-    job = Job(kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=request_id,
+    job = Job(kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=_request_id(),
               created_at=utcnow(), updated_at=utcnow())
     db.session.add(job)
     db.session.flush()
     remember_for_commit(job.id)
     return job
+
+
+def enqueue_from_flush(connection, kind: str, payload: dict, key: str) -> None:
+    """enqueue() for a mapper event (after_insert), where the session cannot take new objects: the job row is
+    written on the flush's connection, and handed over after the commit all the same."""
+    now = utcnow()
+    job_id = connection.execute(Job.__table__.insert().values(
+        kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=_request_id(),
+        created_at=now, updated_at=now)).inserted_primary_key[0]
+    remember_for_commit(job_id)
+
+
+def _request_id() -> str | None:
+    if has_request_context():
+        return g.get("request_id")
+    return g.get("job_request_id") if has_app_context() else None  # a job asking for another carries it on
 
 
 def needing_attention(limit: int = 200) -> list[Job]:

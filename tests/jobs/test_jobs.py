@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from jimtraining.extensions import db
-from jimtraining.jobs import services as jobs
 from jimtraining.jobs.handover import dispatch
 from jimtraining.jobs.models import DONE, FAILED, PENDING, RUNNING, UNCERTAIN, Job
 from jimtraining.jobs.queue import RETRIES

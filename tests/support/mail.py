@@ -69,3 +69,14 @@ def try_mail_jobs_again():
     from jimtraining.jobs.handover import dispatch
 
     dispatch([job.id for job in mail_jobs() if job.state == "pending"])
+
+
+def run_waiting_jobs():
+    """What the jobs worker does after its retry delay: run every waiting job (any kind) once more."""
+    from sqlalchemy import select
+
+    from jimtraining.extensions import db
+    from jimtraining.jobs.handover import dispatch
+    from jimtraining.jobs.models import PENDING, Job
+
+    dispatch(db.session.scalars(select(Job.id).where(Job.state == PENDING).order_by(Job.id)).all())
