@@ -205,3 +205,36 @@ def test_a_certificate_pdf_is_drawn_by_a_job_and_the_download_says_so_until_it_i
     ready = client.get(f"/certificates/{certificate.id}.pdf")
     assert ready.status_code == 200 and ready.data.startswith(b"%PDF")
     assert db.session.scalar(select(CertificatePdf.pdf)) == ready.data == documents.stored_pdf(certificate)
+
+
+def test_jobs_url_chooses_the_queue_storage():
+    from huey.storage import RedisStorage, SqliteStorage
+
+    from jimtraining.jobs.queue import make_storage
+
+    assert isinstance(make_storage("redis://127.0.0.1:6379/15"), RedisStorage)
+    assert isinstance(make_storage("sqlite:////tmp/jim-jobs-test/jobs.sqlite3"), SqliteStorage)
+    with pytest.raises(ValueError, match="JOBS_URL"):
+        make_storage("amqp://127.0.0.1")
+
+
+def test_a_redis_queue_keeps_the_jobs_handed_to_it():
+    import redis
+
+    from jimtraining.jobs.queue import make_storage
+
+    storage = make_storage("redis://127.0.0.1:6379/15")
+    try:
+        storage.flush_queue()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    storage.enqueue(b"job 1", 0)
+    assert storage.queue_size() == 1 and storage.dequeue() == b"job 1"
+
+
+def test_healthz_answers_503_when_redis_cannot_be_reached(client, monkeypatch):
+    from jimtraining.jobs.queue import huey, make_storage
+
+    monkeypatch.setattr(huey, "storage", make_storage("redis://127.0.0.1:9/0"))  # nothing listens there
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json()["queue"] == {"status": "unavailable"}
