@@ -145,7 +145,7 @@ BUDGETS: dict[str, int] = {
     "certification.mine": 14,  # the checklists of all the learner's cohorts in one batch (cohorts_eligibility)
     "certification.skj_export": 3,
     "certification.practice": 9,
-    "certification.certificate_pdf": 4,
+    "certification.certificate_pdf": 5,  # + the kept PDF (drawn by a background job, never in the request)
     "certification.practice_queue": 6,
     # The preview before signing off: the same checks as signing (licence, membership, the learner's checklist).
     "certification.sign_off": 15,
