@@ -12,10 +12,11 @@ TRANSLATIONS := jimtraining/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-browser lint check-content messages translations clean help bench screenshots
+.PHONY: run dev prepare test test-browser lint check-content messages translations clean help bench screenshots
 
 help:
-	@echo "make run     - install, migrate, load modules/, add demo data, serve http://127.0.0.1:$(PORT)"
+	@echo "make run     - install, migrate, load modules/, add demo data, serve http://127.0.0.1:$(PORT) (gunicorn + jobs worker)"
+	@echo "make dev     - the same, served by Flask's development server with the reloader (jobs run in a worker too)"
 	@echo "make test    - the whole test suite (PostgreSQL and browser tests when available)"
 	@echo "make bench   - load test at ten times national scale (PostgreSQL too with BENCH_DATABASE_URL)"
 	@echo "make screenshots - every page of every demo role at 390x844 and 1280x900, as PNGs in screenshots/"
@@ -45,11 +46,20 @@ $(VENV)/.deps-bench: requirements-bench.txt $(VENV)/.deps-dev
 
 translations: $(MO_FILES)
 
-run: $(VENV)/.deps-run translations
+prepare: $(VENV)/.deps-run translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content sync
 	$(BIN)/flask demo seed
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# gunicorn (gunicorn.conf.py, WEB_CONCURRENCY workers, 3 unless set) and the jobs worker beside it, one command:
+# Ctrl-C stops both, and when one stops the other is stopped too (jimtraining/serve.py).
+run: prepare
+	PORT=$(PORT) $(BIN)/python -m jimtraining.serve
+
+# Flask's development server with the reloader; the jobs worker runs beside it (stopped with it).
+dev: prepare
+	$(BIN)/flask jobs worker --workers 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask run --reload --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.deps-dev translations
 	tests/run-suite

@@ -63,6 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = RequestDomain(domain="messages")  # the catalogue once per request, not per string
     mail.init_app(app)
+    from jimtraining import jobs, mailing  # noqa: F401 - mailing registers the mail job
+
+    jobs.init_app(app)  # the Huey queue (JOBS_URL), `flask jobs worker`, jobs handed over after each commit
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in om deze pagina te zien.")
@@ -101,6 +104,7 @@ def _register_models():
     from jimtraining.credentials import issuing as _credentials  # noqa: F401 - signs each new certificate's badge
     from jimtraining.curriculum import catalogue as _module_copies  # noqa: F401
     from jimtraining.curriculum import models as _curriculum  # noqa: F401
+    from jimtraining.jobs import models as _jobs  # noqa: F401
     from jimtraining.lti import models as _lti  # noqa: F401
     from jimtraining.organisations import models as _organisations  # noqa: F401
     from jimtraining.progress import stamps as _stamps  # noqa: F401

@@ -211,6 +211,9 @@ def from_environment(instance_path: str, given: dict) -> dict:
         if value not in ("json", "text"):
             raise RuntimeError(f"LOG_FORMAT must be 'json' or 'text', not {value!r}.")
         settings["LOG_FORMAT"] = value
+    if os.environ.get("JOBS_URL") and "JOBS_URL" not in given:
+        # Where the job queue lives: redis://host:6379/1 for several app servers; not set: instance/jobs.sqlite3.
+        settings["JOBS_URL"] = os.environ["JOBS_URL"].strip()
     for name in ("METRICS_ALLOW", "METRICS_TOKEN"):
         if os.environ.get(name) and name not in given:
             settings[name] = os.environ[name].strip()

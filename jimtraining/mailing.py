@@ -1,8 +1,12 @@
-"""Sending mail through Flask-Mailman.
+"""Sending mail through Flask-Mailman, always from a background job, never inside a request.
+
+`send_mail` writes the mail as a job in the running transaction (jimtraining/jobs/); once that commits, a worker
+sends it (`deliver`), retrying with backoff when the mail server refuses or cannot be reached. A mail that fails
+on every try, or whose worker stopped while it was being handed to the mail server, is listed for admins at
+/admin/jobs with its error: mail is never dropped silently, and never sent twice by the platform itself.
 
 Without MAIL_SERVER the embedded default writes every mail to a file outbox in instance/outbox (and logs it);
-admins read it at /admin/outbox. A failure to send raises MailError, which views show to the sender: mail is
-never dropped silently.
+admins read it at /admin/outbox.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_mailman import EmailMessage
+
+from jimtraining.jobs import enqueue, handler
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +50,17 @@ def mail_settings(instance_path: str, environ) -> dict:
     }
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text mail; raises MailError when the mail server refuses or cannot be reached."""
-    message = EmailMessage(subject=subject, body=body, to=[to],
+def send_mail(to: str, subject: str, body: str, key: str | None = None) -> None:
+    """Send one plain-text mail once the running transaction commits (not if it rolls back); the caller commits.
+    The same `key` twice is one mail."""
+    enqueue("mail", {"to": to, "subject": subject, "body": body}, key=f"mail:{key}" if key else None)
+
+
+@handler("mail", repeatable=False)
+def deliver(payload: dict) -> None:
+    """The mail job: hand the mail to the mail server; raises MailError when it refuses or cannot be reached."""
+    to, subject = payload["to"], payload["subject"]
+    message = EmailMessage(subject=subject, body=payload["body"], to=[to],
                            from_email=current_app.config.get("MAIL_DEFAULT_SENDER"))
     try:
         message.send(fail_silently=False)

@@ -6,7 +6,8 @@ object per line, and Prometheus metrics at /metrics for the monitoring server on
 - Logs: `LOG_FORMAT=json` (the default in production) writes one JSON object per line (python-json-logger) with
   time, level, logger, message and request_id; `LOG_FORMAT=text` one readable line.
 - Metrics (prometheus_client): request latency per endpoint (histogram), responses per status, throttled requests
-  (HTTP 429: login, password reset, check-in and SSO limits) per endpoint. /metrics answers only addresses in
+  (HTTP 429: login, password reset, check-in and SSO limits) per endpoint, the job queue's depth, jobs that need
+  an admin, and failed job tries per kind. /metrics answers only addresses in
   `METRICS_ALLOW` (default: this machine) or a request with `Authorization: Bearer <METRICS_TOKEN>`; everyone else
   gets 404, so the address gives nothing away. With several gunicorn workers set `PROMETHEUS_MULTIPROC_DIR` to an
   empty folder so that every worker's figures are added up (prometheus_client's multiprocess mode).
@@ -22,8 +23,8 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from flask import Flask, Response, abort, current_app, g, has_app_context, has_request_context, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 
 #: An incoming request id is kept only when it looks like one (it ends up in logs and a response header).
@@ -38,13 +39,27 @@ REQUEST_SECONDS = Histogram("jim_request_duration_seconds", "Time to answer a re
 RESPONSES = Counter("jim_responses_total", "Responses sent, per HTTP status.", ["status"], registry=_registry)
 THROTTLED = Counter("jim_throttled_total", "Requests refused with 429 by a throttling limit, per endpoint.",
                     ["endpoint"], registry=_registry)
+#: Background jobs (jimtraining/jobs/): how many wait or run, how many need an admin, and failed tries per kind.
+#: The two gauges are read from the job table when /metrics is asked (jobs registers that in BEFORE_SCRAPE).
+JOB_QUEUE_DEPTH = Gauge("jim_job_queue_depth", "Jobs waiting or running.", registry=_registry,
+                        multiprocess_mode="mostrecent")
+JOBS_FAILED = Gauge("jim_jobs_failed", "Jobs that failed on every try or were left uncertain (see /admin/jobs).",
+                    registry=_registry, multiprocess_mode="mostrecent")
+JOB_FAILURES = Counter("jim_job_failures_total", "Job tries that failed, per kind of job.", ["kind"],
+                       registry=_registry)
+#: Callables run before /metrics answers, to bring gauges up to date (jobs/metrics.py adds one).
+BEFORE_SCRAPE: list = []
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the running request's id (or "-") on every log record."""
+    """Puts the running request's id (or "-") on every log record; in a background job, the id of the request
+    that asked for the job (jobs/tasks.py puts it on the job's app context as `job_request_id`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        if has_request_context():
+            record.request_id = g.get("request_id", "-")
+        else:
+            record.request_id = g.get("job_request_id", "-") if has_app_context() else "-"
         return True
 
 
@@ -132,4 +147,9 @@ def register(app: Flask) -> None:
     def metrics():
         if not _may_read_metrics():
             abort(404)
+        for update in BEFORE_SCRAPE:
+            try:
+                update()
+            except Exception:  # noqa: BLE001 - the other series are still worth reading
+                logging.getLogger(__name__).exception("metrics: %s failed", getattr(update, "__name__", update))
         return Response(metrics_body(), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})

@@ -38,10 +38,14 @@ def before_fork(app: Flask) -> None:
     except Exception:  # noqa: BLE001 - a worker loads what it needs itself; this only saves memory
         log.exception("preloading the content before starting the workers failed; each worker loads it itself")
     from jimtraining.extensions import db
+    from jimtraining.jobs.queue import huey
 
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    # The job queue's storage too: Huey's SQLite storage keeps one connection per process (opened here by the
+    # /healthz request above), which a forked worker must not share with the master.
+    huey.storage.close()
     gc.collect()
     gc.freeze()
 

@@ -282,3 +282,16 @@ def _refuse_audit_update(_mapper, _connection, target):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_audit_delete(_mapper, _connection, target):
     raise AuditError("audit events cannot be deleted")
+
+
+class CertificatePdf(db.Model):
+    """A certificate's PDF as a background job drew it (certification/documents.py), served on download. Kept only
+    while it shows what the certificate says now: `fingerprint` is of the drawn values."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    certificate_id = db.Column(db.Integer, db.ForeignKey("certificate.id", ondelete="CASCADE"), nullable=False,
+                               unique=True)
+    #: sha256 of the certificate's values the PDF shows (documents.fingerprint).
+    fingerprint = db.Column(db.String(64), nullable=False)
+    pdf = db.Column(db.LargeBinary, nullable=False)
+    drawn_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)

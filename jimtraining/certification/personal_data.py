@@ -10,6 +10,7 @@ from collections import Counter
 
 from sqlalchemy import or_, select, update
 
+from jimtraining.certification.documents import forget_pdfs
 from jimtraining.certification.models import (
     AuditEvent,
     Certificate,
@@ -78,6 +79,7 @@ def certificates_show_initials(user_id: int) -> Counter:
             db.session.execute(update(certificates).where(certificates.c.id == certificate_id)
                                .values({name_column: initials(name)}))
             counts["certificate.anonymise"] += 1
+            forget_pdfs([certificate_id])  # the kept PDF shows the name; a new one is drawn on the next download
     return counts
 
 

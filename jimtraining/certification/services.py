@@ -24,6 +24,7 @@ from jimtraining.accounts.models import User
 from jimtraining.calibration.services import renewal_calibration
 from jimtraining.certification.accreditation import applying
 from jimtraining.certification.catalogue import TrackInfo
+from jimtraining.certification.documents import queue_pdf
 from jimtraining.certification.eligibility import learner_eligibility
 from jimtraining.certification.models import (
     AuditEvent,
@@ -35,7 +36,7 @@ from jimtraining.certification.stats import forget_national_figures
 from jimtraining.cohorts.models import Cohort
 from jimtraining.content.catalogue import catalogue
 from jimtraining.extensions import db
-from jimtraining.mailing import MailError, send_mail
+from jimtraining.mailing import send_mail
 from jimtraining.roles import Role
 from jimtraining.timeutil import as_utc, local_date, local_date_iso, utcnow
 from jimtraining.web import absolute_url
@@ -221,8 +222,8 @@ def issue_certificate(cohort: Cohort, learner: User, trainer: User, now=None) ->
     now = now or utcnow()
     preview = signoff_preview(cohort, learner, trainer, now, lock=True)
     certificate = create_certificate(learner, trainer, preview["track"], cohort, now, starts=preview["starts"])
-    db.session.commit()
     _mail_issued(certificate, learner)
+    db.session.commit()
     return certificate
 
 
@@ -256,6 +257,7 @@ def create_certificate(learner: User, trainer: User, track: Track, cohort: Cohor
         raise CertificationError(_("Er ging iets mis bij het maken van het nummer. Probeer het opnieuw."))
     audit("certificate.issued", trainer, learner, "certificate", certificate.id, at=now, number=certificate.number,
           track=track.slug, cohort=cohort.id if cohort else None, expires_on=local_date_iso(certificate.expires_at))
+    queue_pdf(certificate)  # drawn by a background job after the commit
     return certificate
 
 
@@ -267,7 +269,8 @@ def _qualification_title(track: Track) -> str:
 
 
 def _mail_issued(certificate: Certificate, learner: User) -> None:
-    """Tell the learner; a mail that cannot be sent does not undo the certificate (it is on their page)."""
+    """Tell the learner (sent in the background after the commit; a mail that fails does not undo the
+    certificate, which is on their page)."""
     with force_locale(learner.locale or "nl"):
         subject = _("Je certificaat %(track)s", track=certificate.track_title)
         body = _("Gefeliciteerd, %(name)s!\n\nJe certificaat %(track)s (nummer %(number)s) is afgetekend. Het is "
@@ -276,10 +279,7 @@ def _mail_issued(certificate: Certificate, learner: User) -> None:
                  date=local_date(certificate.expires_at).strftime("%d-%m-%Y"),
                  url=absolute_url("certification.mine"),
                  verify=absolute_url("certification.verify", code=certificate.code))
-    try:
-        send_mail(learner.email, subject, body)
-    except MailError:
-        log.warning("certificate %s: mail to the holder failed", certificate.id)
+    send_mail(learner.email, subject, body, key=f"certificate:{certificate.id}:issued")
 
 
 def revoke_certificate(certificate: Certificate, by: User, reason: str, now=None) -> None:
@@ -305,15 +305,15 @@ def certificate_by_code(code: str) -> Certificate | None:
 @dataclass
 class ReminderReport:
     sent: int = 0
-    failed: int = 0
 
 
 def send_expiry_reminders(now=None) -> ReminderReport:
     """Mail holders whose certificate ends within 60 days, and again within 14 days; each reminder once.
 
-    A reminder is claimed with an UPDATE ... WHERE sent_at IS NULL before the mail goes out, so two runs at the
-    same time never send it twice; when the mail fails the claim is undone and the next run tries again. A
-    certificate first seen inside 14 days gets only the 14-day reminder.
+    A reminder is claimed with an UPDATE ... WHERE sent_at IS NULL and its mail is queued in the same transaction
+    (jimtraining/jobs/: sent by a worker after the commit, retried there, listed for admins when it keeps
+    failing), so two runs at the same time never send it twice. A certificate first seen inside 14 days gets only
+    the 14-day reminder. `sent` counts the reminders queued.
     """
     now = now or utcnow()
     report = ReminderReport()
@@ -338,22 +338,15 @@ def send_expiry_reminders(now=None) -> ReminderReport:
                 db.session.execute(update(Certificate).where(Certificate.id == certificate.id,
                                                              Certificate.reminder_60_sent_at.is_(None))
                                    .values(reminder_60_sent_at=now))
-            db.session.commit()
-            if not claimed:
-                continue
-            try:
-                _mail_reminder(certificate, now)
-            except MailError:
-                db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values({column: None}))
-                db.session.commit()
-                report.failed += 1
-            else:
+            if claimed:
+                _mail_reminder(certificate, now, days)
                 report.sent += 1
-    log.info("expiry reminders: %d sent, %d failed", report.sent, report.failed)
+            db.session.commit()
+    log.info("expiry reminders: %d queued", report.sent)
     return report
 
 
-def _mail_reminder(certificate: Certificate, now) -> None:
+def _mail_reminder(certificate: Certificate, now, days: int) -> None:
     holder = certificate.user
     days_left = max(1, (as_utc(certificate.expires_at) - now).days)
     with force_locale(holder.locale or "nl"):
@@ -365,4 +358,4 @@ def _mail_reminder(certificate: Certificate, now) -> None:
                  "groep.\n\nJe certificaten staan op: %(url)s\n", name=holder.name, track=certificate.track_title,
                  number=certificate.number, date=local_date(certificate.expires_at).strftime("%d-%m-%Y"),
                  url=absolute_url("certification.mine"))
-    send_mail(holder.email, subject, body)
+    send_mail(holder.email, subject, body, key=f"certificate:{certificate.id}:reminder-{days}")

@@ -14,7 +14,7 @@ from jimtraining.access.certification import certificate_or_404, practice_or_404
 from jimtraining.access.cohorts import cohort_or_404, cohort_session_or_404
 from jimtraining.accounts.services import user_or_404
 from jimtraining.certification import accreditation as skj
-from jimtraining.certification import co_training, practice_criteria, services
+from jimtraining.certification import co_training, documents, practice_criteria, services
 from jimtraining.certification import practice as practice_work
 from jimtraining.certification.charts import bar_chart, format_number, progress_chart
 from jimtraining.certification.eligibility import (
@@ -136,18 +136,17 @@ def skj_export():
 @bp.route("/certificates/<id:certificate_id>.pdf")
 @login_required
 def certificate_pdf(certificate_id):
-    from jimtraining.certification.pdf import certificate_pdf as render_pdf
-
+    """The PDF a background job drew (certification/documents.py); until it is there, a page that says so."""
     certificate = certificate_or_404(certificate_id)
     if certificate.revoked_at is not None:
         # A revoked certificate must not circulate as a clean document.
         return render_template("errors/error.html", code=410, title=_("Certificaat ingetrokken"),
                                message=_("Dit certificaat is ingetrokken. Er is geen PDF meer van.")), 410
-    pdf = render_pdf(holder_name=certificate.holder_name, number=certificate.number,
-                     track_title=certificate.track_title, issued_on=local_date(certificate.issued_at),
-                     expires_on=local_date(certificate.expires_at), trainer_name=certificate.trainer_name,
-                     organisation_name=certificate.organisation_name, accreditation=certificate.accreditation,
-                     verify_url=absolute_url("certification.verify", code=certificate.code))
+    pdf = documents.stored_pdf(certificate)
+    if pdf is None:
+        documents.queue_pdf(certificate)
+        db.session.commit()
+        return render_template("certification/pdf_pending.html", certificate=certificate), 202
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificaat-{certificate.number}.pdf"',
         "Cache-Control": "private, no-store"})

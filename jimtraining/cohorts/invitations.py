@@ -27,15 +27,16 @@ def _hash(token: str) -> str:
 
 
 def create_invitation(cohort: Cohort, email: str, name: str, invited_by, organisation_id: int | None = None,
-                      skj_number: str | None = None) -> tuple[Invitation, str]:
-    """A new single-use invitation; returns it with the token for the link (only its hash is stored)."""
+                      skj_number: str | None = None, commit: bool = True) -> tuple[Invitation, str]:
+    """A new single-use invitation; returns it with the token for the link (only its hash is stored). With
+    commit=False the caller commits (with the mail that carries the link)."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation(cohort_id=cohort.id, email=email.strip().lower(), name=name.strip(),
                             token_hash=_hash(token), invited_by_id=invited_by.id if invited_by else None,
                             expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
                             organisation_id=organisation_id or cohort.organisation_id, skj_number=skj_number or None)
     db.session.add(invitation)
-    db.session.commit()
+    db.session.commit() if commit else db.session.flush()
     log.info("cohort %s: invitation %s created", cohort.id, invitation.id)
     return invitation, token
 

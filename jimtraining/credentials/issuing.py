@@ -1,13 +1,14 @@
 """Building and signing the credential of a certificate.
 
-It happens once, when the certificate is written: a listener on the Certificate table (registered when the app
-imports this module) signs the credential in the same transaction, so every certificate has its credential from
-the first moment and serving it is one query. The certification code does not know about credentials; nothing
-there calls this module.
+It happens once, in a background job after the certificate is written: a listener on the Certificate table
+(registered when the app imports this module) writes a "credential.sign" job in the same transaction, and the jobs
+worker signs the credential after the commit (jimtraining/jobs/), never inside the request. Serving it is then
+one query. The certification code does not know about credentials; nothing there calls this module.
 
-A certificate written before credentials existed (or loaded in bulk past the ORM) gets its credential on the
-first request for it, or from `flask credentials issue-missing`. A credential whose holder's account was erased
-is signed again with the initials the certificate now shows (`reissue`, called by the privacy registry).
+A certificate written before credentials existed (or loaded in bulk past the ORM) gets its credential from a job
+asked for by the first request for it, or from `flask credentials issue-missing`. A credential whose holder's
+account was erased is signed again with the initials the certificate now shows (`reissue`, called by the privacy
+registry, in the erasure's own transaction: the name must be gone at once).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from jimtraining.credentials.keys import signing_material
 from jimtraining.credentials.models import BadgeCredential
 from jimtraining.credentials.status import draw_index
 from jimtraining.extensions import db
+from jimtraining.jobs import enqueue, handler
+from jimtraining.jobs.services import enqueue_from_flush
 from jimtraining.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -74,7 +77,23 @@ def issue(connection, certificate, now: datetime | None = None) -> str | None:
 
 @event.listens_for(Certificate, "after_insert")
 def _sign_new_certificate(_mapper, connection, certificate) -> None:
-    issue(connection, certificate)
+    enqueue_from_flush(connection, "credential.sign", {"certificate_id": certificate.id},
+                       key=f"certificate:{certificate.id}:credential")
+
+
+def queue_credential(certificate) -> None:
+    """Ask for the credential of a certificate that has none (signed by a job after the commit)."""
+    enqueue("credential.sign", {"certificate_id": certificate.id}, key=f"certificate:{certificate.id}:credential",
+            again_if_done=True)
+
+
+@handler("credential.sign", repeatable=True)
+def sign_job(payload: dict) -> None:
+    """The job: sign the certificate's credential, unless it has one; raises (and is tried again) when it cannot
+    be signed."""
+    certificate = db.session.get(Certificate, payload["certificate_id"])
+    if certificate is not None and issue_missing(certificate) is None:
+        raise CredentialError(f"certificate {certificate.id}: no Open Badge credential signed")
 
 
 def issue_missing(certificate) -> str | None:

@@ -19,7 +19,7 @@ from jimtraining.certification.models import Certificate, Track
 from jimtraining.certification.services import CODE_RE
 from jimtraining.credentials import achievements, engine, issuer
 from jimtraining.credentials.engine import CredentialError
-from jimtraining.credentials.issuing import issue_missing
+from jimtraining.credentials.issuing import queue_credential
 from jimtraining.credentials.keys import public_key, published_keys
 from jimtraining.credentials.models import BadgeCredential
 from jimtraining.credentials.status import STATUS_LIST, status_list_text
@@ -46,12 +46,15 @@ def stored_credential(code: str) -> Stored | None:
 
 
 def credential_text(certificate: Certificate, stored: str | None = None) -> str | None:
-    """The credential's JSON text: the stored one, or made now for a certificate that has none yet. None when it
-    cannot be signed (a problem with the signing key, logged)."""
+    """The credential's JSON text as stored; None when it is not there yet (a job is asked to sign it, never
+    this request)."""
     if stored is None:
         stored = db.session.scalar(select(BadgeCredential.document)
                                    .where(BadgeCredential.certificate_id == certificate.id)) or None
-    return stored or issue_missing(certificate)
+    if stored is None:
+        queue_credential(certificate)
+        db.session.commit()
+    return stored
 
 
 def credential_for(certificate: Certificate) -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from jimtraining.cohorts import enrolment as cohort_services
 from jimtraining.curriculum import services as curriculum
 from jimtraining.extensions import db
+from jimtraining.jobs import services as jobs
 from jimtraining.progress import homes
 from jimtraining.progress.workspace import trainer_workspace
 from jimtraining.roles import Role
@@ -29,7 +30,7 @@ def index():
         coming, past = homes.actor_bookings(current_user.id)
         return render_template("main/actor.html", coming=coming, past=past)
     if current_user.role == Role.ADMIN:
-        return render_template("main/admin.html", home=homes.admin_home())
+        return render_template("main/admin.html", home=homes.admin_home(), jobs_failed=jobs.needing_attention_count())
     return _learner_home()
 
 
@@ -67,10 +68,17 @@ def set_language():
 
 @bp.route("/healthz")
 def healthz():
+    """The database and the job queue: 200 with their figures, 503 when either cannot be reached."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         db.session.rollback()
         current_app.logger.exception("health check: database unavailable")
-        return jsonify(status="error", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
+        return jsonify(status="error", database="unavailable", queue={"status": "unknown"}), 503
+    try:
+        queue = jobs.queue_health()
+    except Exception:  # noqa: BLE001 - Redis or the queue file cannot be reached
+        db.session.rollback()
+        current_app.logger.exception("health check: job queue unavailable")
+        return jsonify(status="error", database="ok", queue={"status": "unavailable"}), 503
+    return jsonify(status="ok", database="ok", queue=queue)

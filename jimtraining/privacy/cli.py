@@ -1,7 +1,10 @@
-"""`flask --app app privacy ...`: the retention job, for cron."""
+"""`flask --app app privacy ...`: the retention job, for cron, and the same as a periodic task of the jobs worker."""
 
 import click
 from flask.cli import AppGroup
+from huey import crontab
+
+from jimtraining.jobs.sweep import periodic
 
 privacy_cli = AppGroup("privacy", help="Privacy (AVG/GDPR): retention periods.")
 
@@ -21,3 +24,11 @@ def retention(dry_run):
     click.echo("Retention" + (" (dry run: nothing was changed)" if dry_run else "") + ":")
     for _kind, (what, count) in report.counts.items():
         click.echo(f"  {what}: {count} {verb}")
+
+
+@periodic(crontab(hour="2", minute="30"), "privacy.retention")
+def retention_every_night():
+    """The same, every night at 02:30 UTC, in the jobs worker (`flask jobs worker`)."""
+    from jimtraining.privacy.retention import apply_retention
+
+    apply_retention()

@@ -206,6 +206,7 @@ def _add_payloads(app) -> dict:
             send_mail(f"uitnodiging{index}@example.org", f"Uitnodiging voor de groep {named[index].name}",
                       f"Hallo {value},\n\n{trainer.name} nodigt je uit voor '{named[index].name}'.\n")
             tokens.append(token)
+        db.session.commit()  # the mails are queued with the commit (jimtraining/jobs/)
 
     quiz_slug = module.slug
     return {

@@ -80,6 +80,7 @@ def test_the_mail_about_the_new_certificate_gives_the_amsterdam_expiry_date(worl
     """Issue 14 item 1: the mail said "geldig tot 06-12-2029" for a certificate signed at 00:47 on 7 December."""
     certificate, _issued, expires = signed_at(world, moment)
     services._mail_issued(certificate, world.learner)
+    db.session.commit()  # the mail goes out after the commit
     assert f"geldig tot {numeric(expires)}" in outbox[0].body
 
 

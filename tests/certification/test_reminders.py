@@ -4,10 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from jimtraining.certification import services
 from jimtraining.certification.services import create_certificate, revoke_certificate
 from jimtraining.extensions import db
-from jimtraining.mailing import MailError
+from tests.support.mail import mail_jobs, try_mail_jobs_again
 
 ISSUED = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)  # valid 36 months: ends 15 January 2029
 
@@ -35,8 +34,8 @@ def remind(runner):
 
 def test_running_the_command_twice_sends_each_reminder_once(runner, clock, certificate, outbox):
     clock.now = datetime(2028, 11, 20, 7, 0, tzinfo=UTC)  # 56 days before the end
-    assert "1 sent" in remind(runner)
-    assert "0 sent" in remind(runner)
+    assert "1 queued" in remind(runner)
+    assert "0 queued" in remind(runner)
     assert len(outbox) == 1 and "verloopt over 56 dagen" in outbox[0].subject
     clock.now = datetime(2029, 1, 2, 7, 0, tzinfo=UTC)  # 13 days before the end
     remind(runner)
@@ -72,19 +71,16 @@ def test_revoked_certificates_get_no_reminder(runner, clock, certificate, world,
     assert outbox == []
 
 
-def test_a_reminder_that_could_not_be_sent_is_tried_again_on_the_next_run(runner, clock, certificate, outbox,
-                                                                          monkeypatch):
+def test_a_reminder_that_could_not_be_sent_is_tried_again_by_its_job_and_sent_once(runner, clock, certificate,
+                                                                                   outbox, mail_server_down):
     clock.now = datetime(2028, 12, 1, tzinfo=UTC)
-
-    def broken(*_args):
-        raise MailError("mail server down")
-
-    real_send_mail = services.send_mail
-    monkeypatch.setattr(services, "send_mail", broken)
-    result = runner.invoke(args=["certificates", "remind"])
-    assert result.exit_code == 1 and "1 failed" in result.output
-    monkeypatch.setattr(services, "send_mail", real_send_mail)
-    remind(runner)
+    assert "1 queued" in remind(runner)
+    [job] = mail_jobs()
+    assert job.state == "pending" and "connection refused" in job.last_error
+    remind(runner)  # the next run does not queue it again
+    assert len(mail_jobs()) == 1
+    mail_server_down.down = False
+    try_mail_jobs_again()
     assert len(outbox) == 1
 
 

@@ -124,7 +124,9 @@ def test_only_admins_revoke(client, login, world):
     assert certificate.revoked_at is None
 
 
-def test_pdf_download_has_name_number_and_verification_url(client, login, world):
+def test_pdf_download_has_name_number_and_verification_url(app, client, login, world, monkeypatch):
+    # The PDF is drawn by a background job, outside any request: its address comes from BASE_URL.
+    monkeypatch.setitem(app.config, "BASE_URL", "http://localhost")
     certificate = create_certificate(world.learner, world.trainer, world.track, world.cohort, utcnow())
     db.session.commit()
     login(client, world.learner)

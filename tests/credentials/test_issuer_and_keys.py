@@ -13,6 +13,7 @@ from jimtraining.credentials.services import verify
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
 from tests.credentials.badges import get_credential
+from tests.support.mail import run_waiting_jobs
 
 
 def sign_off(people, track, who="anna", days_ago=1):
@@ -62,13 +63,14 @@ def test_a_changed_secret_key_stops_signing_but_not_the_certificate_until_the_ke
     monkeypatch.setattr(logging.getLogger("jimtraining.credentials.issuing"), "disabled", False)
     runner.invoke(args=["credentials", "generate-key"])
     monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key-for-this-test-only")
-    certificate = sign_off(people, track)  # signed off all the same: the badge is not there yet
+    certificate = sign_off(people, track)  # signed off all the same: the badge is not there yet (its job failed)
     assert db.session.scalar(select(BadgeCredential).where(BadgeCredential.certificate_id == certificate.id)) is None
     assert "cannot be decrypted with this SECRET_KEY" in caplog.text
     response = client.get(f"/certificates/{certificate.code}/open-badge.json")
     assert response.status_code == 503 and "Het certificaat zelf is in orde" in response.get_data(as_text=True)
     assert client.get(f"/api/v1/certificates/{certificate.code}/credential").get_json() == {"status": "unavailable"}
     assert runner.invoke(args=["credentials", "rotate-key"]).exit_code == 0
+    run_waiting_jobs()  # the job's next try, after its retry delay, signs it with the new key
     assert verify(get_credential(client, certificate)).valid
 
 

@@ -15,14 +15,15 @@ from tests.support.database import config_for_tests
 def test_healthz_reports_the_database_as_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok",
+                                   "queue": {"status": "ok", "pending": 0, "failed": 0}}
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     broken = create_app(config_for_tests(f"sqlite:///{tmp_path}/missing-folder/x.db"))
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "error", "database": "unavailable"}
+    assert response.get_json() == {"status": "error", "database": "unavailable", "queue": {"status": "unknown"}}
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):

@@ -26,12 +26,12 @@ BUDGETS: dict[str, int] = {
     #   attendance, certificates, rounds, practice); all waiting work in one query (open answers, practice
     #   versions, rounds to release, actor bookings; progress/waiting.py). Whatever the number of groups or
     #   learners; 5 when every group's overview was kept.
-    # - admin (12): the national figures (kept a minute per process; counted here uncached), the licences ending
-    #   within 60 days, the five newest audit events.
+    # - admin (13): the national figures (kept a minute per process; counted here uncached), the licences ending
+    #   within 60 days, the five newest audit events, the background jobs that need an admin (13).
     # - trainee-actor: the bookings with session, group and organisation, the rounds they play, their aftercare.
-    "main.index": 12,
-    "main.healthz": 1,
-    "metrics": 0,  # counters kept in the process
+    "main.index": 13,
+    "main.healthz": 2,  # SELECT 1, and the jobs per state (the queue's storage is asked too, outside the database)
+    "metrics": 1,  # counters kept in the process; the jobs per state for the queue gauges
 
     # --- accounts -----------------------------------------------------------------------------------------------
     "accounts.login": 1,
@@ -139,12 +139,13 @@ BUDGETS: dict[str, int] = {
     "cartridge.common_cartridge": 6,
     "cartridge.thin_cartridge": 6,
     "admin.outbox": 1,
+    "admin.jobs_page": 3,  # the jobs that need an admin, the counts per state, the login session
 
     # --- certification ------------------------------------------------------------------------------------------
     "certification.mine": 14,  # the checklists of all the learner's cohorts in one batch (cohorts_eligibility)
     "certification.skj_export": 3,
     "certification.practice": 9,
-    "certification.certificate_pdf": 4,
+    "certification.certificate_pdf": 5,  # + the kept PDF (drawn by a background job, never in the request)
     "certification.practice_queue": 6,
     # The preview before signing off: the same checks as signing (licence, membership, the learner's checklist).
     "certification.sign_off": 15,

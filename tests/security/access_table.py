@@ -227,6 +227,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "cohorts.accept": same(PUBLIC, GET, POST),
     "admin.organisations": same(ADMIN_ONLY, GET, POST),
     "admin.outbox": {GET: ADMIN_ONLY},
+    "admin.jobs_page": {GET: ADMIN_ONLY},
+    "admin.job_retry": {POST: ADMIN_ONLY},
 
     # --- certification ------------------------------------------------------------------------------------------
     "certification.mine": {GET: ANY_USER},
@@ -358,6 +360,7 @@ PARAMS = {
     "login_session_id": "login_session",
     "provider": "sso_provider",
     "platform_id": "lti_platform",
+    "job_id": "failed_job",
 }
 
 #: Per endpoint, parameters that differ from PARAMS.

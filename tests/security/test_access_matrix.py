@@ -197,6 +197,13 @@ def build_world(content_root) -> dict:
     api_token, _secret = create_token(organisation, "HR-systeem", ["professionals:read"],
                                       utcnow() + timedelta(days=30), users["admin"])
 
+    from jimtraining.jobs.models import FAILED, Job
+
+    failed_job = Job(kind="mail", key="mail:access-matrix", state=FAILED, attempts=6, last_error="connection refused",
+                     payload={"to": "nieuw@example.org", "subject": "Uitnodiging", "body": "Hallo"})
+    db.session.add(failed_job)
+    db.session.commit()
+
     return {
         "users": users, "api_token": api_token.id,
         "cohort_a": cohort_a.id, "cohort_b": cohort_b.id, "session_a": session_a.id, "session_b": session_b.id,
@@ -208,7 +215,7 @@ def build_world(content_root) -> dict:
         "attempt_done": done.id, "open_answer": open_answer.id, "run": run.id, "round": round_.id,
         "released_round": released.id, "invitation_token": token, "reset_token": reset_token,
         "login_session": login_session, "sso_provider": "surfconext", "lti_platform": lti_platform.id,
-        "calibration_attempt": calibrated.id,
+        "calibration_attempt": calibrated.id, "failed_job": failed_job.id,
     }
 
 

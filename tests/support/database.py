@@ -30,8 +30,12 @@ def config_for_tests(url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         # scrypt with a small work factor keeps the suite fast; production uses werkzeug's default.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-        # Mails go to flask_mailman's in-memory outbox (mail.outbox) in tests.
-        "MAIL_BACKEND": "locmem",
+        # Mails go to flask_mailman's in-memory outbox (mail.outbox) in tests, through a backend that fails the test
+        # when a mail is sent inside a request (tests/support/mail.py).
+        "MAIL_BACKEND": "tests.support.mail.EmailBackend",
+        # Jobs (mails, certificate documents) run as soon as their transaction commits, in a thread of their own
+        # (Huey's immediate mode; jimtraining/jobs/handover.py); tests/jobs/ also runs a real worker.
+        "JOBS_IMMEDIATE": True,
         "MAIL_DEFAULT_SENDER": "JIM-training <no-reply@example.org>",
         # Every test sees the national figures as they are now (tests/certification/test_national_cache.py
         # turns the cache on).

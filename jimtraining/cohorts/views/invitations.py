@@ -23,27 +23,25 @@ from jimtraining.cohorts.invitations import (
 )
 from jimtraining.cohorts.views.blueprint import bp
 from jimtraining.extensions import db
-from jimtraining.mailing import MailError, send_mail
+from jimtraining.mailing import send_mail
 from jimtraining.roles import Role
 from jimtraining.web import absolute_url
 
 # Trainers ---------------------------------------------------------------------------------------------------
 
 def _send_invitation(cohort, email, name, organisation_id=None, skj_number=None):
-    """Create an invitation and mail its link; raises MailError, and then no invitation is left behind, so a
-    second try (or a second upload of the same list) sends it again."""
-    invitation, token = create_invitation(cohort, email, name, current_user, organisation_id, skj_number)
+    """Create an invitation and the mail with its link in one transaction (not committed): the mail is sent by a
+    background job once the caller commits (jimtraining/jobs/), and a mail that keeps failing is listed for
+    admins at /admin/jobs."""
+    invitation, token = create_invitation(cohort, email, name, current_user, organisation_id, skj_number,
+                                          commit=False)
     link = absolute_url("cohorts.accept", token=token)
     body = _("Hallo %(name)s,\n\n%(trainer)s nodigt je uit voor de groep '%(cohort)s' op JIM-training, het platform "
              "waarop je leert werken met de JIM-aanpak.\n\nDoe mee via deze link (hij werkt %(days)s dagen en één "
              "keer):\n%(link)s\n\nMet vriendelijke groet,\nJIM-training",
              name=name, trainer=current_user.name, cohort=cohort.name, days=INVITATION_DAYS, link=link)
-    try:
-        send_mail(email, _("Uitnodiging voor de groep %(cohort)s", cohort=cohort.name), body)
-    except MailError:
-        db.session.delete(invitation)
-        db.session.commit()
-        raise
+    send_mail(email, _("Uitnodiging voor de groep %(cohort)s", cohort=cohort.name), body,
+              key=f"invitation:{invitation.id}")
     return invitation
 
 
@@ -53,12 +51,8 @@ def invite(cohort_id):
     cohort = cohort_or_404(cohort_id)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            _send_invitation(cohort, form.email.data, form.name.data)
-        except MailError as error:
-            flash(_("De uitnodiging kon niet verstuurd worden: %(reason)s. Controleer het e-mailadres of probeer het "
-                    "later opnieuw.", reason=error), "error")
-            return render_template("cohorts/invite.html", form=form, cohort=cohort), 502
+        _send_invitation(cohort, form.email.data, form.name.data)
+        db.session.commit()
         flash(_("Uitnodiging verstuurd naar %(email)s.", email=form.email.data), "success")
         return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
     return render_template("cohorts/invite.html", form=form, cohort=cohort)
@@ -97,18 +91,10 @@ def upload_confirm(cohort_id):
         flash(" ".join(preview.problems), "error")
         return redirect(url_for("cohorts.upload", cohort_id=cohort.id))
     to_invite = [row for row in preview.ok_rows if row.action == "invite"]
-    invited = 0
-    for index, row in enumerate(to_invite):
-        try:
-            _send_invitation(cohort, row.email, row.name, row.organisation_id, row.skj_number)
-        except MailError as error:
-            # Stop at the first failure: the mail server is probably down, and every next try would wait again.
-            flash(_("Na %(sent)s uitnodiging(en) lukte het versturen niet meer (%(reason)s). Niet verstuurd: "
-                    "%(emails)s. Upload dezelfde lijst later opnieuw; wie al een uitnodiging kreeg, krijgt er geen "
-                    "tweede.", sent=invited, reason=error, emails=", ".join(r.email for r in to_invite[index:])),
-                  "error")
-            return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
-        invited += 1
+    for row in to_invite:
+        _send_invitation(cohort, row.email, row.name, row.organisation_id, row.skj_number)
+    db.session.commit()  # the invitations and their mails at once; the mails go out in the background
+    invited = len(to_invite)
     flash(_("%(invited)s uitnodiging(en) verstuurd. Regels met fouten en mensen die al in de groep zitten of al "
             "zijn uitgenodigd, zijn overgeslagen.", invited=invited), "success")
     return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))

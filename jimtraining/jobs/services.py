@@ -1,0 +1,99 @@
+"""Asking for a job, and what admins and the health check see of the queue."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import g, has_app_context, has_request_context
+from sqlalchemy import func, select, update
+
+from jimtraining.extensions import db
+from jimtraining.jobs.handover import remember_for_commit
+from jimtraining.jobs.models import DONE, FAILED, PENDING, RUNNING, UNCERTAIN, Job
+from jimtraining.jobs.queue import huey
+from jimtraining.timeutil import utcnow
+
+
+def enqueue(kind: str, payload: dict, key: str | None = None, again_if_done: bool = False) -> Job:
+    """Write a job in the running transaction (not committed); the queue gets it once that commits, never when it
+    rolls back. The same `key` twice gives the job already written, not a second one; with `again_if_done` a job
+    of that key that is done is run once more (for work that must be redone when its data changed)."""
+    key = key or f"{kind}:{uuid.uuid4().hex}"
+    existing = db.session.scalar(select(Job).where(Job.key == key))
+    if existing is not None:
+        if again_if_done and existing.state == DONE:
+            existing.state, existing.attempts, existing.payload = PENDING, 0, payload
+            existing.updated_at, existing.finished_at = utcnow(), None
+            db.session.flush()
+            remember_for_commit(existing.id)
+        return existing
+    job = Job(kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=_request_id(),
+              created_at=utcnow(), updated_at=utcnow())
+    db.session.add(job)
+    db.session.flush()
+    remember_for_commit(job.id)
+    return job
+
+
+def enqueue_from_flush(connection, kind: str, payload: dict, key: str) -> None:
+    """enqueue() for a mapper event (after_insert), where the session cannot take new objects: the job row is
+    written on the flush's connection, and handed over after the commit all the same."""
+    now = utcnow()
+    job_id = connection.execute(Job.__table__.insert().values(
+        kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=_request_id(),
+        created_at=now, updated_at=now)).inserted_primary_key[0]
+    remember_for_commit(job_id)
+
+
+def _request_id() -> str | None:
+    if has_request_context():
+        return g.get("request_id")
+    return g.get("job_request_id") if has_app_context() else None  # a job asking for another carries it on
+
+
+def needing_attention(limit: int = 200) -> list[Job]:
+    """Jobs that failed on every try or were left uncertain by a stopped worker, newest first."""
+    return db.session.scalars(select(Job).where(Job.state.in_((FAILED, UNCERTAIN)))
+                              .order_by(Job.updated_at.desc(), Job.id.desc()).limit(limit)).all()
+
+
+def needing_attention_count() -> int:
+    return db.session.scalar(select(func.count(Job.id)).where(Job.state.in_((FAILED, UNCERTAIN)))) or 0
+
+
+def job_or_none(job_id: int) -> Job | None:
+    return db.session.get(Job, job_id)
+
+
+def retry(job: Job) -> bool:
+    """Try a failed or uncertain job again (a fresh set of tries), once this transaction commits; False when it
+    is not failed or uncertain (any more)."""
+    changed = db.session.execute(update(Job).where(Job.id == job.id, Job.state.in_((FAILED, UNCERTAIN))).values(
+        state=PENDING, attempts=0, lease_until=None, updated_at=utcnow())).rowcount
+    if changed:
+        remember_for_commit(job.id)
+    db.session.commit()
+    return bool(changed)
+
+
+def counts() -> dict[str, int]:
+    """Jobs per state (states without jobs are 0)."""
+    found = dict(db.session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
+    return {state: found.get(state, 0) for state in (PENDING, RUNNING, FAILED, UNCERTAIN)}
+
+
+def queue_health() -> dict:
+    """What /healthz says of the queue; raises when the queue's storage cannot be reached."""
+    huey.pending_count()  # reaches Redis or the SQLite file: raises when it cannot
+    figures = counts()
+    return {"status": "ok", "pending": figures[PENDING] + figures[RUNNING],
+            "failed": figures[FAILED] + figures[UNCERTAIN]}
+
+
+def update_metrics() -> None:
+    """Bring the job gauges of /metrics up to date (observability.BEFORE_SCRAPE)."""
+    from jimtraining.observability import JOB_QUEUE_DEPTH, JOBS_FAILED
+
+    figures = counts()
+    JOB_QUEUE_DEPTH.set(figures[PENDING] + figures[RUNNING])
+    JOBS_FAILED.set(figures[FAILED] + figures[UNCERTAIN])

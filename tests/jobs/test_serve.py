@@ -1,0 +1,30 @@
+"""`make run` serves with gunicorn and the jobs worker as one command (jimtraining/serve.py): when one of them
+stops, the other is stopped too and the command ends with the first one's status."""
+
+import sys
+
+from jimtraining import serve
+
+
+def test_when_the_web_server_stops_the_jobs_worker_is_stopped_too(monkeypatch):
+    monkeypatch.setattr(serve, "commands", lambda: {
+        "web": [sys.executable, "-c", "raise SystemExit(3)"],
+        "jobs": [sys.executable, "-c", "import threading; threading.Event().wait()"],  # runs until stopped
+    })
+    started = []
+    real_popen = serve.subprocess.Popen
+
+    def popen(command):
+        started.append(real_popen(command))
+        return started[-1]
+
+    monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    assert serve.main() == 3
+    assert [child.poll() is not None for child in started] == [True, True]
+
+
+def test_make_run_starts_gunicorn_with_its_settings_and_the_jobs_worker():
+    commands = serve.commands("/srv/jim/.venv/bin/python")
+    assert commands["web"] == ["/srv/jim/.venv/bin/gunicorn", "--config", "gunicorn.conf.py", "app:app"]
+    assert commands["jobs"][:6] == ["/srv/jim/.venv/bin/python", "-m", "flask", "--app", "app", "jobs"]
+    assert commands["jobs"][6] == "worker"
