@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import g, has_app_context, has_request_context
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from jimtraining.extensions import db
 from jimtraining.jobs.handover import remember_for_commit
@@ -97,3 +97,16 @@ def update_metrics() -> None:
     figures = counts()
     JOB_QUEUE_DEPTH.set(figures[PENDING] + figures[RUNNING])
     JOBS_FAILED.set(figures[FAILED] + figures[UNCERTAIN])
+
+
+def forget_mails_to(address: str) -> int:
+    """Delete the mail jobs addressed to this e-mail address, whatever their state (not committed): an erased
+    person's address and mail text must not wait in the queue or in the admins' list of failed jobs. One that no worker
+    has claimed yet is never sent; one a worker is handing to the mail server at that moment may still arrive.
+    Returns how many were deleted."""
+    wanted = address.strip().lower()
+    ids = [job_id for job_id, payload in db.session.execute(select(Job.id, Job.payload).where(Job.kind == "mail"))
+           if str((payload or {}).get("to", "")).strip().lower() == wanted]
+    if ids:
+        db.session.execute(delete(Job).where(Job.id.in_(ids)))
+    return len(ids)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from jimtraining.accounts.models import User
 from jimtraining.accounts.personal_data import erased_email
 from jimtraining.extensions import db
+from jimtraining.jobs.services import forget_mails_to
 from jimtraining.privacy.registry import (
     ERASE_LABELS,
     Erase,
@@ -108,6 +109,8 @@ def erase_user(user: User, by: User, reason: str, now=None) -> Counter:
         for entry in entries:
             if entry.before_erase is not None:
                 ctx.counts.update(entry.before_erase(ctx))
+        # Mails waiting in the job queue, or failed and listed for admins, hold the address and the mail text.
+        ctx.counts["job.delete"] += forget_mails_to(ctx.email)
         for entry in entries:
             tbl = table(entry.table)
             for link in entry.links:

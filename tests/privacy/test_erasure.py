@@ -230,3 +230,23 @@ def test_an_erased_account_cannot_be_erased_twice_and_its_page_says_so(client_fo
     response = erase_through_the_page(admin_client, user)
     assert response.status_code == 302 and snapshot() == before
     assert "Dit account is verwijderd" in admin_client.get(f"/admin/users/{lotte.id}").get_data(as_text=True)
+
+
+def test_erasure_deletes_the_mails_to_the_person_still_in_the_job_queue(client_for, people):
+    """A failed mail keeps the address and the text in the admins' list of jobs; erasure must take it away, and
+    leave other people's mails alone."""
+    from jimtraining.jobs.models import FAILED, PENDING, Job
+
+    lotte = people.lotte
+    db.session.add_all([
+        Job(kind="mail", key="mail:erase-1", state=FAILED, attempts=6, last_error="connection refused",
+            payload={"to": lotte.email.upper(), "subject": "Uitnodiging", "body": "Hallo Lotte"}),
+        Job(kind="mail", key="mail:erase-2", state=PENDING,
+            payload={"to": lotte.email, "subject": "Herinnering", "body": "Je certificaat verloopt"}),
+        Job(kind="mail", key="mail:erase-3", state=FAILED, attempts=6, last_error="connection refused",
+            payload={"to": "iemand.anders@example.org", "subject": "Uitnodiging", "body": "Hallo"}),
+    ])
+    db.session.commit()
+    erase_through_the_page(client_for(people.admin), lotte)
+    left = db.session.scalars(select(Job.key).where(Job.kind == "mail").order_by(Job.key)).all()
+    assert left == ["mail:erase-3"]
