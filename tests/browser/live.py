@@ -38,7 +38,12 @@ def serving(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    # As in production, links made outside a request (the certificate PDF, drawn by a job) use BASE_URL.
+    previous = app.config.get("BASE_URL")
+    app.config["BASE_URL"] = previous or url
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
+        app.config["BASE_URL"] = previous
         server.shutdown()

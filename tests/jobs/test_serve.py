@@ -19,6 +19,10 @@ def test_when_the_web_server_stops_the_jobs_worker_is_stopped_too(monkeypatch):
         return started[-1]
 
     monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    # main() fills these in os.environ for its children. Set through monkeypatch (which puts back what was there,
+    # also nothing), so no later test starts with a worker count: the production checks read WEB_CONCURRENCY.
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("PORT", "5000")
     assert serve.main() == 3
     assert [child.poll() is not None for child in started] == [True, True]
 
