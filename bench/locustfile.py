@@ -242,7 +242,9 @@ class QuizSubmitBusyQueue(QuizSubmit):
 
         trainer = MANIFEST["trainers"][0]
         client = FastHttpSession(self.host, self.environment.events.request, self)
+        learner = self.account
         token = self.log_in(client, trainer)
+        self.account = learner  # this user hands in as its own learner; the trainer only has the extra session
         boundary = "bench-busy-queue-boundary"
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"deelnemers.csv\"\r\n"
