@@ -3,10 +3,12 @@
 For each database (SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set):
 
 1. build the data set (bench/build.py, fixed seed) in the bench's own database;
-2. serve the app with gunicorn (2 x cores + 1 workers) on 127.0.0.1, in bench mode (jimtraining/benchmark.py);
+2. serve the app with gunicorn (2 x cores + 1 workers) on 127.0.0.1, in bench mode (jimtraining/benchmark.py),
+   with the jobs worker beside it (bench/busy_queue.py: its queue; mail goes to the file outbox);
 3. load every page in turn with locust (headless, one user class per page, bench/locustfile.py), each page
    between two runs of the baseline page, and read requests/s, p50/p95/p99, errors and SQL queries per request;
-   a page's ratio is taken against the baseline runs next to it (see measure_pages);
+   a page's ratio is taken against the baseline runs next to it (see measure_pages); the busy queue hands in
+   quizzes while the worker sends a trainer's uploaded invitations, then counts the mails;
 4. the concurrency check: 300 learners hand in a quiz (each one twice at the same moment, like a double click)
    while 30 trainers score a role-play round, all released at once; then the rows are counted;
 5. memory: the peak RSS of the workers, and their RSS after each of three identical rounds of load.
@@ -30,10 +32,11 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.busy_queue import INVITATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
-INVITATIONS = int(os.environ.get("BENCH_INVITATIONS", "300"))  # bench/busy_queue.py
 BIN = Path(sys.executable).parent
 
 #: (locust user class, request name in the results, minimum share of the baseline's requests/s).
