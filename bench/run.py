@@ -532,11 +532,14 @@ def summaries(result: dict) -> list[str]:
                          "or doubled.")
         if "queue" in page:
             q = page["queue"]
-            lines.append(f"Busy queue: a trainer confirmed a list of {q['invited']} people when the hand-ins began; "
-                         f"the jobs worker ({q['queue']}) sent {q['mails']} invitation mails, the queue drained "
-                         f"{q['drain_seconds']} s after the list was saved (hand-ins measured for "
-                         f"{q['measured_seconds']} s); {q['invitations']} invitations, {q['jobs_done']} mail jobs "
-                         f"done, {q['problem_count']} lost or doubled.")
+            parts = [p for p in result["pages"] if p.get("part_of") == page["page"]]
+            confirm = (f"saving it took {parts[0]['max_ms']} ms" if parts and parts[0]["requests"]
+                       else "its answer came after the measurement ended")
+            lines.append(f"Busy queue: a trainer confirmed a list of {q['invited']} people when the hand-ins began "
+                         f"({confirm}); the jobs worker ({q['queue']}) sent {q['mails']} invitation mails, "
+                         f"{q['drain_seconds']} s from the first invitation written to the last mail sent "
+                         f"(hand-ins measured for {q['measured_seconds']} s); {q['invitations']} invitations, "
+                         f"{q['jobs_done']} mail jobs done, {q['problem_count']} lost or doubled.")
     c = result["concurrency"]
     if c:
         lines.append(f"Concurrency: {c['requests_at_once']} requests released at once ({c['learners']} learners "
