@@ -1796,7 +1796,6 @@ def build(database_url: str, manifest_path: str, seed: int = DEFAULT_SEED, today
     from flask_migrate import upgrade
 
     from jimtraining import create_app
-    from jimtraining.content_tree import load_content, sync_content
     from jimtraining.extensions import db
 
     # The app's instance folder (mail outbox) goes to a temporary folder, not into the repository.
@@ -1809,6 +1808,9 @@ def build(database_url: str, manifest_path: str, seed: int = DEFAULT_SEED, today
             os.environ.pop("JIM_INSTANCE_PATH", None)
         else:
             os.environ["JIM_INSTANCE_PATH"] = saved
+    # Only now: create_app imports every model, which the content modules need to be mapped.
+    from jimtraining.content_tree import load_content, sync_content
+
     with app.app_context():
         logging.getLogger("jimtraining").setLevel(logging.WARNING)
         upgrade()

@@ -181,6 +181,10 @@ class QuizSubmit(BenchUser):
     requests per second)."""
 
     pool = "submitters"
+    request_name = "quiz submit"
+    #: The quiz hand-in takes the first half of the submitters, the busy-queue case the second: both find their
+    #: modules open in one run of the whole bench.
+    HALF = 0
     #: Attempts per user: several seconds of hand-ins at full speed.
     SUBMITS = int(os.environ.get("BENCH_SUBMITS_PER_USER", "80"))
 
@@ -202,12 +206,69 @@ class QuizSubmit(BenchUser):
             client = FastHttpSession(self.host, self.environment.events.request, self)
             token = self.log_in(client, account)
 
+    def accounts(self) -> list:
+        pool = MANIFEST[self.pool]
+        return pool[:len(pool) // 2] if self.HALF == 0 else pool[len(pool) // 2:]
+
     @task
     def submit(self):
         if not self.ready:
             raise StopUser()
         client, token, path, data = self.ready.pop()
-        self.form("quiz submit", f"{path}/submit", data, "/result", client, token)
+        self.form(self.request_name, f"{path}/submit", data, "/result", client, token)
+
+
+#: The trainer's confirmation of the uploaded list: (HTTP session, form fields), prepared before the measurement.
+UPLOAD: dict = {}
+PAYLOAD = re.compile(r'name="payload" value="([^"]+)"')
+
+
+class QuizSubmitBusyQueue(QuizSubmit):
+    """The quiz hand-in while the job queue is busy (bench/busy_queue.py): before the measurement a trainer of the
+    first group in the manifest uploads a list of BENCH_INVITATIONS new people (the check and preview); when the
+    measurement starts the trainer confirms it, which writes the invitations and their mails as jobs, and the jobs
+    worker sends them while every user hands in quizzes. The confirmation is shown under the page."""
+
+    request_name = "busy queue: quiz hand-in"
+    HALF = 1
+
+    def prepare(self):
+        if not next(_counters["busy-queue-trainer"]):
+            self._upload()
+        super().prepare()
+
+    def _upload(self):
+        from bench.busy_queue import INVITATIONS, invitation_csv
+
+        trainer = MANIFEST["trainers"][0]
+        client = FastHttpSession(self.host, self.environment.events.request, self)
+        learner = self.account
+        token = self.log_in(client, trainer)
+        self.account = learner  # this user hands in as its own learner; the trainer only has the extra session
+        boundary = "bench-busy-queue-boundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"deelnemers.csv\"\r\n"
+                "Content-Type: text/csv\r\n\r\n").encode() + invitation_csv(os.environ["BENCH_INVITE_TAG"]) + (
+            f"\r\n--{boundary}--\r\n").encode()
+        path = f"/cohorts/{trainer['cohort_id']}/upload"
+        with client.post(path, name="login", data=body, catch_response=True,
+                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}) as preview:
+            payload = PAYLOAD.search(preview.text or "")
+            if preview.status_code != 200 or not payload:
+                preview.failure(f"no preview of the uploaded list: HTTP {preview.status_code}")
+                return
+        UPLOAD.update(client=client, path=f"{path}/confirm", data={"payload": payload.group(1)}, token=token,
+                      expect=f"/cohorts/{trainer['cohort_id']}", name=f"busy queue: {INVITATIONS} invitations sent")
+        gevent.spawn(self._confirm)
+
+    def _confirm(self):
+        ALL_READY.wait()
+        with UPLOAD["client"].post(UPLOAD["path"], name=UPLOAD["name"], allow_redirects=False, catch_response=True,
+                                   data={"csrf_token": UPLOAD["token"], **UPLOAD["data"]}) as response:
+            count_queries(UPLOAD["name"], response)
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or not location.endswith(UPLOAD["expect"]):  # not back to the upload
+                response.failure(f"HTTP {response.status_code} to {location!r}, expected the group's page")
 
 
 class CohortDashboard(BenchUser):

@@ -3,10 +3,12 @@
 For each database (SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set):
 
 1. build the data set (bench/build.py, fixed seed) in the bench's own database;
-2. serve the app with gunicorn (2 x cores + 1 workers) on 127.0.0.1, in bench mode (jimtraining/benchmark.py);
+2. serve the app with gunicorn (2 x cores + 1 workers) on 127.0.0.1, in bench mode (jimtraining/benchmark.py),
+   with the jobs worker beside it (bench/busy_queue.py: its queue; mail goes to the file outbox);
 3. load every page in turn with locust (headless, one user class per page, bench/locustfile.py), each page
    between two runs of the baseline page, and read requests/s, p50/p95/p99, errors and SQL queries per request;
-   a page's ratio is taken against the baseline runs next to it (see measure_pages);
+   a page's ratio is taken against the baseline runs next to it (see measure_pages); the busy queue hands in
+   quizzes while the worker sends a trainer's uploaded invitations, then counts the mails;
 4. the concurrency check: 300 learners hand in a quiz (each one twice at the same moment, like a double click)
    while 30 trainers score a role-play round, all released at once; then the rows are counted;
 5. memory: the peak RSS of the workers, and their RSS after each of three identical rounds of load.
@@ -30,6 +32,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.busy_queue import INVITATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
@@ -47,12 +51,14 @@ PAGES = [
     ("TrainerWorkspace", "trainer workspace", 0.5),
     ("RoundScoring", "live round scoring", 0.5),
     ("SessionStart", "session start: attendance page", 0.5),
+    ("QuizSubmitBusyQueue", "busy queue: quiz hand-in", 0.5),
     ("CertificateVerification", "certificate verification", 0.5),
     ("NationalDashboard", "national dashboard", 0.25),
 ]
 #: Requests of a run shown under its page (no target of their own, but every one must succeed).
 PARTS = {"SessionStart": ["session start: check-in", "session start: learner's session page",
-                          "session start: projector code"]}
+                          "session start: projector code"],
+         "QuizSubmitBusyQueue": [f"busy queue: {INVITATIONS} invitations sent"]}
 #: What `BENCH_ONLY` can name besides the pages: the concurrency check and the memory rounds.
 STEPS = ("concurrency", "memory")
 #: The most a worker may cost in PSS (MiB) after the rounds of load.
@@ -73,17 +79,29 @@ def say(message: str) -> None:
 # The server -------------------------------------------------------------------------------------------------
 
 class Server:
-    """gunicorn serving app:app in bench mode against one database."""
+    """gunicorn serving app:app in bench mode against one database, and the jobs worker beside it (the same
+    database and queue, `jobs_url`), as `make run` serves. Mail goes to the file outbox in bench/work/instance:
+    MAIL_SERVER is left out, so the bench never talks to a mail server."""
 
-    def __init__(self, database_url: str, port: int, workers: int):
+    def __init__(self, database_url: str, port: int, workers: int, jobs_url: str, jobs_queue: str = ""):
+        from bench.busy_queue import JOB_THREADS
+
         self.url = f"http://127.0.0.1:{port}"
         self.workers = workers
+        self.jobs_queue = jobs_queue or jobs_url
         instance = WORK / "instance"
         instance.mkdir(parents=True, exist_ok=True)
+        self.outbox = instance / "outbox"
         env = dict(os.environ, JIM_BENCH="1", DATABASE_URL=database_url, JIM_INSTANCE_PATH=str(instance),
-                   SECRET_KEY="bench-only-not-secret")
-        env.pop("JIM_ENV", None)
-        env.pop("FLASK_ENV", None)
+                   SECRET_KEY="bench-only-not-secret", JOBS_URL=jobs_url)
+        for name in ("JIM_ENV", "FLASK_ENV", "MAIL_SERVER", "JOBS_IMMEDIATE"):
+            env.pop(name, None)
+        self.jobs_log = open(WORK / "jobs-worker.log", "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        # Periodic tasks (reminders, retention, the sweep) are left out: they run at clock times and would make
+        # one run differ from the next; the bench measures the mails that a request asks for.
+        self.jobs = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker", "--workers", str(JOB_THREADS),
+             "--no-periodic"], cwd=ROOT, env=env, stdout=self.jobs_log, stderr=subprocess.STDOUT)
         self.log = open(WORK / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",
@@ -93,6 +111,8 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn stopped; see {WORK / 'gunicorn.log'}")
+            if self.jobs.poll() is not None:
+                raise SystemExit(f"the jobs worker stopped; see {WORK / 'jobs-worker.log'}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2):  # noqa: S310 - localhost
                     pass
@@ -116,22 +136,26 @@ class Server:
         return worker_memory(self.worker_pids())
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        for process in (self.process, self.jobs):
+            process.send_signal(signal.SIGTERM)
+        for process in (self.process, self.jobs):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         self.log.close()
+        self.jobs_log.close()
 
 
 # The load -----------------------------------------------------------------------------------------------------
 
-def run_locust(server: Server, user_class: str, seconds: int, users: int, manifest: Path, tag: str) -> dict:
+def run_locust(server: Server, user_class: str, seconds: int, users: int, manifest: Path, tag: str,
+               extra_env: dict | None = None) -> dict:
     """One headless locust run of one user class: every user logs in and prepares, then `seconds` of load.
     Returns {"pages": {request name: figures}, "errors": [...]} (bench/locustfile.py writes it)."""
     stats_out = WORK / f"stats-{tag}-{user_class}.json"
     env = dict(os.environ, BENCH_MANIFEST=str(manifest), BENCH_STATS_OUT=str(stats_out), BENCH_SECONDS=str(seconds),
-               PYTHONPATH=str(ROOT))
+               PYTHONPATH=str(ROOT), **(extra_env or {}))
     command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
                "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds + 240}s",
                "--host", server.url, "--loglevel", "WARNING", "--stop-timeout", "10", user_class]
@@ -171,9 +195,9 @@ def measure_pages(server: Server, args, manifest_path: Path, tag: str, database_
     failures: list[str] = []
     baselines: list[dict] = []
 
-    def load(user_class: str, name: str, seconds: int | None = None) -> dict:
+    def load(user_class: str, name: str, seconds: int | None = None, extra_env: dict | None = None) -> dict:
         run = run_locust(server, user_class, seconds or args.seconds, args.users, manifest_path,
-                         f"{tag}-{len(baselines)}")
+                         f"{tag}-{len(baselines)}", extra_env)
         failures.extend(run["errors"])
         return run
 
@@ -186,12 +210,18 @@ def measure_pages(server: Server, args, manifest_path: Path, tag: str, database_
         if user_class == "SessionStart":
             cases.open_session(database_url, manifest["session_start"])
             seconds = max(args.seconds, int(cases.CHECKIN_SECONDS) + 2)  # every learner's moment falls within
-        run = load(user_class, name, seconds)
+        extra_env = None
+        if user_class == "QuizSubmitBusyQueue":
+            invite_tag = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+            extra_env = {"BENCH_INVITE_TAG": invite_tag}
+        run = load(user_class, name, seconds, extra_env)
         result = page_result(name, run)
         parts = [dict(page_result(part, run), part_of=name, baseline_rps=0.0, ratio=0.0, target=None)
                  for part in PARTS.get(user_class, [])]
         if user_class == "SessionStart":
             result["checkins"] = cases.count_checkins(database_url, manifest["session_start"])
+        if user_class == "QuizSubmitBusyQueue":
+            result["queue"] = busy_queue_mails(server, database_url, manifest, invite_tag, args.seconds)
         baselines.append(page_result("baseline", load("Baseline", "baseline")))
         before, after = baselines[-2]["rps"], baselines[-1]["rps"]
         result["baseline_rps"] = round((before + after) / 2, 1)
@@ -323,6 +353,18 @@ def concurrency_check(server: Server, manifest: dict, database_url: str) -> dict
             "http_error_count": len(errors), **counts}
 
 
+def busy_queue_mails(server: Server, database_url: str, manifest: dict, invite_tag: str, seconds: int) -> dict:
+    """After the busy-queue run: wait for the queue to drain, then every invitation of the run exactly once, with
+    one mail job done and one mail in the outbox (bench/busy_queue.py)."""
+    from bench import busy_queue
+
+    cohort_id = manifest["trainers"][0]["cohort_id"]
+    wanted = busy_queue.addresses(invite_tag, INVITATIONS)
+    waited = busy_queue.wait_for_mails(database_url, cohort_id, wanted)
+    counted = busy_queue.count_mails(database_url, cohort_id, wanted, server.outbox)
+    return dict(counted, waited_after_run_seconds=waited, measured_seconds=seconds, queue=server.jobs_queue)
+
+
 def count_rows(database_url: str, manifest: dict, sent_answers: dict, sent_levels: dict) -> dict:
     """Exactly one handed-in attempt per learner (graded, or waiting for the trainer when an open question was
     drawn) with one answer row per question, and exactly the sent level per trainer and criterion."""
@@ -395,11 +437,14 @@ def bench_database(label: str, database_url: str, args) -> dict:
     say(f"   {manifest['build_seconds']:.0f} s; " + ", ".join(
         f"{table} {rows:,}" for table, rows in sorted(manifest["counts"].items()) if rows >= 1000))
 
+    from bench.busy_queue import queue_url
+
     workers = 2 * cores() + 1
-    server = Server(database_url, args.port, workers)
+    jobs_url, jobs_queue = queue_url(database_url, WORK)
+    server = Server(database_url, args.port, workers, jobs_url, jobs_queue)
     try:
         say(f"   gunicorn: {workers} workers on {server.url}; locust: {args.users} users, {args.seconds} s per page, "
-            "each page between two runs of the baseline")
+            f"each page between two runs of the baseline; jobs worker beside it, queue: {jobs_queue}")
         run_locust(server, "Baseline", 3, args.users, manifest_path, f"{tag}-warmup")
         pages, failures = measure_pages(server, args, manifest_path, tag, database_url, manifest)
         memory_after_pages = server.memory()
@@ -485,6 +530,16 @@ def summaries(result: dict) -> list[str]:
                          f"{checkin.get('errors', 0)} errors) while the trainer's attendance page was refreshed "
                          f"{page['rps']:.1f} times a second; {c['rows']} attendance rows, {c['problem_count']} lost "
                          "or doubled.")
+        if "queue" in page:
+            q = page["queue"]
+            parts = [p for p in result["pages"] if p.get("part_of") == page["page"]]
+            confirm = (f"saving it took {parts[0]['max_ms']} ms" if parts and parts[0]["requests"]
+                       else "its answer came after the measurement ended")
+            lines.append(f"Busy queue: a trainer confirmed a list of {q['invited']} people when the hand-ins began "
+                         f"({confirm}); the jobs worker ({q['queue']}) sent {q['mails']} invitation mails, "
+                         f"{q['drain_seconds']} s from the first invitation written to the last mail sent "
+                         f"(hand-ins measured for {q['measured_seconds']} s); {q['invitations']} invitations, "
+                         f"{q['jobs_done']} mail jobs done, {q['problem_count']} lost or doubled.")
     c = result["concurrency"]
     if c:
         lines.append(f"Concurrency: {c['requests_at_once']} requests released at once ({c['learners']} learners "
@@ -552,6 +607,10 @@ def verdict(result: dict) -> list[str]:
             c = page["checkins"]
             problems.append(f"{result['database']}: session start: {c['problem_count']} lost or doubled "
                             f"attendance rows: {c['problems'][:3]}")
+        if page.get("queue", {}).get("problem_count"):
+            q = page["queue"]
+            problems.append(f"{result['database']}: busy queue: {q['problem_count']} invitation mails lost or "
+                            f"doubled: {q['problems'][:3]}")
     c = result["concurrency"]
     m = result["memory"]
     if m["pss_max_mib"] > m["pss_target_mib"]:

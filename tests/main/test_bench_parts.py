@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bench import cases
+from bench import busy_queue, cases
 from bench.run import PSS_TARGET_MIB, memory_figures, only, verdict, wanted
 from jimtraining import serving
 from jimtraining.cohorts.attendance import checkin_open
@@ -134,3 +134,69 @@ def test_a_web_only_process_has_no_commands_and_no_migrations_but_serves(app, mo
     assert "migrate" not in web.extensions and "migrate" in app.extensions
     assert "content" not in web.cli.commands and "content" in app.cli.commands
     assert web.test_client().get("/healthz").status_code == 200
+
+
+# The busy-queue case: every invitation of the uploaded list mailed exactly once ----------------------------------
+
+@pytest.fixture
+def invited(app, make_user, make_cohort):
+    """Three invitations of a list written as the trainer's upload writes them: each with its mail job (run at
+    once in the test suite), keyed by the invitation."""
+    from jimtraining.cohorts.invitations import create_invitation
+    from jimtraining.mailing import send_mail
+
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainers=[trainer])
+    wanted = busy_queue.addresses("test", 3)
+    for address in wanted:
+        invitation, _token = create_invitation(cohort, address, "Deelnemer", trainer, commit=False)
+        send_mail(address, "Uitnodiging", "Doe mee", key=f"invitation:{invitation.id}")
+    db.session.commit()
+    return {"cohort_id": cohort.id, "wanted": wanted}
+
+
+def _outbox(folder, addresses):
+    """Mails in the file outbox as Flask-Mailman's file backend writes them (one file per connection)."""
+    from flask_mailman import EmailMessage
+    from flask_mailman.backends.file import EmailBackend
+
+    for address in addresses:
+        EmailBackend(file_path=str(folder)).send_messages([EmailMessage("Uitnodiging", "Doe mee", to=[address])])
+
+
+def test_the_upload_for_the_busy_queue_lists_the_runs_own_new_people():
+    data = busy_queue.invitation_csv("20261207", 2).decode()
+
+    assert data.splitlines() == ["naam;e-mail;organisatie",
+                                 f"Deelnemer 1;persoon-20261207-0001@{busy_queue.DOMAIN};",
+                                 f"Deelnemer 2;persoon-20261207-0002@{busy_queue.DOMAIN};"]
+    assert set(busy_queue.addresses("a", 5)).isdisjoint(busy_queue.addresses("b", 5))
+
+
+def test_every_invitation_with_one_mail_job_done_and_one_mail_in_the_outbox_is_no_problem(app, invited, tmp_path):
+    _outbox(tmp_path, invited["wanted"])
+
+    counted = busy_queue.count_mails(app.config["SQLALCHEMY_DATABASE_URI"], invited["cohort_id"], invited["wanted"],
+                                     tmp_path)
+
+    assert counted["problem_count"] == 0, counted["problems"]
+    assert (counted["invitations"], counted["jobs_done"], counted["mails"]) == (3, 3, 3)
+    assert counted["drain_seconds"] is not None and counted["drain_seconds"] >= 0
+
+
+def test_a_lost_a_doubled_and_an_unsent_invitation_mail_are_each_reported(app, invited, tmp_path):
+    from jimtraining.jobs.models import PENDING, Job
+
+    first, second, third = invited["wanted"]
+    _outbox(tmp_path, [first, first, third])  # the first mailed twice, the second never
+    job = db.session.scalars(db.select(Job).where(Job.payload["to"].as_string() == third)).one()
+    job.state = PENDING  # the third still waits in the queue (and yet a mail went out)
+    db.session.commit()
+
+    counted = busy_queue.count_mails(app.config["SQLALCHEMY_DATABASE_URI"], invited["cohort_id"], invited["wanted"],
+                                     tmp_path)
+
+    assert counted["problems"] == [f"{first}: 2 mails in the outbox (expected 1)",
+                                   f"{second}: 0 mails in the outbox (expected 1)",
+                                   f"{third}: mail jobs ['pending'] (expected one, done)"]
+    assert busy_queue.delivery_problems([first], [], {}, []) == [f"{first}: 0 invitations (expected 1)"]
