@@ -87,7 +87,8 @@ def test_public_page_and_json_show_no_email_score_or_revocation_reason(client, i
     attempt(world.learner)  # a quiz score of 90% exists for the holder
     for certificate in issued.all().values():
         for url in (f"/verify/{certificate.code}", f"/api/v1/certificates/{certificate.code}"):
-            body = client.get(url).get_data(as_text=True)
+            # The random code (in links on the page) may hold "90" or "1234567" by chance: leave it out.
+            body = client.get(url).get_data(as_text=True).replace(certificate.code, "")
             main = body.split("<main", 1)[-1].split("</main>", 1)[0]
             assert "@example.org" not in body
             assert "GEHEIME-REDEN" not in body
