@@ -20,7 +20,7 @@ from pathlib import Path
 from flask import current_app
 from flask_mailman import EmailMessage
 
-from jimtraining.jobs import enqueue, handler
+from jimtraining.jobs import enqueue, enqueue_many, handler
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,13 @@ def send_mail(to: str, subject: str, body: str, key: str | None = None) -> None:
     """Send one plain-text mail once the running transaction commits (not if it rolls back); the caller commits.
     The same `key` twice is one mail."""
     enqueue("mail", {"to": to, "subject": subject, "body": body}, key=f"mail:{key}" if key else None)
+
+
+def send_mails(mails: list[tuple[str, str, str, str]]) -> None:
+    """send_mail for many mails at once (a list of invitations): (to, subject, body, key) each, written as jobs
+    in a few statements whatever their number; the caller commits."""
+    enqueue_many("mail", [({"to": to, "subject": subject, "body": body}, f"mail:{key}")
+                          for to, subject, body, key in mails])
 
 
 @handler("mail", repeatable=False)

@@ -6,9 +6,10 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from jimtraining.accounts.models import User
 from jimtraining.cohorts.enrolment import CohortError, enroll
@@ -30,15 +31,43 @@ def create_invitation(cohort: Cohort, email: str, name: str, invited_by, organis
                       skj_number: str | None = None, commit: bool = True) -> tuple[Invitation, str]:
     """A new single-use invitation; returns it with the token for the link (only its hash is stored). With
     commit=False the caller commits (with the mail that carries the link)."""
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(cohort_id=cohort.id, email=email.strip().lower(), name=name.strip(),
-                            token_hash=_hash(token), invited_by_id=invited_by.id if invited_by else None,
-                            expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
-                            organisation_id=organisation_id or cohort.organisation_id, skj_number=skj_number or None)
-    db.session.add(invitation)
-    db.session.commit() if commit else db.session.flush()
-    log.info("cohort %s: invitation %s created", cohort.id, invitation.id)
+    [(invitation, token)] = create_invitations(cohort, [Invitee(email, name, organisation_id, skj_number)],
+                                               invited_by)
+    if commit:
+        db.session.commit()
     return invitation, token
+
+
+class Invitee(NamedTuple):
+    """Who an invitation is for: a person typed in by the trainer or a row of an uploaded list."""
+
+    email: str
+    name: str
+    organisation_id: int | None = None
+    skj_number: str | None = None
+
+
+def create_invitations(cohort: Cohort, invitees: list[Invitee], invited_by) -> list[tuple[Invitation, str]]:
+    """New single-use invitations for these people, written in one batched insert however many they are (not
+    committed: the caller commits them with their mails). Returns each invitation with the token for its link, in
+    the order given."""
+    expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
+    tokens, rows = {}, []
+    for person in invitees:
+        token = secrets.token_urlsafe(32)
+        tokens[_hash(token)] = token
+        rows.append({"cohort_id": cohort.id, "email": person.email.strip().lower(), "name": person.name.strip(),
+                     "token_hash": _hash(token), "invited_by_id": invited_by.id if invited_by else None,
+                     "expires_at": expires_at, "organisation_id": person.organisation_id or cohort.organisation_id,
+                     "skj_number": person.skj_number or None})
+    if not rows:
+        return []
+    # One multi-row INSERT ... RETURNING (SQLAlchemy's insertmanyvalues); the rows come back in any order, so
+    # each is matched to its token by the token's hash, which is unique.
+    made = {invitation.token_hash: invitation
+            for invitation in db.session.scalars(insert(Invitation).returning(Invitation), rows)}
+    log.info("cohort %s: %s invitation(s) created", cohort.id, len(made))
+    return [(made[row["token_hash"]], tokens[row["token_hash"]]) for row in rows]
 
 
 def invitation_for_token(token: str) -> Invitation:

@@ -8,7 +8,7 @@
 - sweep.py: what a stopped worker or an unreachable queue left behind, and periodic tasks.
 - registry.py: what each kind of job does; the packages that own the work register their handlers (mail in
   mailing.py, certificate documents in certification/ and credentials/, periodic reminders and retention).
-- services.py: enqueue(), and what admins (/admin/jobs) and /healthz see.
+- services.py: enqueue() and enqueue_many(), and what admins (/admin/jobs) and /healthz see.
 - cli.py: `flask --app app jobs worker` (the consumer) and `jobs sweep`.
 
 This package sits with the shared building blocks (layer 6), so mailing can ask for jobs; the work that needs
@@ -16,7 +16,7 @@ higher layers registers itself from above.
 """
 
 from jimtraining.jobs.registry import handler
-from jimtraining.jobs.services import enqueue
+from jimtraining.jobs.services import enqueue, enqueue_many
 
 
 def init_app(app) -> None:
@@ -32,4 +32,4 @@ def init_app(app) -> None:
         BEFORE_SCRAPE.append(update_metrics)
 
 
-__all__ = ["enqueue", "handler", "init_app"]
+__all__ = ["enqueue", "enqueue_many", "handler", "init_app"]

@@ -1,5 +1,7 @@
 """`flask --app app jobs ...`: the worker that runs the jobs, and the sweep by hand."""
 
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -9,9 +11,12 @@ jobs_cli = AppGroup("jobs", help="Background jobs: mails, certificate documents,
 
 @jobs_cli.command("worker")
 @click.option("--workers", "-w", default=2, show_default=True, help="Jobs run at the same time (threads).")
+@click.option("--nice", "niceness", type=click.IntRange(0, 19), default=10, show_default=True, envvar="JOBS_NICE",
+              help="Lower the worker's CPU priority by this much (os.nice; env JOBS_NICE), so that on a machine "
+              "it shares with the web server, pages go first and jobs take the time left over.")
 @click.option("--no-periodic", is_flag=True, help="Do not run the periodic tasks (reminders, retention, sweep) "
               "here: with several worker machines, let one run them.")
-def worker(workers, no_periodic):
+def worker(workers, niceness, no_periodic):
     """Run the jobs as they come (Huey's consumer, with this app). Stop with Ctrl-C (it finishes running jobs)."""
     from jimtraining.jobs.queue import configure, huey, storage_url
 
@@ -19,7 +24,10 @@ def worker(workers, no_periodic):
     if app.config.get("JOBS_IMMEDIATE"):
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run where they are asked for; no worker needed.")
     configure(app)
-    click.echo(f"Jobs worker: {workers} thread(s), queue {_safe(storage_url(app))}")
+    if niceness:
+        os.nice(niceness)
+    click.echo(f"Jobs worker: {workers} thread(s), queue {_safe(storage_url(app))}, CPU priority lowered by "
+               f"{niceness} (nice)")
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=not no_periodic,
                                     initial_delay=0.1, backoff=1.15, max_delay=2.0, check_worker_health=True)
     consumer.run()

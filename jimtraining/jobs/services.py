@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import g, has_app_context, has_request_context
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from jimtraining.extensions import db
 from jimtraining.jobs.handover import remember_for_commit
@@ -27,12 +27,42 @@ def enqueue(kind: str, payload: dict, key: str | None = None, again_if_done: boo
             db.session.flush()
             remember_for_commit(existing.id)
         return existing
-    job = Job(kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=_request_id(),
-              created_at=utcnow(), updated_at=utcnow())
+    job = Job(**_job_row(kind, key, payload, _request_id(), utcnow()))
     db.session.add(job)
     db.session.flush()
     remember_for_commit(job.id)
     return job
+
+
+#: Keys looked up per query in enqueue_many (well under the bound-parameter limits of SQLite and PostgreSQL).
+KEYS_PER_QUERY = 500
+
+
+def enqueue_many(kind: str, items: list[tuple[dict, str]]) -> list[Job]:
+    """enqueue() for many jobs at once, such as the invitation mails of an uploaded list: a query per 500 keys
+    for the jobs already written and one batched insert for the new ones, however many there are. `items` are
+    (payload, key) pairs; a key already written (or given twice) gives the job already there, not a second one.
+    Returns the jobs in the order of `items`."""
+    keys = [key for _payload, key in items]
+    found: dict[str, Job] = {}
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start:start + KEYS_PER_QUERY]
+        found.update((job.key, job) for job in db.session.scalars(select(Job).where(Job.key.in_(chunk))))
+    request_id, now, new = _request_id(), utcnow(), {}
+    for payload, key in items:
+        if key not in found and key not in new:
+            new[key] = _job_row(kind, key, payload, request_id, now)
+    if new:
+        # One multi-row INSERT ... RETURNING (SQLAlchemy's insertmanyvalues); rows are matched by their unique key.
+        for job in db.session.scalars(insert(Job).returning(Job), list(new.values())):
+            found[job.key] = job
+            remember_for_commit(job.id)
+    return [found[key] for key in keys]
+
+
+def _job_row(kind: str, key: str, payload: dict, request_id: str | None, now) -> dict:
+    return {"kind": kind, "key": key, "payload": payload, "state": PENDING, "attempts": 0, "last_error": "",
+            "request_id": request_id, "created_at": now, "updated_at": now}
 
 
 def enqueue_from_flush(connection, kind: str, payload: dict, key: str) -> None:

@@ -313,3 +313,49 @@ def test_the_invitation_mail_links_to_base_url_not_to_the_host_the_trainer_reque
     assert invite(client, two_cohorts.a).status_code == 302
     assert re.search(r"^https://jim\.example\.nl/invite/\S+$", outbox[0].body, re.M), outbox[0].body
     assert "evil.example" not in outbox[0].body
+
+
+def _request_thread_statements(action) -> list[str]:
+    """The SQL statements `action()` runs on this thread: the request's own, not those of the mail jobs that run
+    after its commit (each in a thread of its own in the tests, in the jobs worker in production)."""
+    import threading
+
+    from sqlalchemy import event
+
+    here, statements = threading.get_ident(), []
+
+    def before(_conn, _cursor, statement, *_args):
+        if threading.get_ident() == here:
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return statements
+
+
+def test_confirming_a_long_list_costs_as_many_statements_as_a_short_one_and_mails_everyone_once(
+        app, client, login, two_cohorts, outbox):
+    """Issue 20: confirming a list of 300 people held a server process for seconds (three statements per
+    person); the invitations and their mail jobs are now written in batches, so a longer list costs no more
+    statements, and still everyone gets exactly one invitation and one mail."""
+    cohort = two_cohorts.a
+    login(client, two_cohorts.trainer_a)
+
+    def confirm_list(prefix, count):
+        rows = "".join(f"Deelnemer {n};{prefix}{n}@example.org;\n" for n in range(count))
+        page = upload(client, cohort, f"naam;e-mail;organisatie\n{rows}".encode()).get_data(as_text=True)
+        assert page.count("krijgt een uitnodiging") == count
+        responses = []
+        statements = _request_thread_statements(lambda: responses.append(confirm(client, cohort, page)))
+        assert responses[0].status_code == 302
+        return len(statements)
+
+    short, long = confirm_list("kort", 3), confirm_list("lang", 80)
+    assert long == short, f"3 people: {short} statements, 80 people: {long}"
+    addresses = sorted(db.session.scalars(select(Invitation.email)))
+    assert len(addresses) == 83 == len(set(addresses))
+    assert sorted(mail.to[0] for mail in outbox) == addresses
+    assert {job.state for job in mail_jobs()} == {"done"} and len(mail_jobs()) == 83

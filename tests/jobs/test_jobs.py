@@ -12,7 +12,7 @@ from jimtraining.jobs.handover import dispatch
 from jimtraining.jobs.models import DONE, FAILED, PENDING, RUNNING, UNCERTAIN, Job
 from jimtraining.jobs.queue import RETRIES
 from jimtraining.jobs.sweep import KEEP_DONE_DAYS, sweep
-from jimtraining.mailing import send_mail
+from jimtraining.mailing import send_mail, send_mails
 from jimtraining.observability import RequestIdFilter
 from jimtraining.timeutil import utcnow
 from tests.support.mail import EmailBackend, MailInsideRequestError, mail_jobs, try_mail_jobs_again
@@ -38,6 +38,26 @@ def test_the_same_mail_key_twice_is_one_mail(outbox):
     send_mail("sam@example.org", "Welkom", "Hallo Sam", key="welcome:1")
     db.session.commit()
     assert len(outbox) == 1
+
+
+def test_a_batch_of_mails_sends_each_key_once_also_keys_written_before_or_given_twice(outbox):
+    send_mail("al@example.org", "Welkom", "Hallo Al", key="welcome:al")
+    db.session.commit()
+    send_mails([("al@example.org", "Welkom", "Hallo Al", "welcome:al"),
+                ("bo@example.org", "Welkom", "Hallo Bo", "welcome:bo"),
+                ("bo@example.org", "Welkom", "Hallo Bo", "welcome:bo"),
+                ("cy@example.org", "Welkom", "Hallo Cy", "welcome:cy")])
+    assert len(outbox) == 1  # nothing before the commit
+    db.session.commit()
+    assert sorted(mail.to[0] for mail in outbox) == ["al@example.org", "bo@example.org", "cy@example.org"]
+    assert [job.state for job in mail_jobs()] == [DONE, DONE, DONE]
+
+
+def test_a_batch_of_mails_of_a_transaction_that_rolls_back_is_never_sent(outbox):
+    send_mails([("al@example.org", "Welkom", "Hallo Al", "welcome:al")])
+    db.session.rollback()
+    db.session.commit()
+    assert outbox == [] and mail_jobs() == []
 
 
 def test_a_job_handed_over_twice_sends_its_mail_once(outbox):

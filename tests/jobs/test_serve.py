@@ -32,3 +32,34 @@ def test_make_run_starts_gunicorn_with_its_settings_and_the_jobs_worker():
     assert commands["web"] == ["/srv/jim/.venv/bin/gunicorn", "--config", "gunicorn.conf.py", "app:app"]
     assert commands["jobs"][:6] == ["/srv/jim/.venv/bin/python", "-m", "flask", "--app", "app", "jobs"]
     assert commands["jobs"][6] == "worker"
+
+
+def _start_worker(app, monkeypatch, env=None):
+    """`flask jobs worker` as far as starting Huey's consumer (which is replaced here); returns what os.nice was
+    asked and what the worker printed."""
+    from jimtraining.jobs import cli, queue
+
+    asked, consumers = [], []
+
+    class Consumer:
+        def run(self):
+            consumers.append(self)
+
+    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
+    monkeypatch.setattr(queue, "configure", lambda _app: None)
+    monkeypatch.setattr(queue.huey, "create_consumer", lambda **_options: Consumer())
+    monkeypatch.setattr(cli.os, "nice", asked.append)
+    result = app.test_cli_runner().invoke(args=["jobs", "worker"], env=env or {})
+    assert result.exit_code == 0, result.output
+    assert len(consumers) == 1
+    return asked, result.output
+
+
+def test_the_jobs_worker_lowers_its_cpu_priority_so_pages_go_first(app, monkeypatch):
+    asked, output = _start_worker(app, monkeypatch)
+    assert asked == [10] and "CPU priority lowered by 10" in output
+
+
+def test_jobs_nice_zero_leaves_the_workers_cpu_priority_alone(app, monkeypatch):
+    asked, output = _start_worker(app, monkeypatch, env={"JOBS_NICE": "0"})
+    assert asked == [] and "lowered by 0" in output

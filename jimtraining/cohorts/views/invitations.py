@@ -17,32 +17,33 @@ from jimtraining.cohorts.enrolment import CohortError, join_by_code
 from jimtraining.cohorts.forms import AcceptInvitationForm, InviteForm, JoinForm, UploadForm
 from jimtraining.cohorts.invitations import (
     INVITATION_DAYS,
+    Invitee,
     accept_invitation,
-    create_invitation,
+    create_invitations,
     invitation_for_token,
 )
 from jimtraining.cohorts.views.blueprint import bp
 from jimtraining.extensions import db
-from jimtraining.mailing import send_mail
+from jimtraining.mailing import send_mails
 from jimtraining.roles import Role
 from jimtraining.web import absolute_url
 
 # Trainers ---------------------------------------------------------------------------------------------------
 
-def _send_invitation(cohort, email, name, organisation_id=None, skj_number=None):
-    """Create an invitation and the mail with its link in one transaction (not committed): the mail is sent by a
-    background job once the caller commits (jimtraining/jobs/), and a mail that keeps failing is listed for
-    admins at /admin/jobs."""
-    invitation, token = create_invitation(cohort, email, name, current_user, organisation_id, skj_number,
-                                          commit=False)
-    link = absolute_url("cohorts.accept", token=token)
-    body = _("Hallo %(name)s,\n\n%(trainer)s nodigt je uit voor de groep '%(cohort)s' op JIM-training, het platform "
-             "waarop je leert werken met de JIM-aanpak.\n\nDoe mee via deze link (hij werkt %(days)s dagen en één "
-             "keer):\n%(link)s\n\nMet vriendelijke groet,\nJIM-training",
-             name=name, trainer=current_user.name, cohort=cohort.name, days=INVITATION_DAYS, link=link)
-    send_mail(email, _("Uitnodiging voor de groep %(cohort)s", cohort=cohort.name), body,
-              key=f"invitation:{invitation.id}")
-    return invitation
+def _send_invitations(cohort, invitees: list[Invitee]) -> None:
+    """Create the invitations and the mails with their links in one transaction (not committed), in a few
+    statements however long the list: the mails are sent by a background job once the caller commits
+    (jimtraining/jobs/), and a mail that keeps failing is listed for admins at /admin/jobs."""
+    subject = _("Uitnodiging voor de groep %(cohort)s", cohort=cohort.name)
+    mails = []
+    for invitation, token in create_invitations(cohort, invitees, current_user):
+        body = _("Hallo %(name)s,\n\n%(trainer)s nodigt je uit voor de groep '%(cohort)s' op JIM-training, het "
+                 "platform waarop je leert werken met de JIM-aanpak.\n\nDoe mee via deze link (hij werkt %(days)s "
+                 "dagen en één keer):\n%(link)s\n\nMet vriendelijke groet,\nJIM-training",
+                 name=invitation.name, trainer=current_user.name, cohort=cohort.name, days=INVITATION_DAYS,
+                 link=absolute_url("cohorts.accept", token=token))
+        mails.append((invitation.email, subject, body, f"invitation:{invitation.id}"))
+    send_mails(mails)
 
 
 @bp.route("/cohorts/<id:cohort_id>/invite", methods=["GET", "POST"])
@@ -51,7 +52,7 @@ def invite(cohort_id):
     cohort = cohort_or_404(cohort_id)
     form = InviteForm()
     if form.validate_on_submit():
-        _send_invitation(cohort, form.email.data, form.name.data)
+        _send_invitations(cohort, [Invitee(form.email.data, form.name.data)])
         db.session.commit()
         flash(_("Uitnodiging verstuurd naar %(email)s.", email=form.email.data), "success")
         return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
@@ -91,8 +92,8 @@ def upload_confirm(cohort_id):
         flash(" ".join(preview.problems), "error")
         return redirect(url_for("cohorts.upload", cohort_id=cohort.id))
     to_invite = [row for row in preview.ok_rows if row.action == "invite"]
-    for row in to_invite:
-        _send_invitation(cohort, row.email, row.name, row.organisation_id, row.skj_number)
+    _send_invitations(cohort, [Invitee(row.email, row.name, row.organisation_id, row.skj_number)
+                               for row in to_invite])
     db.session.commit()  # the invitations and their mails at once; the mails go out in the background
     invited = len(to_invite)
     flash(_("%(invited)s uitnodiging(en) verstuurd. Regels met fouten en mensen die al in de groep zitten of al "
