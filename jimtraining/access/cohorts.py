@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from jimtraining.access import get_or_404, require, rule
-from jimtraining.cohorts.models import Cohort, CohortSession
+from jimtraining.cohorts.models import Cohort, CohortSession, cohort_trainer
 from jimtraining.extensions import db
 from jimtraining.progress.dashboard import dashboard_head
 from jimtraining.roles import Role
@@ -67,10 +67,12 @@ def session_or_404(cohort: Cohort, session_id: int) -> CohortSession:
     return session
 
 
-#: A session with its cohort, in one statement. (Not the trainers too: SQLite would read every cohort's trainers
-#: to join them; the access check reads this cohort's by its index.)
+#: A session with its cohort, and whether the person is one of its trainers, in one statement. (Not the trainers
+#: themselves: SQLite would read every cohort's trainers to join them; the EXISTS reads this cohort's pair by its
+#: primary key.)
 _SESSION_WITH_COHORT = (
-    select(CohortSession)
+    select(CohortSession, exists().where(cohort_trainer.c.cohort_id == CohortSession.cohort_id,
+                                         cohort_trainer.c.user_id == bindparam("user")).label("trains"))
     .where(CohortSession.id == bindparam("session"), CohortSession.cohort_id == bindparam("cohort"))
     .options(joinedload(CohortSession.cohort)))
 
@@ -78,12 +80,20 @@ _SESSION_WITH_COHORT = (
 def cohort_session_or_404(cohort_id: int, session_id: int,
                           need: str | None = "cohort.manage") -> tuple[Cohort, CohortSession]:
     """The cohort and one of its sessions (404 when either does not exist or they do not belong together), then
-    `need` on the cohort (403; None: no check). The two in one query: the session pages of the room (attendance,
-    check-in, the projector) are opened by a whole group within seconds."""
-    session = db.session.scalars(_SESSION_WITH_COHORT, {"session": session_id, "cohort": cohort_id}).first()
-    if session is None:
+    `need` on the cohort (403; None: no check). The two, and for "cohort.manage" whether the person trains the
+    cohort, in one query: the session pages of the room (attendance, check-in, the projector) are opened by a whole
+    group within seconds."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    row = db.session.execute(_SESSION_WITH_COHORT, {"session": session_id, "cohort": cohort_id,
+                                                    "user": user_id}).first()
+    if row is None:
         abort(404)
+    session, trains = row
     cohort = session.cohort
+    if need == "cohort.manage" and user_id is not None:
+        if not _manages(current_user, cohort, bool(trains)):
+            abort(403)
+        return cohort, session
     if need is not None:
         require(need, cohort)
     return cohort, session

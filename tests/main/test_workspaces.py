@@ -81,6 +81,34 @@ def test_the_review_queue_count_equals_the_review_queue_page_for_an_admin_too(ap
     assert review_count(admin) == len(review_queue_for(admin)) == len(set(re.findall(r"/quizzes/review/(\d+)", html)))
 
 
+def test_the_open_answer_count_counts_a_learner_in_two_groups_once_and_leaves_out_removed_learners(app, world):
+    """The count is taken learner by learner (an index lookup each, so its cost follows the trainer's own
+    groups); a learner in two of the trainer's groups must not count twice, and one removed from every group of
+    theirs not at all, just as on the review queue page."""
+    from jimtraining.accounts.models import User
+    from jimtraining.cohorts.enrolment import enroll
+    from jimtraining.cohorts.models import Cohort, Enrollment, cohort_trainer
+    from jimtraining.progress.waiting import review_count, review_queue_for
+    from jimtraining.timeutil import utcnow
+
+    grow_world(world)
+    trainer = world["users"]["trainer"]
+    waiting = {answer.attempt.user_id for answer in review_queue_for(trainer)}
+    assert len(waiting) >= 2
+    others = db.session.scalars(select(Cohort).join(cohort_trainer, cohort_trainer.c.cohort_id == Cohort.id).where(
+        cohort_trainer.c.user_id == trainer.id, Cohort.id != world["cohort_a"])).all()
+    first, gone = sorted(waiting)[:2]
+    enroll(others[0], db.session.get(User, first), "trainer")
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.user_id == gone)):
+        enrollment.removed_at = utcnow()
+    db.session.commit()
+    listed = review_queue_for(trainer)
+    assert gone not in {answer.attempt.user_id for answer in listed}
+    assert review_count(trainer) == len(listed) > 0
+    html = page(client_for(app, trainer), "/")
+    assert ("answers", len(listed), "/quizzes/review") in waiting_lines(html)
+
+
 def test_a_trainer_sees_only_their_own_groups_and_their_waiting_work(app, world):
     grow_world(world)
     html_a = page(client_for(app, world["users"]["trainer"]), "/")
