@@ -117,8 +117,14 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app, shared_limiter):
-    """Each test starts with empty tables, the shared limiter as the suite's app left it (tests/support/limiter.py)
-    and an app context."""
+    """Each test starts with empty tables, the shared limiter as the suite's app left it (tests/support/limiter.py),
+    the job queue in the suite's immediate mode and an app context. (The queue is one per process and the last
+    app created configures it: a test that creates an app of its own, such as tests/main/test_app.py, would
+    otherwise leave every later test with a queue that no worker reads.)"""
+    from jimtraining.jobs import queue
+
+    if queue._state["app"] is not app or not queue.huey.immediate:
+        queue.configure(app)
     with app.app_context():
         yield
         empty_tables()
