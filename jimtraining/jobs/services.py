@@ -68,10 +68,8 @@ def _job_row(kind: str, key: str, payload: dict, request_id: str | None, now) ->
 def enqueue_from_flush(connection, kind: str, payload: dict, key: str) -> None:
     """enqueue() for a mapper event (after_insert), where the session cannot take new objects: the job row is
     written on the flush's connection, and handed over after the commit all the same."""
-    now = utcnow()
     job_id = connection.execute(Job.__table__.insert().values(
-        kind=kind, key=key, payload=payload, state=PENDING, attempts=0, last_error="", request_id=_request_id(),
-        created_at=now, updated_at=now)).inserted_primary_key[0]
+        **_job_row(kind, key, payload, _request_id(), utcnow()))).inserted_primary_key[0]
     remember_for_commit(job_id)
 
 

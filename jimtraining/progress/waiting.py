@@ -130,8 +130,7 @@ def _waiting(answers_count):
 
 
 #: The query of all waiting work, for an admin (every open answer) and for everyone else (their learners' ones).
-_WAITING_ALL = _waiting(_COUNT_ALL)
-_WAITING_TRAINED = _waiting(_COUNT_OF_TRAINED)
+_WAITING = {count: _waiting(count) for count in (_COUNT_ALL, _COUNT_OF_TRAINED)}
 
 
 @dataclass
@@ -154,7 +153,7 @@ def waiting_work(user, cohorts: list[Cohort], now=None) -> WaitingWork:
     coming = [s for s in sessions if as_utc(s.ends_at) >= now and s.sketches]
     work, booked = WaitingWork(), set()
     for key, count, kind in db.session.execute(
-            _WAITING_ALL if _count_select(user) is _COUNT_ALL else _WAITING_TRAINED,
+            _WAITING[_count_select(user)],
             {"user_id": user.id, "cohort_ids": [c.id for c in cohorts if c.track_slug],
              "session_ids": [s.id for s in sessions], "coming_ids": [s.id for s in coming]}):
         if kind == "answers":

@@ -10,6 +10,7 @@ from jimtraining.accounts.models import User
 from jimtraining.cohorts.models import Enrollment, Invitation
 from jimtraining.extensions import db
 from jimtraining.timeutil import utcnow
+from tests.support.database import statements_run
 from tests.support.mail import mail_jobs, try_mail_jobs_again
 
 
@@ -315,27 +316,6 @@ def test_the_invitation_mail_links_to_base_url_not_to_the_host_the_trainer_reque
     assert "evil.example" not in outbox[0].body
 
 
-def _request_thread_statements(action) -> list[str]:
-    """The SQL statements `action()` runs on this thread: the request's own, not those of the mail jobs that run
-    after its commit (each in a thread of its own in the tests, in the jobs worker in production)."""
-    import threading
-
-    from sqlalchemy import event
-
-    here, statements = threading.get_ident(), []
-
-    def before(_conn, _cursor, statement, *_args):
-        if threading.get_ident() == here:
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return statements
-
-
 def test_confirming_a_long_list_costs_as_many_statements_as_a_short_one_and_mails_everyone_once(
         app, client, login, two_cohorts, outbox):
     """Issue 20: confirming a list of 300 people held a server process for seconds (three statements per
@@ -349,7 +329,8 @@ def test_confirming_a_long_list_costs_as_many_statements_as_a_short_one_and_mail
         page = upload(client, cohort, f"naam;e-mail;organisatie\n{rows}".encode()).get_data(as_text=True)
         assert page.count("krijgt een uitnodiging") == count
         responses = []
-        statements = _request_thread_statements(lambda: responses.append(confirm(client, cohort, page)))
+        statements = statements_run(lambda: responses.append(confirm(client, cohort, page)),
+                                    this_thread_only=True)
         assert responses[0].status_code == 302
         return len(statements)
 

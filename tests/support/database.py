@@ -4,6 +4,7 @@ TEST_DATABASE_URL points the suite at PostgreSQL; without it a temporary SQLite 
 """
 
 import os
+import threading
 
 import pytest
 from flask import current_app
@@ -73,12 +74,15 @@ def empty_tables() -> None:
     db.session.commit()
 
 
-def statements_run(action) -> list[str]:
-    """The SQL statements `action()` runs, in order."""
+def statements_run(action, this_thread_only: bool = False) -> list[str]:
+    """The SQL statements `action()` runs, in order. `this_thread_only`: only those run on the calling thread (a
+    request's own, not those of the jobs that run after its commit, each on a thread of its own in the tests)."""
     statements = []
+    here = threading.get_ident()
 
     def before(conn, cursor, statement, *args):
-        statements.append(statement)
+        if not this_thread_only or threading.get_ident() == here:
+            statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", before)
     try:
